@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The script the CI pipeline calls; it runs the same way on a laptop.
+#
+#   pipeline.sh preview   change request: `pulumi preview --diff`; fails with the preview's diagnostics
+#   pipeline.sh up        main branch: `pulumi up --yes`
+#   pipeline.sh drift     schedule: `pulumi preview --refresh --expect-no-changes`; fails when reality drifted
+#                         (--refresh reads the control plane first; without it a preview compares the
+#                         program with the last recorded state only and misses out-of-band changes)
+#
+# Environment: PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE (or another secrets provider),
+# PEERLINK_ENDPOINT and PEERLINK_API_KEY (from the CI's secret store), STACK (default: prod),
+# PROJECT_DIR (default: this directory).
+# Exit codes: 0 success, 1 preview or update failed, 2 usage or setup error, 3 drift detected.
+set -uo pipefail
+
+mode="${1:-}"
+stack="${STACK:-prod}"
+project_dir="${PROJECT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}"
+export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+
+die() { echo "pipeline: $*" >&2; exit 2; }
+case "$mode" in preview|up|drift) ;; *) die "usage: pipeline.sh preview|up|drift" ;; esac
+command -v pulumi >/dev/null || die "pulumi is not on PATH (in this repository: scripts/ensure-pulumi.sh prints its directory)"
+[[ -n "${PULUMI_BACKEND_URL:-}" ]] || die "PULUMI_BACKEND_URL is not set"
+[[ -n "${PEERLINK_ENDPOINT:-}" ]] || die "PEERLINK_ENDPOINT is not set"
+[[ -n "${PEERLINK_API_KEY:-}" ]] || die "PEERLINK_API_KEY is not set (store it in the CI's secrets)"
+
+cd "$project_dir" || die "no such project directory: $project_dir"
+pulumi stack select --create "$stack" --non-interactive >/dev/null || die "could not select stack $stack"
+
+case "$mode" in
+  preview)
+    if ! pulumi preview --diff --non-interactive; then
+      echo "pipeline: the change would fail; fix the diagnostics above before merging" >&2
+      exit 1
+    fi ;;
+  up)
+    pulumi up --yes --non-interactive || { echo "pipeline: pulumi up failed" >&2; exit 1; } ;;
+  drift)
+    if ! pulumi preview --refresh --expect-no-changes --non-interactive; then
+      echo "pipeline: drift detected: the stack no longer matches the control plane (or the preview failed)" >&2
+      exit 3
+    fi ;;
+esac
+echo "pipeline: $mode succeeded for stack $stack"

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Links node_modules/peerlink to this checkout, so the examples (and the dynamic-provider process,
+// which resolves `require("peerlink/...")` from the program directory) load the package by name,
+// exactly as a user's program that installed it from the registry would.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+const root = path.resolve(__dirname, "..");
+const link = path.join(root, "node_modules", "peerlink");
+if (!fs.existsSync(path.join(root, "node_modules"))) process.exit(0);
+try {
+  const current = fs.readlinkSync(link);
+  if (path.resolve(path.dirname(link), current) === root) process.exit(0);
+  fs.rmSync(link, { force: true });
+} catch {
+  // Not a link yet.
+}
+fs.symlinkSync("..", link, "dir");
