@@ -1,7 +1,7 @@
 // `npm start`: deploys the quickstart through the real pulumi CLI. Without PEERLINK_ENDPOINT it runs the
 // embedded control plane on .peerlink/ (the same data dir `npx peerlink server` uses), creates two demo
 // accounts on first run, and leaves the stack up. Running it again converges.
-import { execFileSync } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -54,12 +54,20 @@ function pulumiEnv(binDir: string): NodeJS.ProcessEnv {
     };
 }
 
-function pulumi(env: NodeJS.ProcessEnv, args: string[], opts: { quiet?: boolean } = {}): string {
-    return execFileSync("pulumi", [...args, "--non-interactive"], {
-        cwd: REPO_ROOT,
-        env,
-        encoding: "utf8",
-        stdio: ["ignore", opts.quiet ? "pipe" : "inherit", "inherit"],
+// Asynchronous on purpose: the embedded control plane serves from this process's event loop.
+function pulumi(env: NodeJS.ProcessEnv, args: string[], opts: { quiet?: boolean } = {}): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("pulumi", [...args, "--non-interactive"], {
+            cwd: REPO_ROOT,
+            env,
+            stdio: ["ignore", opts.quiet ? "pipe" : "inherit", "inherit"],
+        });
+        let stdout = "";
+        child.stdout?.on("data", (chunk) => (stdout += chunk));
+        child.on("error", reject);
+        child.on("exit", (code) =>
+            code === 0 ? resolve(stdout) : reject(new Error(`pulumi ${args.join(" ")} exited with code ${code}`)),
+        );
     });
 }
 
@@ -75,6 +83,8 @@ async function main(): Promise<void> {
     let server: Awaited<ReturnType<typeof startServer>> | undefined;
     if (!endpoint) {
         const port = Number(process.env.PEERLINK_PORT ?? 8787);
+        // Accounts first: they are written straight to the data dir, before the server opens it.
+        apiKey = (await demoAccounts()).alice.apiKey;
         try {
             server = await startServer({ host: "127.0.0.1", port, dataDir: STATE_DIR, logLevel: "warn" });
         } catch (err: any) {
@@ -84,7 +94,6 @@ async function main(): Promise<void> {
             throw err;
         }
         endpoint = server.url;
-        apiKey = (await demoAccounts()).alice.apiKey;
         console.log(`Embedded control plane on ${endpoint} (data in ${path.relative(REPO_ROOT, STATE_DIR)}/)`);
     } else if (!apiKey) {
         throw new Error("PEERLINK_ENDPOINT is set but PEERLINK_API_KEY is not: set both to use an external control plane");
@@ -92,11 +101,11 @@ async function main(): Promise<void> {
 
     try {
         const env = pulumiEnv(binDir);
-        pulumi(env, ["stack", "select", "--create", STACK], { quiet: true });
-        pulumi(env, ["config", "set", "peerlink:endpoint", endpoint], { quiet: true });
-        pulumi(env, ["config", "set", "--secret", "peerlink:apiKey", apiKey!], { quiet: true });
-        pulumi(env, ["up", "--yes", "--stack", STACK]);
-        const outputs = pulumi(env, ["stack", "output", "--json", "--stack", STACK], { quiet: true });
+        await pulumi(env, ["stack", "select", "--create", STACK], { quiet: true });
+        await pulumi(env, ["config", "set", "peerlink:endpoint", endpoint!], { quiet: true });
+        await pulumi(env, ["config", "set", "--secret", "peerlink:apiKey", apiKey!], { quiet: true });
+        await pulumi(env, ["up", "--yes", "--stack", STACK]);
+        const outputs = await pulumi(env, ["stack", "output", "--json", "--stack", STACK], { quiet: true });
         console.log(`\nStack ${STACK} is up. Outputs:\n${outputs}`);
         console.log(`To use pulumi by hand: export PATH="${binDir}:$PATH" PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL}` +
             ` and PULUMI_CONFIG_PASSPHRASE from .peerlink/passphrase.json; start the control plane with npx peerlink server.`);

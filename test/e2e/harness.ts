@@ -66,6 +66,7 @@ export class PulumiWorkspace {
                 "name: peerlink-e2e\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
             );
             fs.writeFileSync(path.join(dir, "index.ts"), opts.program ?? "");
+            fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "peerlink-e2e-program", private: true, main: "index.ts" }));
         }
         // Resolve "peerlink" and "@pulumi/pulumi" as an installed program would.
         fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(root, "node_modules"), "dir");

@@ -1,0 +1,82 @@
+// Benchmark options, all from the environment so each part can be run alone:
+//   PEERLINK_BENCH_ONLY=B4,B5        which benchmarks (default B1..B5)
+//   PEERLINK_BENCH_RUNS=3            timed rounds per side in B1/B2 (medians of these)
+//   PEERLINK_BENCH_SIZES=10,50       peered pairs N in the generated programs (B1, B2; B3 uses the smallest)
+//   PEERLINK_BENCH_CLIENTS=1,8,64    concurrent clients in B4
+//   PEERLINK_BENCH_REQUESTS=600      requests per operation and concurrency level in B4
+//   PEERLINK_BENCH_OP_SECONDS=20     time cap for one B4 operation run (the run stops early, and says so)
+//   PEERLINK_BENCH_CIDRS=1000,10000,100000   input sizes in B5
+//   PEERLINK_BENCH_PROFILE=1         B1 also records a profile of one N=max up (pulumi --tracing, provider
+//                                    and server --cpu-prof) under bench/results/profile-<timestamp>/
+//   PEERLINK_BENCH_LOG_LEVEL=warn    the control plane's log level during the benchmarks
+export const ALL_BENCHES = ["B1", "B2", "B3", "B4", "B5"] as const;
+export type BenchName = (typeof ALL_BENCHES)[number];
+
+function list(name: string, fallback: string): string[] {
+    const raw = process.env[name];
+    return (raw && raw.trim() ? raw : fallback)
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+}
+
+function ints(name: string, fallback: string, min: number, max: number): number[] {
+    return list(name, fallback).map((s) => {
+        const n = Number(s);
+        if (!Number.isSafeInteger(n) || n < min || n > max) {
+            throw new Error(`${name}: ${JSON.stringify(s)} is not a whole number from ${min} to ${max}`);
+        }
+        return n;
+    });
+}
+
+export interface Options {
+    only: BenchName[];
+    runs: number;
+    sizes: number[];
+    clients: number[];
+    requests: number;
+    opSeconds: number;
+    cidrs: number[];
+    profile: boolean;
+    logLevel: string;
+}
+
+export function readOptions(): Options {
+    const only = list("PEERLINK_BENCH_ONLY", ALL_BENCHES.join(",")).map((s) => s.toUpperCase());
+    for (const b of only) {
+        if (!(ALL_BENCHES as readonly string[]).includes(b)) {
+            throw new Error(`PEERLINK_BENCH_ONLY: unknown benchmark ${b}; use some of ${ALL_BENCHES.join(",")}`);
+        }
+    }
+    return {
+        only: only as BenchName[],
+        runs: ints("PEERLINK_BENCH_RUNS", "3", 1, 50)[0],
+        // 50 pairs = 100 VPCs; the generator spreads them over the 8 regions, so default quotas hold up to 200.
+        sizes: ints("PEERLINK_BENCH_SIZES", "10,50", 1, 200),
+        clients: ints("PEERLINK_BENCH_CLIENTS", "1,8,64", 1, 256),
+        requests: ints("PEERLINK_BENCH_REQUESTS", "600", 10, 100_000)[0],
+        opSeconds: ints("PEERLINK_BENCH_OP_SECONDS", "20", 1, 600)[0],
+        cidrs: ints("PEERLINK_BENCH_CIDRS", "1000,10000,100000", 10, 2_000_000),
+        profile: process.env.PEERLINK_BENCH_PROFILE === "1",
+        logLevel: process.env.PEERLINK_BENCH_LOG_LEVEL ?? "warn",
+    };
+}
+
+/** The provider's escape hatch for its preview checks, as documented in provider/. */
+export const KNOWN_CHECKS_OFF_VARS = ["PEERLINK_SKIP_PREVIEW_CHECKS"];
+
+/**
+ * The env that turns the provider's preview checks off: PEERLINK_BENCH_CHECKS_OFF="NAME=value" when
+ * set, else a known variable when the compiled provider reads it, else undefined (B2 then says so).
+ */
+export function checksOffEnv(providerSources: string[]): Record<string, string> | undefined {
+    const explicit = process.env.PEERLINK_BENCH_CHECKS_OFF;
+    if (explicit) {
+        const eq = explicit.indexOf("=");
+        if (eq <= 0) throw new Error(`PEERLINK_BENCH_CHECKS_OFF: expected NAME=value, got ${JSON.stringify(explicit)}`);
+        return { [explicit.slice(0, eq)]: explicit.slice(eq + 1) };
+    }
+    const name = KNOWN_CHECKS_OFF_VARS.find((v) => providerSources.some((src) => src.includes(v)));
+    return name ? { [name]: "1" } : undefined;
+}

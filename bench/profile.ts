@@ -1,0 +1,125 @@
+// PEERLINK_BENCH_PROFILE=1: one more up and destroy of each side at the largest N, instrumented:
+//  - `pulumi --tracing file:...` (the engine's spans; open with `pulumi view-trace <file>`),
+//  - every node process pulumi starts (program, dynamic provider) runs with --cpu-prof, through a
+//    `node` shim first on PATH, and the server child runs with --cpu-prof,
+//  - /usr/bin/time around the pulumi CLI: wall and CPU of the whole process tree,
+//  - the server's CPU time (/proc/<pid>/stat) and its request log (fastify's responseTime per request).
+// Writes everything under bench/results/profile-<timestamp>/ and a summary.json there.
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { pulumiBinDir, PulumiWorkspace, REPO_ROOT } from "../test/e2e/harness";
+import { summarizeDir } from "./lib/cpuprofile";
+import { floorProgram, peerlinkProgram } from "./programs";
+import { BenchResult, fmtMs, Row } from "./lib/report";
+import { newAccount, startChildServer } from "./lib/servers";
+import { msSince } from "./lib/stats";
+
+function writeShims(dir: string): void {
+    fs.mkdirSync(dir, { recursive: true });
+    const realNode = execFileSync("bash", ["-c", "command -v node"], { encoding: "utf8" }).trim();
+    const realPulumi = path.join(pulumiBinDir(), "pulumi");
+    fs.writeFileSync(path.join(dir, "node"), `#!/bin/sh\nexec "${realNode}" --cpu-prof --cpu-prof-dir="$PEERLINK_BENCH_PROF_DIR" "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, "pulumi"), `#!/bin/sh\nexec /usr/bin/time -a -o "$PEERLINK_BENCH_TIME_FILE" -f "%e %U %S" "${realPulumi}" "$@"\n`, { mode: 0o755 });
+}
+
+/** utime + stime of a process, in ms. */
+function cpuMsOf(pid: number): number {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100; // CLK_TCK is 100 on Linux
+}
+
+/** Per route: requests and summed responseTime, from the fastify request log lines in text. */
+export function routeLatency(text: string): Record<string, { count: number; totalMs: number }> {
+    const urls = new Map<string, string>();
+    const out: Record<string, { count: number; totalMs: number }> = {};
+    for (const line of text.split("\n")) {
+        if (!line.startsWith("{")) continue;
+        let rec: any;
+        try {
+            rec = JSON.parse(line);
+        } catch {
+            continue;
+        }
+        if (rec.req?.url && rec.req?.method) urls.set(rec.reqId, `${rec.req.method} ${rec.req.url}`);
+        if (typeof rec.responseTime === "number") {
+            const raw = urls.get(rec.reqId) ?? "?";
+            const route = raw.split("?")[0].replace(/(vpc|rtb|pcx|rt)-[0-9a-f]{12}/g, ":$1");
+            const r = (out[route] ??= { count: 0, totalMs: 0 });
+            r.count++;
+            r.totalMs += rec.responseTime;
+            urls.delete(rec.reqId);
+        }
+    }
+    return out;
+}
+
+export async function runProfile(n: number, _logLevel: string, log: (l: string) => void): Promise<BenchResult> {
+    const dir = path.join(REPO_ROOT, "bench", "results", `profile-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+    const shims = path.join(dir, "bin");
+    writeShims(shims);
+    const serverLog = path.join(dir, "server.log");
+    const server = await startChildServer({
+        mode: "controlplane",
+        transitionDelayMs: 0,
+        logLevel: "info",
+        execArgv: ["--cpu-prof", `--cpu-prof-dir=${path.join(dir, "server")}`],
+        stdoutFile: serverLog,
+    });
+    const rows: Row[] = [];
+    const steps: Record<string, unknown> = {};
+    const workspaces: PulumiWorkspace[] = [];
+    try {
+        const account = await newAccount(server, "bench-profile");
+        for (const [side, program] of [["floor", floorProgram(n)], ["peerlink", peerlinkProgram(n)]] as const) {
+            const ws = await PulumiWorkspace.create({ program, endpoint: server.url, apiKey: account.apiKey });
+            workspaces.push(ws);
+            for (const step of ["up", "destroy"]) {
+                const tag = `${side}-${step}`;
+                const profDir = path.join(dir, tag);
+                fs.mkdirSync(profDir, { recursive: true });
+                const timeFile = path.join(dir, `${tag}.time`);
+                const logFrom = fs.statSync(serverLog).size;
+                const cpu0 = cpuMsOf(server.child.pid!);
+                const start = process.hrtime.bigint();
+                const res = await ws.run([step, "--yes", "--skip-preview", "--stack", ws.stack, "--tracing", `file:${path.join(dir, `${tag}.trace`)}`], {
+                    env: {
+                        PATH: `${shims}${path.delimiter}${pulumiBinDir()}${path.delimiter}${process.env.PATH}`,
+                        PEERLINK_BENCH_PROF_DIR: profDir,
+                        PEERLINK_BENCH_TIME_FILE: timeFile,
+                    },
+                    timeoutMs: 15 * 60 * 1000,
+                });
+                const wallMs = msSince(start);
+                if (res.code !== 0) throw new Error(`profiled ${tag} exited ${res.code}:\n${res.output.slice(-3000)}`);
+                const serverCpuMs = cpuMsOf(server.child.pid!) - cpu0;
+                const fd = fs.openSync(serverLog, "r");
+                const size = fs.fstatSync(fd).size;
+                const buf = Buffer.alloc(size - logFrom);
+                fs.readSync(fd, buf, 0, buf.length, logFrom);
+                fs.closeSync(fd);
+                const routes = routeLatency(buf.toString("utf8"));
+                const inRequestsMs = Object.values(routes).reduce((a, r) => a + r.totalMs, 0);
+                const [, user, sys] = fs.readFileSync(timeFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+                const profiles = summarizeDir(profDir);
+                const nodeBusy = (role: string) => profiles.filter((p) => p.role === role).reduce((a, p) => a + p.busyMs, 0);
+                steps[tag] = { wallMs, treeCpuMs: (user + sys) * 1000, serverCpuMs, inRequestsMs, routes, profiles };
+                log(`profile ${tag}: ${fmtMs(wallMs)}, CPU of the pulumi tree ${fmtMs((user + sys) * 1000)}, server CPU ${fmtMs(serverCpuMs)}`);
+                rows.push({
+                    bench: "B1p",
+                    case: `${tag} N=${n}`,
+                    measured: `wall ${fmtMs(wallMs)}; CPU: pulumi tree ${fmtMs((user + sys) * 1000)} (program ${fmtMs(nodeBusy("program"))}, provider ${fmtMs(nodeBusy("provider"))}), server ${fmtMs(serverCpuMs)}; in requests ${fmtMs(inRequestsMs)}`,
+                });
+            }
+        }
+    } finally {
+        for (const ws of workspaces) ws.dispose();
+        await server.stop();
+    }
+    const serverProfiles = summarizeDir(path.join(dir, "server"));
+    const summary = { n, dir, steps, serverProfiles };
+    fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+    log(`profile written to ${path.relative(REPO_ROOT, dir)}`);
+    return { rows, data: summary };
+}

@@ -1,0 +1,398 @@
+// Write-time rules for peerings, routes and acceptance. Every function returns ALL violations and
+// never throws, so a dry run can show everything at once; the service throws the first one.
+// Facts left undefined are unknown (e.g. during a Pulumi preview) and the rules needing them are skipped.
+import { cidrContains, cidrsOverlap, Ipv4Cidr, parseCidr } from "./cidr";
+import { PeerlinkError, Violation } from "./errors";
+import { PeeringState } from "./peering-state";
+import { Quotas } from "./quotas";
+
+export type VpcFacts = {
+  vpcId?: string;
+  name?: string;
+  region?: string;
+  cidr?: string;
+  accountId?: string;
+};
+
+export type CrossRegionPeer = { peeringId?: string; name?: string; cidr: string };
+
+export type PeeringFacts = {
+  local: VpcFacts;
+  peer: VpcFacts;
+  /** undefined and null both mean "not set" */
+  bandwidthMbps?: number | null;
+  quotas: Quotas;
+  /** live peerings already on each VPC, not counting this one */
+  localPeeringCount: number;
+  peerPeeringCount: number;
+  /** the other ends of each VPC's live cross-region peerings, not counting this one */
+  localCrossRegionPeers: CrossRegionPeer[];
+  peerCrossRegionPeers: CrossRegionPeer[];
+  /** the initiator's pending cross-account requests, not counting this one */
+  pendingRequestCount?: number;
+  /** a live peering already joining the pair */
+  existingPeeringId?: string;
+  /** false when the caller may not learn the peer VPC's CIDR (another account's VPC in a dry run) */
+  revealPeerCidr?: boolean;
+};
+
+export type RouteFacts = {
+  tableVpc: VpcFacts;
+  routeTableId?: string;
+  destination: string;
+  peering?: {
+    peeringId?: string;
+    state?: PeeringState;
+    attachesTableVpc: boolean;
+    /** the VPC at the other end of the peering, seen from the table's VPC */
+    peerVpc: VpcFacts;
+    /** set while pending: the account that must accept */
+    mustAcceptAccountId?: string;
+  };
+  /** destinations already in the table (not counting the route being changed) */
+  existingDestinations: string[];
+  /** peering routes already in the table (the Local route and the route being changed excluded) */
+  routeCount: number;
+  quotas: Quotas;
+};
+
+function label(v: VpcFacts, fallback: string): string {
+  if (v.name && v.vpcId) return `VPC "${v.name}" (${v.vpcId})`;
+  if (v.name) return `VPC "${v.name}"`;
+  if (v.vpcId) return `VPC ${v.vpcId}`;
+  return fallback;
+}
+
+function tryParse(text: string | undefined): Ipv4Cidr | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseCidr(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function quotaViolation(
+  quota: keyof Quotas,
+  limit: number,
+  used: number,
+  scope: string,
+  message: string,
+  field?: string,
+): Violation {
+  return { code: "QuotaExceeded", message, ...(field ? { field } : {}), details: { quota, limit, used, scope } };
+}
+
+export function isCrossRegion(a: VpcFacts, b: VpcFacts): boolean | undefined {
+  if (a.region === undefined || b.region === undefined) return undefined;
+  return a.region !== b.region;
+}
+
+export function peeringViolations(f: PeeringFacts): Violation[] {
+  const out: Violation[] = [];
+  const reveal = f.revealPeerCidr !== false;
+  const localName = label(f.local, "the local VPC");
+  const peerName = label(f.peer, "the peer VPC");
+
+  if (f.local.vpcId !== undefined && f.local.vpcId === f.peer.vpcId) {
+    out.push({
+      code: "ValidationError",
+      field: "peerVpcId",
+      message: `${localName} cannot be peered with itself; choose a different "peerVpcId"`,
+    });
+    return out;
+  }
+
+  if (f.existingPeeringId) {
+    out.push({
+      code: "PeeringAlreadyExists",
+      message: `${localName} and ${peerName} are already joined by live peering ${f.existingPeeringId}; reuse it or delete it first`,
+      details: { peeringId: f.existingPeeringId },
+    });
+  }
+
+  const localCidr = tryParse(f.local.cidr);
+  const peerCidr = tryParse(f.peer.cidr);
+  if (localCidr && peerCidr && cidrsOverlap(localCidr, peerCidr)) {
+    out.push({
+      code: "CidrOverlap",
+      field: "peerVpcId",
+      message: reveal
+        ? `${localName} (${localCidr.text}) overlaps peer ${peerName} (${peerCidr.text}); choose non-overlapping CIDR blocks`
+        : `${localName} (${localCidr.text}) overlaps the CIDR of peer ${peerName}; choose non-overlapping CIDR blocks`,
+      details: reveal
+        ? { localCidr: localCidr.text, peerCidr: peerCidr.text, vpcId: f.local.vpcId, peerVpcId: f.peer.vpcId }
+        : { localCidr: localCidr.text, vpcId: f.local.vpcId, peerVpcId: f.peer.vpcId },
+    });
+  }
+
+  const cross = isCrossRegion(f.local, f.peer);
+  out.push(...bandwidthViolations(f.local.region, f.peer.region, f.bandwidthMbps, f.quotas));
+
+  if (cross === true) {
+    if (peerCidr) {
+      for (const other of f.localCrossRegionPeers) {
+        const c = tryParse(other.cidr);
+        if (!c || !cidrsOverlap(c, peerCidr)) continue;
+        const via = other.peeringId ? ` via ${other.peeringId}` : "";
+        out.push({
+          code: "PeerCidrOverlap",
+          field: "peerVpcId",
+          message: reveal
+            ? `peer ${peerName} (${peerCidr.text}) overlaps ${other.cidr}, already peered cross-region with ${localName}${via}; peer CIDRs of one VPC's cross-region peerings must not overlap`
+            : `the CIDR of peer ${peerName} overlaps ${other.cidr}, already peered cross-region with ${localName}${via}; peer CIDRs of one VPC's cross-region peerings must not overlap`,
+          details: { vpcId: f.local.vpcId, conflictingCidr: other.cidr, conflictingPeeringId: other.peeringId },
+        });
+      }
+    }
+    if (localCidr) {
+      const sameOwner = f.local.accountId === undefined || f.local.accountId === f.peer.accountId;
+      for (const other of f.peerCrossRegionPeers) {
+        const c = tryParse(other.cidr);
+        if (!c || !cidrsOverlap(c, localCidr)) continue;
+        const via = other.peeringId ? ` (peering ${other.peeringId})` : "";
+        out.push({
+          code: "PeerCidrOverlap",
+          field: "vpcId",
+          // The peer's other peers may belong to third accounts: name their CIDR only within one owner.
+          message: `${localName} (${localCidr.text}) overlaps ${sameOwner ? other.cidr : "a CIDR"} already peered cross-region with peer ${peerName}${via}; peer CIDRs of one VPC's cross-region peerings must not overlap`,
+          details: {
+            vpcId: f.peer.vpcId,
+            ...(sameOwner ? { conflictingCidr: other.cidr } : {}),
+            conflictingPeeringId: other.peeringId,
+          },
+        });
+      }
+    }
+  }
+
+  const limit = f.quotas.peeringsPerVpc;
+  if (f.localPeeringCount + 1 > limit) {
+    out.push(
+      quotaViolation(
+        "peeringsPerVpc",
+        limit,
+        f.localPeeringCount,
+        f.local.vpcId ?? "vpc",
+        `${localName} already has ${f.localPeeringCount} live peerings (limit ${limit}); delete one or raise the quota`,
+        "vpcId",
+      ),
+    );
+  }
+  if (f.peerPeeringCount + 1 > limit) {
+    out.push(
+      quotaViolation(
+        "peeringsPerVpc",
+        limit,
+        f.peerPeeringCount,
+        f.peer.vpcId ?? "vpc",
+        `peer ${peerName} already has ${f.peerPeeringCount} live peerings (limit ${limit}); its owner must delete one or raise the quota`,
+        "peerVpcId",
+      ),
+    );
+  }
+
+  const crossAccount =
+    f.local.accountId !== undefined && f.peer.accountId !== undefined && f.local.accountId !== f.peer.accountId;
+  const pendingLimit = f.quotas.pendingRequestsPerAccount;
+  if (crossAccount && f.pendingRequestCount !== undefined && f.pendingRequestCount + 1 > pendingLimit) {
+    out.push(
+      quotaViolation(
+        "pendingRequestsPerAccount",
+        pendingLimit,
+        f.pendingRequestCount,
+        "account",
+        `account ${f.local.accountId} already has ${f.pendingRequestCount} pending peering requests (limit ${pendingLimit}); wait for acceptance, delete some, or raise the quota`,
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * Bandwidth rules of one peering: required and capped across regions, refused within one region.
+ * Used at create time and when bandwidth is changed in place. Unknown regions skip the rules.
+ */
+export function bandwidthViolations(
+  localRegion: string | undefined,
+  peerRegion: string | undefined,
+  bandwidthMbps: number | null | undefined,
+  quotas: Quotas,
+): Violation[] {
+  const cross = localRegion === undefined || peerRegion === undefined ? undefined : localRegion !== peerRegion;
+  const bw = bandwidthMbps ?? null;
+  const max = quotas.crossRegionBandwidthMbps;
+  if (bw !== null && (typeof bw !== "number" || !Number.isSafeInteger(bw) || bw < 1)) {
+    return [
+      {
+        code: "ValidationError",
+        field: "bandwidthMbps",
+        message: `"bandwidthMbps" must be a whole number of Mbps >= 1, got ${JSON.stringify(bw)}`,
+      },
+    ];
+  }
+  if (cross === true && bw === null) {
+    return [
+      {
+        code: "BandwidthRequired",
+        field: "bandwidthMbps",
+        message: `a cross-region peering (${localRegion} to ${peerRegion}) needs "bandwidthMbps"; set 1 to ${max}`,
+        details: { max },
+      },
+    ];
+  }
+  if (cross === false && bw !== null) {
+    return [
+      {
+        code: "BandwidthNotAllowed",
+        field: "bandwidthMbps",
+        message: `a regional peering (both VPCs in ${localRegion}) has no bandwidth limit; remove "bandwidthMbps" (got ${bw})`,
+      },
+    ];
+  }
+  if (cross === true && bw !== null && bw > max) {
+    return [
+      quotaViolation(
+        "crossRegionBandwidthMbps",
+        max,
+        bw,
+        "peering",
+        `"bandwidthMbps" ${bw} is above the cross-region limit of ${max} Mbps; lower it or raise the quota`,
+        "bandwidthMbps",
+      ),
+    ];
+  }
+  return [];
+}
+
+/** Creating one more VPC in a region: the per-account, per-region quota. */
+export function vpcCreateViolations(f: { region: string; vpcCountInRegion: number; quotas: Quotas }): Violation[] {
+  const limit = f.quotas.vpcsPerRegion;
+  if (f.vpcCountInRegion + 1 <= limit) return [];
+  return [
+    quotaViolation(
+      "vpcsPerRegion",
+      limit,
+      f.vpcCountInRegion,
+      f.region,
+      `the account already has ${f.vpcCountInRegion} VPCs in ${f.region} (limit ${limit}); delete one, use another region, or raise the quota`,
+      "region",
+    ),
+  ];
+}
+
+/** A VPC can go only when no live peering and no peering route depends on it. */
+export function vpcDeleteViolations(f: { vpc: VpcFacts; livePeeringIds: string[]; peeringRouteIds: string[] }): Violation[] {
+  const out: Violation[] = [];
+  const name = label(f.vpc, "the VPC");
+  if (f.livePeeringIds.length > 0) {
+    out.push({
+      code: "DependencyViolation",
+      message: `${name} still has live peerings ${f.livePeeringIds.join(", ")}; delete them first`,
+      details: { peeringIds: f.livePeeringIds },
+    });
+  }
+  if (f.peeringRouteIds.length > 0) {
+    out.push({
+      code: "DependencyViolation",
+      message: `${name} still has peering routes ${f.peeringRouteIds.join(", ")}; delete them first`,
+      details: { routeIds: f.peeringRouteIds },
+    });
+  }
+  return out;
+}
+
+export function routeViolations(f: RouteFacts): Violation[] {
+  const out: Violation[] = [];
+  let dest: Ipv4Cidr;
+  try {
+    dest = parseCidr(f.destination, "destinationCidrBlock");
+  } catch (e) {
+    const err = e as PeerlinkError;
+    return [{ code: "ValidationError", field: "destinationCidrBlock", message: err.message, details: err.details }];
+  }
+  const tableName = label(f.tableVpc, "the table's VPC");
+  const p = f.peering;
+  // Non-transitivity is reported after the local overlap, the more basic mistake.
+  const deferred: Violation[] = [];
+  if (p) {
+    const pid = p.peeringId ?? "the peering";
+    if (!p.attachesTableVpc) {
+      out.push({
+        code: "PeeringNotAttached",
+        field: "peeringId",
+        message: `peering ${pid} does not attach ${tableName}; use a peering whose requester or accepter is this VPC`,
+        details: { peeringId: p.peeringId, vpcId: f.tableVpc.vpcId },
+      });
+    } else {
+      if (p.state !== undefined && p.state !== "Activated") {
+        const hint =
+          p.state === "Pending"
+            ? `account ${p.mustAcceptAccountId ?? "of the peer"} must accept it first`
+            : "wait until it is Activated";
+        out.push({
+          code: "PeeringNotActive",
+          field: "peeringId",
+          message: `peering ${pid} is ${p.state}, not Activated; ${hint}`,
+          details: {
+            peeringId: p.peeringId,
+            state: p.state,
+            ...(p.state === "Pending" && p.mustAcceptAccountId ? { mustAcceptAccountId: p.mustAcceptAccountId } : {}),
+          },
+        });
+      }
+      const peerCidr = tryParse(p.peerVpc.cidr);
+      if (peerCidr && !cidrContains(peerCidr, dest)) {
+        deferred.push({
+          code: "NonTransitiveRoute",
+          field: "destinationCidrBlock",
+          message: `destination ${dest.text} is not inside the peer VPC CIDR ${peerCidr.text} of ${pid}; peering is not transitive, so use a destination within ${peerCidr.text}`,
+          details: { destination: dest.text, peerCidr: peerCidr.text, peeringId: p.peeringId },
+        });
+      }
+    }
+  }
+  const localCidr = tryParse(f.tableVpc.cidr);
+  if (localCidr && cidrsOverlap(localCidr, dest)) {
+    out.push({
+      code: "RouteOverlapsLocal",
+      field: "destinationCidrBlock",
+      message: `destination ${dest.text} overlaps ${tableName}'s own CIDR ${localCidr.text}; traffic there stays local, so choose a destination outside it`,
+      details: { destination: dest.text, localCidr: localCidr.text },
+    });
+  }
+  out.push(...deferred);
+  if (f.existingDestinations.some((d) => d === dest.text)) {
+    out.push({
+      code: "RouteConflict",
+      field: "destinationCidrBlock",
+      message: `the route table already has a route to ${dest.text}; change that route instead of adding another`,
+      details: { destination: dest.text },
+    });
+  }
+  const limit = f.quotas.routesPerTable;
+  if (f.routeCount + 1 > limit) {
+    out.push(
+      quotaViolation(
+        "routesPerTable",
+        limit,
+        f.routeCount,
+        f.routeTableId ?? "table",
+        `the route table already holds ${f.routeCount} peering routes (limit ${limit}); delete one or raise the quota`,
+      ),
+    );
+  }
+  return out;
+}
+
+/** Only the accounts in `allowed` (for accept/reject: the acceptor) may act. */
+export function acceptanceViolations(requesterAccountId: string, allowed: string[]): Violation[] {
+  if (allowed.includes(requesterAccountId)) return [];
+  return [
+    {
+      code: "Forbidden",
+      message: `account ${requesterAccountId} may not accept or reject this peering; only the peer account ${allowed.join(" or ")} can`,
+      details: { allowedAccountIds: allowed },
+    },
+  ];
+}

@@ -1,0 +1,96 @@
+// Builds the fastify app: auth plugin, routes, one error handler, request counters, OpenAPI.
+import crypto from "node:crypto";
+import Fastify, { FastifyInstance, FastifyServerOptions } from "fastify";
+import { ValidationError } from "../domain";
+import { ControlPlaneService } from "../service";
+import { authPlugin } from "./auth";
+import { registerErrorHandling } from "./errors";
+import { collectRoutes } from "./openapi";
+import { metaRoutes } from "./routes/meta";
+import { peeringRoutes } from "./routes/peerings";
+import { routeRoutes } from "./routes/routes";
+import { vpcRoutes } from "./routes/vpcs";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    service: ControlPlaneService;
+  }
+}
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Paths whose values are secrets; pino replaces them before anything is written. */
+export const REDACT_PATHS = [
+  "req.headers.authorization",
+  'req.headers["idempotency-key"]',
+  "headers.authorization",
+  "apiKey",
+  "*.apiKey",
+];
+
+/** Logged URL without query values or anything shaped like a key, so a misplaced key never reaches logs. */
+export function sanitizeUrl(url: string): string {
+  const [pathPart, query] = url.split("?", 2);
+  const scrub = (x: string) => x.replace(/plk_[0-9A-Za-z]*/g, "[redacted]").replace(/[0-9A-Fa-f]{24,}/g, "[redacted]");
+  const keys = query === undefined ? "" : `?${query.split("&").map((kv) => `${scrub(kv.split("=")[0]).slice(0, 40)}=…`).join("&")}`;
+  return scrub(pathPart) + keys;
+}
+
+const serializers = {
+  req: (req: { method: string; url: string; id?: string; socket?: { remoteAddress?: string } }) => ({
+    method: req.method,
+    url: sanitizeUrl(req.url),
+    remoteAddress: req.socket?.remoteAddress,
+  }),
+};
+
+export type BuildAppOptions = {
+  service: ControlPlaneService;
+  logger?: FastifyServerOptions["loggerInstance"];
+  logLevel?: string;
+};
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(opts.logger
+      ? { loggerInstance: opts.logger }
+      : { logger: { level: opts.logLevel ?? "info", redact: { paths: REDACT_PATHS, censor: "[redacted]" }, serializers } }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => crypto.randomUUID(),
+    // Strict bodies: unknown fields are refused (not stripped) and "10" is not a number.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, useDefaults: true } },
+    return503OnClosing: true,
+    // Router-level failures (over-long path parameters, bad URL encoding) get the same error body.
+    frameworkErrors: (err, _req, reply) => {
+      const e = new ValidationError(`bad request: ${err.message.split(":")[0].slice(0, 120)}`, { reason: err.code });
+      void (reply as { status(n: number): { send(b: unknown): unknown } }).status(e.httpStatus).send({ error: e.toJSON() });
+    },
+  });
+  app.decorate("service", opts.service);
+  // Clients such as axios label an empty POST as a form; accept that, refuse actual form data.
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
+    if (body === "") return done(null, undefined);
+    done(new ValidationError("bodies must be JSON; send Content-Type: application/json"), undefined);
+  });
+
+  const counters = { total: 0, byRoute: {} as Record<string, number> };
+  app.addHook("onResponse", async (req) => {
+    const route = req.routeOptions.url ?? "(unmatched)";
+    const key = `${req.method} ${route}`;
+    counters.total += 1;
+    counters.byRoute[key] = (counters.byRoute[key] ?? 0) + 1;
+  });
+  app.addHook("onSend", async (req, reply) => {
+    reply.header("request-id", req.id);
+  });
+  app.addHook("preClose", async () => opts.service.beginClose());
+
+  const openapi = collectRoutes(app);
+  registerErrorHandling(app);
+  await app.register(authPlugin);
+  await app.register(metaRoutes, { openapi, counters });
+  await app.register(vpcRoutes);
+  await app.register(routeRoutes);
+  await app.register(peeringRoutes);
+  return app;
+}

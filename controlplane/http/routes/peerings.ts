@@ -1,0 +1,151 @@
+// Peering connections: create, dry-run, list, long-poll read, change, state actions, delete, cost.
+import { FastifyInstance } from "fastify";
+import { NotFoundError, PEERING_STATES, SIDE_STATUSES, ValidationError } from "../../domain";
+import { MAX_WAIT_MS } from "../../service";
+import { CreatePeeringInput, PeeringCommand, PlannedOwnerRefs } from "../../usecases/peerings";
+import { clientToken } from "../auth";
+import {
+  costEstimateSchema,
+  createPeeringBody,
+  emptyBody,
+  errorResponses,
+  params,
+  peeringSchema,
+  updatePeeringBody,
+  validatePeeringBody,
+  validationResultSchema,
+} from "../schemas";
+
+const WAITABLE = new Set<string>([...PEERING_STATES, ...SIDE_STATUSES, "Gone"]);
+const DEFAULT_WAIT_MS = 20_000;
+
+type Id = { peeringId: string };
+
+function parseWaitFor(raw: string): string[] {
+  const wanted = raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  const bad = wanted.filter((w) => !WAITABLE.has(w));
+  if (wanted.length === 0 || bad.length > 0) {
+    throw new ValidationError(
+      `"waitFor" must list states separated by commas, from ${[...WAITABLE].join(", ")}; got ${JSON.stringify(raw.slice(0, 100))}`,
+      { field: "waitFor" },
+    );
+  }
+  return wanted;
+}
+
+export async function peeringRoutes(app: FastifyInstance): Promise<void> {
+  const base = "/v1/peering-connections";
+
+  app.post<{ Body: CreatePeeringInput & { clientToken?: string } }>(base, {
+    schema: { tags: ["peerings"], body: createPeeringBody, response: { 200: peeringSchema, 201: peeringSchema, ...errorResponses } },
+    handler: async (req, reply) => {
+      const { clientToken: bodyToken, ...input } = req.body;
+      const token = clientToken(req, bodyToken);
+      const { peering, created } = await app.service.createPeering(req.caller, input, token);
+      return reply.status(created ? 201 : 200).send(peering);
+    },
+  });
+
+  app.post<{ Body: CreatePeeringInput & { clientToken?: string; plannedOwnerRefs?: PlannedOwnerRefs } }>(`${base}/validate`, {
+    schema: { tags: ["peerings"], body: validatePeeringBody, response: { 200: validationResultSchema, ...errorResponses } },
+    handler: async (req) => {
+      const { clientToken: _ignored, ...input } = req.body;
+      return app.service.validatePeering(req.caller, input);
+    },
+  });
+
+  app.get<{ Querystring: { vpcId?: string; status?: string; role?: "initiator" | "acceptor" } }>(base, {
+    schema: {
+      tags: ["peerings"],
+      querystring: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          vpcId: { type: "string", maxLength: 64 },
+          status: { type: "string", enum: [...new Set([...PEERING_STATES, ...SIDE_STATUSES])] },
+          role: { type: "string", enum: ["initiator", "acceptor"] },
+        },
+      },
+      response: {
+        200: {
+          type: "object",
+          additionalProperties: false,
+          properties: { peeringConnections: { type: "array", items: peeringSchema } },
+        },
+        ...errorResponses,
+      },
+    },
+    handler: async (req) => ({ peeringConnections: await app.service.listPeerings(req.caller, req.query) }),
+  });
+
+  app.get<{ Params: Id; Querystring: { waitFor?: string; timeoutMs?: string } }>(`${base}/:peeringId`, {
+    schema: {
+      tags: ["peerings"],
+      params: params("peeringId"),
+      querystring: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          waitFor: { type: "string", maxLength: 256 },
+          timeoutMs: { type: "string", pattern: "^[0-9]{1,9}$" },
+        },
+      },
+      response: { 200: peeringSchema, ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      const { peeringId } = req.params;
+      if (req.query.waitFor === undefined) {
+        if (req.query.timeoutMs !== undefined) {
+          throw new ValidationError('"timeoutMs" only applies together with "waitFor"', { field: "timeoutMs" });
+        }
+        return app.service.getPeering(req.caller, peeringId);
+      }
+      const wanted = parseWaitFor(req.query.waitFor);
+      const timeoutMs = Math.min(req.query.timeoutMs === undefined ? DEFAULT_WAIT_MS : Number(req.query.timeoutMs), MAX_WAIT_MS);
+      // A client that hangs up stops the wait (the response stream closes before it is written).
+      const gone = new AbortController();
+      reply.raw.once("close", () => gone.abort());
+      const { peering, satisfied } = await app.service.waitForPeering(req.caller, peeringId, wanted, timeoutMs, gone.signal);
+      reply.header("Peerlink-Wait", satisfied ? "satisfied" : "timeout");
+      if (peering === undefined || (satisfied && wanted.includes("Gone") && peering.state === "Deleted")) {
+        throw new NotFoundError(`peering connection ${peeringId} not found`, { peeringId, ...(peering ? { state: peering.state } : {}) });
+      }
+      return peering;
+    },
+  });
+
+  app.patch<{ Params: Id; Body: { bandwidthMbps?: number | null; name?: string; tags?: Record<string, string> } }>(
+    `${base}/:peeringId`,
+    {
+      schema: { tags: ["peerings"], params: params("peeringId"), body: updatePeeringBody, response: { 200: peeringSchema, ...errorResponses } },
+      handler: async (req) => app.service.updatePeering(req.caller, req.params.peeringId, req.body),
+    },
+  );
+
+  for (const command of ["accept", "reject", "enable", "suspend", "resume"] as PeeringCommand[]) {
+    app.post<{ Params: Id }>(`${base}/:peeringId/${command}`, {
+      schema: { tags: ["peerings"], params: params("peeringId"), body: emptyBody, response: { 200: peeringSchema, ...errorResponses } },
+      handler: async (req) => app.service.actOnPeering(req.caller, req.params.peeringId, command),
+    });
+  }
+
+  app.delete<{ Params: Id }>(`${base}/:peeringId`, {
+    schema: { tags: ["peerings"], params: params("peeringId"), response: { 200: peeringSchema, ...errorResponses } },
+    handler: async (req) => app.service.deletePeering(req.caller, req.params.peeringId),
+  });
+
+  app.get<{ Params: Id; Querystring: { peakBandwidthMbps: string } }>(`${base}/:peeringId/cost`, {
+    schema: {
+      tags: ["peerings"],
+      params: params("peeringId"),
+      querystring: {
+        type: "object",
+        additionalProperties: false,
+        required: ["peakBandwidthMbps"],
+        properties: { peakBandwidthMbps: { type: "string", pattern: "^[0-9]{1,7}(\\.[0-9]{1,3})?$" } },
+      },
+      response: { 200: costEstimateSchema, ...errorResponses },
+    },
+    handler: async (req) => app.service.peeringCost(req.caller, req.params.peeringId, Number(req.query.peakBandwidthMbps)),
+  });
+}

@@ -1,0 +1,82 @@
+// Routes in a route table; the next hop of every non-local route is a peering.
+import { FastifyInstance } from "fastify";
+import { clientToken } from "../auth";
+import {
+  createRouteBody,
+  errorResponses,
+  params,
+  routeSchema,
+  updateRouteBody,
+  validateRouteBody,
+  validationResultSchema,
+} from "../schemas";
+
+type TableParams = { routeTableId: string };
+type RouteParams = TableParams & { routeId: string };
+
+export async function routeRoutes(app: FastifyInstance): Promise<void> {
+  const base = "/v1/route-tables/:routeTableId/routes";
+
+  app.post<{ Params: TableParams; Body: { destinationCidrBlock: string; peeringId: string; description?: string; clientToken?: string } }>(
+    base,
+    {
+      schema: {
+        tags: ["routes"],
+        params: params("routeTableId"),
+        body: createRouteBody,
+        response: { 200: routeSchema, 201: routeSchema, ...errorResponses },
+      },
+      handler: async (req, reply) => {
+        const { clientToken: bodyToken, ...input } = req.body;
+        const token = clientToken(req, bodyToken);
+        const { route, created } = await app.service.createRoute(req.caller, req.params.routeTableId, input, token);
+        return reply.status(created ? 201 : 200).send(route);
+      },
+    },
+  );
+
+  app.post<{ Params: TableParams; Body: { destinationCidrBlock: string; peeringId?: string } }>(`${base}/validate`, {
+    schema: {
+      tags: ["routes"],
+      params: params("routeTableId"),
+      body: validateRouteBody,
+      response: { 200: validationResultSchema, ...errorResponses },
+    },
+    handler: async (req) => app.service.validateRoute(req.caller, req.params.routeTableId, req.body),
+  });
+
+  app.get<{ Params: TableParams }>(base, {
+    schema: {
+      tags: ["routes"],
+      params: params("routeTableId"),
+      response: {
+        200: { type: "object", additionalProperties: false, properties: { routes: { type: "array", items: routeSchema } } },
+        ...errorResponses,
+      },
+    },
+    handler: async (req) => ({ routes: await app.service.listRoutes(req.caller, req.params.routeTableId) }),
+  });
+
+  app.get<{ Params: RouteParams }>(`${base}/:routeId`, {
+    schema: { tags: ["routes"], params: params("routeTableId", "routeId"), response: { 200: routeSchema, ...errorResponses } },
+    handler: async (req) => app.service.getRoute(req.caller, req.params.routeTableId, req.params.routeId),
+  });
+
+  app.patch<{ Params: RouteParams; Body: { peeringId?: string; description?: string } }>(`${base}/:routeId`, {
+    schema: {
+      tags: ["routes"],
+      params: params("routeTableId", "routeId"),
+      body: updateRouteBody,
+      response: { 200: routeSchema, ...errorResponses },
+    },
+    handler: async (req) => app.service.updateRoute(req.caller, req.params.routeTableId, req.params.routeId, req.body),
+  });
+
+  app.delete<{ Params: RouteParams }>(`${base}/:routeId`, {
+    schema: { tags: ["routes"], params: params("routeTableId", "routeId"), response: { 204: { type: "null" }, ...errorResponses } },
+    handler: async (req, reply) => {
+      await app.service.deleteRoute(req.caller, req.params.routeTableId, req.params.routeId);
+      return reply.status(204).send();
+    },
+  });
+}

@@ -1,0 +1,66 @@
+// Fires timed transitions (Activating -> Activated, Suspending -> Suspended, Pending -> Expired)
+// at their due time. They are rows in the store, so after a restart the first tick catches up.
+import { ControlPlaneService } from "./service";
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Purge sweep for idle servers; requests also settle and purge lazily. */
+const SWEEP_MS = 60_000;
+
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private sweep: NodeJS.Timeout | undefined;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private readonly onSchedule = () => this.kick();
+
+  constructor(
+    private readonly service: ControlPlaneService,
+    private readonly onError: (e: unknown) => void,
+  ) {}
+
+  start(): void {
+    this.service.events.on("schedule", this.onSchedule);
+    this.sweep = setInterval(() => this.kick(), SWEEP_MS);
+    this.sweep.unref();
+    this.kick();
+  }
+
+  /** Applies what is due now and re-arms the timer for the next due transition. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    this.service
+      .tick()
+      .then((next) => this.arm(next))
+      .catch((e) => {
+        if (!this.stopped) this.onError(e);
+      })
+      .finally(() => {
+        this.running = false;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private arm(next: number | null): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (next === null || this.stopped) return;
+    const delay = Math.min(Math.max(next - this.service.now(), 0), MAX_TIMER_MS);
+    this.timer = setTimeout(() => this.kick(), delay);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.service.events.off("schedule", this.onSchedule);
+    if (this.timer) clearTimeout(this.timer);
+    if (this.sweep) clearInterval(this.sweep);
+  }
+}

@@ -1,0 +1,77 @@
+// startServer: store + service + scheduler + HTTP app, listening. Used by the CLI, npm start and tests.
+import path from "node:path";
+import { FastifyServerOptions } from "fastify";
+import { Clock, systemClock, TestClock } from "./clock";
+import { Quotas } from "./domain";
+import { buildApp } from "./http/app";
+import { Scheduler } from "./scheduler";
+import { ControlPlaneService } from "./service";
+import { SqliteStore } from "./store/sqlite";
+
+export { createAccount } from "./accounts";
+
+export type ServerOptions = {
+  host?: string;
+  /** 0 = ephemeral */
+  port?: number;
+  dataDir?: string;
+  transitionDelayMs?: number;
+  testClock?: boolean;
+  quotas?: Partial<Quotas>;
+  logLevel?: string;
+  logger?: FastifyServerOptions["loggerInstance"];
+};
+
+export type RunningServer = {
+  url: string;
+  port: number;
+  host: string;
+  dataDir: string;
+  service: ControlPlaneService;
+  close(): Promise<void>;
+};
+
+export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
+  const host = opts.host ?? "127.0.0.1";
+  const dataDir = path.resolve(opts.dataDir ?? ".peerlink");
+  const transitionDelayMs = opts.transitionDelayMs ?? 300;
+  if (!Number.isSafeInteger(transitionDelayMs) || transitionDelayMs < 0) {
+    throw new Error(`transitionDelayMs must be a whole number >= 0, got ${transitionDelayMs}`);
+  }
+  const clock: Clock = opts.testClock ? new TestClock() : systemClock;
+  const store = new SqliteStore(dataDir);
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let scheduler: Scheduler | undefined;
+  try {
+    const service = new ControlPlaneService({ store, clock, quotas: opts.quotas, transitionDelayMs });
+    await service.init();
+    app = await buildApp({ service, logger: opts.logger, logLevel: opts.logLevel ?? "info" });
+    const log = app.log;
+    scheduler = new Scheduler(service, (e) => log.error({ err: e }, "scheduled transitions failed"));
+    await app.listen({ host, port: opts.port ?? 8787 });
+    const addr = app.server.address();
+    const port = typeof addr === "object" && addr ? addr.port : (opts.port ?? 8787);
+    const urlHost = host.includes(":") ? `[${host}]` : host;
+    scheduler.start();
+    const started = { app, scheduler };
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${urlHost}:${port}`,
+      port,
+      host,
+      dataDir,
+      service,
+      close: () =>
+        (closing ??= (async () => {
+          started.scheduler.stop();
+          await started.app.close();
+          await store.close();
+        })()),
+    };
+  } catch (e) {
+    scheduler?.stop();
+    await app?.close().catch(() => undefined);
+    await store.close();
+    throw e;
+  }
+}

@@ -1,0 +1,261 @@
+// The control plane's use-cases behind one object. Every call is one store transaction that first
+// settles due transitions (so no read shows a stale state), then runs the domain rules and writes.
+import { EventEmitter } from "node:events";
+import { Clock, TestClock } from "./clock";
+import { ForbiddenError, PeeringState, Quotas, resolveQuotas, UnauthorizedError, ValidationError } from "./domain";
+import { hashApiKey } from "./ids";
+import { Store, Tags } from "./store/store";
+import { Caller, IDEMPOTENCY_RETENTION_MS, settle, TxContext } from "./usecases/context";
+import * as peerings from "./usecases/peerings";
+import * as routes from "./usecases/routes";
+import * as vpcs from "./usecases/vpcs";
+import { PeeringView } from "./views";
+
+export type { Caller } from "./usecases/context";
+
+export type ServiceOptions = {
+  store: Store;
+  clock: Clock;
+  quotas?: Partial<Quotas>;
+  transitionDelayMs?: number;
+};
+
+const TEST_CLOCK_META = "testClockOffsetMs";
+export const MAX_WAIT_MS = 60_000;
+
+export type WaitResult = { peering: PeeringView | undefined; satisfied: boolean };
+
+export class ControlPlaneService {
+  readonly quotas: Quotas;
+  readonly transitionDelayMs: number;
+  /** "peering:<id>" after a commit that changed that peering; "schedule" when timed transitions changed */
+  readonly events = new EventEmitter();
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly callers = new Map<string, Caller>();
+  private closing = false;
+
+  constructor(opts: ServiceOptions) {
+    this.store = opts.store;
+    this.clock = opts.clock;
+    this.quotas = resolveQuotas(opts.quotas);
+    this.transitionDelayMs = opts.transitionDelayMs ?? 300;
+    this.events.setMaxListeners(0);
+  }
+
+  /** Restores a persisted test-clock offset so records never appear to come from the future. */
+  async init(): Promise<void> {
+    if (!(this.clock instanceof TestClock)) return;
+    const clock = this.clock;
+    const saved = await this.store.transaction((tx) => tx.getMeta(TEST_CLOCK_META));
+    const offset = saved === undefined ? 0 : Number(saved);
+    if (offset > clock.offset) clock.advance(offset - clock.offset);
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  private async run<T>(fn: (ctx: TxContext) => Promise<T>): Promise<T> {
+    const ctx = await this.store.transaction(async (tx) => {
+      const c: TxContext = {
+        tx,
+        now: this.clock.now(),
+        quotas: this.quotas,
+        transitionDelayMs: this.transitionDelayMs,
+        changed: new Set(),
+        scheduleChanged: false,
+      };
+      await settle(c);
+      const result = await fn(c);
+      return { c, result };
+    });
+    // Only after commit: a woken long-poll must read the committed state.
+    for (const id of ctx.c.changed) this.events.emit(`peering:${id}`);
+    if (ctx.c.scheduleChanged) this.events.emit("schedule");
+    return ctx.result;
+  }
+
+  async authenticate(apiKey: string | undefined): Promise<Caller> {
+    if (!apiKey) throw new UnauthorizedError("missing API key; send Authorization: Bearer <apiKey>");
+    const hash = hashApiKey(apiKey);
+    const cached = this.callers.get(hash);
+    if (cached) return cached;
+    const acc = await this.store.transaction((tx) => tx.getAccountByKeyHash(hash));
+    if (!acc) throw new UnauthorizedError("the API key is not valid; create one with `peerlink account create <name>`");
+    const caller = { accountId: acc.accountId, name: acc.name };
+    this.callers.set(hash, caller);
+    return caller;
+  }
+
+  /** Applies due transitions and purges; returns the next due time (for the scheduler). */
+  async tick(): Promise<number | null> {
+    return this.run(async (ctx) => {
+      await ctx.tx.purgeIdempotency(ctx.now - IDEMPOTENCY_RETENTION_MS);
+      return ctx.tx.nextTransitionDue();
+    });
+  }
+
+  // Accounts, quotas, clock
+  account(caller: Caller) {
+    return { accountId: caller.accountId, name: caller.name };
+  }
+  quotaUsage(caller: Caller) {
+    return this.run((ctx) => vpcs.quotaUsage(ctx, caller));
+  }
+  testClockEnabled(): boolean {
+    return this.clock instanceof TestClock;
+  }
+  async advanceClock(ms: number): Promise<number> {
+    if (!(this.clock instanceof TestClock)) {
+      throw new ForbiddenError("the test clock is off; start the server with --test-clock to move time");
+    }
+    if (!Number.isSafeInteger(ms) || ms < 0) throw new ValidationError('"ms" must be a whole number >= 0', { field: "ms" });
+    const clock = this.clock;
+    clock.advance(ms);
+    return this.run(async (ctx) => {
+      await ctx.tx.setMeta(TEST_CLOCK_META, String(clock.offset));
+      ctx.scheduleChanged = true;
+      return ctx.now;
+    });
+  }
+  clockNow(): number {
+    if (!(this.clock instanceof TestClock)) {
+      throw new ForbiddenError("the test clock is off; start the server with --test-clock to use it");
+    }
+    return this.clock.now();
+  }
+
+  // VPCs and route tables
+  createVpc(caller: Caller, input: vpcs.CreateVpcInput, token?: string) {
+    return this.run((ctx) => vpcs.createVpc(ctx, caller, input, token));
+  }
+  listVpcs(caller: Caller, region?: string) {
+    return this.run((ctx) => vpcs.listVpcs(ctx, caller, region));
+  }
+  getVpc(caller: Caller, vpcId: string) {
+    return this.run((ctx) => vpcs.getVpc(ctx, caller, vpcId));
+  }
+  updateVpc(caller: Caller, vpcId: string, patch: { name?: string; tags?: Tags }) {
+    return this.run((ctx) => vpcs.updateVpc(ctx, caller, vpcId, patch));
+  }
+  deleteVpc(caller: Caller, vpcId: string) {
+    return this.run((ctx) => vpcs.deleteVpc(ctx, caller, vpcId));
+  }
+  getRouteTable(caller: Caller, routeTableId: string) {
+    return this.run((ctx) => routes.getRouteTable(ctx, caller, routeTableId));
+  }
+
+  // Routes
+  createRoute(caller: Caller, routeTableId: string, input: routes.CreateRouteInput, token?: string) {
+    return this.run((ctx) => routes.createRoute(ctx, caller, routeTableId, input, token));
+  }
+  validateRoute(caller: Caller, routeTableId: string, input: { destinationCidrBlock: string; peeringId?: string }) {
+    return this.run((ctx) => routes.validateRoute(ctx, caller, routeTableId, input));
+  }
+  listRoutes(caller: Caller, routeTableId: string) {
+    return this.run((ctx) => routes.listRoutes(ctx, caller, routeTableId));
+  }
+  getRoute(caller: Caller, routeTableId: string, routeId: string) {
+    return this.run((ctx) => routes.getRoute(ctx, caller, routeTableId, routeId));
+  }
+  updateRoute(caller: Caller, routeTableId: string, routeId: string, patch: { peeringId?: string; description?: string }) {
+    return this.run((ctx) => routes.updateRoute(ctx, caller, routeTableId, routeId, patch));
+  }
+  deleteRoute(caller: Caller, routeTableId: string, routeId: string) {
+    return this.run((ctx) => routes.deleteRoute(ctx, caller, routeTableId, routeId));
+  }
+
+  // Peerings
+  createPeering(caller: Caller, input: peerings.CreatePeeringInput, token?: string) {
+    return this.run((ctx) => peerings.createPeering(ctx, caller, input, token));
+  }
+  validatePeering(caller: Caller, input: peerings.CreatePeeringInput & { plannedOwnerRefs?: peerings.PlannedOwnerRefs }) {
+    return this.run((ctx) => peerings.validatePeering(ctx, caller, input));
+  }
+  listPeerings(caller: Caller, filter: peerings.PeeringFilter) {
+    return this.run((ctx) => peerings.listPeerings(ctx, caller, filter));
+  }
+  getPeering(caller: Caller, peeringId: string) {
+    return this.run((ctx) => peerings.getPeering(ctx, caller, peeringId));
+  }
+  updatePeering(caller: Caller, peeringId: string, patch: { bandwidthMbps?: number | null; name?: string; tags?: Tags }) {
+    return this.run((ctx) => peerings.updatePeering(ctx, caller, peeringId, patch));
+  }
+  actOnPeering(caller: Caller, peeringId: string, command: peerings.PeeringCommand) {
+    return this.run((ctx) => peerings.actOnPeering(ctx, caller, peeringId, command));
+  }
+  deletePeering(caller: Caller, peeringId: string) {
+    return this.run((ctx) => peerings.deletePeering(ctx, caller, peeringId));
+  }
+  peeringCost(caller: Caller, peeringId: string, peakMbps: number) {
+    return this.run((ctx) => peerings.peeringCost(ctx, caller, peeringId, peakMbps));
+  }
+
+  /**
+   * Long-poll: resolves as soon as the peering's state or the caller's side status is in `wanted`
+   * ("Gone" = deleted or purged), or after timeoutMs with the current record. Woken by commits,
+   * never by polling. peering is undefined when the record no longer exists.
+   */
+  async waitForPeering(
+    caller: Caller,
+    peeringId: string,
+    wanted: string[],
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<WaitResult> {
+    const matches = (v: PeeringView | undefined) =>
+      v === undefined
+        ? wanted.includes("Gone")
+        : wanted.includes(v.state) || wanted.includes(v.status) || (wanted.includes("Gone") && v.state === "Deleted");
+    const event = `peering:${peeringId}`;
+    let wake: () => void = () => undefined;
+    let dirty = false;
+    const onChange = () => {
+      dirty = true;
+      wake();
+    };
+    this.events.on(event, onChange);
+    this.events.on("closing", onChange);
+    signal?.addEventListener("abort", onChange);
+    const deadline = Date.now() + Math.min(Math.max(timeoutMs, 0), MAX_WAIT_MS);
+    try {
+      // The first read also settles due transitions, which may itself satisfy the wait.
+      let current = await this.getPeering(caller, peeringId).catch((e) => {
+        if (wanted.includes("Gone") && e?.code === "NotFound") return undefined;
+        throw e;
+      });
+      for (;;) {
+        if (matches(current)) return { peering: current, satisfied: true };
+        const left = deadline - Date.now();
+        if (left <= 0 || this.closing || signal?.aborted) return { peering: current, satisfied: false };
+        if (!dirty) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, left);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+        dirty = false;
+        current = await this.run((ctx) => peerings.peekPeering(ctx, caller, peeringId));
+        if (current === undefined && !wanted.includes("Gone")) {
+          return { peering: undefined, satisfied: false };
+        }
+      }
+    } finally {
+      this.events.off(event, onChange);
+      this.events.off("closing", onChange);
+      signal?.removeEventListener("abort", onChange);
+    }
+  }
+
+  /** Wakes every long-poll so the server can close promptly. */
+  beginClose(): void {
+    this.closing = true;
+    this.events.emit("closing");
+  }
+}
+
+export type PeeringStateName = PeeringState;

@@ -1,0 +1,390 @@
+// SQLite store (better-sqlite3): WAL with synchronous=FULL so every acknowledged commit survives
+// kill -9 and power loss. All SQL of the SQLite backend lives in this file.
+import Database from "better-sqlite3";
+import fs from "node:fs";
+import path from "node:path";
+import { PeeringState } from "../domain";
+import {
+  AccountRecord,
+  IdempotencyRecord,
+  PeeringRecord,
+  RouteRecord,
+  Store,
+  StoreTx,
+  TransitionRecord,
+  VpcRecord,
+} from "./store";
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS accounts (
+  account_id TEXT PRIMARY KEY, name TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS vpcs (
+  vpc_id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(account_id), region TEXT NOT NULL,
+  cidr_block TEXT NOT NULL, name TEXT NOT NULL, tags TEXT NOT NULL, route_table_id TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS vpcs_account_region ON vpcs(account_id, region);
+CREATE TABLE IF NOT EXISTS routes (
+  route_id TEXT PRIMARY KEY, route_table_id TEXT NOT NULL, vpc_id TEXT NOT NULL, account_id TEXT NOT NULL,
+  destination TEXT NOT NULL, next_hop_type TEXT NOT NULL, peering_id TEXT, description TEXT NOT NULL,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, UNIQUE(route_table_id, destination));
+CREATE INDEX IF NOT EXISTS routes_peering ON routes(peering_id);
+CREATE TABLE IF NOT EXISTS peerings (
+  peering_id TEXT PRIMARY KEY, name TEXT NOT NULL, tags TEXT NOT NULL, owner_ref TEXT, state TEXT NOT NULL,
+  req_account TEXT NOT NULL, req_vpc TEXT NOT NULL, req_region TEXT NOT NULL, req_cidr TEXT NOT NULL,
+  acc_account TEXT NOT NULL, acc_vpc TEXT NOT NULL, acc_region TEXT NOT NULL, acc_cidr TEXT NOT NULL,
+  bandwidth_mbps INTEGER, expires_at INTEGER, purge_at INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS peerings_req_account ON peerings(req_account);
+CREATE INDEX IF NOT EXISTS peerings_acc_account ON peerings(acc_account);
+CREATE INDEX IF NOT EXISTS peerings_req_vpc ON peerings(req_vpc);
+CREATE INDEX IF NOT EXISTS peerings_acc_vpc ON peerings(acc_vpc);
+CREATE INDEX IF NOT EXISTS peerings_purge ON peerings(purge_at) WHERE purge_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS transitions (
+  peering_id TEXT PRIMARY KEY, to_state TEXT NOT NULL, due_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS transitions_due ON transitions(due_at);
+CREATE TABLE IF NOT EXISTS idempotency (
+  account_id TEXT NOT NULL, operation TEXT NOT NULL, token TEXT NOT NULL, request_hash TEXT NOT NULL,
+  resource_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (account_id, operation, token));
+CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+type Row = Record<string, unknown>;
+
+const vpcFrom = (r: Row): VpcRecord => ({
+  vpcId: r.vpc_id as string,
+  accountId: r.account_id as string,
+  region: r.region as string,
+  cidrBlock: r.cidr_block as string,
+  name: r.name as string,
+  tags: JSON.parse(r.tags as string),
+  routeTableId: r.route_table_id as string,
+  createdAt: r.created_at as number,
+  updatedAt: r.updated_at as number,
+});
+
+const routeFrom = (r: Row): RouteRecord => ({
+  routeId: r.route_id as string,
+  routeTableId: r.route_table_id as string,
+  vpcId: r.vpc_id as string,
+  accountId: r.account_id as string,
+  destinationCidrBlock: r.destination as string,
+  nextHopType: r.next_hop_type as RouteRecord["nextHopType"],
+  peeringId: (r.peering_id as string | null) ?? null,
+  description: r.description as string,
+  createdAt: r.created_at as number,
+  updatedAt: r.updated_at as number,
+});
+
+const peeringFrom = (r: Row): PeeringRecord => ({
+  peeringId: r.peering_id as string,
+  name: r.name as string,
+  tags: JSON.parse(r.tags as string),
+  ownerRef: (r.owner_ref as string | null) ?? null,
+  state: r.state as PeeringState,
+  requester: {
+    accountId: r.req_account as string,
+    vpcId: r.req_vpc as string,
+    region: r.req_region as string,
+    cidrBlock: r.req_cidr as string,
+  },
+  accepter: {
+    accountId: r.acc_account as string,
+    vpcId: r.acc_vpc as string,
+    region: r.acc_region as string,
+    cidrBlock: r.acc_cidr as string,
+  },
+  bandwidthMbps: (r.bandwidth_mbps as number | null) ?? null,
+  expiresAt: (r.expires_at as number | null) ?? null,
+  purgeAt: (r.purge_at as number | null) ?? null,
+  createdAt: r.created_at as number,
+  updatedAt: r.updated_at as number,
+});
+
+const peeringParams = (p: PeeringRecord) => ({
+  peering_id: p.peeringId,
+  name: p.name,
+  tags: JSON.stringify(p.tags),
+  owner_ref: p.ownerRef,
+  state: p.state,
+  req_account: p.requester.accountId,
+  req_vpc: p.requester.vpcId,
+  req_region: p.requester.region,
+  req_cidr: p.requester.cidrBlock,
+  acc_account: p.accepter.accountId,
+  acc_vpc: p.accepter.vpcId,
+  acc_region: p.accepter.region,
+  acc_cidr: p.accepter.cidrBlock,
+  bandwidth_mbps: p.bandwidthMbps,
+  expires_at: p.expiresAt,
+  purge_at: p.purgeAt,
+  created_at: p.createdAt,
+  updated_at: p.updatedAt,
+});
+
+const routeParams = (r: RouteRecord) => ({
+  route_id: r.routeId,
+  route_table_id: r.routeTableId,
+  vpc_id: r.vpcId,
+  account_id: r.accountId,
+  destination: r.destinationCidrBlock,
+  next_hop_type: r.nextHopType,
+  peering_id: r.peeringId,
+  description: r.description,
+  created_at: r.createdAt,
+  updated_at: r.updatedAt,
+});
+
+const vpcParams = (v: VpcRecord) => ({
+  vpc_id: v.vpcId,
+  account_id: v.accountId,
+  region: v.region,
+  cidr_block: v.cidrBlock,
+  name: v.name,
+  tags: JSON.stringify(v.tags),
+  route_table_id: v.routeTableId,
+  created_at: v.createdAt,
+  updated_at: v.updatedAt,
+});
+
+/** Synchronous implementation of every StoreTx query; wrapped in promises by SqliteStore. */
+class SqliteQueries {
+  private readonly st: Record<string, Database.Statement>;
+  constructor(private readonly db: Database.Database) {
+    const q = (sql: string) => db.prepare(sql);
+    this.st = {
+      insertAccount: q(`INSERT INTO accounts VALUES (@account_id, @name, @key_hash, @created_at)`),
+      getAccount: q(`SELECT * FROM accounts WHERE account_id = ?`),
+      getAccountByKeyHash: q(`SELECT * FROM accounts WHERE key_hash = ?`),
+      insertVpc: q(`INSERT INTO vpcs VALUES (@vpc_id, @account_id, @region, @cidr_block, @name, @tags,
+        @route_table_id, @created_at, @updated_at)`),
+      getVpc: q(`SELECT * FROM vpcs WHERE vpc_id = ?`),
+      getVpcByRouteTable: q(`SELECT * FROM vpcs WHERE route_table_id = ?`),
+      listVpcs: q(`SELECT * FROM vpcs WHERE account_id = ? ORDER BY created_at, vpc_id`),
+      listVpcsInRegion: q(`SELECT * FROM vpcs WHERE account_id = ? AND region = ? ORDER BY created_at, vpc_id`),
+      countVpcs: q(`SELECT COUNT(*) AS n FROM vpcs WHERE account_id = ? AND region = ?`),
+      updateVpc: q(`UPDATE vpcs SET name = @name, tags = @tags, updated_at = @updated_at WHERE vpc_id = @vpc_id`),
+      deleteVpc: q(`DELETE FROM vpcs WHERE vpc_id = ?`),
+      deleteVpcRoutes: q(`DELETE FROM routes WHERE vpc_id = ?`),
+      insertRoute: q(`INSERT INTO routes VALUES (@route_id, @route_table_id, @vpc_id, @account_id, @destination,
+        @next_hop_type, @peering_id, @description, @created_at, @updated_at)`),
+      getRoute: q(`SELECT * FROM routes WHERE route_id = ?`),
+      listRoutes: q(`SELECT * FROM routes WHERE route_table_id = ? ORDER BY next_hop_type = 'Peering', created_at, route_id`),
+      updateRoute: q(`UPDATE routes SET peering_id = @peering_id, description = @description, updated_at = @updated_at
+        WHERE route_id = @route_id`),
+      deleteRoute: q(`DELETE FROM routes WHERE route_id = ?`),
+      deleteRoutesByPeering: q(`DELETE FROM routes WHERE peering_id = ?`),
+      countPeeringRoutes: q(`SELECT COUNT(*) AS n FROM routes WHERE route_table_id = ? AND next_hop_type = 'Peering'`),
+      insertPeering: q(`INSERT INTO peerings VALUES (@peering_id, @name, @tags, @owner_ref, @state, @req_account,
+        @req_vpc, @req_region, @req_cidr, @acc_account, @acc_vpc, @acc_region, @acc_cidr, @bandwidth_mbps,
+        @expires_at, @purge_at, @created_at, @updated_at)`),
+      getPeering: q(`SELECT * FROM peerings WHERE peering_id = ?`),
+      updatePeering: q(`UPDATE peerings SET name = @name, tags = @tags, owner_ref = @owner_ref, state = @state,
+        bandwidth_mbps = @bandwidth_mbps, expires_at = @expires_at, purge_at = @purge_at, updated_at = @updated_at
+        WHERE peering_id = @peering_id`),
+      listPeeringsForAccount: q(`SELECT * FROM peerings WHERE req_account = ? OR acc_account = ?
+        ORDER BY created_at, peering_id`),
+      listPeeringsForVpc: q(`SELECT * FROM peerings WHERE (req_vpc = ? OR acc_vpc = ?) AND state IN
+        (SELECT value FROM json_each(?)) ORDER BY created_at, peering_id`),
+      countPendingRequests: q(`SELECT COUNT(*) AS n FROM peerings WHERE req_account = ? AND state = 'Pending'`),
+      selectPurgeable: q(`SELECT peering_id FROM peerings WHERE purge_at IS NOT NULL AND purge_at <= ?`),
+      purgePeering: q(`DELETE FROM peerings WHERE peering_id = ?`),
+      putTransition: q(`INSERT INTO transitions VALUES (@peering_id, @to_state, @due_at)
+        ON CONFLICT(peering_id) DO UPDATE SET to_state = excluded.to_state, due_at = excluded.due_at`),
+      deleteTransition: q(`DELETE FROM transitions WHERE peering_id = ?`),
+      listDueTransitions: q(`SELECT * FROM transitions WHERE due_at <= ? ORDER BY due_at, peering_id`),
+      nextTransitionDue: q(`SELECT MIN(due_at) AS due FROM transitions`),
+      getIdempotency: q(`SELECT * FROM idempotency WHERE account_id = ? AND operation = ? AND token = ?`),
+      putIdempotency: q(`INSERT INTO idempotency VALUES (@account_id, @operation, @token, @request_hash,
+        @resource_id, @created_at)`),
+      purgeIdempotency: q(`DELETE FROM idempotency WHERE created_at < ?`),
+      getMeta: q(`SELECT value FROM meta WHERE key = ?`),
+      setMeta: q(`INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
+    };
+  }
+
+  tx(): StoreTx {
+    const st = this.st;
+    const one = <T>(stmt: string, map: (r: Row) => T, ...args: unknown[]): T | undefined => {
+      const r = st[stmt].get(...args) as Row | undefined;
+      return r ? map(r) : undefined;
+    };
+    const count = (stmt: string, ...args: unknown[]) => (st[stmt].get(...args) as { n: number }).n;
+    const ok = async () => undefined;
+    return {
+      insertAccount: async (a: AccountRecord) => {
+        st.insertAccount.run({ account_id: a.accountId, name: a.name, key_hash: a.keyHash, created_at: a.createdAt });
+        return ok();
+      },
+      getAccount: async (id) =>
+        one("getAccount", (r) => ({
+          accountId: r.account_id as string,
+          name: r.name as string,
+          keyHash: r.key_hash as string,
+          createdAt: r.created_at as number,
+        }), id),
+      getAccountByKeyHash: async (hash) =>
+        one("getAccountByKeyHash", (r) => ({
+          accountId: r.account_id as string,
+          name: r.name as string,
+          keyHash: r.key_hash as string,
+          createdAt: r.created_at as number,
+        }), hash),
+      insertVpc: async (v) => void st.insertVpc.run(vpcParams(v)),
+      getVpc: async (id) => one("getVpc", vpcFrom, id),
+      getVpcByRouteTable: async (id) => one("getVpcByRouteTable", vpcFrom, id),
+      listVpcs: async (accountId, region) =>
+        (region === undefined
+          ? (st.listVpcs.all(accountId) as Row[])
+          : (st.listVpcsInRegion.all(accountId, region) as Row[])
+        ).map(vpcFrom),
+      countVpcs: async (accountId, region) => count("countVpcs", accountId, region),
+      updateVpc: async (v) => void st.updateVpc.run(vpcParams(v)),
+      deleteVpc: async (id) => {
+        st.deleteVpcRoutes.run(id);
+        st.deleteVpc.run(id);
+      },
+      insertRoute: async (r) => void st.insertRoute.run(routeParams(r)),
+      getRoute: async (id) => one("getRoute", routeFrom, id),
+      listRoutes: async (tableId) => (st.listRoutes.all(tableId) as Row[]).map(routeFrom),
+      updateRoute: async (r) => void st.updateRoute.run(routeParams(r)),
+      deleteRoute: async (id) => void st.deleteRoute.run(id),
+      deleteRoutesByPeering: async (peeringId) => st.deleteRoutesByPeering.run(peeringId).changes,
+      countPeeringRoutes: async (tableId) => count("countPeeringRoutes", tableId),
+      insertPeering: async (p) => void st.insertPeering.run(peeringParams(p)),
+      getPeering: async (id) => one("getPeering", peeringFrom, id),
+      updatePeering: async (p) => void st.updatePeering.run(peeringParams(p)),
+      listPeeringsForAccount: async (accountId) =>
+        (st.listPeeringsForAccount.all(accountId, accountId) as Row[]).map(peeringFrom),
+      listPeeringsForVpc: async (vpcId, states) =>
+        (st.listPeeringsForVpc.all(vpcId, vpcId, JSON.stringify(states)) as Row[]).map(peeringFrom),
+      countPendingRequests: async (accountId) => count("countPendingRequests", accountId),
+      purgePeerings: async (now) => {
+        const ids = (st.selectPurgeable.all(now) as { peering_id: string }[]).map((r) => r.peering_id);
+        for (const id of ids) {
+          st.purgePeering.run(id);
+          st.deleteTransition.run(id);
+        }
+        return ids;
+      },
+      putTransition: async (t: TransitionRecord) =>
+        void st.putTransition.run({ peering_id: t.peeringId, to_state: t.toState, due_at: t.dueAt }),
+      deleteTransition: async (id) => void st.deleteTransition.run(id),
+      listDueTransitions: async (now) =>
+        (st.listDueTransitions.all(now) as Row[]).map((r) => ({
+          peeringId: r.peering_id as string,
+          toState: r.to_state as PeeringState,
+          dueAt: r.due_at as number,
+        })),
+      nextTransitionDue: async () => ((st.nextTransitionDue.get() as { due: number | null }).due ?? null),
+      getIdempotency: async (accountId, operation, token) =>
+        one("getIdempotency", (r): IdempotencyRecord => ({
+          accountId: r.account_id as string,
+          operation: r.operation as string,
+          token: r.token as string,
+          requestHash: r.request_hash as string,
+          resourceId: r.resource_id as string,
+          createdAt: r.created_at as number,
+        }), accountId, operation, token),
+      putIdempotency: async (r) =>
+        void st.putIdempotency.run({
+          account_id: r.accountId,
+          operation: r.operation,
+          token: r.token,
+          request_hash: r.requestHash,
+          resource_id: r.resourceId,
+          created_at: r.createdAt,
+        }),
+      purgeIdempotency: async (olderThan) => void st.purgeIdempotency.run(olderThan),
+      getMeta: async (key) => (st.getMeta.get(key) as { value: string } | undefined)?.value,
+      setMeta: async (key, value) => void st.setMeta.run(key, value),
+    };
+  }
+}
+
+export type SqliteStoreOptions = { busyTimeoutMs?: number };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const isBusy = (e: unknown) => (e as { code?: string })?.code?.startsWith("SQLITE_BUSY") ?? false;
+
+export class SqliteStore implements Store {
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly queries: SqliteQueries;
+  private readonly txApi: StoreTx;
+  // Transactions are chained: the connection is shared, so they must never interleave at an await.
+  private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly busyTimeoutMs: number;
+
+  constructor(dataDir: string, opts: SqliteStoreOptions = {}) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    this.file = path.join(dataDir, "peerlink.db");
+    this.busyTimeoutMs = opts.busyTimeoutMs ?? 10_000;
+    this.db = new Database(this.file);
+    this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = FULL");
+    this.db.pragma("foreign_keys = ON");
+    this.migrate();
+    // From here on, waiting for the write lock is asynchronous (see begin): a synchronous busy wait
+    // would block the event loop, and with a second connection in the same process (an account
+    // created next to an embedded server) it could never succeed.
+    this.db.pragma("busy_timeout = 0");
+    this.queries = new SqliteQueries(this.db);
+    this.txApi = this.queries.tx();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    if (version === SCHEMA_VERSION) return;
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`data file ${this.file} has schema version ${version}; this peerlink supports ${SCHEMA_VERSION}`);
+    }
+    this.db.transaction(() => {
+      this.db.exec(SCHEMA);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }).immediate();
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.closed) throw new Error("store is closed");
+      await this.begin();
+      try {
+        const result = await fn(this.txApi);
+        this.db.exec("COMMIT");
+        return result;
+      } catch (e) {
+        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        throw e;
+      }
+    };
+    const p = this.tail.then(run, run);
+    this.tail = p.catch(() => undefined);
+    return p;
+  }
+
+  /** BEGIN IMMEDIATE takes the write lock up front, which also serialises against other connections. */
+  private async begin(): Promise<void> {
+    const deadline = Date.now() + this.busyTimeoutMs;
+    for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+      try {
+        this.db.exec("BEGIN IMMEDIATE");
+        return;
+      } catch (e) {
+        if (!isBusy(e) || Date.now() >= deadline) throw e;
+      }
+      await sleep(wait);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    if (!this.closed) {
+      this.closed = true;
+      this.db.close();
+    }
+  }
+}

@@ -1,0 +1,117 @@
+// The persistence boundary. The service only talks to this interface; all SQL lives in the
+// implementations (SQLite now, PostgreSQL later). Methods are async so a networked store fits.
+import { PeeringState } from "../domain";
+
+export type Tags = Record<string, string>;
+
+export type AccountRecord = { accountId: string; name: string; keyHash: string; createdAt: number };
+
+export type VpcRecord = {
+  vpcId: string;
+  accountId: string;
+  region: string;
+  cidrBlock: string;
+  name: string;
+  tags: Tags;
+  routeTableId: string;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type RouteRecord = {
+  routeId: string;
+  routeTableId: string;
+  vpcId: string;
+  accountId: string;
+  destinationCidrBlock: string;
+  nextHopType: "Local" | "Peering";
+  peeringId: string | null;
+  description: string;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type PeeringEnd = { accountId: string; vpcId: string; region: string; cidrBlock: string };
+
+export type PeeringRecord = {
+  peeringId: string;
+  name: string;
+  tags: Tags;
+  ownerRef: string | null;
+  state: PeeringState;
+  requester: PeeringEnd;
+  accepter: PeeringEnd;
+  bandwidthMbps: number | null;
+  expiresAt: number | null;
+  /** when a terminal record may be purged */
+  purgeAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+/** A state change that happens on its own at dueAt (Activating -> Activated, Pending -> Expired, ...). */
+export type TransitionRecord = { peeringId: string; toState: PeeringState; dueAt: number };
+
+export type IdempotencyRecord = {
+  accountId: string;
+  operation: string;
+  token: string;
+  requestHash: string;
+  resourceId: string;
+  createdAt: number;
+};
+
+export interface StoreTx {
+  insertAccount(a: AccountRecord): Promise<void>;
+  getAccount(accountId: string): Promise<AccountRecord | undefined>;
+  getAccountByKeyHash(keyHash: string): Promise<AccountRecord | undefined>;
+
+  insertVpc(v: VpcRecord): Promise<void>;
+  getVpc(vpcId: string): Promise<VpcRecord | undefined>;
+  getVpcByRouteTable(routeTableId: string): Promise<VpcRecord | undefined>;
+  listVpcs(accountId: string, region?: string): Promise<VpcRecord[]>;
+  countVpcs(accountId: string, region: string): Promise<number>;
+  updateVpc(v: VpcRecord): Promise<void>;
+  deleteVpc(vpcId: string): Promise<void>;
+
+  insertRoute(r: RouteRecord): Promise<void>;
+  getRoute(routeId: string): Promise<RouteRecord | undefined>;
+  listRoutes(routeTableId: string): Promise<RouteRecord[]>;
+  updateRoute(r: RouteRecord): Promise<void>;
+  deleteRoute(routeId: string): Promise<void>;
+  /** deletes every route whose next hop is the peering, in every table; returns how many */
+  deleteRoutesByPeering(peeringId: string): Promise<number>;
+  countPeeringRoutes(routeTableId: string): Promise<number>;
+
+  insertPeering(p: PeeringRecord): Promise<void>;
+  getPeering(peeringId: string): Promise<PeeringRecord | undefined>;
+  updatePeering(p: PeeringRecord): Promise<void>;
+  /** peerings where the account is requester or accepter */
+  listPeeringsForAccount(accountId: string): Promise<PeeringRecord[]>;
+  /** peerings in the given states where the VPC is either end */
+  listPeeringsForVpc(vpcId: string, states: readonly PeeringState[]): Promise<PeeringRecord[]>;
+  countPendingRequests(requesterAccountId: string): Promise<number>;
+  /** removes terminal peerings whose purgeAt has passed; returns their ids */
+  purgePeerings(now: number): Promise<string[]>;
+
+  putTransition(t: TransitionRecord): Promise<void>;
+  deleteTransition(peeringId: string): Promise<void>;
+  listDueTransitions(now: number): Promise<TransitionRecord[]>;
+  nextTransitionDue(): Promise<number | null>;
+
+  getIdempotency(accountId: string, operation: string, token: string): Promise<IdempotencyRecord | undefined>;
+  putIdempotency(r: IdempotencyRecord): Promise<void>;
+  purgeIdempotency(olderThan: number): Promise<void>;
+
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+}
+
+export interface Store {
+  /**
+   * Runs fn in one serialisable transaction: commits when it resolves, rolls back when it throws.
+   * Transactions never interleave, so reading what an invariant needs and writing is race-free.
+   */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

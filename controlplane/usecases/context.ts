@@ -1,0 +1,129 @@
+// What every use-case gets: the open transaction, the current time and the server's settings.
+// Use-cases record which peerings changed so the service can wake long-polls after commit.
+import {
+  assertTransition,
+  IdempotencyConflictError,
+  NotFoundError,
+  PeeringState,
+  Quotas,
+  RETENTION_MS,
+} from "../domain";
+import { requestHash } from "../ids";
+import { PeeringRecord, StoreTx } from "../store/store";
+import { roleOf } from "../views";
+
+export type Caller = { accountId: string; name: string };
+
+export type TxContext = {
+  tx: StoreTx;
+  now: number;
+  quotas: Quotas;
+  transitionDelayMs: number;
+  /** peering ids whose record changed in this transaction */
+  changed: Set<string>;
+  /** true when a timed transition was added or removed */
+  scheduleChanged: boolean;
+};
+
+/** Idempotency tokens are kept at least this long (contract: >= 24 h). */
+export const IDEMPOTENCY_RETENTION_MS = 48 * 60 * 60 * 1000;
+
+/** Applies due timed transitions and purges expired records. Runs first in every transaction. */
+export async function settle(ctx: TxContext): Promise<void> {
+  const { tx, now } = ctx;
+  for (const t of await ctx.tx.listDueTransitions(now)) {
+    await tx.deleteTransition(t.peeringId);
+    ctx.scheduleChanged = true;
+    const p = await tx.getPeering(t.peeringId);
+    if (!p) continue;
+    const action = t.toState === "Expired" ? "expire" : "complete";
+    let next: PeeringState;
+    try {
+      next = assertTransition(p.state, action, p.peeringId);
+    } catch {
+      continue; // the peering moved on (e.g. deleted) before the timer fired
+    }
+    if (next !== t.toState) continue;
+    p.state = next;
+    p.updatedAt = t.dueAt;
+    if (next === "Expired") p.purgeAt = t.dueAt + RETENTION_MS.Expired;
+    await tx.updatePeering(p);
+    ctx.changed.add(p.peeringId);
+  }
+  for (const id of await tx.purgePeerings(now)) ctx.changed.add(id);
+}
+
+/** Moves a peering to a new state and schedules or clears its timed follow-up. */
+export async function changeState(ctx: TxContext, p: PeeringRecord, to: PeeringState): Promise<void> {
+  const { tx, now } = ctx;
+  p.state = to;
+  p.updatedAt = now;
+  p.purgeAt = null;
+  await tx.deleteTransition(p.peeringId);
+  if (to === "Activating") {
+    p.expiresAt = null;
+    await tx.putTransition({ peeringId: p.peeringId, toState: "Activated", dueAt: now + ctx.transitionDelayMs });
+  } else if (to === "Suspending") {
+    await tx.putTransition({ peeringId: p.peeringId, toState: "Suspended", dueAt: now + ctx.transitionDelayMs });
+  } else if (to === "Pending" && p.expiresAt !== null) {
+    await tx.putTransition({ peeringId: p.peeringId, toState: "Expired", dueAt: p.expiresAt });
+  } else if (to === "Rejected" || to === "Expired" || to === "Deleted") {
+    p.purgeAt = now + RETENTION_MS[to];
+  }
+  ctx.scheduleChanged = true;
+  ctx.changed.add(p.peeringId);
+}
+
+/** A peering the caller is a party to, or NotFound (other accounts' peerings are invisible). */
+export async function visiblePeering(ctx: TxContext, caller: Caller, peeringId: string): Promise<PeeringRecord> {
+  const p = await ctx.tx.getPeering(peeringId);
+  if (!p || !roleOf(p, caller.accountId)) {
+    throw new NotFoundError(`peering connection ${peeringId} not found`, { peeringId });
+  }
+  return p;
+}
+
+export type IdempotencyKey = { operation: string; token: string; hash: string };
+
+export function idempotencyKey(operation: string, token: string | undefined, request: unknown): IdempotencyKey | undefined {
+  return token === undefined ? undefined : { operation, token, hash: requestHash(request) };
+}
+
+/** The resource id an earlier request with the same token created, or undefined for a new token. */
+export async function replayedResourceId(
+  ctx: TxContext,
+  caller: Caller,
+  key: IdempotencyKey | undefined,
+): Promise<string | undefined> {
+  if (!key) return undefined;
+  const rec = await ctx.tx.getIdempotency(caller.accountId, key.operation, key.token);
+  if (!rec) return undefined;
+  if (rec.requestHash !== key.hash) {
+    throw new IdempotencyConflictError(
+      `client token ${JSON.stringify(key.token)} was already used for a different ${key.operation} request; use a new token for a different request`,
+      { clientToken: key.token, resourceId: rec.resourceId },
+    );
+  }
+  return rec.resourceId;
+}
+
+export async function rememberToken(
+  ctx: TxContext,
+  caller: Caller,
+  key: IdempotencyKey | undefined,
+  resourceId: string,
+): Promise<void> {
+  if (!key) return;
+  await ctx.tx.putIdempotency({
+    accountId: caller.accountId,
+    operation: key.operation,
+    token: key.token,
+    requestHash: key.hash,
+    resourceId,
+    createdAt: ctx.now,
+  });
+}
+
+export function gone(kind: string, id: string): NotFoundError {
+  return new NotFoundError(`the ${kind} ${id} created with this client token no longer exists`, { resourceId: id });
+}

@@ -1,0 +1,177 @@
+// Route use-cases: a route's next hop is a peering that attaches the table's VPC.
+import {
+  InvalidStateError,
+  NotFoundError,
+  parseCidr,
+  RouteFacts,
+  routeViolations,
+  throwIfViolations,
+  Violation,
+} from "../domain";
+import { newId } from "../ids";
+import { PeeringRecord, RouteRecord, VpcRecord } from "../store/store";
+import { roleOf, routeView, RouteView } from "../views";
+import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
+import { ownedTable } from "./vpcs";
+
+export type CreateRouteInput = { destinationCidrBlock: string; peeringId: string; description?: string };
+
+function peeringFacts(p: PeeringRecord, table: VpcRecord): NonNullable<RouteFacts["peering"]> {
+  const attaches = p.requester.vpcId === table.vpcId || p.accepter.vpcId === table.vpcId;
+  const other = p.requester.vpcId === table.vpcId ? p.accepter : p.requester;
+  return {
+    peeringId: p.peeringId,
+    state: p.state,
+    attachesTableVpc: attaches,
+    peerVpc: { vpcId: other.vpcId, region: other.region, cidr: other.cidrBlock, accountId: other.accountId },
+    ...(p.state === "Pending" ? { mustAcceptAccountId: p.accepter.accountId } : {}),
+  };
+}
+
+async function peeringForRoute(ctx: TxContext, caller: Caller, peeringId: string): Promise<PeeringRecord | undefined> {
+  const p = await ctx.tx.getPeering(peeringId);
+  return p && roleOf(p, caller.accountId) ? p : undefined;
+}
+
+function peeringNotFound(peeringId: string): Violation {
+  return {
+    code: "NotFound",
+    field: "peeringId",
+    message: `peering connection ${peeringId} not found`,
+    details: { peeringId },
+  };
+}
+
+/** Facts and violations for a would-be route; `except` is the route being changed. */
+async function evaluate(
+  ctx: TxContext,
+  caller: Caller,
+  table: VpcRecord,
+  destination: string,
+  peeringId: string | undefined,
+  except?: RouteRecord,
+): Promise<Violation[]> {
+  let peering: RouteFacts["peering"];
+  if (peeringId !== undefined) {
+    const p = await peeringForRoute(ctx, caller, peeringId);
+    if (!p) return [peeringNotFound(peeringId)];
+    peering = peeringFacts(p, table);
+  }
+  const routes = (await ctx.tx.listRoutes(table.routeTableId)).filter((r) => r.routeId !== except?.routeId);
+  return routeViolations({
+    tableVpc: { vpcId: table.vpcId, name: table.name || undefined, region: table.region, cidr: table.cidrBlock },
+    routeTableId: table.routeTableId,
+    destination,
+    peering,
+    existingDestinations: routes.map((r) => r.destinationCidrBlock),
+    routeCount: routes.filter((r) => r.nextHopType === "Peering").length,
+    quotas: ctx.quotas,
+  });
+}
+
+export async function createRoute(
+  ctx: TxContext,
+  caller: Caller,
+  routeTableId: string,
+  input: CreateRouteInput,
+  token?: string,
+): Promise<{ route: RouteView; created: boolean }> {
+  const table = await ownedTable(ctx, caller, routeTableId);
+  const key = idempotencyKey("CreateRoute", token, { routeTableId, ...input });
+  const earlier = await replayedResourceId(ctx, caller, key);
+  if (earlier) {
+    const r = await ctx.tx.getRoute(earlier);
+    if (!r) throw gone("route", earlier);
+    return { route: routeView(r), created: false };
+  }
+  const violations = await evaluate(ctx, caller, table, input.destinationCidrBlock, input.peeringId);
+  throwIfViolations(violations);
+  const route: RouteRecord = {
+    routeId: newId("rt"),
+    routeTableId,
+    vpcId: table.vpcId,
+    accountId: caller.accountId,
+    destinationCidrBlock: parseCidr(input.destinationCidrBlock, "destinationCidrBlock").text,
+    nextHopType: "Peering",
+    peeringId: input.peeringId,
+    description: input.description ?? "",
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  await ctx.tx.insertRoute(route);
+  await rememberToken(ctx, caller, key, route.routeId);
+  return { route: routeView(route), created: true };
+}
+
+export async function validateRoute(
+  ctx: TxContext,
+  caller: Caller,
+  routeTableId: string,
+  input: { destinationCidrBlock: string; peeringId?: string },
+): Promise<{ valid: boolean; violations: Violation[] }> {
+  const table = await ownedTable(ctx, caller, routeTableId);
+  const violations = await evaluate(ctx, caller, table, input.destinationCidrBlock, input.peeringId);
+  return { valid: violations.length === 0, violations };
+}
+
+export async function getRouteTable(ctx: TxContext, caller: Caller, routeTableId: string) {
+  const table = await ownedTable(ctx, caller, routeTableId);
+  return {
+    routeTableId,
+    vpcId: table.vpcId,
+    accountId: table.accountId,
+    routes: (await ctx.tx.listRoutes(routeTableId)).map(routeView),
+  };
+}
+
+export async function listRoutes(ctx: TxContext, caller: Caller, routeTableId: string): Promise<RouteView[]> {
+  await ownedTable(ctx, caller, routeTableId);
+  return (await ctx.tx.listRoutes(routeTableId)).map(routeView);
+}
+
+async function ownedRoute(ctx: TxContext, caller: Caller, routeTableId: string, routeId: string) {
+  const table = await ownedTable(ctx, caller, routeTableId);
+  const r = await ctx.tx.getRoute(routeId);
+  if (!r || r.routeTableId !== routeTableId) {
+    throw new NotFoundError(`route ${routeId} not found in route table ${routeTableId}`, { routeId, routeTableId });
+  }
+  return { table, route: r };
+}
+
+function refuseLocal(r: RouteRecord, verb: string): void {
+  if (r.nextHopType === "Local") {
+    throw new InvalidStateError(
+      `the Local route ${r.routeId} (${r.destinationCidrBlock}) belongs to the VPC and cannot be ${verb}`,
+      { state: "Local", routeId: r.routeId },
+    );
+  }
+}
+
+export async function getRoute(ctx: TxContext, caller: Caller, routeTableId: string, routeId: string) {
+  return routeView((await ownedRoute(ctx, caller, routeTableId, routeId)).route);
+}
+
+export async function updateRoute(
+  ctx: TxContext,
+  caller: Caller,
+  routeTableId: string,
+  routeId: string,
+  patch: { peeringId?: string; description?: string },
+): Promise<RouteView> {
+  const { table, route } = await ownedRoute(ctx, caller, routeTableId, routeId);
+  refuseLocal(route, "changed");
+  if (patch.peeringId !== undefined && patch.peeringId !== route.peeringId) {
+    throwIfViolations(await evaluate(ctx, caller, table, route.destinationCidrBlock, patch.peeringId, route));
+    route.peeringId = patch.peeringId;
+  }
+  if (patch.description !== undefined) route.description = patch.description;
+  route.updatedAt = ctx.now;
+  await ctx.tx.updateRoute(route);
+  return routeView(route);
+}
+
+export async function deleteRoute(ctx: TxContext, caller: Caller, routeTableId: string, routeId: string): Promise<void> {
+  const { route } = await ownedRoute(ctx, caller, routeTableId, routeId);
+  refuseLocal(route, "deleted");
+  await ctx.tx.deleteRoute(routeId);
+}

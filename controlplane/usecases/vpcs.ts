@@ -1,0 +1,154 @@
+// VPC use-cases. Each runs inside the caller's transaction (see service.ts).
+import {
+  assertRegion,
+  checkVpcCidr,
+  LIVE_STATES,
+  NotFoundError,
+  QuotaName,
+  REGIONS,
+  throwIfViolations,
+  vpcCreateViolations,
+  vpcDeleteViolations,
+} from "../domain";
+import { newId } from "../ids";
+import { Tags, VpcRecord } from "../store/store";
+import { isCrossRegionPeering, vpcView, VpcView } from "../views";
+import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
+
+export type CreateVpcInput = { region: string; cidrBlock: string; name?: string; tags?: Tags };
+
+export async function ownedVpc(ctx: TxContext, caller: Caller, vpcId: string): Promise<VpcRecord> {
+  const v = await ctx.tx.getVpc(vpcId);
+  if (!v || v.accountId !== caller.accountId) throw new NotFoundError(`VPC ${vpcId} not found`, { vpcId });
+  return v;
+}
+
+export async function ownedTable(ctx: TxContext, caller: Caller, routeTableId: string): Promise<VpcRecord> {
+  const v = await ctx.tx.getVpcByRouteTable(routeTableId);
+  if (!v || v.accountId !== caller.accountId) {
+    throw new NotFoundError(`route table ${routeTableId} not found`, { routeTableId });
+  }
+  return v;
+}
+
+export async function createVpc(
+  ctx: TxContext,
+  caller: Caller,
+  input: CreateVpcInput,
+  token?: string,
+): Promise<{ vpc: VpcView; created: boolean }> {
+  const key = idempotencyKey("CreateVpc", token, input);
+  const earlier = await replayedResourceId(ctx, caller, key);
+  if (earlier) {
+    const v = await ctx.tx.getVpc(earlier);
+    if (!v) throw gone("VPC", earlier);
+    return { vpc: vpcView(v), created: false };
+  }
+  const region = assertRegion(input.region, "region");
+  const cidr = checkVpcCidr(input.cidrBlock, "cidrBlock");
+  const count = await ctx.tx.countVpcs(caller.accountId, region.id);
+  throwIfViolations(vpcCreateViolations({ region: region.id, vpcCountInRegion: count, quotas: ctx.quotas }));
+  const vpc: VpcRecord = {
+    vpcId: newId("vpc"),
+    accountId: caller.accountId,
+    region: region.id,
+    cidrBlock: cidr.text,
+    name: input.name ?? "",
+    tags: input.tags ?? {},
+    routeTableId: newId("rtb"),
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  await ctx.tx.insertVpc(vpc);
+  await ctx.tx.insertRoute({
+    routeId: newId("rt"),
+    routeTableId: vpc.routeTableId,
+    vpcId: vpc.vpcId,
+    accountId: caller.accountId,
+    destinationCidrBlock: cidr.text,
+    nextHopType: "Local",
+    peeringId: null,
+    description: "local route of the VPC",
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  });
+  await rememberToken(ctx, caller, key, vpc.vpcId);
+  return { vpc: vpcView(vpc), created: true };
+}
+
+export async function listVpcs(ctx: TxContext, caller: Caller, region?: string): Promise<VpcView[]> {
+  if (region !== undefined) assertRegion(region, "region");
+  return (await ctx.tx.listVpcs(caller.accountId, region)).map(vpcView);
+}
+
+export async function getVpc(ctx: TxContext, caller: Caller, vpcId: string): Promise<VpcView> {
+  return vpcView(await ownedVpc(ctx, caller, vpcId));
+}
+
+export async function updateVpc(
+  ctx: TxContext,
+  caller: Caller,
+  vpcId: string,
+  patch: { name?: string; tags?: Tags },
+): Promise<VpcView> {
+  const v = await ownedVpc(ctx, caller, vpcId);
+  if (patch.name !== undefined) v.name = patch.name;
+  if (patch.tags !== undefined) v.tags = patch.tags;
+  v.updatedAt = ctx.now;
+  await ctx.tx.updateVpc(v);
+  return vpcView(v);
+}
+
+export async function deleteVpc(ctx: TxContext, caller: Caller, vpcId: string): Promise<void> {
+  const v = await ownedVpc(ctx, caller, vpcId);
+  const live = await ctx.tx.listPeeringsForVpc(vpcId, LIVE_STATES);
+  const routes = (await ctx.tx.listRoutes(v.routeTableId)).filter((r) => r.nextHopType === "Peering");
+  throwIfViolations(
+    vpcDeleteViolations({
+      vpc: { vpcId, name: v.name || undefined },
+      livePeeringIds: live.map((p) => p.peeringId),
+      peeringRouteIds: routes.map((r) => r.routeId),
+    }),
+  );
+  await ctx.tx.deleteVpc(vpcId);
+}
+
+export type QuotaRow = { name: QuotaName; limit: number; used: number; scope: string };
+
+/** Each limit with its usage, one row per scope the limit applies to. */
+export async function quotaUsage(ctx: TxContext, caller: Caller): Promise<QuotaRow[]> {
+  const q = ctx.quotas;
+  const rows: QuotaRow[] = [];
+  const vpcs = await ctx.tx.listVpcs(caller.accountId);
+  for (const r of REGIONS) {
+    rows.push({ name: "vpcsPerRegion", limit: q.vpcsPerRegion, used: vpcs.filter((v) => v.region === r.id).length, scope: r.id });
+  }
+  const perVpc: QuotaRow[] = [];
+  const perTable: QuotaRow[] = [];
+  for (const v of vpcs) {
+    const live = await ctx.tx.listPeeringsForVpc(v.vpcId, LIVE_STATES);
+    perVpc.push({ name: "peeringsPerVpc", limit: q.peeringsPerVpc, used: live.length, scope: v.vpcId });
+    const n = await ctx.tx.countPeeringRoutes(v.routeTableId);
+    perTable.push({ name: "routesPerTable", limit: q.routesPerTable, used: n, scope: v.routeTableId });
+  }
+  // With nothing to scope to yet, one row still shows the limit.
+  rows.push(...(perVpc.length ? perVpc : [{ name: "peeringsPerVpc" as const, limit: q.peeringsPerVpc, used: 0, scope: "vpc" }]));
+  rows.push(...(perTable.length ? perTable : [{ name: "routesPerTable" as const, limit: q.routesPerTable, used: 0, scope: "table" }]));
+  rows.push({
+    name: "pendingRequestsPerAccount",
+    limit: q.pendingRequestsPerAccount,
+    used: await ctx.tx.countPendingRequests(caller.accountId),
+    scope: "account",
+  });
+  const initiated = (await ctx.tx.listPeeringsForAccount(caller.accountId)).filter(
+    (p) => p.requester.accountId === caller.accountId && LIVE_STATES.includes(p.state) && isCrossRegionPeering(p),
+  );
+  const bw = initiated.map((p): QuotaRow => ({
+    name: "crossRegionBandwidthMbps",
+    limit: q.crossRegionBandwidthMbps,
+    used: p.bandwidthMbps ?? 0,
+    scope: p.peeringId,
+  }));
+  rows.push(...(bw.length ? bw : [{ name: "crossRegionBandwidthMbps" as const, limit: q.crossRegionBandwidthMbps, used: 0, scope: "peering" }]));
+  return rows;
+}

@@ -1,0 +1,116 @@
+// PeeringConnection: the requester's side of a VPC peering.
+import * as pulumi from "@pulumi/pulumi";
+import { Connection, secretConnection, withSecretConnection } from "./connection";
+import { ownerRefFor, registerPeering, registerPeeringOutputs } from "./planning";
+import { peeringConnectionProvider } from "./providers";
+import type { CostEstimateOutput } from "./types";
+import type { Vpc } from "./vpc";
+
+export interface PeeringConnectionArgs {
+  /** The requester VPC as a Vpc of this program (its CIDR and region are then checked at preview). Set this or `vpcId`. */
+  vpc?: Vpc;
+  /** The requester VPC's id. Set this or `vpc`. Changing the VPC replaces the peering. */
+  vpcId?: pulumi.Input<string>;
+  /** The accepter VPC as a Vpc of this program. Set this or `peerVpcId`. */
+  peerVpc?: Vpc;
+  /** The accepter VPC's id (may belong to another account). Set this or `peerVpc`. Changing it replaces the peering. */
+  peerVpcId?: pulumi.Input<string>;
+  /**
+   * The accepter's account. Default: the account of `peerVpc` when given, else the caller's own account.
+   * A different account makes a cross-account request that its owner must accept. Changing it replaces.
+   */
+  peerAccountId?: pulumi.Input<string>;
+  /** The accepter VPC's region; must match it. Default: the peer VPC's region. Changing it replaces. */
+  peerRegion?: pulumi.Input<string>;
+  /**
+   * Bandwidth cap in Mbps: required for a cross-region peering (1 to the crossRegionBandwidthMbps quota),
+   * not allowed on a regional one. Default: none. Changes update in place.
+   */
+  bandwidthMbps?: pulumi.Input<number>;
+  /** Display name. Default: not managed (""); changes update in place. */
+  name?: pulumi.Input<string>;
+  /** Tags, at most 50. Default: not managed ({}); changes update in place. */
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Endpoint and API key of the requester's account. Default: stack config, then the environment. */
+  connection?: pulumi.Input<Connection>;
+}
+
+export class PeeringConnection extends pulumi.dynamic.Resource {
+  /** The peering id ("pcx-..."); the same as `id`. */
+  declare readonly peeringId: pulumi.Output<string>;
+  /** The shared state: Pending, Activating, Activated, Suspending, Suspended, Rejected, Expired or Deleted. */
+  declare readonly state: pulumi.Output<string>;
+  /** The requester's side status (Connecting while pending, then as `state`). */
+  declare readonly status: pulumi.Output<string>;
+  /** The initiator's side status. */
+  declare readonly initiatorStatus: pulumi.Output<string>;
+  /** The acceptor's side status (Accepting while pending). */
+  declare readonly acceptorStatus: pulumi.Output<string>;
+  /** True when the VPCs are in different regions. */
+  declare readonly crossRegion: pulumi.Output<boolean>;
+  /** The requester's account. */
+  declare readonly accountId: pulumi.Output<string>;
+  /** The requester VPC's id. */
+  declare readonly vpcId: pulumi.Output<string>;
+  /** The accepter VPC's id. */
+  declare readonly peerVpcId: pulumi.Output<string>;
+  /** The accepter's account. */
+  declare readonly peerAccountId: pulumi.Output<string>;
+  /** The accepter VPC's region. */
+  declare readonly peerRegion: pulumi.Output<string>;
+  /** The requester VPC's region. */
+  declare readonly region: pulumi.Output<string>;
+  /** The bandwidth cap (null for a regional peering). */
+  declare readonly bandwidthMbps: pulumi.Output<number | null>;
+  /** The display name. */
+  declare readonly name: pulumi.Output<string>;
+  /** The tags. */
+  declare readonly tags: pulumi.Output<Record<string, string>>;
+  /** When a pending request expires (ISO 8601), else null. */
+  declare readonly expiresAt: pulumi.Output<string | null>;
+  /** Daily cost estimate at `bandwidthMbps` for a cross-region peering (priced or with a reason); null when regional. */
+  declare readonly costEstimate: pulumi.Output<CostEstimateOutput | null>;
+
+  constructor(name: string, args: PeeringConnectionArgs, opts?: pulumi.CustomResourceOptions) {
+    const one = (a: unknown, b: unknown, what: string, idName: string) => {
+      if ((a === undefined) === (b === undefined)) {
+        throw new Error(`PeeringConnection "${name}": set exactly one of "${what}" (a Vpc of this program) or "${idName}"`);
+      }
+    };
+    one(args?.vpc, args?.vpcId, "vpc", "vpcId");
+    one(args.peerVpc, args.peerVpcId, "peerVpc", "peerVpcId");
+    const ownerRef = ownerRefFor("PeeringConnection", name);
+    const { reg, plan } = registerPeering(name, ownerRef, args.vpc ?? args.vpcId, args.peerVpc ?? args.peerVpcId, args.peerRegion);
+    super(
+      peeringConnectionProvider,
+      name,
+      {
+        vpcId: args.vpc ? args.vpc.vpcId : args.vpcId,
+        peerVpcId: args.peerVpc ? args.peerVpc.vpcId : args.peerVpcId,
+        peerAccountId: args.peerAccountId ?? (args.peerVpc ? args.peerVpc.accountId : undefined),
+        peerRegion: args.peerRegion,
+        bandwidthMbps: args.bandwidthMbps,
+        name: args.name,
+        tags: args.tags,
+        connection: secretConnection(args.connection),
+        ownerRef,
+        __plan: plan,
+        peeringId: undefined,
+        state: undefined,
+        status: undefined,
+        initiatorStatus: undefined,
+        acceptorStatus: undefined,
+        crossRegion: undefined,
+        accountId: undefined,
+        region: undefined,
+        expiresAt: undefined,
+        costEstimate: undefined,
+      },
+      withSecretConnection(opts),
+      "peerlink",
+      "PeeringConnection",
+    );
+    reg.resource = this;
+    registerPeeringOutputs(reg, [this.peeringId, this.id]);
+  }
+}

@@ -1,0 +1,71 @@
+// RouteEntry: a route in a VPC's route table towards the peer VPC, via a peering.
+import * as pulumi from "@pulumi/pulumi";
+import { Connection, secretConnection, withSecretConnection } from "./connection";
+import { ownerRefFor, registerRoute } from "./planning";
+import { routeEntryProvider } from "./providers";
+
+export interface RouteEntryArgs {
+  /** The route table ("rtb-...", e.g. `vpc.routeTableId`). Required; changing it replaces the route. */
+  routeTableId: pulumi.Input<string>;
+  /**
+   * Destination CIDR in canonical form; must lie inside the peer VPC (peering is not transitive) and
+   * outside the table's own VPC. Required; changing it replaces the route.
+   */
+  destinationCidrBlock: pulumi.Input<string>;
+  /**
+   * The next hop: a peering attaching the table's VPC (`peering.peeringId`, or on the accepter's side
+   * `acceptance.peeringId`). Required; changes update in place. Create waits until it is Activated.
+   */
+  peeringId: pulumi.Input<string>;
+  /** Free text. Default: "" ; changes update in place. */
+  description?: pulumi.Input<string>;
+  /** Endpoint and API key of the table owner's account. Default: stack config, then the environment. */
+  connection?: pulumi.Input<Connection>;
+}
+
+export class RouteEntry extends pulumi.dynamic.Resource {
+  /** The route id ("rt-..."); the same as `id`. */
+  declare readonly routeId: pulumi.Output<string>;
+  /** The route table. */
+  declare readonly routeTableId: pulumi.Output<string>;
+  /** The table's VPC. */
+  declare readonly vpcId: pulumi.Output<string>;
+  /** The destination CIDR. */
+  declare readonly destinationCidrBlock: pulumi.Output<string>;
+  /** The peering used as next hop. */
+  declare readonly peeringId: pulumi.Output<string>;
+  /** "Peering". */
+  declare readonly nextHopType: pulumi.Output<string>;
+  /** The description. */
+  declare readonly description: pulumi.Output<string>;
+  /** The table owner's account. */
+  declare readonly accountId: pulumi.Output<string>;
+
+  constructor(name: string, args: RouteEntryArgs, opts?: pulumi.CustomResourceOptions) {
+    for (const k of ["routeTableId", "destinationCidrBlock", "peeringId"] as const) {
+      if (!args || args[k] === undefined) throw new Error(`RouteEntry "${name}": "${k}" is required`);
+    }
+    const ownerRef = ownerRefFor("RouteEntry", name);
+    const plan = registerRoute(name, ownerRef, args);
+    super(
+      routeEntryProvider,
+      name,
+      {
+        routeTableId: args.routeTableId,
+        destinationCidrBlock: args.destinationCidrBlock,
+        peeringId: args.peeringId,
+        description: args.description,
+        connection: secretConnection(args.connection),
+        ownerRef,
+        __plan: plan,
+        routeId: undefined,
+        vpcId: undefined,
+        nextHopType: undefined,
+        accountId: undefined,
+      },
+      withSecretConnection(opts),
+      "peerlink",
+      "RouteEntry",
+    );
+  }
+}

@@ -1,0 +1,63 @@
+// Vpc: a VPC and its main route table.
+import * as pulumi from "@pulumi/pulumi";
+import { Connection, secretConnection, withSecretConnection } from "./connection";
+import { ownerRefFor, registerVpc } from "./planning";
+import { vpcProvider } from "./providers";
+
+export interface VpcArgs {
+  /** Region id, e.g. "ap-guangzhou" (see the control plane's GET /v1/regions). Required; changing it replaces the VPC. */
+  region: pulumi.Input<string>;
+  /** IPv4 CIDR block in canonical form, /8 to /28, e.g. "10.0.0.0/16". Required; changing it replaces the VPC. */
+  cidrBlock: pulumi.Input<string>;
+  /** Display name. Default: not managed (the control plane's default, ""); changes update in place. */
+  name?: pulumi.Input<string>;
+  /** Tags, at most 50. Default: not managed ({} at create); changes update in place. */
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Endpoint and API key for this resource. Default: stack config, then the environment. */
+  connection?: pulumi.Input<Connection>;
+}
+
+export class Vpc extends pulumi.dynamic.Resource {
+  /** The VPC id ("vpc-" + 12 hex); the same as `id`. */
+  declare readonly vpcId: pulumi.Output<string>;
+  /** The account that owns the VPC. */
+  declare readonly accountId: pulumi.Output<string>;
+  /** The VPC's main route table ("rtb-..."), for RouteEntry. */
+  declare readonly routeTableId: pulumi.Output<string>;
+  /** The region id. */
+  declare readonly region: pulumi.Output<string>;
+  /** The CIDR block (canonical). */
+  declare readonly cidrBlock: pulumi.Output<string>;
+  /** The display name ("" when none). */
+  declare readonly name: pulumi.Output<string>;
+  /** The tags ({} when none). */
+  declare readonly tags: pulumi.Output<Record<string, string>>;
+  /** "Available" once created. */
+  declare readonly status: pulumi.Output<string>;
+
+  constructor(name: string, args: VpcArgs, opts?: pulumi.CustomResourceOptions) {
+    if (!args || args.region === undefined || args.cidrBlock === undefined) {
+      throw new Error(`Vpc "${name}": "region" and "cidrBlock" are required`);
+    }
+    super(
+      vpcProvider,
+      name,
+      {
+        region: args.region,
+        cidrBlock: args.cidrBlock,
+        name: args.name,
+        tags: args.tags,
+        connection: secretConnection(args.connection),
+        ownerRef: ownerRefFor("Vpc", name),
+        vpcId: undefined,
+        accountId: undefined,
+        routeTableId: undefined,
+        status: undefined,
+      },
+      withSecretConnection(opts),
+      "peerlink",
+      "Vpc",
+    );
+    registerVpc(this, name, args, { vpcId: this.vpcId, id: this.id, routeTableId: this.routeTableId });
+  }
+}

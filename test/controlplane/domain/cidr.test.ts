@@ -1,0 +1,70 @@
+import { expect } from "chai";
+import { checkVpcCidr, cidrContains, cidrsOverlap, findOverlaps, parseCidr, PeerlinkError } from "../../../controlplane/domain";
+
+function codeOf(fn: () => unknown): { code: string; details: Record<string, unknown>; message: string } {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).to.be.instanceOf(PeerlinkError);
+    return e as PeerlinkError;
+  }
+  throw new Error("expected a throw");
+}
+
+describe("domain/cidr", () => {
+  describe("parseCidr", () => {
+    it("parses a canonical CIDR into unsigned bounds", () => {
+      const c = parseCidr("10.0.0.0/16");
+      expect(c).to.deep.equal({ text: "10.0.0.0/16", start: 0x0a000000, end: 0x0a00ffff, prefix: 16 });
+      expect(parseCidr("255.255.255.255/32").end).to.equal(0xffffffff);
+      expect(parseCidr("0.0.0.0/0").end).to.equal(0xffffffff);
+    });
+    for (const bad of ["10.0.0/16", "10.0.0.0", "0xa.0.0.0/8", "010.0.0.0/8", "3232235777/32", "10.0.0.256/32",
+      "10.0.0.0/33", "10.0.0.0/016", " 10.0.0.0/16", "10.0.0.0/16 ", "10.0.0.0/-1", "a.b.c.d/8", "10.0.0.0/16'; DROP TABLE vpcs;--", ""]) {
+      it(`refuses ${JSON.stringify(bad)}`, () => {
+        expect(codeOf(() => parseCidr(bad)).code).to.equal("ValidationError");
+      });
+    }
+    it("refuses non-strings", () => {
+      expect(codeOf(() => parseCidr(42)).code).to.equal("ValidationError");
+    });
+    it("names the canonical form when host bits are set", () => {
+      const e = codeOf(() => parseCidr("10.0.0.1/16"));
+      expect(e.details.canonical).to.equal("10.0.0.0/16");
+      expect(e.message).to.contain("use 10.0.0.0/16");
+    });
+  });
+  describe("checkVpcCidr", () => {
+    it("accepts /8 to /28", () => {
+      expect(checkVpcCidr("10.0.0.0/8").prefix).to.equal(8);
+      expect(checkVpcCidr("10.0.0.0/28").prefix).to.equal(28);
+    });
+    it("refuses /7 and /29", () => {
+      expect(codeOf(() => checkVpcCidr("10.0.0.0/7")).code).to.equal("ValidationError");
+      expect(codeOf(() => checkVpcCidr("10.0.0.0/29")).message).to.contain("/8 and /28");
+    });
+  });
+  describe("overlap and containment", () => {
+    it("detects nested and disjoint blocks", () => {
+      expect(cidrsOverlap("10.0.0.0/16", "10.0.128.0/17")).to.equal(true);
+      expect(cidrsOverlap("10.0.0.0/16", "10.1.0.0/16")).to.equal(false);
+      expect(cidrContains("10.0.0.0/16", "10.0.1.0/24")).to.equal(true);
+      expect(cidrContains("10.0.1.0/24", "10.0.0.0/16")).to.equal(false);
+    });
+    it("findOverlaps returns every overlapping pair", () => {
+      const pairs = findOverlaps([
+        { key: "a", cidr: "10.0.0.0/8" },
+        { key: "b", cidr: "10.1.0.0/16" },
+        { key: "c", cidr: "192.168.0.0/16" },
+        { key: "d", cidr: "10.1.2.0/24" },
+        { key: "e", cidr: "11.0.0.0/8" },
+      ]);
+      const keys = pairs.map(([x, y]) => [x.key, y.key].sort().join("-")).sort();
+      expect(keys).to.deep.equal(["a-b", "a-d", "b-d"]);
+    });
+    it("findOverlaps handles many disjoint blocks", () => {
+      const items = Array.from({ length: 5000 }, (_, i) => ({ key: String(i), cidr: `10.${i >> 8}.${i & 255}.0/24` }));
+      expect(findOverlaps(items)).to.have.length(0);
+    });
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * A real control plane for tests: real HTTP on an ephemeral port, real SQLite in a temp dir.
+ * In-process by default; `subprocess: true` runs `node dist/cli/index.js server` so a test can kill -9 it.
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { createAccount as createAccountOnDisk } from "../../controlplane/accounts";
+import { Quotas } from "../../controlplane/domain";
+import { RunningServer, startServer } from "../../controlplane/server";
+
+export type TestServerOptions = {
+  /** default 0: transitions complete on the next tick */
+  transitionDelayMs?: number;
+  /** default true */
+  testClock?: boolean;
+  quotas?: Partial<Quotas>;
+  subprocess?: boolean;
+  /** reuse a data dir (e.g. of a killed server); it is then left in place on stop */
+  dataDir?: string;
+  /** default "silent" in-process (PEERLINK_TEST_LOG_LEVEL overrides), "info" for subprocesses */
+  logLevel?: string;
+};
+
+export type TestServer = {
+  url: string;
+  port: number;
+  dataDir: string;
+  createAccount(name: string): Promise<{ accountId: string; apiKey: string }>;
+  stop(): Promise<void>;
+  /** alias of stop() */
+  close(): Promise<void>;
+  /** stops and starts again on the same data dir and port */
+  restart(): Promise<void>;
+  /** subprocess only: SIGKILL without any shutdown, resolves once the process is gone */
+  kill9?(): Promise<void>;
+  kill?(signal?: NodeJS.Signals): Promise<void>;
+  /** subprocess only: everything written to stdout and stderr */
+  output?(): string;
+  child?: ChildProcess;
+};
+
+// dist/test/helpers -> dist/cli/index.js
+const CLI = path.resolve(__dirname, "../../cli/index.js");
+const tempDirs = new Set<string>();
+// mocha runs with --exit: remove temp dirs at process exit, so a restart on the same dir keeps its data.
+process.once("exit", () => {
+  for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function freshDataDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), "peerlink-test-"));
+  tempDirs.add(d);
+  return d;
+}
+
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? freshDataDir();
+  const common = {
+    transitionDelayMs: opts.transitionDelayMs ?? 0,
+    testClock: opts.testClock ?? true,
+    quotas: opts.quotas,
+    dataDir,
+  };
+  const handle = opts.subprocess ? await subprocessServer(common, opts.logLevel ?? "info") : await inProcessServer(common, opts.logLevel);
+  return handle;
+}
+
+type Common = { transitionDelayMs: number; testClock: boolean; quotas?: Partial<Quotas>; dataDir: string };
+
+async function inProcessServer(c: Common, logLevel?: string): Promise<TestServer> {
+  const level = logLevel ?? process.env.PEERLINK_TEST_LOG_LEVEL ?? "silent";
+  let server: RunningServer = await startServer({ ...c, host: "127.0.0.1", port: 0, logLevel: level });
+  const handle: TestServer = {
+    url: server.url,
+    port: server.port,
+    dataDir: c.dataDir,
+    createAccount: (name) => createAccountOnDisk(c.dataDir, name),
+    stop: () => server.close(),
+    close: () => server.close(),
+    restart: async () => {
+      await server.close();
+      server = await startServer({ ...c, host: "127.0.0.1", port: handle.port, logLevel: level });
+    },
+  };
+  return handle;
+}
+
+async function subprocessServer(c: Common, logLevel: string): Promise<TestServer> {
+  let out = "";
+  let child: ChildProcess;
+  const spawnServer = async (port: number): Promise<{ child: ChildProcess; url: string; port: number }> => {
+    const args = [CLI, "server", "--host", "127.0.0.1", "--port", String(port), "--data", c.dataDir];
+    args.push("--transition-delay-ms", String(c.transitionDelayMs), "--log-level", logLevel);
+    if (c.testClock) args.push("--test-clock");
+    for (const [k, v] of Object.entries(c.quotas ?? {})) args.push("--quota", `${k}=${v}`);
+    const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const url = await new Promise<string>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        out += chunk.toString("utf8");
+        const m = /peerlink control plane listening on (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      };
+      proc.stdout!.on("data", onData);
+      proc.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
+      proc.once("exit", (code, signal) =>
+        reject(new Error(`peerlink server exited early (code ${code}, signal ${signal}):\n${out.slice(-2000)}`)),
+      );
+    });
+    return { child: proc, url, port: Number(new URL(url).port) };
+  };
+  const first = await spawnServer(0);
+  child = first.child;
+  const stopChild = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      const proc = child;
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      proc.once("exit", () => resolve());
+      proc.kill(signal);
+    });
+  const handle: TestServer = {
+    url: first.url,
+    port: first.port,
+    dataDir: c.dataDir,
+    child,
+    createAccount: (name) => createAccountOnDisk(c.dataDir, name),
+    stop: () => stopChild("SIGTERM"),
+    close: () => stopChild("SIGTERM"),
+    kill9: () => stopChild("SIGKILL"),
+    kill: (signal = "SIGKILL") => stopChild(signal),
+    output: () => out,
+    restart: async () => {
+      await stopChild("SIGTERM");
+      const next = await spawnServer(handle.port);
+      child = next.child;
+      handle.child = child;
+    },
+  };
+  return handle;
+}
