@@ -39,6 +39,7 @@ export function b3Rows(samples: Sample[], n: number, hasChecksOff: boolean): Ben
         ...(hasChecksOff ? [{ step: "preview-nochange" as Step, checks: "off" as const, label: "preview no-change, checks off" }] : []),
         { step: "preview-create", checks: "on", label: "preview create, checks on" },
         { step: "destroy", checks: "on", label: "destroy (delete all)" },
+        { step: "up-recreate", checks: "on", label: "up again after destroy, same account" },
     ];
     for (const c of cases) {
         const mine = samples.filter((s) => s.n === n && s.side === "peerlink" && s.step === c.step && s.checks === c.checks);
@@ -49,7 +50,7 @@ export function b3Rows(samples: Sample[], n: number, hasChecksOff: boolean): Ben
         data[`${c.step} checks ${c.checks} N=${n}`] = { resources, total, writes, reads, byRoute };
         const per = `${fmtNum(total / resources, 2)}/resource (${total}: ${writes} writes, ${reads} reads)`;
         const row: Row = { bench: "B3", case: `${c.label} N=${n}`, measured: per };
-        if (c.step === "up") {
+        if (c.step === "up" || c.step === "up-recreate") {
             // resources writes + one long-poll per peering at most.
             const allowed = resources + peerings;
             row.target = `<= ${fmtNum(allowed / resources, 2)}/resource (1 write each + 1 long-poll per peering)`;

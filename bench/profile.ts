@@ -19,7 +19,14 @@ function writeShims(dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
     const realNode = execFileSync("bash", ["-c", "command -v node"], { encoding: "utf8" }).trim();
     const realPulumi = path.join(pulumiBinDir(), "pulumi");
-    fs.writeFileSync(path.join(dir, "node"), `#!/bin/sh\nexec "${realNode}" --cpu-prof --cpu-prof-dir="$PEERLINK_BENCH_PROF_DIR" "$@"\n`, { mode: 0o755 });
+    // Pulumi stops plugins with SIGINT; node writes --cpu-prof only on a normal exit, so exit on it.
+    const preload = path.join(dir, "exit-on-signal.js");
+    fs.writeFileSync(preload, `for (const s of ["SIGINT", "SIGTERM"]) process.on(s, () => process.exit(130));\n`);
+    fs.writeFileSync(
+        path.join(dir, "node"),
+        `#!/bin/sh\nexec "${realNode}" --cpu-prof --cpu-prof-dir="$PEERLINK_BENCH_PROF_DIR" --require "${preload}" "$@"\n`,
+        { mode: 0o755 },
+    );
     fs.writeFileSync(path.join(dir, "pulumi"), `#!/bin/sh\nexec /usr/bin/time -a -o "$PEERLINK_BENCH_TIME_FILE" -f "%e %U %S" "${realPulumi}" "$@"\n`, { mode: 0o755 });
 }
 

@@ -61,6 +61,7 @@ async function pulumiBenches(o: Options, results: Record<string, unknown>, rows:
             sizes,
             runs: want("B1") || want("B2") ? o.runs : 1,
             previews: want("B2") || want("B3"),
+            recreate: want("B3"),
             checksOffEnv: offEnv,
             logLevel: o.logLevel,
             log,

@@ -170,7 +170,7 @@ export class ControlPlaneService {
   createPeering(caller: Caller, input: peerings.CreatePeeringInput, token?: string) {
     return this.run((ctx) => peerings.createPeering(ctx, caller, input, token));
   }
-  validatePeering(caller: Caller, input: peerings.CreatePeeringInput & { plannedOwnerRefs?: peerings.PlannedOwnerRefs }) {
+  validatePeering(caller: Caller, input: peerings.ValidatePeeringInput) {
     return this.run((ctx) => peerings.validatePeering(ctx, caller, input));
   }
   listPeerings(caller: Caller, filter: peerings.PeeringFilter) {

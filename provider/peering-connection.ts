@@ -33,6 +33,14 @@ export interface PeeringConnectionArgs {
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Endpoint and API key of the requester's account. Default: stack config, then the environment. */
   connection?: pulumi.Input<Connection>;
+  /**
+   * Adopt the existing peering with this id ("pcx-...") instead of requesting a new one: the first `up`
+   * checks that it joins the declared VPCs, brings name, tags and bandwidth to the declared values, and
+   * manages it from then on (destroy deletes it). Changing or removing it later changes nothing.
+   * Default: none. This stands in for the `import` resource option and `pulumi import`, which Pulumi
+   * does not support for dynamic providers (pulumi/pulumi#16175).
+   */
+  importId?: pulumi.Input<string>;
 }
 
 export class PeeringConnection extends pulumi.dynamic.Resource {
@@ -85,17 +93,17 @@ export class PeeringConnection extends pulumi.dynamic.Resource {
       peeringConnectionProvider,
       name,
       {
-        vpcId: args.vpc ? args.vpc.vpcId : args.vpcId,
-        peerVpcId: args.peerVpc ? args.peerVpc.vpcId : args.peerVpcId,
+        vpcId: args.vpc ? args.vpc.id : args.vpcId,
+        peerVpcId: args.peerVpc ? args.peerVpc.id : args.peerVpcId,
         peerAccountId: args.peerAccountId ?? (args.peerVpc ? args.peerVpc.accountId : undefined),
         peerRegion: args.peerRegion,
         bandwidthMbps: args.bandwidthMbps,
         name: args.name,
         tags: args.tags,
+        importId: args.importId,
         connection: secretConnection(args.connection),
         ownerRef,
         __plan: plan,
-        peeringId: undefined,
         state: undefined,
         status: undefined,
         initiatorStatus: undefined,
@@ -110,6 +118,10 @@ export class PeeringConnection extends pulumi.dynamic.Resource {
       "peerlink",
       "PeeringConnection",
     );
+    // Ids alias \`id\`: the engine knows a resource's id during the preview of its update, while any other
+    // output of a dynamic resource is unknown then (its inputs stand in for its outputs), which would make
+    // dependents look changed.
+    this.peeringId = this.id;
     reg.resource = this;
     registerPeeringOutputs(reg, [this.peeringId, this.id]);
   }

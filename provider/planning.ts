@@ -67,6 +67,7 @@ let vpcById = new WeakMap<object, VpcReg>();
 let vpcByTable = new WeakMap<object, VpcReg>();
 let peeringByOutput = new WeakMap<object, PeeringReg>();
 let vpcByResource = new WeakMap<object, VpcReg>();
+let vpcByCidr = new WeakMap<object, VpcReg>();
 
 let peerings: PeeringReg[] = [];
 let routes: RouteReg[] = [];
@@ -81,6 +82,7 @@ export function resetPlanning(): void {
   vpcByTable = new WeakMap();
   peeringByOutput = new WeakMap();
   vpcByResource = new WeakMap();
+  vpcByCidr = new WeakMap();
   peerings = [];
   routes = [];
   acceptances = [];
@@ -101,13 +103,24 @@ export function registerVpc(
   resource: pulumi.Resource,
   name: string,
   args: { region: In<string>; cidrBlock: In<string> },
-  outputs: { vpcId: pulumi.Output<string>; id: pulumi.Output<string>; routeTableId: pulumi.Output<string> },
+  outputs: { vpcId: pulumi.Output<string>; id: pulumi.Output<string>; routeTableId: pulumi.Output<string>; cidrBlock: pulumi.Output<string> },
 ): void {
   const reg: VpcReg = { key: `vpc:${name}`, name, region: args.region, cidrBlock: args.cidrBlock };
   vpcByResource.set(resource, reg);
   vpcById.set(outputs.vpcId, reg);
   vpcById.set(outputs.id, reg);
   vpcByTable.set(outputs.routeTableId, reg);
+  vpcByCidr.set(outputs.cidrBlock, reg);
+}
+
+/**
+ * A Vpc's `cidrBlock` output passed as a route destination is replaced by the CIDR the program gave
+ * that Vpc (the same value, as non-canonical CIDRs are refused), so the route is checked at preview
+ * even before the VPC exists. Anything else is returned as is.
+ */
+export function plannedCidr(v: In<string>): In<string> {
+  const reg = v && typeof v === "object" ? vpcByCidr.get(v) : undefined;
+  return reg ? reg.cidrBlock : v;
 }
 
 /** The VpcRef for a Vpc object, an output of one, or a plain id. */

@@ -1,7 +1,7 @@
 // RouteEntry: a route in a VPC's route table towards the peer VPC, via a peering.
 import * as pulumi from "@pulumi/pulumi";
 import { Connection, secretConnection, withSecretConnection } from "./connection";
-import { ownerRefFor, registerRoute } from "./planning";
+import { ownerRefFor, plannedCidr, registerRoute } from "./planning";
 import { routeEntryProvider } from "./providers";
 
 export interface RouteEntryArgs {
@@ -9,7 +9,8 @@ export interface RouteEntryArgs {
   routeTableId: pulumi.Input<string>;
   /**
    * Destination CIDR in canonical form; must lie inside the peer VPC (peering is not transitive) and
-   * outside the table's own VPC. Required; changing it replaces the route.
+   * outside the table's own VPC. `peerVpc.cidrBlock` works and is checked at preview even before that
+   * VPC exists. Required; changing it replaces the route.
    */
   destinationCidrBlock: pulumi.Input<string>;
   /**
@@ -46,19 +47,19 @@ export class RouteEntry extends pulumi.dynamic.Resource {
       if (!args || args[k] === undefined) throw new Error(`RouteEntry "${name}": "${k}" is required`);
     }
     const ownerRef = ownerRefFor("RouteEntry", name);
-    const plan = registerRoute(name, ownerRef, args);
+    const destinationCidrBlock = plannedCidr(args.destinationCidrBlock);
+    const plan = registerRoute(name, ownerRef, { ...args, destinationCidrBlock });
     super(
       routeEntryProvider,
       name,
       {
         routeTableId: args.routeTableId,
-        destinationCidrBlock: args.destinationCidrBlock,
+        destinationCidrBlock,
         peeringId: args.peeringId,
         description: args.description,
         connection: secretConnection(args.connection),
         ownerRef,
         __plan: plan,
-        routeId: undefined,
         vpcId: undefined,
         nextHopType: undefined,
         accountId: undefined,
@@ -67,5 +68,6 @@ export class RouteEntry extends pulumi.dynamic.Resource {
       "peerlink",
       "RouteEntry",
     );
+    this.routeId = this.id;
   }
 }

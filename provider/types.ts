@@ -86,6 +86,8 @@ export interface PeeringConnectionInputs extends CommonInputs {
   bandwidthMbps?: number;
   name?: string;
   tags?: Tags;
+  /** An existing peering that create adopts instead of requesting a new one. */
+  importId?: string;
   /** Hidden program-wide facts (see planning.ts); dropped by check, never stored or diffed. */
   __plan?: PeeringPlan;
 }

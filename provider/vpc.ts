@@ -49,7 +49,6 @@ export class Vpc extends pulumi.dynamic.Resource {
         tags: args.tags,
         connection: secretConnection(args.connection),
         ownerRef: ownerRefFor("Vpc", name),
-        vpcId: undefined,
         accountId: undefined,
         routeTableId: undefined,
         status: undefined,
@@ -58,6 +57,10 @@ export class Vpc extends pulumi.dynamic.Resource {
       "peerlink",
       "Vpc",
     );
-    registerVpc(this, name, args, { vpcId: this.vpcId, id: this.id, routeTableId: this.routeTableId });
+    // Ids alias \`id\`: the engine knows a resource's id during the preview of its update, while any other
+    // output of a dynamic resource is unknown then (its inputs stand in for its outputs), which would make
+    // dependents look changed.
+    this.vpcId = this.id;
+    registerVpc(this, name, args, { vpcId: this.vpcId, id: this.id, routeTableId: this.routeTableId, cidrBlock: this.cidrBlock });
   }
 }

@@ -8,7 +8,7 @@ import { counterDelta, getJson, newAccount, RequestCounters, requestCounters, Se
 import { msSince } from "./stats";
 
 export type Side = "floor" | "peerlink";
-export type Step = "preview-create" | "up" | "preview-nochange" | "destroy";
+export type Step = "preview-create" | "up" | "preview-nochange" | "destroy" | "up-recreate";
 /** "on"/"off" for the peerlink side's preview checks; "-" for the floor. */
 export type Checks = "on" | "off" | "-";
 
@@ -27,6 +27,8 @@ export interface RoundsSpec {
     runs: number;
     /** Run the previews (B2, B3), not only up and destroy (B1). */
     previews: boolean;
+    /** At the smallest N, one more up of the same stack and account after its destroy (B3). */
+    recreate: boolean;
     /** Env that turns the provider's preview checks off, or undefined when the provider has none. */
     checksOffEnv?: Record<string, string>;
     logLevel: string;
@@ -45,7 +47,7 @@ async function step(
     const start = process.hrtime.bigint();
     const args = ["--stack", ws.stack];
     let result: RunResult;
-    if (what === "up") result = await ws.run(["up", "--yes", "--skip-preview", ...args], { env, timeoutMs: STEP_TIMEOUT_MS });
+    if (what === "up" || what === "up-recreate") result = await ws.run(["up", "--yes", "--skip-preview", ...args], { env, timeoutMs: STEP_TIMEOUT_MS });
     else if (what === "destroy") result = await ws.run(["destroy", "--yes", "--skip-preview", ...args], { env, timeoutMs: STEP_TIMEOUT_MS });
     else result = await ws.run(["preview", ...args], { env, timeoutMs: STEP_TIMEOUT_MS });
     const ms = msSince(start);
@@ -91,7 +93,13 @@ export async function runPulumiRounds(spec: RoundsSpec): Promise<Sample[]> {
                 }
                 warmedUp = true;
             }
+            let apiKey = account.apiKey;
             for (let round = 0; round < spec.runs; round++) {
+                // A fresh account per round: the provider's create tokens derive from the resource's
+                // identity, so re-creating the same stack in the same account first replays the deleted
+                // resources (more requests each time). Rounds measure a first create; B3 counts the re-create.
+                apiKey = (await newAccount(server, `bench-n${n}-r${round}`)).apiKey;
+                await sides.peerlink.setConfig("peerlink:apiKey", apiKey, true);
                 for (const side of ["floor", "peerlink"] as Side[]) {
                     const ws = sides[side];
                     // Alternate which variant goes first, so neither always runs on a warmer cache.
@@ -105,8 +113,15 @@ export async function runPulumiRounds(spec: RoundsSpec): Promise<Sample[]> {
                     await record("up", side === "floor" ? "-" : "on", {});
                     if (spec.previews) for (const v of vs) await record("preview-nochange", v.checks, v.env);
                     await record("destroy", side === "floor" ? "-" : "on", {});
-                    if (side === "peerlink") await assertEmpty(server, account.apiKey);
+                    if (side === "peerlink") await assertEmpty(server, apiKey);
                 }
+            }
+            if (spec.recreate && n === Math.min(...spec.sizes)) {
+                const r = await step(sides.peerlink, server, "up-recreate", {});
+                samples.push({ n, side: "peerlink", checks: "on", step: "up-recreate", round: spec.runs, ...r });
+                spec.log(`N=${n} peerlink up again after destroy, same account: ${r.ms.toFixed(0)} ms, ${r.requests.total} requests`);
+                await step(sides.peerlink, server, "destroy", {});
+                await assertEmpty(server, apiKey);
             }
         } finally {
             for (const ws of workspaces) ws.dispose();

@@ -196,12 +196,21 @@ export const createPeeringBody = {
 } as const;
 
 const refList = { type: "array", maxItems: 1000, items: str(1024) } as const;
+/** A VPC that a program plans but has not created yet: the dry run takes its facts instead of an id. */
+const plannedVpc = {
+  type: "object",
+  additionalProperties: false,
+  required: ["region", "cidrBlock"],
+  properties: { region: str(64), cidrBlock: str(64), name: str(128) },
+} as const;
+
 export const validatePeeringBody = {
   type: "object",
   additionalProperties: false,
-  required: ["vpcId", "peerVpcId"],
   properties: {
     ...createPeeringProps,
+    localVpc: plannedVpc,
+    peerVpc: plannedVpc,
     plannedOwnerRefs: { type: "object", additionalProperties: false, properties: { local: refList, peer: refList } },
   },
 } as const;

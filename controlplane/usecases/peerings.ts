@@ -1,7 +1,9 @@
 // Peering use-cases: create (and dry-run), the state machine actions, delete with route cascade.
 import {
   acceptanceViolations,
+  assertRegion,
   assertTransition,
+  checkVpcCidr,
   bandwidthViolations,
   CrossRegionPeer,
   estimateDailyCost,
@@ -80,8 +82,8 @@ async function peeringFactsFor(
   const existing = localLive.find((p) => otherEnd(p, local.vpcId).vpcId === peer.vpcId);
   const crossAccount = local.accountId !== peer.accountId;
   return peeringViolations({
-    local: { vpcId: local.vpcId, name: local.name || undefined, region: local.region, cidr: local.cidrBlock, accountId: local.accountId },
-    peer: { vpcId: peer.vpcId, name: peer.name || undefined, region: peer.region, cidr: peer.cidrBlock, accountId: peer.accountId },
+    local: { vpcId: local.vpcId || undefined, name: local.name || undefined, region: local.region, cidr: local.cidrBlock, accountId: local.accountId },
+    peer: { vpcId: peer.vpcId || undefined, name: peer.name || undefined, region: peer.region, cidr: peer.cidrBlock, accountId: peer.accountId },
     bandwidthMbps,
     quotas: ctx.quotas,
     localPeeringCount: plannedCount(localLive, opts.plannedLocal, opts.ownerRef),
@@ -146,26 +148,75 @@ export async function createPeering(
   return { peering: peeringView(p, caller.accountId), created: true };
 }
 
+export type PlannedVpc = { region: string; cidrBlock: string; name?: string };
+export type ValidatePeeringInput = Omit<CreatePeeringInput, "vpcId" | "peerVpcId"> & {
+  vpcId?: string;
+  peerVpcId?: string;
+  /** instead of vpcId: the caller's VPC that the program plans but has not created */
+  localVpc?: PlannedVpc;
+  /** instead of peerVpcId: a peer VPC the program plans (the caller knows its facts) */
+  peerVpc?: PlannedVpc;
+  plannedOwnerRefs?: PlannedOwnerRefs;
+};
+
+/** A planned VPC as a record (empty id): it has no peerings yet, so only its own facts take part. */
+function plannedVpcRecord(
+  planned: PlannedVpc,
+  accountId: string,
+  side: "localVpc" | "peerVpc",
+  found: Violation[],
+): VpcRecord | undefined {
+  try {
+    assertRegion(planned.region, `${side}.region`);
+    const cidr = checkVpcCidr(planned.cidrBlock, `${side}.cidrBlock`);
+    return { vpcId: "", accountId, region: planned.region, cidrBlock: cidr.text, name: planned.name ?? "", tags: {}, routeTableId: "", createdAt: 0, updatedAt: 0 };
+  } catch (e) {
+    const err = e as ValidationError;
+    found.push({ code: err.code, field: String(err.details?.field ?? side), message: err.message, details: err.details });
+    return undefined;
+  }
+}
+
+function exactlyOne(id: string | undefined, planned: PlannedVpc | undefined, idField: string, plannedField: string, found: Violation[]): boolean {
+  if ((id === undefined) === (planned === undefined)) {
+    found.push({ code: "ValidationError", field: idField, message: `give exactly one of "${idField}" and "${plannedField}"`, details: {} });
+    return false;
+  }
+  return true;
+}
+
 /** Runs every peering rule without writing; reveals no CIDR of another account's VPC. */
 export async function validatePeering(
   ctx: TxContext,
   caller: Caller,
-  input: CreatePeeringInput & { plannedOwnerRefs?: PlannedOwnerRefs },
+  input: ValidatePeeringInput,
 ): Promise<{ valid: boolean; violations: Violation[] }> {
-  const { plannedOwnerRefs, ...create } = input;
+  const { plannedOwnerRefs, localVpc, peerVpc, ...create } = input;
   const found: Violation[] = [];
-  const local = await ctx.tx.getVpc(create.vpcId);
-  if (!local || local.accountId !== caller.accountId) {
-    found.push({ code: "NotFound", field: "vpcId", message: `VPC ${create.vpcId} not found`, details: { vpcId: create.vpcId } });
+  let local: VpcRecord | undefined;
+  if (exactlyOne(create.vpcId, localVpc, "vpcId", "localVpc", found)) {
+    if (localVpc) {
+      local = plannedVpcRecord(localVpc, caller.accountId, "localVpc", found);
+    } else {
+      const owned = await ctx.tx.getVpc(create.vpcId!);
+      if (owned && owned.accountId === caller.accountId) local = owned;
+      else found.push({ code: "NotFound", field: "vpcId", message: `VPC ${create.vpcId} not found`, details: { vpcId: create.vpcId } });
+    }
   }
   let peer: VpcRecord | undefined;
-  try {
-    peer = await findPeerVpc(ctx, create);
-  } catch (e) {
-    const err = e as NotFoundError;
-    found.push({ code: err.code, field: err.code === "NotFound" ? "peerVpcId" : "peerRegion", message: err.message, details: err.details });
+  if (exactlyOne(create.peerVpcId, peerVpc, "peerVpcId", "peerVpc", found)) {
+    if (peerVpc) {
+      peer = plannedVpcRecord(peerVpc, create.peerAccountId ?? caller.accountId, "peerVpc", found);
+    } else {
+      try {
+        peer = await findPeerVpc(ctx, { ...create, vpcId: create.vpcId ?? "", peerVpcId: create.peerVpcId! });
+      } catch (e) {
+        const err = e as NotFoundError;
+        found.push({ code: err.code, field: err.code === "NotFound" ? "peerVpcId" : "peerRegion", message: err.message, details: err.details });
+      }
+    }
   }
-  if (!local || local.accountId !== caller.accountId || !peer) return { valid: false, violations: found };
+  if (!local || !peer) return { valid: false, violations: found };
   const self = create.ownerRef;
   const violations = await peeringFactsFor(ctx, local, peer, create.bandwidthMbps, {
     revealPeerCidr: peer.accountId === caller.accountId,

@@ -59,6 +59,7 @@ export function peeringInputFailures(news: Partial<PeeringConnectionInputs>): Fa
     ...validateBandwidthInput(news.bandwidthMbps, "bandwidthMbps", s),
     ...validateName(news.name, "name", s),
     ...validateTags(news.tags, "tags", s),
+    ...validateId(news.importId, "pcx", "importId", s, false),
     ...validateConnection(news.connection, "connection", s),
   ];
 }
@@ -189,9 +190,10 @@ export function countFor(
   ownerRef: string,
   existing: ExistingPeering[] | undefined,
   planned: PlannedPeering[],
+  selfIds: Set<string> = new Set(),
 ): { count: number; crossRegionPeers: CrossRegionPeer[] } {
   const plannedRefs = new Set([ownerRef, ...planned.map((p) => p.ownerRef)]);
-  const outside = (existing ?? []).filter((e) => !e.ownerRef || !plannedRefs.has(e.ownerRef));
+  const outside = (existing ?? []).filter((e) => !selfIds.has(e.peeringId) && (!e.ownerRef || !plannedRefs.has(e.ownerRef)));
   const others = planned.filter((p) => p.ownerRef !== ownerRef);
   const crossRegionPeers: CrossRegionPeer[] = [];
   for (const e of outside) if (e.crossRegion && e.otherCidr) crossRegionPeers.push({ peeringId: e.peeringId, cidr: e.otherCidr });
@@ -212,7 +214,17 @@ export function mergeViolations(local: Violation[], server: Violation[]): Violat
 // ---------------------------------------------------------------------------------------------
 // Facts from the control plane
 
-async function gatherAndCheck(news: PeeringConnectionInputs, client: PeerlinkClient): Promise<Violation[]> {
+/**
+ * Gathers the facts and runs the domain rules (and the dry run). Also records in `known` the outputs a
+ * preview can know (the account; the peering id of an existing, unreplaced peering), since the engine
+ * shows a dynamic resource's checked inputs as its outputs while previewing its update.
+ */
+async function gatherAndCheck(
+  olds: Partial<PeeringConnectionInputs>,
+  news: PeeringConnectionInputs,
+  client: PeerlinkClient,
+  known: Partial<PeeringConnectionOutputs> = {},
+): Promise<Violation[]> {
   const plan: Partial<PeeringPlan> = news.__plan && !hasUnknown(news.__plan?.ownerRef) ? news.__plan : {};
   const op = `checking ${subject(KIND, news.ownerRef)}`;
   const local = plannedVpcFacts(plan.local, news.vpcId);
@@ -223,6 +235,7 @@ async function gatherAndCheck(news: PeeringConnectionInputs, client: PeerlinkCli
 
   const account = await client.getAccount(op);
   local.accountId = account.accountId;
+  known.accountId = account.accountId;
   const quotas = quotasFromRows(await client.getQuotas(op));
 
   let localExisting: ExistingPeering[] | undefined;
@@ -265,11 +278,21 @@ async function gatherAndCheck(news: PeeringConnectionInputs, client: PeerlinkCli
   if (violations.length > 0) return violations;
 
   const ownerRef = news.ownerRef;
-  const l = countFor(ownerRef, localExisting, localPlanned);
-  const p = countFor(ownerRef, peerExisting, peerPlanned);
-  // A live peering of someone else already joining the pair (our own, from an earlier run, is fine).
-  const existingPair = (localExisting ?? []).find((e) => e.ownerRef !== ownerRef && e.otherVpcId === peer.vpcId);
-  const ours = new Set((localExisting ?? []).filter((e) => e.ownerRef === ownerRef).map((e) => e.peeringId));
+  // This resource's own live peering: made by it (ownerRef), or, when the resource already exists with
+  // this pair (e.g. imported, so without our ownerRef), the live peering joining the pair.
+  const exists = olds.vpcId !== undefined && olds.vpcId === news.vpcId && olds.peerVpcId === news.peerVpcId;
+  const adopting = knownString(news.importId);
+  const ours = new Set(
+    (localExisting ?? [])
+      .filter((e) => e.ownerRef === ownerRef || e.peeringId === adopting || (exists && e.otherVpcId === peer.vpcId))
+      .map((e) => e.peeringId),
+  );
+  const mine = (localExisting ?? []).find((e) => ours.has(e.peeringId) && e.otherVpcId === peer.vpcId);
+  if (mine) known.peeringId = mine.peeringId;
+  const l = countFor(ownerRef, localExisting, localPlanned, ours);
+  const p = countFor(ownerRef, peerExisting, peerPlanned, ours);
+  // A live peering of someone else already joining the pair.
+  const existingPair = (localExisting ?? []).find((e) => !ours.has(e.peeringId) && e.otherVpcId === peer.vpcId);
   const facts: PeeringFacts = {
     local,
     peer,
@@ -287,10 +310,14 @@ async function gatherAndCheck(news: PeeringConnectionInputs, client: PeerlinkCli
   }
   let out = peeringViolations(facts);
 
-  // The dry run knows what the caller cannot read: another account's VPC, its peerings and quota.
-  if (local.vpcId && peer.vpcId && !peerExisting) {
+  // The dry run knows what the caller cannot read: another account's VPC, its peerings and quota. A
+  // local VPC the program has not created yet is described by its planned facts.
+  const localDescribed = local.vpcId !== undefined || (local.cidr !== undefined && local.region !== undefined);
+  if (localDescribed && peer.vpcId && !peerExisting) {
     const body: Record<string, unknown> = {
-      vpcId: local.vpcId,
+      ...(local.vpcId
+        ? { vpcId: local.vpcId }
+        : { localVpc: { region: local.region, cidrBlock: local.cidr, ...(local.name ? { name: local.name } : {}) } }),
       peerVpcId: peer.vpcId,
       ownerRef,
       plannedOwnerRefs: {
@@ -332,17 +359,50 @@ async function settle(client: PeerlinkClient, op: string, p: ApiPeering): Promis
   }))!;
 }
 
+/** Takes over an existing peering that joins the declared VPCs, converging what update would change. */
+async function adopt(client: PeerlinkClient, op: string, inputs: PeeringConnectionInputs): Promise<dynamic.CreateResult<PeeringConnectionOutputs>> {
+  const id = inputs.importId!;
+  let p = await client.getPeering(op, id);
+  const mismatch = (what: string, declared: unknown, actual: unknown) =>
+    new PeerlinkApiError(op, "ValidationError", `peering ${id} has ${what} ${actual}, but the program declares ${declared}`, {
+      hint: `declare the peering as it is, or drop "importId" to request a new one`,
+    });
+  if (p.role !== "initiator") {
+    throw new PeerlinkApiError(op, "Forbidden", `account ${p.requester.accountId} requested ${id}; only the requester can adopt it`, {
+      hint: "adopt the accepter's side with PeeringAcceptance, or use the requester account's connection",
+    });
+  }
+  if (!(LIVE_STATES as readonly string[]).includes(p.state) && p.state !== "Expired") {
+    throw new PeerlinkApiError(op, "InvalidState", `peering ${id} is ${p.state} and cannot be adopted`, {
+      hint: `drop "importId" to request a new peering`,
+    });
+  }
+  if (p.requester.vpcId !== inputs.vpcId) throw mismatch("requester VPC", inputs.vpcId, p.requester.vpcId);
+  if (p.accepter.vpcId !== inputs.peerVpcId) throw mismatch("accepter VPC", inputs.peerVpcId, p.accepter.vpcId);
+  if (inputs.peerAccountId !== undefined && p.accepter.accountId !== inputs.peerAccountId) {
+    throw mismatch("accepter account", inputs.peerAccountId, p.accepter.accountId);
+  }
+  const patch: Record<string, unknown> = {};
+  if (inputs.bandwidthMbps !== undefined && inputs.bandwidthMbps !== p.bandwidthMbps) patch.bandwidthMbps = inputs.bandwidthMbps;
+  if (inputs.name !== undefined && inputs.name !== p.name) patch.name = inputs.name;
+  if (inputs.tags !== undefined && !sameTags(p.tags, inputs.tags)) patch.tags = inputs.tags;
+  if (Object.keys(patch).length > 0) p = await client.patchPeering(op, id, patch);
+  if (p.state === "Expired") p = await client.peeringAction(`${op}: re-enabling the expired request`, id, "enable");
+  p = await settle(client, op, p);
+  return { id: p.peeringId, outs: peeringOutputs(p, inputs) };
+}
+
 export const provider: dynamic.ResourceProvider<PeeringConnectionInputs, PeeringConnectionOutputs> = {
   configure: configureProvider,
 
-  async check(_olds, news) {
+  async check(olds, news) {
     const inputs = withoutHidden(news);
     const failures = peeringInputFailures(news);
     if (failures.length > 0) return { inputs, failures };
     if (hasUnknown(news.connection)) return { inputs };
     try {
       const client = clientFor(news.connection);
-      const violations = await gatherAndCheck(news, client);
+      const violations = await gatherAndCheck(olds ?? {}, news, client, inputs);
       return { inputs, failures: violationsToFailures(violations, "peerVpcId", subject(KIND, news.ownerRef)) };
     } catch (e) {
       return { inputs, failures: [connectionFailure(e)] };
@@ -357,6 +417,7 @@ export const provider: dynamic.ResourceProvider<PeeringConnectionInputs, Peering
   async create(inputs) {
     const op = `creating PeeringConnection (${label(inputs)})`;
     const client = clientFor(inputs.connection);
+    if (inputs.importId) return adopt(client, `${op}: adopting ${inputs.importId}`, inputs);
     const body: Record<string, unknown> = { vpcId: inputs.vpcId, peerVpcId: inputs.peerVpcId, ownerRef: inputs.ownerRef };
     for (const k of ["peerAccountId", "peerRegion", "bandwidthMbps", "name", "tags"] as const) {
       if (inputs[k] !== undefined) body[k] = inputs[k];

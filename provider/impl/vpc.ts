@@ -6,7 +6,9 @@ import {
   applyFieldRules,
   DiffOutcome,
   Failure,
+  hasUnknown,
   knownString,
+  nameFromOwnerRef,
   sameTags,
   subject,
   validateConnection,
@@ -68,16 +70,50 @@ export function vpcInputsFromApi(v: ApiVpc): Partial<VpcInputs> {
   return inputs;
 }
 
+/** "vpc-123 app 10.0.0.0/16" for operation names: the id, the resource name and the CIDR, as known. */
 function label(inputs: Partial<VpcInputs>, id?: string): string {
-  const name = knownString(inputs.name) ?? subject("", inputs.ownerRef).replace(/^ "|"$/g, "").trim();
-  return [id, name, inputs.cidrBlock].filter((x) => x).join(" ");
+  return [id, nameFromOwnerRef(inputs.ownerRef) ?? knownString(inputs.name), knownString(inputs.cidrBlock)].filter((x) => x).join(" ");
+}
+
+/**
+ * Outputs that dependents need during a preview (when the engine shows a dynamic resource's checked
+ * inputs as its outputs): the account, and for an existing VPC that is not being replaced its id and
+ * route table. The VPC is the one named by the old inputs' vpcId, else the only one matching the old
+ * region, CIDR and name.
+ */
+async function knownOutputs(olds: Partial<VpcInputs & VpcOutputs>, news: VpcInputs): Promise<Partial<VpcOutputs>> {
+  const client = clientFor(news.connection);
+  const op = `checking ${subject(KIND, news.ownerRef)}`;
+  const out: Partial<VpcOutputs> = { accountId: (await client.getAccount(op)).accountId };
+  if (olds.region === undefined || olds.region !== news.region || olds.cidrBlock !== news.cidrBlock) return out;
+  let v: ApiVpc | undefined = olds.vpcId ? await client.findVpc(op, olds.vpcId) : undefined;
+  if (!v) {
+    const matches = (await client.listVpcs(op)).filter(
+      (x) => x.region === olds.region && x.cidrBlock === olds.cidrBlock && (olds.name === undefined || x.name === olds.name),
+    );
+    v = matches.length === 1 ? matches[0] : undefined;
+  }
+  if (v && v.region === news.region && v.cidrBlock === news.cidrBlock) {
+    out.vpcId = v.vpcId;
+    out.routeTableId = v.routeTableId;
+  }
+  return out;
 }
 
 export const provider: dynamic.ResourceProvider<VpcInputs, VpcOutputs> = {
   configure: configureProvider,
 
-  async check(_olds, news) {
-    return { inputs: withoutHidden(news), failures: vpcFailures(news) };
+  async check(olds, news) {
+    const inputs = withoutHidden(news);
+    const failures = vpcFailures(news);
+    if (failures.length === 0 && !hasUnknown(news.connection)) {
+      try {
+        Object.assign(inputs, await knownOutputs(olds ?? {}, news));
+      } catch {
+        // Best effort, for previews only: create and update report connection problems themselves.
+      }
+    }
+    return { inputs, failures };
   },
 
   async diff(_id, olds, news) {
@@ -120,6 +156,6 @@ export const provider: dynamic.ResourceProvider<VpcInputs, VpcOutputs> = {
   },
 
   async delete(id, props) {
-    await clientFor(props.connection).deleteVpc(`deleting Vpc (${id} ${props.cidrBlock ?? ""})`.replace(" )", ")"), id);
+    await clientFor(props.connection).deleteVpc(`deleting Vpc (${label(props, id)})`, id);
   },
 };

@@ -26,7 +26,18 @@ describe("Vpc provider (real control plane)", () => {
       const news = inputs({ name: "app" });
       const r = await provider.check!({} as VpcInputs, news);
       expect(r.failures).to.deep.equal([]);
-      expect(r.inputs).to.deep.equal(news);
+      // The account joins the inputs, so previews know it (dynamic resources preview inputs as outputs).
+      expect(r.inputs).to.deep.equal({ ...news, accountId: env.a.accountId });
+    });
+
+    it("adds the id and route table of an existing, unreplaced VPC to the checked inputs", async () => {
+      const ins = inputs({ name: "known" });
+      const { id, outs } = await provider.create(ins);
+      const r = await provider.check!(ins, { ...ins, name: "renamed" });
+      expect(r.inputs).to.include({ vpcId: id, routeTableId: outs!.routeTableId, name: "renamed" });
+      const replaced = await provider.check!(ins, { ...ins, cidrBlock: "10.9.0.0/16" });
+      expect(replaced.inputs).not.to.have.property("vpcId");
+      await provider.delete!(id, outs!);
     });
     it("names the canonical form of a non-canonical CIDR without rewriting it", async () => {
       const r = await provider.check!({} as VpcInputs, inputs({ cidrBlock: "10.0.0.1/16" }));

@@ -2,7 +2,7 @@
 import { FastifyInstance } from "fastify";
 import { NotFoundError, PEERING_STATES, SIDE_STATUSES, ValidationError } from "../../domain";
 import { MAX_WAIT_MS } from "../../service";
-import { CreatePeeringInput, PeeringCommand, PlannedOwnerRefs } from "../../usecases/peerings";
+import { CreatePeeringInput, PeeringCommand, ValidatePeeringInput } from "../../usecases/peerings";
 import { clientToken } from "../auth";
 import {
   costEstimateSchema,
@@ -46,7 +46,7 @@ export async function peeringRoutes(app: FastifyInstance): Promise<void> {
     },
   });
 
-  app.post<{ Body: CreatePeeringInput & { clientToken?: string; plannedOwnerRefs?: PlannedOwnerRefs } }>(`${base}/validate`, {
+  app.post<{ Body: ValidatePeeringInput & { clientToken?: string } }>(`${base}/validate`, {
     schema: { tags: ["peerings"], body: validatePeeringBody, response: { 200: validationResultSchema, ...errorResponses } },
     handler: async (req) => {
       const { clientToken: _ignored, ...input } = req.body;

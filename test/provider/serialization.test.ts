@@ -1,0 +1,86 @@
+import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { configureFrom, resetConfiguration } from "../../provider/config";
+import * as providers from "../../provider/providers";
+
+const REPO = path.resolve(__dirname, "../../..");
+const FAKE_KEY = "plk_" + "f".repeat(40);
+
+/** What the SDK's dynamic.Resource does (dynamic/index.js serializeFunctionMaybeSecret). */
+async function serialize(p: pulumi.dynamic.ResourceProvider): Promise<{ text: string; containsSecrets: boolean }> {
+  const sf = await pulumi.runtime.serializeFunction(() => p, { allowSecrets: true });
+  return { text: sf.text, containsSecrets: sf.containsSecrets };
+}
+
+const ALL = {
+  Vpc: providers.vpcProvider,
+  PeeringConnection: providers.peeringConnectionProvider,
+  PeeringAcceptance: providers.peeringAcceptanceProvider,
+  RouteEntry: providers.routeEntryProvider,
+};
+
+describe("provider serialization (__provider)", () => {
+  before(() => {
+    // Secrets present in the process must not leak into the text.
+    process.env.PEERLINK_API_KEY_FOR_TEST = FAKE_KEY;
+    configureFrom({ get: (k) => (k === "peerlink:apiKey" ? FAKE_KEY : k === "peerlink:endpoint" ? "http://127.0.0.1:9" : undefined) });
+  });
+  after(() => {
+    delete process.env.PEERLINK_API_KEY_FOR_TEST;
+    resetConfiguration();
+  });
+
+  for (const [kind, p] of Object.entries(ALL)) {
+    describe(kind, () => {
+      it("serializes to small text with no key, no path and no secret", async () => {
+        const { text, containsSecrets } = await serialize(p);
+        expect(containsSecrets).to.equal(false);
+        expect(text).not.to.contain(FAKE_KEY);
+        expect(text).not.to.contain("plk_");
+        expect(text).not.to.contain(REPO);
+        expect(text).not.to.contain("/work/");
+        expect(text).not.to.match(/["'`]\/(home|root|tmp|usr|var|opt|Users)\//);
+        expect(text).not.to.contain("\r");
+        expect(text).to.contain(`peerlink/dist/provider/impl/`);
+        expect(text.length).to.be.below(4000);
+      });
+
+      it("is byte-identical across calls", async () => {
+        const a = await serialize(p);
+        const b = await serialize(p);
+        expect(a.text).to.equal(b.text);
+      });
+    });
+  }
+
+  it("loads the implementation by package name from the program directory at call time", function () {
+    this.timeout(60_000);
+    // A program directory whose node_modules/peerlink points at this package, like `npm i peerlink` would.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peerlink-program-"));
+    try {
+      fs.mkdirSync(path.join(dir, "node_modules"));
+      fs.symlinkSync(REPO, path.join(dir, "node_modules", "peerlink"), "dir");
+      const script = `
+        const requireFromString = require(${JSON.stringify(require.resolve("require-from-string"))});
+        const pulumi = require(${JSON.stringify(require.resolve("@pulumi/pulumi"))});
+        const providers = require(${JSON.stringify(path.join(REPO, "dist/provider/providers.js"))});
+        (async () => {
+          const sf = await pulumi.runtime.serializeFunction(() => providers.vpcProvider, { allowSecrets: true });
+          // As the dynamic-provider process does: requireFromString(text).handler().
+          const p = requireFromString(sf.text).handler();
+          await p.configure({ config: { get: () => undefined } });
+          const r = await p.check({}, { region: "ap-guangzhou", cidrBlock: "10.0.0.1/16", ownerRef: "p/s/Vpc/app" });
+          console.log(JSON.stringify(r.failures));
+        })().catch((e) => { console.error(e); process.exit(1); });`;
+      const out = execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      const failures = JSON.parse(out.trim().split("\n").pop()!);
+      expect(failures[0].reason).to.contain("use 10.0.0.0/16");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
