@@ -15,8 +15,8 @@ export function b1Rows(samples: Sample[], sizes: number[]): BenchResult {
     const data: Record<string, unknown> = {};
     for (const n of sizes) {
         for (const step of ["up", "destroy"] as Step[]) {
-            const a = medianOf(samples, n, "peerlink", step);
-            const b = medianOf(samples, n, "floor", step);
+            const a = medianOf(samples, n, "peerlink", step, "on");
+            const b = medianOf(samples, n, "floor", step, "-");
             const ratio = a.median / b.median;
             data[`${step} N=${n}`] = { peerlinkMs: a.ms, floorMs: b.ms, peerlinkMedian: a.median, floorMedian: b.median, ratio };
             rows.push({

@@ -35,6 +35,7 @@ export function b3Rows(samples: Sample[], n: number, hasChecksOff: boolean): Ben
     const peerings = n;
     const cases: { step: Step; checks: Sample["checks"]; label: string }[] = [
         { step: "up", checks: "on", label: "up (create all)" },
+        ...(hasChecksOff ? [{ step: "up" as Step, checks: "off" as const, label: "up (create all), checks off" }] : []),
         { step: "preview-nochange", checks: "on", label: "preview no-change, checks on" },
         ...(hasChecksOff ? [{ step: "preview-nochange" as Step, checks: "off" as const, label: "preview no-change, checks off" }] : []),
         { step: "preview-create", checks: "on", label: "preview create, checks on" },

@@ -9,7 +9,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { pulumiBinDir, PulumiWorkspace, REPO_ROOT } from "../test/e2e/harness";
-import { summarizeDir } from "./lib/cpuprofile";
+import { ProfileSummary, summarizeDir } from "./lib/cpuprofile";
 import { floorProgram, peerlinkProgram } from "./programs";
 import { BenchResult, fmtMs, Row } from "./lib/report";
 import { newAccount, startChildServer } from "./lib/servers";
@@ -62,7 +62,37 @@ export function routeLatency(text: string): Record<string, { count: number; tota
     return out;
 }
 
-export async function runProfile(n: number, _logLevel: string, log: (l: string) => void): Promise<BenchResult> {
+interface StepProfile {
+    wallMs: number;
+    treeCpuMs: number;
+    serverCpuMs: number;
+    /** Busy time (CPU profiles) of the program and dynamic-provider node processes. */
+    programMs: number;
+    providerMs: number;
+    otherNodeMs: number;
+    /** The pulumi tree's CPU not spent in node: the engine (and its language host). */
+    engineMs: number;
+    inRequestsMs: number;
+    routes: Record<string, { count: number; totalMs: number }>;
+    profiles: ProfileSummary[];
+}
+
+function readNew(file: string, from: number): string {
+    const fd = fs.openSync(file, "r");
+    try {
+        const buf = Buffer.alloc(fs.fstatSync(fd).size - from);
+        fs.readSync(fd, buf, 0, buf.length, from);
+        return buf.toString("utf8");
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+function breakdown(p: StepProfile): string {
+    return `wall ${fmtMs(p.wallMs)}; CPU engine ~${fmtMs(p.engineMs)}, program ${fmtMs(p.programMs)}, provider ${fmtMs(p.providerMs)}, server ${fmtMs(p.serverCpuMs)}`;
+}
+
+export async function runProfile(n: number, log: (l: string) => void): Promise<BenchResult> {
     const dir = path.join(REPO_ROOT, "bench", "results", `profile-${new Date().toISOString().replace(/[:.]/g, "-")}`);
     const shims = path.join(dir, "bin");
     writeShims(shims);
@@ -75,57 +105,103 @@ export async function runProfile(n: number, _logLevel: string, log: (l: string) 
         stdoutFile: serverLog,
     });
     const rows: Row[] = [];
-    const steps: Record<string, unknown> = {};
+    const steps: Record<string, StepProfile> = {};
+    const plain: Record<string, number> = {};
+    const stateBytes: Record<string, number> = {};
     const workspaces: PulumiWorkspace[] = [];
+
+    const profiled = async (ws: PulumiWorkspace, tag: string, step: string): Promise<StepProfile> => {
+        const profDir = path.join(dir, tag);
+        fs.mkdirSync(profDir, { recursive: true });
+        const timeFile = path.join(dir, `${tag}.time`);
+        const logFrom = fs.statSync(serverLog).size;
+        const cpu0 = cpuMsOf(server.child.pid!);
+        const start = process.hrtime.bigint();
+        const res = await ws.run([step, "--yes", "--skip-preview", "--stack", ws.stack, "--tracing", `file:${path.join(dir, `${tag}.trace`)}`], {
+            env: {
+                PATH: `${shims}${path.delimiter}${pulumiBinDir()}${path.delimiter}${process.env.PATH}`,
+                PEERLINK_BENCH_PROF_DIR: profDir,
+                PEERLINK_BENCH_TIME_FILE: timeFile,
+            },
+            timeoutMs: 15 * 60 * 1000,
+        });
+        const wallMs = msSince(start);
+        if (res.code !== 0) throw new Error(`profiled ${tag} exited ${res.code}:\n${res.output.slice(-3000)}`);
+        const serverCpuMs = cpuMsOf(server.child.pid!) - cpu0;
+        const routes = routeLatency(readNew(serverLog, logFrom));
+        const [, user, sys] = fs.readFileSync(timeFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+        const profiles = summarizeDir(profDir);
+        const busy = (role: string) => profiles.filter((p) => p.role === role).reduce((a, p) => a + p.busyMs, 0);
+        const treeCpuMs = (user + sys) * 1000;
+        const programMs = busy("program");
+        const providerMs = busy("provider");
+        const otherNodeMs = busy("other");
+        const p: StepProfile = {
+            wallMs,
+            treeCpuMs,
+            serverCpuMs,
+            programMs,
+            providerMs,
+            otherNodeMs,
+            engineMs: Math.max(0, treeCpuMs - programMs - providerMs - otherNodeMs),
+            inRequestsMs: Object.values(routes).reduce((a, r) => a + r.totalMs, 0),
+            routes,
+            profiles,
+        };
+        log(`profile ${tag}: ${breakdown(p)}`);
+        return p;
+    };
+
+    const timedOnly = async (ws: PulumiWorkspace, step: string, env: Record<string, string>): Promise<number> => {
+        const start = process.hrtime.bigint();
+        const res = await ws.run([step, "--yes", "--skip-preview", "--stack", ws.stack], { env, timeoutMs: 15 * 60 * 1000 });
+        if (res.code !== 0) throw new Error(`${step} exited ${res.code}:\n${res.output.slice(-3000)}`);
+        return msSince(start);
+    };
+
     try {
         const account = await newAccount(server, "bench-profile");
-        for (const [side, program] of [["floor", floorProgram(n)], ["peerlink", peerlinkProgram(n)]] as const) {
+        const sides = [
+            ["floor", floorProgram(n)],
+            ["peerlink", peerlinkProgram(n)],
+        ] as const;
+        for (const [side, program] of sides) {
             const ws = await PulumiWorkspace.create({ program, endpoint: server.url, apiKey: account.apiKey });
             workspaces.push(ws);
-            for (const step of ["up", "destroy"]) {
-                const tag = `${side}-${step}`;
-                const profDir = path.join(dir, tag);
-                fs.mkdirSync(profDir, { recursive: true });
-                const timeFile = path.join(dir, `${tag}.time`);
-                const logFrom = fs.statSync(serverLog).size;
-                const cpu0 = cpuMsOf(server.child.pid!);
-                const start = process.hrtime.bigint();
-                const res = await ws.run([step, "--yes", "--skip-preview", "--stack", ws.stack, "--tracing", `file:${path.join(dir, `${tag}.trace`)}`], {
-                    env: {
-                        PATH: `${shims}${path.delimiter}${pulumiBinDir()}${path.delimiter}${process.env.PATH}`,
-                        PEERLINK_BENCH_PROF_DIR: profDir,
-                        PEERLINK_BENCH_TIME_FILE: timeFile,
-                    },
-                    timeoutMs: 15 * 60 * 1000,
-                });
-                const wallMs = msSince(start);
-                if (res.code !== 0) throw new Error(`profiled ${tag} exited ${res.code}:\n${res.output.slice(-3000)}`);
-                const serverCpuMs = cpuMsOf(server.child.pid!) - cpu0;
-                const fd = fs.openSync(serverLog, "r");
-                const size = fs.fstatSync(fd).size;
-                const buf = Buffer.alloc(size - logFrom);
-                fs.readSync(fd, buf, 0, buf.length, logFrom);
-                fs.closeSync(fd);
-                const routes = routeLatency(buf.toString("utf8"));
-                const inRequestsMs = Object.values(routes).reduce((a, r) => a + r.totalMs, 0);
-                const [, user, sys] = fs.readFileSync(timeFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
-                const profiles = summarizeDir(profDir);
-                const nodeBusy = (role: string) => profiles.filter((p) => p.role === role).reduce((a, p) => a + p.busyMs, 0);
-                steps[tag] = { wallMs, treeCpuMs: (user + sys) * 1000, serverCpuMs, inRequestsMs, routes, profiles };
-                log(`profile ${tag}: ${fmtMs(wallMs)}, CPU of the pulumi tree ${fmtMs((user + sys) * 1000)}, server CPU ${fmtMs(serverCpuMs)}`);
-                rows.push({
-                    bench: "B1p",
-                    case: `${tag} N=${n}`,
-                    measured: `wall ${fmtMs(wallMs)}; CPU: pulumi tree ${fmtMs((user + sys) * 1000)} (program ${fmtMs(nodeBusy("program"))}, provider ${fmtMs(nodeBusy("provider"))}), server ${fmtMs(serverCpuMs)}; in requests ${fmtMs(inRequestsMs)}`,
-                });
-            }
+            steps[`${side}-up`] = await profiled(ws, `${side}-up`, "up");
+            const { text, deployment } = await ws.exportStack();
+            stateBytes[side] = text.length / Math.max(1, (deployment.resources ?? []).length);
+            steps[`${side}-destroy`] = await profiled(ws, `${side}-destroy`, "destroy");
+            // The same without the engine's per-step checkpoints: how much of the gap is state writing.
+            // A fresh account, so the provider's create tokens do not replay the resources just deleted.
+            const fresh = await newAccount(server, `bench-profile-${side}`);
+            if (side === "peerlink") await ws.setConfig("peerlink:apiKey", fresh.apiKey, true);
+            plain[`${side}-up`] = await timedOnly(ws, "up", { PULUMI_SKIP_CHECKPOINTS: "true" });
+            plain[`${side}-destroy`] = await timedOnly(ws, "destroy", { PULUMI_SKIP_CHECKPOINTS: "true" });
+            log(`profile ${side} without checkpoints: up ${fmtMs(plain[`${side}-up`])}, destroy ${fmtMs(plain[`${side}-destroy`])}`);
         }
     } finally {
         for (const ws of workspaces) ws.dispose();
         await server.stop();
     }
+    for (const step of ["up", "destroy"]) {
+        const a = steps[`peerlink-${step}`];
+        const b = steps[`floor-${step}`];
+        rows.push({ bench: "B1p", case: `${step} N=${n}: where the time goes`, measured: breakdown(a), baseline: `${breakdown(b)} floor`, ratio: a.wallMs / b.wallMs });
+        rows.push({
+            bench: "B1p",
+            case: `${step} N=${n}: HTTP requests`,
+            measured: `${Object.values(a.routes).reduce((x, r) => x + r.count, 0)} requests, ${fmtMs(a.inRequestsMs)} inside the server`,
+        });
+    }
+    rows.push({ bench: "B1p", case: `state per resource`, measured: `${Math.round(stateBytes.peerlink)} bytes`, baseline: `${Math.round(stateBytes.floor)} bytes floor`, ratio: stateBytes.peerlink / stateBytes.floor });
+    for (const step of ["up", "destroy"]) {
+        const a = plain[`peerlink-${step}`];
+        const b = plain[`floor-${step}`];
+        rows.push({ bench: "B1p", case: `${step} N=${n}, PULUMI_SKIP_CHECKPOINTS`, measured: fmtMs(a), baseline: `${fmtMs(b)} floor`, ratio: a / b });
+    }
     const serverProfiles = summarizeDir(path.join(dir, "server"));
-    const summary = { n, dir, steps, serverProfiles };
+    const summary = { n, dir, steps, stateBytesPerResource: stateBytes, withoutCheckpointsMs: plain, serverProfiles };
     fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
     log(`profile written to ${path.relative(REPO_ROOT, dir)}`);
     return { rows, data: summary };

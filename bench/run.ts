@@ -72,7 +72,11 @@ async function pulumiBenches(o: Options, results: Record<string, unknown>, rows:
     if (want("B1")) ok = (await guarded("B1", results, rows, async () => b1Rows(samples, sizes))) && ok;
     if (want("B2")) ok = (await guarded("B2", results, rows, async () => b2Rows(samples, sizes, offVar))) && ok;
     if (want("B3")) ok = (await guarded("B3", results, rows, async () => b3Rows(samples, Math.min(...sizes), offEnv !== undefined))) && ok;
-    if (want("B1") && o.profile) ok = (await guarded("B1 profile", results, rows, () => runProfile(Math.max(...sizes), o.logLevel, log))) && ok;
+    // Profile when asked, or (by default) when B1 missed its target: say where the time goes.
+    const missed = rows.some((r) => r.bench === "B1" && r.met === false);
+    if (want("B1") && (o.profile === "on" || (o.profile === "auto" && missed))) {
+        ok = (await guarded("B1 profile", results, rows, () => runProfile(Math.max(...sizes), log))) && ok;
+    }
     return ok;
 }
 

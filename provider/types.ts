@@ -1,5 +1,6 @@
 // Plain (resolved) input and output shapes shared by the resource classes (program process) and the
 // provider implementations (dynamic-provider process). Type-only: nothing here exists at run time.
+import type { ApiCostEstimate } from "./client";
 
 /** A resolved per-resource connection. Both fields are optional; see `resolveConnection`. */
 export interface ConnectionInputs {
@@ -92,15 +93,8 @@ export interface PeeringConnectionInputs extends CommonInputs {
   __plan?: PeeringPlan;
 }
 
-export interface CostEstimateOutput {
-  priced: boolean;
-  currency?: string;
-  dailyCost?: number;
-  ratePerMbpsDay?: number;
-  tier?: string;
-  peakBandwidthMbps: number;
-  reason?: string;
-}
+/** The control plane's daily cost estimate, as the PeeringConnection output carries it. */
+export type CostEstimateOutput = ApiCostEstimate;
 
 export interface PeeringConnectionOutputs extends CommonOutputs {
   peeringId: string;

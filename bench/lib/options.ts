@@ -6,8 +6,11 @@
 //   PEERLINK_BENCH_REQUESTS=600      requests per operation and concurrency level in B4
 //   PEERLINK_BENCH_OP_SECONDS=20     time cap for one B4 operation run (the run stops early, and says so)
 //   PEERLINK_BENCH_CIDRS=1000,10000,100000   input sizes in B5
-//   PEERLINK_BENCH_PROFILE=1         B1 also records a profile of one N=max up (pulumi --tracing, provider
-//                                    and server --cpu-prof) under bench/results/profile-<timestamp>/
+//   PEERLINK_BENCH_PROFILE=auto      after B1, one instrumented up and destroy per side at the largest N
+//                                    (pulumi --tracing, --cpu-prof of every node process, /usr/bin/time,
+//                                    server CPU and request log), and both again without checkpoints,
+//                                    under bench/results/profile-<timestamp>/: auto = when a B1 target
+//                                    is missed, 1 = always, 0 = never
 //   PEERLINK_BENCH_LOG_LEVEL=warn    the control plane's log level during the benchmarks
 export const ALL_BENCHES = ["B1", "B2", "B3", "B4", "B5"] as const;
 export type BenchName = (typeof ALL_BENCHES)[number];
@@ -30,6 +33,13 @@ function ints(name: string, fallback: string, min: number, max: number): number[
     });
 }
 
+function profileMode(v: string | undefined): Options["profile"] {
+    if (v === undefined || v === "" || v === "auto") return "auto";
+    if (v === "1") return "on";
+    if (v === "0") return "off";
+    throw new Error(`PEERLINK_BENCH_PROFILE: use auto, 1 or 0, not ${JSON.stringify(v)}`);
+}
+
 export interface Options {
     only: BenchName[];
     runs: number;
@@ -38,7 +48,7 @@ export interface Options {
     requests: number;
     opSeconds: number;
     cidrs: number[];
-    profile: boolean;
+    profile: "auto" | "on" | "off";
     logLevel: string;
 }
 
@@ -58,13 +68,13 @@ export function readOptions(): Options {
         requests: ints("PEERLINK_BENCH_REQUESTS", "600", 10, 100_000)[0],
         opSeconds: ints("PEERLINK_BENCH_OP_SECONDS", "20", 1, 600)[0],
         cidrs: ints("PEERLINK_BENCH_CIDRS", "1000,10000,100000", 10, 2_000_000),
-        profile: process.env.PEERLINK_BENCH_PROFILE === "1",
+        profile: profileMode(process.env.PEERLINK_BENCH_PROFILE),
         logLevel: process.env.PEERLINK_BENCH_LOG_LEVEL ?? "warn",
     };
 }
 
-/** The provider's escape hatch for its preview checks, as documented in provider/. */
-export const KNOWN_CHECKS_OFF_VARS = ["PEERLINK_SKIP_PREVIEW_CHECKS"];
+/** The provider's escape hatch for its preview checks (provider/impl/common.ts, README "Environment"). */
+export const KNOWN_CHECKS_OFF: { name: string; value: string }[] = [{ name: "PEERLINK_PREVIEW_CHECKS", value: "off" }];
 
 /**
  * The env that turns the provider's preview checks off: PEERLINK_BENCH_CHECKS_OFF="NAME=value" when
@@ -77,6 +87,6 @@ export function checksOffEnv(providerSources: string[]): Record<string, string> 
         if (eq <= 0) throw new Error(`PEERLINK_BENCH_CHECKS_OFF: expected NAME=value, got ${JSON.stringify(explicit)}`);
         return { [explicit.slice(0, eq)]: explicit.slice(eq + 1) };
     }
-    const name = KNOWN_CHECKS_OFF_VARS.find((v) => providerSources.some((src) => src.includes(v)));
-    return name ? { [name]: "1" } : undefined;
+    const known = KNOWN_CHECKS_OFF.find((v) => providerSources.some((src) => src.includes(v.name)));
+    return known ? { [known.name]: known.value } : undefined;
 }

@@ -3,7 +3,7 @@
 // runs the steps the selected benchmarks need, each timed (wall clock around the pulumi CLI) and with
 // the control plane's request counters read before and after.
 import { PulumiWorkspace, RunResult } from "../../test/e2e/harness";
-import { floorProgram, peerlinkProgram, RESOURCES_PER_PAIR } from "../programs";
+import { floorProgram, peerlinkProgram } from "../programs";
 import { counterDelta, getJson, newAccount, RequestCounters, requestCounters, ServerHandle, startChildServer } from "./servers";
 import { msSince } from "./stats";
 
@@ -122,6 +122,16 @@ export async function runPulumiRounds(spec: RoundsSpec): Promise<Sample[]> {
                 spec.log(`N=${n} peerlink up again after destroy, same account: ${r.ms.toFixed(0)} ms, ${r.requests.total} requests`);
                 await step(sides.peerlink, server, "destroy", {});
                 await assertEmpty(server, apiKey);
+                if (spec.checksOffEnv) {
+                    // What the creates cost without the checks' reads: a fresh account, checks off.
+                    apiKey = (await newAccount(server, `bench-n${n}-checks-off`)).apiKey;
+                    await sides.peerlink.setConfig("peerlink:apiKey", apiKey, true);
+                    const off = await step(sides.peerlink, server, "up", spec.checksOffEnv);
+                    samples.push({ n, side: "peerlink", checks: "off", step: "up", round: spec.runs, ...off });
+                    spec.log(`N=${n} peerlink up, checks off: ${off.ms.toFixed(0)} ms, ${off.requests.total} requests`);
+                    await step(sides.peerlink, server, "destroy", {});
+                    await assertEmpty(server, apiKey);
+                }
             }
         } finally {
             for (const ws of workspaces) ws.dispose();
@@ -129,8 +139,4 @@ export async function runPulumiRounds(spec: RoundsSpec): Promise<Sample[]> {
         }
     }
     return samples;
-}
-
-export function resourcesFor(n: number): number {
-    return n * RESOURCES_PER_PAIR;
 }

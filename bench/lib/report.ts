@@ -26,6 +26,7 @@ export interface BenchResult {
 
 export function fmtMs(ms: number): string {
     if (!Number.isFinite(ms)) return "n/a";
+    if (ms < 0) return `-${fmtMs(-ms)}`;
     if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
     if (ms >= 10) return `${ms.toFixed(0)} ms`;
     if (ms >= 1) return `${ms.toFixed(1)} ms`;

@@ -2,7 +2,7 @@
 # The script the CI pipeline calls; it runs the same way on a laptop.
 #
 #   pipeline.sh preview   change request: `pulumi preview --diff`; fails with the preview's diagnostics
-#   pipeline.sh up        main branch: `pulumi up --yes`
+#   pipeline.sh up        main branch: `pulumi up --refresh --yes` (refresh first, so main also repairs drift)
 #   pipeline.sh drift     schedule: `pulumi preview --refresh --expect-no-changes`; fails when reality drifted
 #                         (--refresh reads the control plane first; without it a preview compares the
 #                         program with the last recorded state only and misses out-of-band changes)
@@ -35,7 +35,7 @@ case "$mode" in
       exit 1
     fi ;;
   up)
-    pulumi up --yes --non-interactive || { echo "pipeline: pulumi up failed" >&2; exit 1; } ;;
+    pulumi up --refresh --yes --non-interactive || { echo "pipeline: pulumi up failed" >&2; exit 1; } ;;
   drift)
     if ! pulumi preview --refresh --expect-no-changes --non-interactive; then
       echo "pipeline: drift detected: the stack no longer matches the control plane (or the preview failed)" >&2

@@ -16,6 +16,14 @@ export function clientFor(connection: ConnectionInputs | undefined): PeerlinkCli
 }
 
 /** How long a create or update waits for a peering to settle. PEERLINK_WAIT_TIMEOUT_MS, default 10 min. */
+/**
+ * PEERLINK_PREVIEW_CHECKS=off keeps check() to input validation: no control-plane reads or dry runs
+ * (an offline preview, or measuring what the checks cost). Default on.
+ */
+export function controlPlaneChecksEnabled(): boolean {
+  return (process.env.PEERLINK_PREVIEW_CHECKS ?? "on").toLowerCase() !== "off";
+}
+
 export function waitTimeoutMs(): number {
   const v = Number(process.env.PEERLINK_WAIT_TIMEOUT_MS);
   return Number.isFinite(v) && v > 0 ? v : 10 * 60_000;

@@ -18,7 +18,7 @@ import {
   validateOnDelete,
   withAccountRule,
 } from "../validation";
-import { clientFor, configureProvider, connectionFailure, newAccountIfConnectionChanged, waitTimeoutMs, withoutHidden } from "./common";
+import { clientFor, configureProvider, connectionFailure, controlPlaneChecksEnabled, newAccountIfConnectionChanged, waitTimeoutMs, withoutHidden } from "./common";
 
 const KIND = "PeeringAcceptance";
 
@@ -139,7 +139,8 @@ export const provider: dynamic.ResourceProvider<PeeringAcceptanceInputs, Peering
     const inputs = withoutHidden(news);
     const failures = acceptanceInputFailures(news);
     const peeringId = knownString(news.peeringId);
-    if (failures.length > 0 || !peeringId || hasUnknown(news.connection) || hasUnknown(news.allowedRequesterAccountIds)) {
+    const skip = !controlPlaneChecksEnabled();
+    if (skip || failures.length > 0 || !peeringId || hasUnknown(news.connection) || hasUnknown(news.allowedRequesterAccountIds)) {
       return { inputs, failures };
     }
     const s = subject(KIND, news.ownerRef);

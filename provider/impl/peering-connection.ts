@@ -34,6 +34,7 @@ import {
 } from "../validation";
 import {
   clientFor,
+  controlPlaneChecksEnabled,
   configureProvider,
   connectionFailure,
   createIdempotent,
@@ -399,7 +400,7 @@ export const provider: dynamic.ResourceProvider<PeeringConnectionInputs, Peering
     const inputs = withoutHidden(news);
     const failures = peeringInputFailures(news);
     if (failures.length > 0) return { inputs, failures };
-    if (hasUnknown(news.connection)) return { inputs };
+    if (hasUnknown(news.connection) || !controlPlaneChecksEnabled()) return { inputs };
     try {
       const client = clientFor(news.connection);
       const violations = await gatherAndCheck(olds ?? {}, news, client, inputs);

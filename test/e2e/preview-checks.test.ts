@@ -108,11 +108,12 @@ describe("preview checks under the real pulumi CLI", function () {
         it("refuses a new VPC that overlaps another account's existing VPC without revealing its CIDR to the log", async () => {
             const theirs = await api(server.url, partner).createVpc({ region: "ap-guangzhou", cidrBlock: "172.31.0.0/16" });
             try {
-                await expectPreviewFailure(
+                const result = await expectPreviewFailure(
                     `const a = new peerlink.Vpc("app", { region: "ap-guangzhou", cidrBlock: "172.31.64.0/18" });
                      new peerlink.PeeringConnection("mixed", { vpc: a, peerVpcId: "${theirs.vpcId}", peerAccountId: "${partner.accountId}" });`,
                     ["CidrOverlap", "172.31.64.0/18", theirs.vpcId],
                 );
+                expect(result.output, "another account's CIDR is not the caller's to see").not.to.contain("172.31.0.0/16");
             } finally {
                 await api(server.url, partner).deleteVpc(theirs.vpcId);
             }

@@ -32,6 +32,19 @@ describe("PeeringConnection provider (real control plane)", () => {
       ...extra,
     });
 
+    it("skips the control-plane checks, keeping input validation, when PEERLINK_PREVIEW_CHECKS=off", async () => {
+      const overlapping = planned(ref("PeeringConnection", "app-db"), plannedVpc("app", "10.0.0.0/16", "ap-guangzhou"), plannedVpc("db", "10.0.128.0/17", "ap-guangzhou"));
+      process.env.PEERLINK_PREVIEW_CHECKS = "off";
+      try {
+        expect((await check(overlapping)).failures ?? []).to.deep.equal([]);
+        const badName = await check({ ...overlapping, name: 42 as unknown as string });
+        expect(badName.failures!.map((f) => f.property)).to.deep.equal(["name"]);
+      } finally {
+        delete process.env.PEERLINK_PREVIEW_CHECKS;
+      }
+      expect((await check(overlapping)).failures).to.have.length(1);
+    });
+
     it("fails on overlapping CIDRs, naming both VPCs and values", async () => {
       const r = await check(planned(ref("PeeringConnection", "app-db"), plannedVpc("app", "10.0.0.0/16", "ap-guangzhou"), plannedVpc("db", "10.0.128.0/17", "ap-guangzhou")));
       expect(r.failures).to.have.length(1);
