@@ -72,6 +72,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     if (body === "") return done(null, undefined);
     done(new ValidationError("bodies must be JSON; send Content-Type: application/json"), undefined);
   });
+  // curl users send `content-type: application/json` on a bodyless DELETE or action too; an empty body is
+  // no body (routes that need one still refuse it through their schema).
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
+    if (typeof body === "string" && body.trim() === "") return done(null, undefined);
+    parseJson(req, body.toString(), done);
+  });
 
   const counters = { total: 0, byRoute: {} as Record<string, number> };
   app.addHook("onResponse", async (req) => {

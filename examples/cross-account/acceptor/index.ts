@@ -14,11 +14,16 @@ const peeringId = config.get("peeringId");
 const requesterAccountId = config.get("requesterAccountId");
 const requesterCidr = config.get("requesterCidr");
 if (peeringId && requesterAccountId && requesterCidr) {
-    const acceptance = new peerlink.PeeringAcceptance("from-app", {
-        peeringId,
-        // Only requests from these accounts are accepted; anything else fails at preview.
-        allowedRequesterAccountIds: [requesterAccountId],
-    });
+    const acceptance = new peerlink.PeeringAcceptance(
+        "from-app",
+        {
+            peeringId,
+            // Only requests from these accounts are accepted; anything else fails at preview.
+            allowedRequesterAccountIds: [requesterAccountId],
+        },
+        // The peering attaches `partner`: destroy disconnects it before deleting the VPC.
+        { dependsOn: [partner] },
+    );
     new peerlink.RouteEntry("partner-to-app", {
         routeTableId: partner.routeTableId,
         destinationCidrBlock: requesterCidr,
