@@ -3,7 +3,7 @@
 //   PEERLINK_BENCH_RUNS=3            timed rounds per side in B1/B2 (medians of these)
 //   PEERLINK_BENCH_SIZES=10,50       peered pairs N in the generated programs (B1, B2; B3 uses the smallest)
 //   PEERLINK_BENCH_CLIENTS=1,8,64    concurrent clients in B4
-//   PEERLINK_BENCH_REQUESTS=600      requests per operation and concurrency level in B4
+//   PEERLINK_BENCH_REQUESTS=1000     requests per operation and concurrency level in B4
 //   PEERLINK_BENCH_OP_SECONDS=20     time cap for one B4 operation run (the run stops early, and says so)
 //   PEERLINK_BENCH_CIDRS=1000,10000,100000   input sizes in B5
 //   PEERLINK_BENCH_PROFILE=auto      after B1, one instrumented up and destroy per side at the largest N
@@ -65,7 +65,7 @@ export function readOptions(): Options {
         // 50 pairs = 100 VPCs; the generator spreads them over the 8 regions, so default quotas hold up to 200.
         sizes: ints("PEERLINK_BENCH_SIZES", "10,50", 1, 200),
         clients: ints("PEERLINK_BENCH_CLIENTS", "1,8,64", 1, 256),
-        requests: ints("PEERLINK_BENCH_REQUESTS", "600", 10, 100_000)[0],
+        requests: ints("PEERLINK_BENCH_REQUESTS", "1000", 10, 13_000)[0],
         opSeconds: ints("PEERLINK_BENCH_OP_SECONDS", "20", 1, 600)[0],
         cidrs: ints("PEERLINK_BENCH_CIDRS", "1000,10000,100000", 10, 2_000_000),
         profile: profileMode(process.env.PEERLINK_BENCH_PROFILE),

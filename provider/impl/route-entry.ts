@@ -30,7 +30,7 @@ import {
   waitTimeoutMs,
   withoutHidden,
 } from "./common";
-import { quotasFromRows, NO_QUOTAS } from "./peering-connection";
+import { quotasFromRows, NO_QUOTAS } from "./peering-checks";
 
 const KIND = "RouteEntry";
 
