@@ -33,6 +33,11 @@ export function fmtMs(ms: number): string {
     return `${(ms * 1000).toFixed(0)} us`;
 }
 
+/** A signed difference: "+1.20 s", "-35 ms". */
+export function fmtDelta(ms: number): string {
+    return ms < 0 ? `-${fmtMs(-ms)}` : `+${fmtMs(ms)}`;
+}
+
 export function fmtNum(n: number, digits = 0): string {
     return Number.isFinite(n) ? n.toFixed(digits) : "n/a";
 }
