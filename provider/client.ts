@@ -7,6 +7,7 @@
 // find / status / wait, after terraform-provider-aws: findPeering turns NotFound, Deleted and Rejected
 // into undefined; waitForPeering names its target states and an overall deadline and loops the
 // server's long-poll (never a sleep-poll).
+import * as crypto from "crypto";
 import axios, { AxiosError, AxiosInstance, AxiosRequestConfig, Method } from "axios";
 import axiosRetry, { exponentialDelay } from "axios-retry";
 import type { ResolvedConnection } from "./config";
@@ -221,15 +222,20 @@ export function isIdempotentRequest(config: AxiosRequestConfig | undefined): boo
   return typeof key === "string" && key.length > 0;
 }
 
+/** Per-process memo of account and quota reads, keyed by endpoint and a digest of the key (never the key). */
+const processCache = new Map<string, Promise<unknown>>();
+
 export class PeerlinkClient {
   readonly endpoint: string;
   private readonly http: AxiosInstance;
   private readonly conn: ResolvedConnection;
   private readonly timeoutMs: number;
+  private readonly keyDigest: string;
 
   constructor(conn: ResolvedConnection, opts: ClientOptions = {}) {
     this.conn = conn;
     this.endpoint = conn.endpoint;
+    this.keyDigest = crypto.createHash("sha256").update(conn.apiKey ?? "").digest("hex");
     this.timeoutMs = opts.timeoutMs ?? envNumber("PEERLINK_HTTP_TIMEOUT_MS") ?? 30_000;
     const retries = opts.retries ?? envNumber("PEERLINK_HTTP_RETRIES") ?? 4;
     const factor = opts.retryDelayFactorMs ?? 200;
@@ -271,11 +277,24 @@ export class PeerlinkClient {
   }
 
   // --- account and quotas ---------------------------------------------------------------
+  // Both are read once per provider process and connection: a key's account never changes, and the
+  // provider reads only the quota limits, which the control plane fixes when it starts.
   getAccount(op = "reading account"): Promise<{ accountId: string; name: string }> {
-    return this.request(op, "GET", "/v1/account");
+    return this.once("account", () => this.request(op, "GET", "/v1/account"));
   }
-  async getQuotas(op = "reading quotas"): Promise<ApiQuota[]> {
-    return (await this.request<{ quotas: ApiQuota[] }>(op, "GET", "/v1/quotas")).quotas;
+  getQuotas(op = "reading quotas"): Promise<ApiQuota[]> {
+    return this.once("quotas", async () => (await this.request<{ quotas: ApiQuota[] }>(op, "GET", "/v1/quotas")).quotas);
+  }
+
+  private once<T>(what: string, load: () => Promise<T>): Promise<T> {
+    const key = `${what}\n${this.endpoint}\n${this.keyDigest}`;
+    let value = processCache.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = load();
+      processCache.set(key, value);
+      value.catch(() => processCache.delete(key)); // failures are not remembered
+    }
+    return value;
   }
 
   // --- VPCs ------------------------------------------------------------------------------
