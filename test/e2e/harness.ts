@@ -153,6 +153,21 @@ export class PulumiWorkspace {
         });
     }
 
+    /**
+     * Ends processes still working in this workspace: the plugins a killed pulumi leaves behind run in
+     * process groups of their own, but in the program's directory (Linux /proc).
+     */
+    private reapStragglers(): void {
+        for (const pid of fs.existsSync("/proc") ? fs.readdirSync("/proc") : []) {
+            if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+            try {
+                if (fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(this.root + path.sep)) process.kill(Number(pid), "SIGKILL");
+            } catch {
+                // Gone already, or not ours to read.
+            }
+        }
+    }
+
     async exportStack(): Promise<{ text: string; deployment: any }> {
         const result = await this.mustRun(["stack", "export", "--stack", this.stack]);
         return { text: result.stdout, deployment: JSON.parse(result.stdout).deployment };
@@ -180,6 +195,7 @@ export class PulumiWorkspace {
     }
 
     dispose(): void {
+        this.reapStragglers();
         fs.rmSync(this.root, { recursive: true, force: true });
     }
 }
