@@ -16,7 +16,7 @@ import {
     VPC_ATTEMPTS_PER_SLOT_OVER_QUOTA,
     vpcWorkload,
 } from "./load/workloads";
-import { REGIONS } from "../controlplane/domain/regions";
+import { REGIONS } from "../domain/regions";
 
 export interface B4Options {
     clients: number[];

@@ -10,7 +10,7 @@ import {
     checkVpcCidr,
     vpcCreateViolations,
     Violation,
-} from "../controlplane/domain";
+} from "../domain";
 import { BenchResult, fmtMs, fmtNum, Row } from "./lib/report";
 import { PerformanceObserver } from "perf_hooks";
 import { fitPowerLaw, median, msSince, prng } from "./lib/stats";

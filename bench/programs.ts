@@ -1,7 +1,7 @@
 // The generated programs of B1-B3: N peered pairs, each 2 Vpc + 1 PeeringConnection + 2 RouteEntry.
 // The floor program has the same resources, names, inputs and dependency edges, made of no-op dynamic
 // resources whose provider returns at once: what the engine costs on its own.
-import { REGIONS } from "../controlplane/domain/regions";
+import { REGIONS } from "../domain/regions";
 
 export interface Pair {
     index: number;

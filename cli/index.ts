@@ -3,7 +3,7 @@
 import axios, { AxiosInstance } from "axios";
 import { parseArgs } from "node:util";
 import { createAccount } from "../controlplane/accounts";
-import { parseQuotaOverrides, PeerlinkError } from "../controlplane/domain";
+import { parseQuotaOverrides, PeerlinkError } from "../domain";
 import { startServer } from "../controlplane/server";
 
 const USAGE = `usage:

@@ -1,5 +1,5 @@
 // Account creation straight on a data directory: works whether or not a server runs on it (WAL).
-import { ValidationError } from "./domain";
+import { ValidationError } from "../domain";
 import { hashApiKey, newApiKey, newId } from "./ids";
 import { SqliteStore } from "./store/sqlite";
 import { Store } from "./store/store";

@@ -2,7 +2,7 @@
 import path from "node:path";
 import { FastifyServerOptions } from "fastify";
 import { Clock, systemClock, TestClock } from "./clock";
-import { Quotas } from "./domain";
+import { Quotas } from "../domain";
 import { buildApp } from "./http/app";
 import { Scheduler } from "./scheduler";
 import { ControlPlaneService } from "./service";

@@ -2,7 +2,7 @@
 // settles due transitions (so no read shows a stale state), then runs the domain rules and writes.
 import { EventEmitter } from "node:events";
 import { Clock, TestClock } from "./clock";
-import { ForbiddenError, PeeringState, Quotas, resolveQuotas, UnauthorizedError, ValidationError } from "./domain";
+import { ForbiddenError, PeeringState, Quotas, resolveQuotas, UnauthorizedError, ValidationError } from "../domain";
 import { hashApiKey } from "./ids";
 import { Store, Tags } from "./store/store";
 import { Caller, IDEMPOTENCY_RETENTION_MS, settle, TxContext } from "./usecases/context";

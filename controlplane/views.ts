@@ -1,5 +1,5 @@
 // Stored records -> API shapes (docs/contract.md). The peering view depends on who asks.
-import { estimateDailyCost, PeeringRole, sideStatus } from "./domain";
+import { estimateDailyCost, PeeringRole, sideStatus } from "../domain";
 import { PeeringRecord, RouteRecord, VpcRecord } from "./store/store";
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -2,7 +2,7 @@
 // regions, overlap, quotas, routes, acceptance) come from the shared domain module; this file only
 // turns their results into Pulumi check failures and handles preview unknowns.
 // Runs in both processes; must not import @pulumi/pulumi at run time.
-import { assertRegion, checkVpcCidr, parseCidr, PeerlinkError, Violation } from "../controlplane/domain";
+import { assertRegion, checkVpcCidr, parseCidr, PeerlinkError, Violation } from "../domain";
 import type { ConnectionInputs } from "./types";
 
 /** What the engine sends for a value not known during preview, whatever the property's type. */

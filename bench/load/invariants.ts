@@ -3,7 +3,7 @@
 // the create-VPC slots were filled exactly to their quota, no live peering joins overlapping CIDRs,
 // no VPC pair has two live peerings, no table has two routes to one destination, and every 201 the
 // load generator saw is a resource that exists.
-import { cidrContains, cidrsOverlap } from "../../controlplane/domain/cidr";
+import { cidrContains, cidrsOverlap } from "../../domain/cidr";
 import { getJson } from "../lib/servers";
 import { Account, ApiPeering, ApiVpc, Slot } from "./workloads";
 

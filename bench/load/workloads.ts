@@ -2,7 +2,7 @@
 // asks the same things. Each list mixes in a few requests that must be refused (over quota, an
 // overlapping or duplicate peering, a duplicate route), sent concurrently with the ones that succeed,
 // so the invariants checked afterwards mean something under contention.
-import { REGIONS } from "../../controlplane/domain/regions";
+import { REGIONS } from "../../domain/regions";
 import { LoadRequest } from "./client";
 
 export interface Account {

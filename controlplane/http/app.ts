@@ -1,7 +1,7 @@
 // Builds the fastify app: auth plugin, routes, one error handler, request counters, OpenAPI.
 import crypto from "node:crypto";
 import Fastify, { FastifyInstance, FastifyServerOptions } from "fastify";
-import { ValidationError } from "../domain";
+import { ValidationError } from "../../domain";
 import { ControlPlaneService } from "../service";
 import { authPlugin } from "./auth";
 import { registerErrorHandling } from "./errors";

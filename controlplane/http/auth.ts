@@ -1,7 +1,7 @@
 // Bearer-key authentication for every /v1 route; attaches the calling account to the request.
 import { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { ValidationError } from "../domain";
+import { ValidationError } from "../../domain";
 import { Caller } from "../service";
 
 declare module "fastify" {

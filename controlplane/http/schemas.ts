@@ -1,6 +1,6 @@
 // JSON schemas for bodies, params and responses. Bodies refuse unknown fields; responses list every
 // field so nothing internal is serialised by accident.
-import { ERROR_CODES, PEERING_STATES, QUOTA_NAMES, SIDE_STATUSES } from "../domain";
+import { ERROR_CODES, PEERING_STATES, QUOTA_NAMES, SIDE_STATUSES } from "../../domain";
 
 const str = (maxLength = 256) => ({ type: "string", maxLength }) as const;
 const isoTime = { type: "string", format: "date-time" } as const;

@@ -3,7 +3,7 @@
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
-import { PeeringState } from "../domain";
+import { PeeringState } from "../../domain";
 import {
   AccountRecord,
   IdempotencyRecord,

@@ -1,6 +1,6 @@
 // The persistence boundary. The service only talks to this interface; all SQL lives in the
 // implementations (SQLite now, PostgreSQL later). Methods are async so a networked store fits.
-import { PeeringState } from "../domain";
+import { PeeringState } from "../../domain";
 
 export type Tags = Record<string, string>;
 

@@ -7,7 +7,7 @@ import {
   PeeringState,
   Quotas,
   RETENTION_MS,
-} from "../domain";
+} from "../../domain";
 import { requestHash } from "../ids";
 import { PeeringRecord, StoreTx } from "../store/store";
 import { roleOf } from "../views";

@@ -20,7 +20,7 @@ import {
   throwIfViolations,
   ValidationError,
   Violation,
-} from "../domain";
+} from "../../domain";
 import { newId } from "../ids";
 import { PeeringRecord, Tags, VpcRecord } from "../store/store";
 import { isCrossRegionPeering, peeringView, PeeringView, roleOf } from "../views";

@@ -7,7 +7,7 @@ import {
   routeViolations,
   throwIfViolations,
   Violation,
-} from "../domain";
+} from "../../domain";
 import { newId } from "../ids";
 import { PeeringRecord, RouteRecord, VpcRecord } from "../store/store";
 import { roleOf, routeView, RouteView } from "../views";

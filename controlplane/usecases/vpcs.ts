@@ -9,7 +9,7 @@ import {
   throwIfViolations,
   vpcCreateViolations,
   vpcDeleteViolations,
-} from "../domain";
+} from "../../domain";
 import { newId } from "../ids";
 import { Tags, VpcRecord } from "../store/store";
 import { isCrossRegionPeering, vpcView, VpcView } from "../views";

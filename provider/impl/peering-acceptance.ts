@@ -1,7 +1,7 @@
 // PeeringAcceptance provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/peering-acceptance.js"). Acts as the accepter's account.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { acceptanceViolations } from "../../controlplane/domain";
+import { acceptanceViolations } from "../../domain";
 import { ApiPeering, isApiError, PeerlinkApiError, PeerlinkClient } from "../client";
 import type { OnDelete, PeeringAcceptanceInputs, PeeringAcceptanceOutputs } from "../types";
 import {

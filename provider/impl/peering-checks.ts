@@ -1,6 +1,6 @@
 // What PeeringConnection's check knows before anything exists: the program's plan, the control plane's
 // facts (the caller's VPCs, peerings, quotas) and, for what the caller cannot read, the server's dry run.
-// The rules themselves are the domain's (controlplane/domain); this file only gathers their facts.
+// The rules themselves are the domain's (domain); this file only gathers their facts.
 import {
   CrossRegionPeer,
   DEFAULT_QUOTAS,
@@ -11,7 +11,7 @@ import {
   Quotas,
   Violation,
   VpcFacts,
-} from "../../controlplane/domain";
+} from "../../domain";
 import { ApiPeering, ApiQuota, PeerlinkClient } from "../client";
 import type { PeeringConnectionInputs, PeeringConnectionOutputs, PeeringPlan, PlannedPeering, PlannedVpc } from "../types";
 import { hasUnknown, knownString, subject } from "../validation";

@@ -1,7 +1,7 @@
 // PeeringConnection provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/peering-connection.js"). The initiator's side of a peering.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { LIVE_STATES, PeeringState } from "../../controlplane/domain";
+import { LIVE_STATES, PeeringState } from "../../domain";
 import { ApiPeering, isApiError, PeerlinkApiError, PeerlinkClient } from "../client";
 import type { PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
 import {

@@ -1,7 +1,7 @@
 // RouteEntry provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/route-entry.js").
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { PeeringState, RouteFacts, routeViolations, Violation, VpcFacts } from "../../controlplane/domain";
+import { PeeringState, RouteFacts, routeViolations, Violation, VpcFacts } from "../../domain";
 import { ApiPeering, ApiRoute, ApiRouteTable, PeerlinkApiError, PeerlinkClient } from "../client";
 import type { PlannedVpc, RouteEntryInputs, RouteEntryOutputs, RoutePlan } from "../types";
 import {

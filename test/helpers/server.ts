@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { createAccount as createAccountOnDisk } from "../../controlplane/accounts";
-import { Quotas } from "../../controlplane/domain";
+import { Quotas } from "../../domain";
 import { RunningServer, startServer } from "../../controlplane/server";
 
 export type TestServerOptions = {

@@ -1,6 +1,6 @@
 // Unauthenticated service endpoints, account info, regions, quotas and the test clock.
 import { FastifyInstance } from "fastify";
-import { ForbiddenError, REGIONS } from "../../domain";
+import { ForbiddenError, REGIONS } from "../../../domain";
 import { errorResponses, quotasSchema } from "../schemas";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);

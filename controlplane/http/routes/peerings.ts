@@ -1,6 +1,6 @@
 // Peering connections: create, dry-run, list, long-poll read, change, state actions, delete, cost.
 import { FastifyInstance } from "fastify";
-import { NotFoundError, PEERING_STATES, SIDE_STATUSES, ValidationError } from "../../domain";
+import { NotFoundError, PEERING_STATES, SIDE_STATUSES, ValidationError } from "../../../domain";
 import { MAX_WAIT_MS } from "../../service";
 import { CreatePeeringInput, PeeringCommand, ValidatePeeringInput } from "../../usecases/peerings";
 import { clientToken } from "../auth";

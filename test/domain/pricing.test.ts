@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { estimateDailyCost } from "../../../controlplane/domain";
+import { estimateDailyCost } from "../../domain";
 
 describe("domain/pricing", () => {
   it("prices the seed's worked example: 30 Mbps Shanghai to Guangzhou costs 360 CNY/day", () => {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { acceptanceViolations, DEFAULT_QUOTAS, PeeringFacts, peeringViolations, RouteFacts, routeViolations } from "../../../controlplane/domain";
+import { acceptanceViolations, DEFAULT_QUOTAS, PeeringFacts, peeringViolations, RouteFacts, routeViolations } from "../../domain";
 
 function peering(over: Partial<PeeringFacts> = {}): PeeringFacts {
   return {

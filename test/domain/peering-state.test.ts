@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { assertTransition, InvalidStateError, LIVE_STATES, sideStatus } from "../../../controlplane/domain";
+import { assertTransition, InvalidStateError, LIVE_STATES, sideStatus } from "../../domain";
 
 describe("domain/peering-state", () => {
   it("shows Connecting to the initiator and Accepting to the acceptor while pending", () => {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { checkVpcCidr, cidrContains, cidrsOverlap, findOverlaps, parseCidr, PeerlinkError } from "../../../controlplane/domain";
+import { checkVpcCidr, cidrContains, cidrsOverlap, findOverlaps, parseCidr, PeerlinkError } from "../../domain";
 
 function codeOf(fn: () => unknown): { code: string; details: Record<string, unknown>; message: string } {
   try {
