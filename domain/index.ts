@@ -6,3 +6,6 @@ export * from "./pricing";
 export * from "./quotas";
 export * from "./peering-state";
 export * from "./rules";
+export * from "./world";
+export * from "./rulebook";
+export * from "./limits";

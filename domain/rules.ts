@@ -8,6 +8,8 @@ import { Quotas } from "./quotas";
 
 export type VpcFacts = {
   vpcId?: string;
+  /** how messages name it, e.g. `Vpc "app"` for a resource of the program */
+  label?: string;
   name?: string;
   region?: string;
   cidr?: string;
@@ -34,6 +36,12 @@ export type PeeringFacts = {
   existingPeeringId?: string;
   /** false when the caller may not learn the peer VPC's CIDR (another account's VPC in a dry run) */
   revealPeerCidr?: boolean;
+  /** the region the caller says the peer VPC is in ("peerRegion"), when given */
+  declaredPeerRegion?: string;
+  /** how messages name what was counted for each VPC's quota */
+  countedOnLocal?: string[];
+  countedOnPeer?: string[];
+  countedPending?: string[];
 };
 
 export type RouteFacts = {
@@ -53,10 +61,15 @@ export type RouteFacts = {
   existingDestinations: string[];
   /** peering routes already in the table (the Local route and the route being changed excluded) */
   routeCount: number;
+  /** how messages name the routes counted, and the route that already has the destination */
+  countedRoutes?: string[];
+  conflictingRoute?: string;
   quotas: Quotas;
 };
 
 function label(v: VpcFacts, fallback: string): string {
+  if (v.label && v.vpcId) return `${v.label} (${v.vpcId})`;
+  if (v.label) return v.label;
   if (v.name && v.vpcId) return `VPC "${v.name}" (${v.vpcId})`;
   if (v.name) return `VPC "${v.name}"`;
   if (v.vpcId) return `VPC ${v.vpcId}`;
@@ -70,6 +83,11 @@ function tryParse(text: string | undefined): Ipv4Cidr | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** " (counting a, b)" for a quota message, or "" when nothing is named. */
+function counting(names: string[] | undefined): string {
+  return names && names.length > 0 ? ` (counting ${names.join(", ")})` : "";
 }
 
 function quotaViolation(
@@ -101,6 +119,17 @@ export function peeringViolations(f: PeeringFacts): Violation[] {
       message: `${localName} cannot be peered with itself; choose a different "peerVpcId"`,
     });
     return out;
+  }
+
+  if (f.declaredPeerRegion !== undefined && f.peer.region !== undefined && f.declaredPeerRegion !== f.peer.region) {
+    out.push({
+      code: "ValidationError",
+      field: "peerRegion",
+      message: reveal
+        ? `"peerRegion" ${f.declaredPeerRegion} does not match the region ${f.peer.region} of peer ${peerName}; omit "peerRegion" or set it to ${f.peer.region}`
+        : `"peerRegion" ${f.declaredPeerRegion} does not match the region of peer ${peerName}; omit "peerRegion" or give the VPC's region`,
+      details: { field: "peerRegion", declared: f.declaredPeerRegion },
+    });
   }
 
   if (f.existingPeeringId) {
@@ -174,7 +203,7 @@ export function peeringViolations(f: PeeringFacts): Violation[] {
         limit,
         f.localPeeringCount,
         f.local.vpcId ?? "vpc",
-        `${localName} already has ${f.localPeeringCount} live peerings (limit ${limit}); delete one or raise the quota`,
+        `${localName} already has ${f.localPeeringCount} live peerings${counting(f.countedOnLocal)} (limit ${limit}); delete one or raise the quota`,
         "vpcId",
       ),
     );
@@ -186,7 +215,7 @@ export function peeringViolations(f: PeeringFacts): Violation[] {
         limit,
         f.peerPeeringCount,
         f.peer.vpcId ?? "vpc",
-        `peer ${peerName} already has ${f.peerPeeringCount} live peerings (limit ${limit}); its owner must delete one or raise the quota`,
+        `peer ${peerName} already has ${f.peerPeeringCount} live peerings${counting(f.countedOnPeer)} (limit ${limit}); its owner must delete one or raise the quota`,
         "peerVpcId",
       ),
     );
@@ -202,7 +231,7 @@ export function peeringViolations(f: PeeringFacts): Violation[] {
         pendingLimit,
         f.pendingRequestCount,
         "account",
-        `account ${f.local.accountId} already has ${f.pendingRequestCount} pending peering requests (limit ${pendingLimit}); wait for acceptance, delete some, or raise the quota`,
+        `account ${f.local.accountId} already has ${f.pendingRequestCount} pending peering requests${counting(f.countedPending)} (limit ${pendingLimit}); wait for acceptance, delete some, or raise the quota`,
       ),
     );
   }
@@ -266,7 +295,7 @@ export function bandwidthViolations(
 }
 
 /** Creating one more VPC in a region: the per-account, per-region quota. */
-export function vpcCreateViolations(f: { region: string; vpcCountInRegion: number; quotas: Quotas }): Violation[] {
+export function vpcCreateViolations(f: { region: string; vpcCountInRegion: number; quotas: Quotas; counted?: string[] }): Violation[] {
   const limit = f.quotas.vpcsPerRegion;
   if (f.vpcCountInRegion + 1 <= limit) return [];
   return [
@@ -275,7 +304,7 @@ export function vpcCreateViolations(f: { region: string; vpcCountInRegion: numbe
       limit,
       f.vpcCountInRegion,
       f.region,
-      `the account already has ${f.vpcCountInRegion} VPCs in ${f.region} (limit ${limit}); delete one, use another region, or raise the quota`,
+      `the account already has ${f.vpcCountInRegion} VPCs in ${f.region}${counting(f.counted)} (limit ${limit}); delete one, use another region, or raise the quota`,
       "region",
     ),
   ];
@@ -366,7 +395,7 @@ export function routeViolations(f: RouteFacts): Violation[] {
     out.push({
       code: "RouteConflict",
       field: "destinationCidrBlock",
-      message: `the route table already has a route to ${dest.text}; change that route instead of adding another`,
+      message: `the route table${f.routeTableId ? ` ${f.routeTableId}` : ""} of ${tableName} already has a route to ${dest.text}${f.conflictingRoute ? ` (${f.conflictingRoute})` : ""}; a destination appears once per table: change or remove that route instead of adding another`,
       details: { destination: dest.text },
     });
   }
@@ -378,7 +407,7 @@ export function routeViolations(f: RouteFacts): Violation[] {
         limit,
         f.routeCount,
         f.routeTableId ?? "table",
-        `the route table already holds ${f.routeCount} peering routes (limit ${limit}); delete one or raise the quota`,
+        `the route table of ${tableName} already holds ${f.routeCount} peering routes${counting(f.countedRoutes)} (limit ${limit}); delete one or raise the quota`,
       ),
     );
   }

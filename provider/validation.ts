@@ -2,7 +2,7 @@
 // regions, overlap, quotas, routes, acceptance) come from the shared domain module; this file only
 // turns their results into Pulumi check failures and handles preview unknowns.
 // Runs in both processes; must not import @pulumi/pulumi at run time.
-import { assertRegion, checkVpcCidr, parseCidr, PeerlinkError, Violation } from "../domain";
+import { assertRegion, checkVpcCidr, DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, parseCidr, PeerlinkError, TAG_KEY_MAX_LENGTH, TAG_VALUE_MAX_LENGTH, TAGS_MAX_ENTRIES, Violation } from "../domain";
 import type { ConnectionInputs } from "./types";
 
 /** What the engine sends for a value not known during preview, whatever the property's type. */
@@ -116,11 +116,11 @@ export function validateId(value: unknown, kind: keyof typeof ID_RE, property: s
 export function validateName(value: unknown, property = "name", subj?: string): Failure[] {
   if (value === undefined || value === null || isUnknown(value)) return [];
   if (typeof value !== "string") return [{ property, reason: prefixed(subj, `"${property}" must be a string`) }];
-  if (value.length > 255) return [{ property, reason: prefixed(subj, `"${property}" is ${value.length} characters long; use at most 255`) }];
+  if (value.length > NAME_MAX_LENGTH) return [{ property, reason: prefixed(subj, `"${property}" is ${value.length} characters long; use at most ${NAME_MAX_LENGTH}`) }];
   return [];
 }
 
-export const MAX_TAGS = 50;
+export const MAX_TAGS = TAGS_MAX_ENTRIES;
 
 export function validateTags(value: unknown, property = "tags", subj?: string): Failure[] {
   if (value === undefined || value === null || isUnknown(value)) return [];
@@ -133,8 +133,13 @@ export function validateTags(value: unknown, property = "tags", subj?: string): 
     out.push({ property, reason: prefixed(subj, `"${property}" has ${entries.length} entries; use at most ${MAX_TAGS}`) });
   }
   for (const [k, v] of entries) {
+    if (k.length < 1 || k.length > TAG_KEY_MAX_LENGTH) {
+      out.push({ property, reason: prefixed(subj, `tag key ${JSON.stringify(k.slice(0, 40))} is ${k.length} characters long; use 1 to ${TAG_KEY_MAX_LENGTH}`) });
+    }
     if (typeof v !== "string" && !isUnknown(v)) {
       out.push({ property, reason: prefixed(subj, `tag ${JSON.stringify(k)} must have a string value, got ${JSON.stringify(v)}`) });
+    } else if (typeof v === "string" && v.length > TAG_VALUE_MAX_LENGTH) {
+      out.push({ property, reason: prefixed(subj, `the value of tag ${JSON.stringify(k)} is ${v.length} characters long; use at most ${TAG_VALUE_MAX_LENGTH}`) });
     }
   }
   return out;
@@ -198,7 +203,7 @@ export function validateAllowedAccounts(value: unknown, property = "allowedReque
 export function validateDescription(value: unknown, property = "description", subj?: string): Failure[] {
   if (value === undefined || value === null || isUnknown(value)) return [];
   if (typeof value !== "string") return [{ property, reason: prefixed(subj, `"${property}" must be a string`) }];
-  if (value.length > 255) return [{ property, reason: prefixed(subj, `"${property}" is ${value.length} characters long; use at most 255`) }];
+  if (value.length > DESCRIPTION_MAX_LENGTH) return [{ property, reason: prefixed(subj, `"${property}" is ${value.length} characters long; use at most ${DESCRIPTION_MAX_LENGTH}`) }];
   return [];
 }
 

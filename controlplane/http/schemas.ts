@@ -1,6 +1,16 @@
 // JSON schemas for bodies, params and responses. Bodies refuse unknown fields; responses list every
 // field so nothing internal is serialised by accident.
-import { ERROR_CODES, PEERING_STATES, QUOTA_NAMES, SIDE_STATUSES } from "../../domain";
+import {
+  DESCRIPTION_MAX_LENGTH,
+  ERROR_CODES,
+  NAME_MAX_LENGTH,
+  PEERING_STATES,
+  QUOTA_NAMES,
+  SIDE_STATUSES,
+  TAG_KEY_MAX_LENGTH,
+  TAG_VALUE_MAX_LENGTH,
+  TAGS_MAX_ENTRIES,
+} from "../../domain";
 
 const str = (maxLength = 256) => ({ type: "string", maxLength }) as const;
 const isoTime = { type: "string", format: "date-time" } as const;
@@ -8,9 +18,9 @@ const nullable = (s: Record<string, unknown>) => ({ ...s, type: [s.type as strin
 
 export const tagsSchema = {
   type: "object",
-  maxProperties: 50,
-  propertyNames: { minLength: 1, maxLength: 128 },
-  additionalProperties: { type: "string", maxLength: 256 },
+  maxProperties: TAGS_MAX_ENTRIES,
+  propertyNames: { minLength: 1, maxLength: TAG_KEY_MAX_LENGTH },
+  additionalProperties: { type: "string", maxLength: TAG_VALUE_MAX_LENGTH },
 } as const;
 
 export const clientTokenSchema = { type: "string", minLength: 1, maxLength: 255 } as const;
@@ -167,13 +177,13 @@ export const createVpcBody = {
   type: "object",
   additionalProperties: false,
   required: ["region", "cidrBlock"],
-  properties: { region: str(64), cidrBlock: str(64), name: str(128), tags: tagsSchema, clientToken: clientTokenSchema },
+  properties: { region: str(64), cidrBlock: str(64), name: str(NAME_MAX_LENGTH), tags: tagsSchema, clientToken: clientTokenSchema },
 } as const;
 
 export const updateVpcBody = {
   type: "object",
   additionalProperties: false,
-  properties: { name: str(128), tags: tagsSchema },
+  properties: { name: str(NAME_MAX_LENGTH), tags: tagsSchema },
 } as const;
 
 const createPeeringProps = {
@@ -182,7 +192,7 @@ const createPeeringProps = {
   peerAccountId: idSchema,
   peerRegion: str(64),
   bandwidthMbps: bandwidth,
-  name: str(128),
+  name: str(NAME_MAX_LENGTH),
   tags: tagsSchema,
   ownerRef: str(1024),
   clientToken: clientTokenSchema,
@@ -201,7 +211,50 @@ const plannedVpc = {
   type: "object",
   additionalProperties: false,
   required: ["region", "cidrBlock"],
-  properties: { region: str(64), cidrBlock: str(64), name: str(128) },
+  properties: { region: str(64), cidrBlock: str(64), name: str(NAME_MAX_LENGTH), key: str(1024) },
+} as const;
+
+// A program's plan, as the dry run takes it (domain/world.ts PlanDelta). A fact the program cannot know
+// yet is {"$unknown": why}.
+const unknownFactSchema = { type: "object", additionalProperties: false, required: ["$unknown"], properties: { $unknown: str(512) } } as const;
+const fact = (schema: object) => ({ anyOf: [schema, unknownFactSchema] });
+const planVpc = {
+  type: "object",
+  additionalProperties: false,
+  required: ["key", "accountId", "region", "cidr"],
+  properties: { key: str(1024), vpcId: idSchema, accountId: fact(str(64)), region: fact(str(64)), cidr: fact(str(64)), name: str(NAME_MAX_LENGTH), ownerRef: str(1024), label: str(1024) },
+} as const;
+const planEnd = {
+  type: "object",
+  additionalProperties: false,
+  required: ["vpcKey", "accountId", "region", "cidr"],
+  properties: { vpcKey: str(1024), accountId: fact(str(64)), region: fact(str(64)), cidr: fact(str(64)) },
+} as const;
+const planPeering = {
+  type: "object",
+  additionalProperties: false,
+  required: ["key", "state", "requester", "accepter", "bandwidthMbps"],
+  properties: {
+    key: str(1024),
+    peeringId: idSchema,
+    ownerRef: str(1024),
+    label: str(1024),
+    state: { type: "string", enum: ["Planned", ...PEERING_STATES] },
+    requester: planEnd,
+    accepter: planEnd,
+    bandwidthMbps: fact(bandwidth),
+    declaredPeerRegion: fact(str(64)),
+    acceptedInPlan: { type: "boolean" },
+  },
+} as const;
+const planSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    vpcs: { type: "array", maxItems: 1000, items: planVpc },
+    peerings: { type: "array", maxItems: 1000, items: planPeering },
+    removedKeys: { type: "array", maxItems: 1000, items: str(1024) },
+  },
 } as const;
 
 export const validatePeeringBody = {
@@ -212,20 +265,21 @@ export const validatePeeringBody = {
     localVpc: plannedVpc,
     peerVpc: plannedVpc,
     plannedOwnerRefs: { type: "object", additionalProperties: false, properties: { local: refList, peer: refList } },
+    plan: planSchema,
   },
 } as const;
 
 export const updatePeeringBody = {
   type: "object",
   additionalProperties: false,
-  properties: { bandwidthMbps: bandwidth, name: str(128), tags: tagsSchema },
+  properties: { bandwidthMbps: bandwidth, name: str(NAME_MAX_LENGTH), tags: tagsSchema },
 } as const;
 
 export const createRouteBody = {
   type: "object",
   additionalProperties: false,
   required: ["destinationCidrBlock", "peeringId"],
-  properties: { destinationCidrBlock: str(64), peeringId: idSchema, description: str(255), clientToken: clientTokenSchema },
+  properties: { destinationCidrBlock: str(64), peeringId: idSchema, description: str(DESCRIPTION_MAX_LENGTH), clientToken: clientTokenSchema },
 } as const;
 
 export const validateRouteBody = {
@@ -238,7 +292,7 @@ export const validateRouteBody = {
 export const updateRouteBody = {
   type: "object",
   additionalProperties: false,
-  properties: { peeringId: idSchema, description: str(255) },
+  properties: { peeringId: idSchema, description: str(DESCRIPTION_MAX_LENGTH) },
 } as const;
 
 /** Action endpoints (accept, reject, ...) take no fields; a body, if any, must be empty. */

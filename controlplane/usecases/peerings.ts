@@ -1,31 +1,36 @@
 // Peering use-cases: create (and dry-run), the state machine actions, delete with route cascade.
 import {
-  acceptanceViolations,
   assertRegion,
   assertTransition,
+  checkAcceptance,
+  checkPeeringBandwidth,
+  checkPeeringCreate,
   checkVpcCidr,
-  bandwidthViolations,
-  CrossRegionPeer,
   estimateDailyCost,
   ForbiddenError,
   InvalidStateError,
   isLive,
-  LIVE_STATES,
+  livePeeringsOn,
   NotFoundError,
   PeeringAction,
-  peeringViolations,
   PENDING_EXPIRY_MS,
   PeeringState,
+  PlanDelta,
+  project,
   SideStatus,
   throwIfViolations,
+  unknownFact,
   ValidationError,
   Violation,
+  World,
+  WorldPeering,
 } from "../../domain";
 import { newId } from "../ids";
 import { PeeringRecord, Tags, VpcRecord } from "../store/store";
-import { isCrossRegionPeering, peeringView, PeeringView, roleOf } from "../views";
+import { peeringView, PeeringView, roleOf } from "../views";
 import { Caller, changeState, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
 import { ownedVpc } from "./vpcs";
+import { peeringNode, vpcNode, worldForPeering } from "./world";
 
 export type CreatePeeringInput = {
   vpcId: string;
@@ -49,63 +54,95 @@ async function findPeerVpc(ctx: TxContext, input: CreatePeeringInput): Promise<V
       peerVpcId: input.peerVpcId,
     });
   }
-  if (input.peerRegion !== undefined && peer.region !== input.peerRegion) {
-    throw new ValidationError(
-      `"peerRegion" ${input.peerRegion} does not match the region of peer VPC ${peer.vpcId}; omit it or give the VPC's region`,
-      { field: "peerRegion" },
-    );
-  }
   return peer;
 }
 
-const otherEnd = (p: PeeringRecord, vpcId: string) => (p.requester.vpcId === vpcId ? p.accepter : p.requester);
+type PeeringWrite = { bandwidthMbps?: number | null; peerRegion?: string; ownerRef?: string; name?: string };
 
-function crossRegionPeers(live: PeeringRecord[], vpcId: string): CrossRegionPeer[] {
-  return live
-    .filter(isCrossRegionPeering)
-    .map((p) => ({ peeringId: p.peeringId, name: p.name || undefined, cidr: otherEnd(p, vpcId).cidrBlock }));
-}
+type Projection = {
+  revealPeer: boolean;
+  /** a stored peering that the write takes the place of (a re-enable checks the peering against the others) */
+  exceptKey?: string;
+  /** dry run: the caller's program, as ownerRefs of its peerings on each VPC (the older form of `plan`) */
+  plannedOwnerRefs?: PlannedOwnerRefs;
+  /** dry run: what the caller's program puts and removes before this write */
+  plan?: PlanDelta;
+  dryRun?: boolean;
+};
 
-type Counting = { exclude?: (p: PeeringRecord) => boolean; plannedLocal?: string[]; plannedPeer?: string[]; ownerRef?: string };
-
-/** Gathers the facts peeringViolations needs, from the live peerings of both VPCs. */
-async function peeringFactsFor(
-  ctx: TxContext,
-  local: VpcRecord,
-  peer: VpcRecord,
-  bandwidthMbps: number | null | undefined,
-  opts: Counting & { revealPeerCidr: boolean },
-) {
-  const keep = (p: PeeringRecord) => !(opts.exclude?.(p) ?? false);
-  const localLive = (await ctx.tx.listPeeringsForVpc(local.vpcId, LIVE_STATES)).filter(keep);
-  const peerLive = (await ctx.tx.listPeeringsForVpc(peer.vpcId, LIVE_STATES)).filter(keep);
-  const existing = localLive.find((p) => otherEnd(p, local.vpcId).vpcId === peer.vpcId);
-  const crossAccount = local.accountId !== peer.accountId;
-  return peeringViolations({
-    local: { vpcId: local.vpcId || undefined, name: local.name || undefined, region: local.region, cidr: local.cidrBlock, accountId: local.accountId },
-    peer: { vpcId: peer.vpcId || undefined, name: peer.name || undefined, region: peer.region, cidr: peer.cidrBlock, accountId: peer.accountId },
-    bandwidthMbps,
-    quotas: ctx.quotas,
-    localPeeringCount: plannedCount(localLive, opts.plannedLocal, opts.ownerRef),
-    peerPeeringCount: plannedCount(peerLive, opts.plannedPeer, opts.ownerRef),
-    localCrossRegionPeers: crossRegionPeers(localLive, local.vpcId),
-    peerCrossRegionPeers: crossRegionPeers(peerLive, peer.vpcId),
-    pendingRequestCount: crossAccount ? await ctx.tx.countPendingRequests(local.accountId) : undefined,
-    existingPeeringId: existing?.peeringId,
-    revealPeerCidr: opts.revealPeerCidr,
-  });
+/** The world key of a stored or planned VPC. */
+function keyOf(v: VpcRecord, side: "local" | "peer", plannedKey?: string): string {
+  return v.vpcId !== "" ? v.vpcId : (plannedKey ?? `planned:${side}`);
 }
 
 /**
- * Live peerings counted against a VPC, not counting the one being checked. With a planned list
- * (dry run), peerings the same program owns are counted once: live ones outside the plan + the plan.
+ * The older dry-run form: the ownerRefs of the program's peerings on one VPC, the checked one included.
+ * Stored peerings of those owners drop out and the plan stands in for them, so none counts twice.
  */
-function plannedCount(live: PeeringRecord[], planned: string[] | undefined, self: string | undefined): number {
-  if (planned === undefined) return live.length;
-  const plan = new Set(planned);
+function plannedByOwnerRef(
+  world: World,
+  vpc: VpcRecord,
+  vpcKey: string,
+  refs: string[] | undefined,
+  self: string | undefined,
+): { planned: WorldPeering[]; removedKeys: string[] } {
+  if (refs === undefined) return { planned: [], removedKeys: [] };
+  const plan = new Set(refs);
   if (self !== undefined) plan.add(self);
-  const outside = live.filter((p) => p.ownerRef === null || !plan.has(p.ownerRef)).length;
-  return outside + plan.size - 1;
+  const removedKeys = livePeeringsOn(world, vpcKey)
+    .filter((p) => p.ownerRef !== undefined && plan.has(p.ownerRef))
+    .map((p) => p.key);
+  // One of the planned peerings is the one being checked.
+  const others = [...plan].filter((ref) => ref !== self).slice(0, Math.max(0, plan.size - 1));
+  const planned = others.map((ref) => ({
+    key: `planned:${ref}`,
+    ownerRef: ref,
+    state: "Planned" as const,
+    requester: { vpcKey, accountId: vpc.accountId, region: vpc.region, cidr: vpc.cidrBlock },
+    accepter: { vpcKey: `elsewhere:${ref}`, accountId: unknownFact("planned"), region: unknownFact("planned"), cidr: unknownFact("planned") },
+    bandwidthMbps: null,
+  }));
+  return { planned, removedKeys };
+}
+
+/** Every create-time rule of a peering between two VPCs, over the stored state (plus a dry run's plan). */
+async function peeringVerdict(
+  ctx: TxContext,
+  local: VpcRecord,
+  peer: VpcRecord,
+  write: PeeringWrite,
+  opts: Projection & { localKey?: string; peerKey?: string },
+): Promise<Violation[]> {
+  const stored = await worldForPeering(ctx, local, peer);
+  const localKey = keyOf(local, "local", opts.localKey);
+  const peerKey = keyOf(peer, "peer", opts.peerKey);
+  const self: WorldPeering = {
+    key: "write",
+    ownerRef: write.ownerRef,
+    label: write.name ? `peering "${write.name}"` : undefined,
+    state: "Planned",
+    requester: { vpcKey: localKey, accountId: local.accountId, region: local.region, cidr: local.cidrBlock },
+    accepter: { vpcKey: peerKey, accountId: peer.accountId, region: peer.region, cidr: peer.cidrBlock },
+    bandwidthMbps: write.bandwidthMbps ?? null,
+    declaredPeerRegion: write.peerRegion,
+  };
+  const removed = [...(opts.exceptKey ? [opts.exceptKey] : []), ...(opts.plan?.removedKeys ?? [])];
+  // A dry run without a plan: the caller's own stored peering (same ownerRef) is the one being checked.
+  if (!opts.plan && write.ownerRef !== undefined && opts.dryRun) {
+    removed.push(...stored.peerings.filter((p) => p.ownerRef === write.ownerRef).map((p) => p.key));
+  }
+  const onLocal = plannedByOwnerRef(stored, local, localKey, opts.plannedOwnerRefs?.local, write.ownerRef);
+  const onPeer = plannedByOwnerRef(stored, peer, peerKey, opts.plannedOwnerRefs?.peer, write.ownerRef);
+  removed.push(...onLocal.removedKeys, ...onPeer.removedKeys);
+  const planned = [...onLocal.planned, ...onPeer.planned];
+  const unstored = [local, peer].filter((v) => v.vpcId === "").map((v) => ({ ...vpcNode(v), key: v === local ? localKey : peerKey }));
+  const world = project(stored, {
+    vpcs: [...unstored, ...(opts.plan?.vpcs ?? [])],
+    peerings: [...planned, ...(opts.plan?.peerings ?? []), self],
+    routes: opts.plan?.routes,
+    removedKeys: removed,
+  });
+  return checkPeeringCreate(world, "write", ctx.quotas, { revealPeer: opts.revealPeer }).violations;
 }
 
 export async function createPeering(
@@ -123,7 +160,7 @@ export async function createPeering(
   }
   const local = await ownedVpc(ctx, caller, input.vpcId);
   const peer = await findPeerVpc(ctx, input);
-  throwIfViolations(await peeringFactsFor(ctx, local, peer, input.bandwidthMbps, { revealPeerCidr: true }));
+  throwIfViolations(await peeringVerdict(ctx, local, peer, input, { revealPeer: true }));
   const sameAccount = local.accountId === peer.accountId;
   const end = (v: VpcRecord) => ({ accountId: v.accountId, vpcId: v.vpcId, region: v.region, cidrBlock: v.cidrBlock });
   const p: PeeringRecord = {
@@ -148,7 +185,7 @@ export async function createPeering(
   return { peering: peeringView(p, caller.accountId), created: true };
 }
 
-export type PlannedVpc = { region: string; cidrBlock: string; name?: string };
+export type PlannedVpc = { region: string; cidrBlock: string; name?: string; key?: string };
 export type ValidatePeeringInput = Omit<CreatePeeringInput, "vpcId" | "peerVpcId"> & {
   vpcId?: string;
   peerVpcId?: string;
@@ -157,6 +194,7 @@ export type ValidatePeeringInput = Omit<CreatePeeringInput, "vpcId" | "peerVpcId
   /** instead of peerVpcId: a peer VPC the program plans (the caller knows its facts) */
   peerVpc?: PlannedVpc;
   plannedOwnerRefs?: PlannedOwnerRefs;
+  plan?: PlanDelta;
 };
 
 /** A planned VPC as a record (empty id): it has no peerings yet, so only its own facts take part. */
@@ -191,7 +229,7 @@ export async function validatePeering(
   caller: Caller,
   input: ValidatePeeringInput,
 ): Promise<{ valid: boolean; violations: Violation[] }> {
-  const { plannedOwnerRefs, localVpc, peerVpc, ...create } = input;
+  const { plannedOwnerRefs, localVpc, peerVpc, plan: _plan, ...create } = input;
   const found: Violation[] = [];
   let local: VpcRecord | undefined;
   if (exactlyOne(create.vpcId, localVpc, "vpcId", "localVpc", found)) {
@@ -217,14 +255,13 @@ export async function validatePeering(
     }
   }
   if (!local || !peer) return { valid: false, violations: found };
-  const self = create.ownerRef;
-  const violations = await peeringFactsFor(ctx, local, peer, create.bandwidthMbps, {
-    revealPeerCidr: peer.accountId === caller.accountId,
-    // The program's own peering (same ownerRef) is the one being checked, not a competitor.
-    exclude: self !== undefined ? (p) => p.ownerRef === self : undefined,
-    plannedLocal: plannedOwnerRefs?.local,
-    plannedPeer: plannedOwnerRefs?.peer,
-    ownerRef: self,
+  const violations = await peeringVerdict(ctx, local, peer, create, {
+    revealPeer: peer.accountId === caller.accountId,
+    plannedOwnerRefs,
+    plan: input.plan,
+    dryRun: true,
+    localKey: localVpc?.key,
+    peerKey: peerVpc?.key,
   });
   return { valid: violations.length === 0, violations };
 }
@@ -271,7 +308,8 @@ export async function updatePeering(
     throw new InvalidStateError(`peering ${peeringId} is ${p.state}; only a live peering can be changed`, { state: p.state });
   }
   if (patch.bandwidthMbps !== undefined) {
-    throwIfViolations(bandwidthViolations(p.requester.region, p.accepter.region, patch.bandwidthMbps, ctx.quotas));
+    const world: World = { vpcs: [], peerings: [{ ...peeringNode(p), bandwidthMbps: patch.bandwidthMbps }], routes: [] };
+    throwIfViolations(checkPeeringBandwidth(world, p.peeringId, ctx.quotas).violations);
     p.bandwidthMbps = patch.bandwidthMbps;
   }
   if (patch.name !== undefined) p.name = patch.name;
@@ -292,7 +330,7 @@ export async function actOnPeering(
 ): Promise<PeeringView> {
   const p = await visiblePeering(ctx, caller, peeringId);
   if (command === "accept" || command === "reject") {
-    throwIfViolations(acceptanceViolations(caller.accountId, [p.accepter.accountId]));
+    throwIfViolations(checkAcceptance({ vpcs: [], peerings: [peeringNode(p)], routes: [] }, p.peeringId, caller.accountId).violations);
   } else if (command === "enable") {
     requireRole(p, caller, "initiator", "re-enable");
   }
@@ -304,9 +342,7 @@ export async function actOnPeering(
     if (!local || !peer) {
       throw new InvalidStateError(`peering ${peeringId} cannot be re-enabled: one of its VPCs was deleted`, { state: p.state });
     }
-    throwIfViolations(
-      await peeringFactsFor(ctx, local, peer, p.bandwidthMbps, { revealPeerCidr: true, exclude: (x) => x.peeringId === p.peeringId }),
-    );
+    throwIfViolations(await peeringVerdict(ctx, local, peer, { bandwidthMbps: p.bandwidthMbps }, { revealPeer: true, exceptKey: p.peeringId }));
     p.expiresAt = ctx.now + PENDING_EXPIRY_MS;
   }
   await changeState(ctx, p, next);

@@ -1,32 +1,13 @@
 // Route use-cases: a route's next hop is a peering that attaches the table's VPC.
-import {
-  InvalidStateError,
-  NotFoundError,
-  parseCidr,
-  RouteFacts,
-  routeViolations,
-  throwIfViolations,
-  Violation,
-} from "../../domain";
+import { checkRouteCreate, InvalidStateError, NotFoundError, parseCidr, project, throwIfViolations, Violation, WorldRoute } from "../../domain";
 import { newId } from "../ids";
 import { PeeringRecord, RouteRecord, VpcRecord } from "../store/store";
 import { roleOf, routeView, RouteView } from "../views";
 import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 import { ownedTable } from "./vpcs";
+import { worldForRoute } from "./world";
 
 export type CreateRouteInput = { destinationCidrBlock: string; peeringId: string; description?: string };
-
-function peeringFacts(p: PeeringRecord, table: VpcRecord): NonNullable<RouteFacts["peering"]> {
-  const attaches = p.requester.vpcId === table.vpcId || p.accepter.vpcId === table.vpcId;
-  const other = p.requester.vpcId === table.vpcId ? p.accepter : p.requester;
-  return {
-    peeringId: p.peeringId,
-    state: p.state,
-    attachesTableVpc: attaches,
-    peerVpc: { vpcId: other.vpcId, region: other.region, cidr: other.cidrBlock, accountId: other.accountId },
-    ...(p.state === "Pending" ? { mustAcceptAccountId: p.accepter.accountId } : {}),
-  };
-}
 
 async function peeringForRoute(ctx: TxContext, caller: Caller, peeringId: string): Promise<PeeringRecord | undefined> {
   const p = await ctx.tx.getPeering(peeringId);
@@ -42,7 +23,7 @@ function peeringNotFound(peeringId: string): Violation {
   };
 }
 
-/** Facts and violations for a would-be route; `except` is the route being changed. */
+/** Every rule of a would-be route, over the table's stored routes; `except` is the route being changed. */
 async function evaluate(
   ctx: TxContext,
   caller: Caller,
@@ -51,22 +32,22 @@ async function evaluate(
   peeringId: string | undefined,
   except?: RouteRecord,
 ): Promise<Violation[]> {
-  let peering: RouteFacts["peering"];
+  let peering: PeeringRecord | undefined;
   if (peeringId !== undefined) {
-    const p = await peeringForRoute(ctx, caller, peeringId);
-    if (!p) return [peeringNotFound(peeringId)];
-    peering = peeringFacts(p, table);
+    peering = await peeringForRoute(ctx, caller, peeringId);
+    if (!peering) return [peeringNotFound(peeringId)];
   }
-  const routes = (await ctx.tx.listRoutes(table.routeTableId)).filter((r) => r.routeId !== except?.routeId);
-  return routeViolations({
-    tableVpc: { vpcId: table.vpcId, name: table.name || undefined, region: table.region, cidr: table.cidrBlock },
+  const stored = await worldForRoute(ctx, table, peering);
+  const write: WorldRoute = {
+    key: "write",
+    tableKey: table.vpcId,
     routeTableId: table.routeTableId,
     destination,
-    peering,
-    existingDestinations: routes.map((r) => r.destinationCidrBlock),
-    routeCount: routes.filter((r) => r.nextHopType === "Peering").length,
-    quotas: ctx.quotas,
-  });
+    nextHopType: "Peering",
+    peeringKey: peeringId,
+  };
+  const world = project(stored, { routes: [write], removedKeys: except ? [except.routeId] : [] });
+  return checkRouteCreate(world, "write", ctx.quotas, { nextHopOnly: except !== undefined }).violations;
 }
 
 export async function createRoute(

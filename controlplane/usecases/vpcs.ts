@@ -7,12 +7,14 @@ import {
   QuotaName,
   REGIONS,
   throwIfViolations,
-  vpcCreateViolations,
-  vpcDeleteViolations,
+  checkVpcCreate,
+  checkVpcDelete,
+  World,
 } from "../../domain";
 import { newId } from "../ids";
 import { Tags, VpcRecord } from "../store/store";
 import { isCrossRegionPeering, vpcView, VpcView } from "../views";
+import { peeringNode, routeNode, vpcNode, worldForVpcs } from "./world";
 import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 
 export type CreateVpcInput = { region: string; cidrBlock: string; name?: string; tags?: Tags };
@@ -46,8 +48,9 @@ export async function createVpc(
   }
   const region = assertRegion(input.region, "region");
   const cidr = checkVpcCidr(input.cidrBlock, "cidrBlock");
-  const count = await ctx.tx.countVpcs(caller.accountId, region.id);
-  throwIfViolations(vpcCreateViolations({ region: region.id, vpcCountInRegion: count, quotas: ctx.quotas }));
+  const world = await worldForVpcs(ctx, caller.accountId, region.id);
+  world.vpcs.push({ key: "write", accountId: caller.accountId, region: region.id, cidr: cidr.text, name: input.name });
+  throwIfViolations(checkVpcCreate(world, "write", ctx.quotas).violations);
   const vpc: VpcRecord = {
     vpcId: newId("vpc"),
     accountId: caller.accountId,
@@ -101,15 +104,12 @@ export async function updateVpc(
 
 export async function deleteVpc(ctx: TxContext, caller: Caller, vpcId: string): Promise<void> {
   const v = await ownedVpc(ctx, caller, vpcId);
-  const live = await ctx.tx.listPeeringsForVpc(vpcId, LIVE_STATES);
-  const routes = (await ctx.tx.listRoutes(v.routeTableId)).filter((r) => r.nextHopType === "Peering");
-  throwIfViolations(
-    vpcDeleteViolations({
-      vpc: { vpcId, name: v.name || undefined },
-      livePeeringIds: live.map((p) => p.peeringId),
-      peeringRouteIds: routes.map((r) => r.routeId),
-    }),
-  );
+  const world: World = {
+    vpcs: [vpcNode(v)],
+    peerings: (await ctx.tx.listPeeringsForVpc(vpcId, LIVE_STATES)).map(peeringNode),
+    routes: (await ctx.tx.listRoutes(v.routeTableId)).map(routeNode),
+  };
+  throwIfViolations(checkVpcDelete(world, vpcId).violations);
   await ctx.tx.deleteVpc(vpcId);
 }
 

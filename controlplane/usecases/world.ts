@@ -1,0 +1,65 @@
+// The server's side of the rule book: the slice of the stored state a write's rules look at, as a world
+// (domain/world.ts). The rules themselves are evaluated by domain/rulebook.ts, as the preview does.
+import { LIVE_STATES, World, WorldEnd, WorldPeering, WorldRoute, WorldVpc } from "../../domain";
+import { PeeringEnd, PeeringRecord, RouteRecord, VpcRecord } from "../store/store";
+import { TxContext } from "./context";
+
+export function vpcNode(v: VpcRecord): WorldVpc {
+  return { key: v.vpcId, vpcId: v.vpcId, accountId: v.accountId, region: v.region, cidr: v.cidrBlock, name: v.name || undefined };
+}
+
+function end(e: PeeringEnd): WorldEnd {
+  return { vpcKey: e.vpcId, accountId: e.accountId, region: e.region, cidr: e.cidrBlock };
+}
+
+export function peeringNode(p: PeeringRecord): WorldPeering {
+  return {
+    key: p.peeringId,
+    peeringId: p.peeringId,
+    ownerRef: p.ownerRef ?? undefined,
+    state: p.state,
+    requester: end(p.requester),
+    accepter: end(p.accepter),
+    bandwidthMbps: p.bandwidthMbps,
+  };
+}
+
+export function routeNode(r: RouteRecord): WorldRoute {
+  return {
+    key: r.routeId,
+    routeId: r.routeId,
+    tableKey: r.vpcId,
+    routeTableId: r.routeTableId,
+    destination: r.destinationCidrBlock,
+    nextHopType: r.nextHopType,
+    peeringKey: r.peeringId ?? undefined,
+  };
+}
+
+function uniqueByKey<T extends { key: string }>(items: T[]): T[] {
+  return [...new Map(items.map((x) => [x.key, x])).values()];
+}
+
+/** What a peering's rules read: both VPCs, their live peerings, and the requester's pending requests. */
+export async function worldForPeering(ctx: TxContext, local: VpcRecord, peer: VpcRecord): Promise<World> {
+  const live = [
+    ...(await ctx.tx.listPeeringsForVpc(local.vpcId, LIVE_STATES)),
+    ...(await ctx.tx.listPeeringsForVpc(peer.vpcId, LIVE_STATES)),
+    ...(await ctx.tx.listPeeringsForAccount(local.accountId)).filter((p) => p.state === "Pending"),
+  ];
+  return { vpcs: uniqueByKey([local, peer].filter((v) => v.vpcId !== "").map(vpcNode)), peerings: uniqueByKey(live.map(peeringNode)), routes: [] };
+}
+
+/** What a route's rules read: the table's VPC, its routes, and the peering of the next hop. */
+export async function worldForRoute(ctx: TxContext, table: VpcRecord, peering: PeeringRecord | undefined): Promise<World> {
+  return {
+    vpcs: [vpcNode(table)],
+    peerings: peering ? [peeringNode(peering)] : [],
+    routes: (await ctx.tx.listRoutes(table.routeTableId)).map(routeNode),
+  };
+}
+
+/** What a VPC create reads: the account's VPCs in that region. */
+export async function worldForVpcs(ctx: TxContext, accountId: string, region: string): Promise<World> {
+  return { vpcs: (await ctx.tx.listVpcs(accountId, region)).map(vpcNode), peerings: [], routes: [] };
+}

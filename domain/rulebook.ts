@@ -1,0 +1,327 @@
+// The rule book: every write-time rule, evaluated over a world (world.ts). The server evaluates it over
+// its stored state plus the one write; the preview over the projected world of the whole program. There
+// is no other implementation of these rules: both callers build a world and call the functions here.
+import { ErrorCode, Violation } from "./errors";
+import { Quotas } from "./quotas";
+import {
+  acceptanceViolations,
+  bandwidthViolations,
+  peeringViolations,
+  RouteFacts,
+  routeViolations,
+  VpcFacts,
+  vpcCreateViolations,
+  vpcDeleteViolations,
+} from "./rules";
+import {
+  countsAsLive,
+  describePeering,
+  describeRoute,
+  describeVpc,
+  isUnknown,
+  known,
+  livePeeringsOn,
+  otherEnd,
+  peeringByKey,
+  peeringCrossRegion,
+  peeringJoining,
+  pendingRequestsOf,
+  routesInTable,
+  vpcByKey,
+  vpcsInRegion,
+  World,
+  WorldEnd,
+  WorldVpc,
+} from "./world";
+
+/** A rule the preview could not evaluate yet, and why (an unknown fact). */
+export type Deferred = { rule: RuleId; codes: ErrorCode[]; subject: string; reason: string };
+
+export type Verdict = { violations: Violation[]; deferred: Deferred[] };
+
+export type RuleId =
+  | "vpc.create"
+  | "vpc.delete"
+  | "peering.create"
+  | "peering.bandwidth"
+  | "route.create"
+  | "route.nextHop"
+  | "acceptance.accept";
+
+export interface Rule {
+  id: RuleId;
+  /** the write it guards */
+  write: string;
+  /** every code it can answer */
+  codes: readonly ErrorCode[];
+}
+
+/** Enumerable, so a test can require that each rule has a preview evaluation. */
+export const RULE_BOOK: readonly Rule[] = Object.freeze([
+  { id: "vpc.create", write: "create a VPC", codes: ["QuotaExceeded"] },
+  { id: "vpc.delete", write: "delete a VPC", codes: ["DependencyViolation"] },
+  {
+    id: "peering.create",
+    write: "create (or re-enable) a peering",
+    codes: [
+      "NotFound",
+      "ValidationError",
+      "PeeringAlreadyExists",
+      "CidrOverlap",
+      "PeerCidrOverlap",
+      "BandwidthRequired",
+      "BandwidthNotAllowed",
+      "QuotaExceeded",
+    ],
+  },
+  { id: "peering.bandwidth", write: "change a peering's bandwidth", codes: ["ValidationError", "BandwidthRequired", "BandwidthNotAllowed", "QuotaExceeded"] },
+  {
+    id: "route.create",
+    write: "add a route",
+    codes: ["NotFound", "ValidationError", "PeeringNotAttached", "PeeringNotActive", "RouteOverlapsLocal", "NonTransitiveRoute", "RouteConflict", "QuotaExceeded"],
+  },
+  { id: "route.nextHop", write: "point a route at another peering", codes: ["NotFound", "PeeringNotAttached", "PeeringNotActive", "NonTransitiveRoute"] },
+  { id: "acceptance.accept", write: "accept or reject a peering", codes: ["Forbidden"] },
+]);
+
+export function ruleById(id: RuleId): Rule {
+  return RULE_BOOK.find((r) => r.id === id)!;
+}
+
+function verdict(): Verdict {
+  return { violations: [], deferred: [] };
+}
+
+function defer(v: Verdict, rule: RuleId, subject: string, reason: string, codes?: ErrorCode[]): void {
+  v.deferred.push({ rule, codes: codes ?? [...ruleById(rule).codes], subject, reason });
+}
+
+function vpcFacts(v: WorldVpc | undefined, end?: WorldEnd): VpcFacts {
+  return {
+    vpcId: v?.vpcId ?? (end && !end.vpcKey.startsWith("planned:") ? end.vpcKey : undefined),
+    label: v?.label,
+    name: v?.name || undefined,
+    region: known(end?.region) ?? known(v?.region),
+    cidr: known(end?.cidr) ?? known(v?.cidr),
+    accountId: known(end?.accountId) ?? known(v?.accountId),
+  };
+}
+
+function unknownsOf(subject: string, facts: Record<string, unknown>): string[] {
+  return Object.entries(facts)
+    .filter(([, value]) => isUnknown(value))
+    .map(([name, value]) => `${name} of ${subject} (${(value as { $unknown: string }).$unknown})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// VPCs
+
+/** One more VPC in its region: the per-account, per-region quota, counting every other VPC in the world. */
+export function checkVpcCreate(w: World, vpcKey: string, quotas: Quotas): Verdict {
+  const out = verdict();
+  const vpc = vpcByKey(w, vpcKey);
+  if (!vpc) return out;
+  const region = known(vpc.region);
+  const account = known(vpc.accountId);
+  if (region === undefined || account === undefined) {
+    defer(out, "vpc.create", describeVpc(vpc, vpcKey), unknownsOf(describeVpc(vpc, vpcKey), { region: vpc.region, account: vpc.accountId }).join("; "));
+    return out;
+  }
+  const others = vpcsInRegion(w, account, region, vpcKey);
+  out.violations.push(
+    ...vpcCreateViolations({ region, vpcCountInRegion: others.length, quotas, counted: others.map((o) => describeVpc(o, o.key)) }),
+  );
+  return out;
+}
+
+/** A VPC can go only when no live peering and no peering route depends on it. */
+export function checkVpcDelete(w: World, vpcKey: string): Verdict {
+  const out = verdict();
+  const vpc = vpcByKey(w, vpcKey);
+  const live = livePeeringsOn(w, vpcKey).filter((p) => p.state !== "Planned");
+  const routes = routesInTable(w, vpcKey).filter((r) => r.nextHopType === "Peering");
+  out.violations.push(
+    ...vpcDeleteViolations({
+      vpc: vpcFacts(vpc),
+      livePeeringIds: live.map(describePeering),
+      peeringRouteIds: routes.map(describeRoute),
+    }),
+  );
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Peerings
+
+export type PeeringCheckOptions = {
+  /** false when the caller may not learn the peer VPC's facts (another account's VPC) */
+  revealPeer?: boolean;
+};
+
+/**
+ * Creating (or re-enabling) the peering `peeringKey`: every other live or planned peering in the world
+ * counts, in both directions, on both VPCs.
+ */
+export function checkPeeringCreate(w: World, peeringKey: string, quotas: Quotas, opts: PeeringCheckOptions = {}): Verdict {
+  const out = verdict();
+  const p = peeringByKey(w, peeringKey);
+  if (!p) return out;
+  const subject = describePeering(p);
+  const localVpc = vpcByKey(w, p.requester.vpcKey);
+  const peerVpc = vpcByKey(w, p.accepter.vpcKey);
+  const local = vpcFacts(localVpc, p.requester);
+  const peer = vpcFacts(peerVpc, p.accepter);
+  const unknowns = unknownsOf(subject, {
+    "the local VPC's CIDR": p.requester.cidr,
+    "the local VPC's region": p.requester.region,
+    "the peer VPC's CIDR": p.accepter.cidr,
+    "the peer VPC's region": p.accepter.region,
+    bandwidthMbps: p.bandwidthMbps,
+  });
+  if (unknowns.length > 0) defer(out, "peering.create", subject, unknowns.join("; "), ["CidrOverlap", "PeerCidrOverlap", "BandwidthRequired", "BandwidthNotAllowed"]);
+
+  const localPeerings = livePeeringsOn(w, p.requester.vpcKey, peeringKey);
+  const peerPeerings = livePeeringsOn(w, p.accepter.vpcKey, peeringKey);
+  const crossPeers = (vpcKey: string, list: typeof localPeerings) =>
+    list
+      .filter((q) => peeringCrossRegion(q) === true)
+      .map((q) => ({ end: otherEnd(q, vpcKey), q }))
+      .filter(({ end }) => known(end.cidr) !== undefined)
+      .map(({ end, q }) => ({ peeringId: describePeering(q), name: q.label, cidr: known(end.cidr)! }));
+  const existing = peeringJoining(w, p.requester.vpcKey, p.accepter.vpcKey, peeringKey);
+  const pending = known(p.requester.accountId) !== undefined ? pendingRequestsOf(w, known(p.requester.accountId)!, peeringKey) : [];
+  const bandwidth = p.bandwidthMbps;
+  const facts = {
+    local,
+    peer,
+    bandwidthMbps: isUnknown(bandwidth) ? (peeringCrossRegion(p) === true ? 1 : null) : bandwidth,
+    quotas,
+    localPeeringCount: localPeerings.length,
+    peerPeeringCount: peerPeerings.length,
+    localCrossRegionPeers: crossPeers(p.requester.vpcKey, localPeerings),
+    peerCrossRegionPeers: crossPeers(p.accepter.vpcKey, peerPeerings),
+    pendingRequestCount: pending.length,
+    existingPeeringId: existing ? describePeering(existing) : undefined,
+    revealPeerCidr: opts.revealPeer !== false,
+    declaredPeerRegion: known(p.declaredPeerRegion),
+    countedOnLocal: localPeerings.map(describePeering),
+    countedOnPeer: opts.revealPeer === false ? undefined : peerPeerings.map(describePeering),
+    countedPending: pending.map(describePeering),
+  };
+  let violations = peeringViolations(facts);
+  // An unknown bandwidth stands in as whatever the region pair wants, so only its own rules are skipped.
+  if (isUnknown(bandwidth)) violations = violations.filter((v) => v.field !== "bandwidthMbps");
+  out.violations.push(...violations);
+  return out;
+}
+
+/** Changing a live peering's bandwidth in place. */
+export function checkPeeringBandwidth(w: World, peeringKey: string, quotas: Quotas): Verdict {
+  const out = verdict();
+  const p = peeringByKey(w, peeringKey);
+  if (!p) return out;
+  if (isUnknown(p.bandwidthMbps)) {
+    defer(out, "peering.bandwidth", describePeering(p), `bandwidthMbps of ${describePeering(p)} is unknown`);
+    return out;
+  }
+  out.violations.push(...bandwidthViolations(known(p.requester.region), known(p.accepter.region), p.bandwidthMbps, quotas));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+
+export type RouteCheckOptions = {
+  /**
+   * "now" (the server): the peering must be Activated. "byApply" (a preview): Activated by the time the
+   * route is written: Activating, same-account, or accepted by an acceptance in the plan. "never": no check.
+   */
+  activation?: "now" | "byApply" | "never";
+  /** "route.nextHop": only the next-hop rules (an in-place change of peeringId) */
+  nextHopOnly?: boolean;
+};
+
+/** Adding the route `routeKey` to its table: every other route of the table in the world counts. */
+export function checkRouteCreate(w: World, routeKey: string, quotas: Quotas, opts: RouteCheckOptions = {}): Verdict {
+  const out = verdict();
+  const rule: RuleId = opts.nextHopOnly ? "route.nextHop" : "route.create";
+  const r = w.routes.find((x) => x.key === routeKey);
+  if (!r) return out;
+  const subject = describeRoute(r);
+  const table = vpcByKey(w, r.tableKey);
+  const destination = known(r.destination);
+  if (destination === undefined) {
+    defer(out, rule, subject, unknownsOf(subject, { destinationCidrBlock: r.destination }).join("; "));
+    return out;
+  }
+  let peering: RouteFacts["peering"];
+  if (r.peeringKey !== undefined) {
+    const p = peeringByKey(w, r.peeringKey);
+    if (!p || !countsAsLive(p)) {
+      out.violations.push({
+        code: "NotFound",
+        field: "peeringId",
+        message: `peering ${p ? describePeering(p) : r.peeringKey} does not exist or was deleted; check "peeringId"`,
+        details: { peeringId: p?.peeringId ?? r.peeringKey },
+      });
+      return out;
+    }
+    const attaches = p.requester.vpcKey === r.tableKey || p.accepter.vpcKey === r.tableKey;
+    const other = attaches ? otherEnd(p, r.tableKey) : undefined;
+    const sameAccount = known(p.requester.accountId) !== undefined && known(p.requester.accountId) === known(p.accepter.accountId);
+    const activation = opts.activation ?? "now";
+    const settles = p.state === "Planned" || p.state === "Pending" || p.state === "Activating";
+    const willActivate =
+      p.state === "Activated" || (activation === "byApply" && settles && (p.state === "Activating" || sameAccount || p.acceptedInPlan === true));
+    const state = activation !== "never" && !willActivate ? (p.state === "Planned" ? "Pending" : p.state) : undefined;
+    if (other && isUnknown(other.cidr)) defer(out, rule, subject, unknownsOf(subject, { "the peer VPC's CIDR": other.cidr }).join("; "), ["NonTransitiveRoute"]);
+    peering = {
+      peeringId: describePeering(p),
+      state,
+      attachesTableVpc: attaches,
+      peerVpc: other ? vpcFacts(vpcByKey(w, other.vpcKey), other) : {},
+      mustAcceptAccountId: known(p.accepter.accountId),
+    };
+  }
+  const tableFacts = vpcFacts(table);
+  if (table && isUnknown(table.cidr)) defer(out, rule, subject, unknownsOf(subject, { "the table VPC's CIDR": table.cidr }).join("; "), ["RouteOverlapsLocal"]);
+  const others = routesInTable(w, r.tableKey, routeKey);
+  const peeringRoutes = others.filter((o) => o.nextHopType === "Peering");
+  const sameDestination = others.find((o) => known(o.destination) === destination);
+  let violations = routeViolations({
+    tableVpc: tableFacts,
+    routeTableId: r.routeTableId,
+    destination,
+    peering,
+    existingDestinations: others.map((o) => known(o.destination)).filter((d): d is string => d !== undefined),
+    routeCount: peeringRoutes.length,
+    quotas,
+    countedRoutes: peeringRoutes.map(describeRoute),
+    conflictingRoute: sameDestination ? describeRoute(sameDestination) : undefined,
+  });
+  if (opts.nextHopOnly) violations = violations.filter((v) => ruleById("route.nextHop").codes.includes(v.code));
+  out.violations.push(...violations);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Acceptance
+
+/** Accepting or rejecting: only the accepter's account may. */
+export function checkAcceptance(w: World, peeringKey: string, callerAccountId: string): Verdict {
+  const out = verdict();
+  const p = peeringByKey(w, peeringKey);
+  if (!p) return out;
+  const accepter = known(p.accepter.accountId);
+  const requester = known(p.requester.accountId);
+  if (accepter === undefined || requester === undefined) {
+    defer(out, "acceptance.accept", describePeering(p), "the accounts of the peering are unknown");
+    return out;
+  }
+  out.violations.push(...acceptanceViolations(callerAccountId, [accepter]));
+  return out;
+}
+
+export function merge(...verdicts: Verdict[]): Verdict {
+  return { violations: verdicts.flatMap((v) => v.violations), deferred: verdicts.flatMap((v) => v.deferred) };
+}
