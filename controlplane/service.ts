@@ -9,6 +9,7 @@ import { Caller, IDEMPOTENCY_RETENTION_MS, settle, TxContext } from "./usecases/
 import * as peerings from "./usecases/peerings";
 import * as routes from "./usecases/routes";
 import * as vpcs from "./usecases/vpcs";
+import * as world from "./usecases/world";
 import { PeeringView } from "./views";
 
 export type { Caller } from "./usecases/context";
@@ -94,6 +95,10 @@ export class ControlPlaneService {
       await ctx.tx.purgeIdempotency(ctx.now - IDEMPOTENCY_RETENTION_MS);
       return ctx.tx.nextTransitionDue();
     });
+  }
+
+  visibleWorld(caller: Caller) {
+    return this.run((ctx) => world.visibleWorld(ctx, caller));
   }
 
   // Accounts, quotas, clock

@@ -82,6 +82,15 @@ export interface ApiRouteTable {
   routes: ApiRoute[];
 }
 
+/** GET /v1/world: what the caller can see that the rules read. */
+export interface ApiWorld {
+  accountId: string;
+  quotas: Record<"peeringsPerVpc" | "vpcsPerRegion" | "pendingRequestsPerAccount" | "routesPerTable" | "crossRegionBandwidthMbps", number>;
+  vpcs: ApiVpc[];
+  peerings: ApiPeering[];
+  routes: ApiRoute[];
+}
+
 export interface ApiQuota {
   name: string;
   limit: number;
@@ -261,6 +270,8 @@ export class PeerlinkClient {
   }
 
   async raw<T>(operation: string, method: Method, path: string, opts: RequestOptions = {}): Promise<{ status: number; data: T; headers: Record<string, string> }> {
+    // A write (other than a dry run) changes what every account of the program sees.
+    if (method.toUpperCase() !== "GET" && !path.endsWith("/validate")) forgetWorlds();
     try {
       const res = await this.http.request<T>({
         method,
@@ -284,6 +295,14 @@ export class PeerlinkClient {
   }
   getQuotas(op = "reading quotas"): Promise<ApiQuota[]> {
     return this.once("quotas", async () => (await this.request<{ quotas: ApiQuota[] }>(op, "GET", "/v1/quotas")).quotas);
+  }
+
+  /**
+   * Everything the rules read, once per process and connection until this process writes: a preview
+   * reads it once per account, and an update again after each of its own writes.
+   */
+  getWorld(op = "reading what the account can see"): Promise<ApiWorld> {
+    return this.once("world", () => this.request<ApiWorld>(op, "GET", "/v1/world"));
   }
 
   private once<T>(what: string, load: () => Promise<T>): Promise<T> {
@@ -448,6 +467,11 @@ export class PeerlinkClient {
 }
 
 /** A fresh client (one axios instance) for one provider call. */
+/** Drops every cached world (after a write; tests: as a new provider process would start). */
+export function forgetWorlds(): void {
+  for (const key of [...processCache.keys()]) if (key.startsWith("world\n")) processCache.delete(key);
+}
+
 export function createClient(conn: ResolvedConnection, opts?: ClientOptions): PeerlinkClient {
   return new PeerlinkClient(conn, opts);
 }

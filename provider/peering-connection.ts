@@ -88,7 +88,7 @@ export class PeeringConnection extends pulumi.dynamic.Resource {
     one(args?.vpc, args?.vpcId, "vpc", "vpcId");
     one(args.peerVpc, args.peerVpcId, "peerVpc", "peerVpcId");
     const ownerRef = ownerRefFor("PeeringConnection", name);
-    const { reg, plan } = registerPeering(name, ownerRef, args.vpc ?? args.vpcId, args.peerVpc ?? args.peerVpcId, args.peerRegion);
+    const { reg, refs } = registerPeering(name, ownerRef, args.vpc ?? args.vpcId, args.peerVpc ?? args.peerVpcId);
     super(
       peeringConnectionProvider,
       name,
@@ -103,7 +103,7 @@ export class PeeringConnection extends pulumi.dynamic.Resource {
         importId: args.importId,
         connection: secretConnection(args.connection),
         ownerRef,
-        __plan: plan,
+        __refs: refs,
         state: undefined,
         status: undefined,
         initiatorStatus: undefined,

@@ -48,7 +48,7 @@ export class RouteEntry extends pulumi.dynamic.Resource {
     }
     const ownerRef = ownerRefFor("RouteEntry", name);
     const destinationCidrBlock = plannedCidr(args.destinationCidrBlock);
-    const plan = registerRoute(name, ownerRef, { ...args, destinationCidrBlock });
+    const refs = registerRoute(name, ownerRef, args);
     super(
       routeEntryProvider,
       name,
@@ -59,7 +59,7 @@ export class RouteEntry extends pulumi.dynamic.Resource {
         description: args.description,
         connection: secretConnection(args.connection),
         ownerRef,
-        __plan: plan,
+        __refs: refs,
         vpcId: undefined,
         nextHopType: undefined,
         accountId: undefined,

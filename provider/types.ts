@@ -47,36 +47,20 @@ export interface VpcOutputs extends CommonOutputs {
 
 // ---------------------------------------------------------------------------------------------
 // PeeringConnection
-/** One VPC as the program declares it (from a `Vpc` object or an id), with unknowns left undefined. */
-export interface PlannedVpc {
-  /** "vpc:<resource name>" for a Vpc object of this program. */
-  key?: string;
-  /** The Pulumi resource name of the Vpc object, or undefined for an id. */
-  name?: string;
-  id?: string;
-  cidr?: string;
-  region?: string;
-}
-
-/** A peering declared somewhere in the same program, seen from one of its VPCs. */
-export interface PlannedPeering {
-  ownerRef: string;
-  name: string;
-  /** The VPC at the other end, seen from the VPC this list belongs to. */
-  other: PlannedVpc;
-  /** The VPC this list belongs to (so the consumer can tell the regions apart). */
-  self: PlannedVpc;
-  peerRegion?: string;
-}
-
-export interface PeeringPlan {
-  ownerRef: string;
-  local: PlannedVpc;
-  peer: PlannedVpc;
-  /** Every peering of this program attaching the local VPC (this one included). */
-  localPeerings: PlannedPeering[];
-  /** Every peering of this program attaching the peer VPC (this one included). */
-  peerPeerings: PlannedPeering[];
+/**
+ * Hidden input of PeeringConnection and RouteEntry: the program resources it points at, by ownerRef
+ * (provider/planning.ts). The preview puts them together in the provider process; check drops it, so it
+ * is never stored or diffed.
+ */
+export interface ResourceRefs {
+  /** PeeringConnection: its Vpc; RouteEntry: the Vpc whose route table it is in */
+  vpc?: string;
+  /** PeeringConnection: the peer Vpc */
+  peerVpc?: string;
+  /** RouteEntry: the PeeringConnection of its next hop */
+  peering?: string;
+  /** PeeringConnection (or a RouteEntry's peering): a PeeringAcceptance of this program accepts it */
+  acceptedInProgram?: boolean;
 }
 
 export interface PeeringConnectionInputs extends CommonInputs {
@@ -89,8 +73,7 @@ export interface PeeringConnectionInputs extends CommonInputs {
   tags?: Tags;
   /** An existing peering that create adopts instead of requesting a new one. */
   importId?: string;
-  /** Hidden program-wide facts (see planning.ts); dropped by check, never stored or diffed. */
-  __plan?: PeeringPlan;
+  __refs?: ResourceRefs;
 }
 
 /** The control plane's daily cost estimate, as the PeeringConnection output carries it. */
@@ -139,30 +122,12 @@ export interface PeeringAcceptanceOutputs extends CommonOutputs {
 
 // ---------------------------------------------------------------------------------------------
 // RouteEntry
-export interface RoutePlan {
-  ownerRef: string;
-  /** The table's VPC when routeTableId comes from a Vpc object of this program. */
-  tableVpc?: PlannedVpc;
-  tableId?: string;
-  /** The peering when peeringId comes from a PeeringConnection of this program. */
-  peering?: {
-    ownerRef: string;
-    name: string;
-    local: PlannedVpc;
-    peer: PlannedVpc;
-    /** A PeeringAcceptance of this program accepts it. */
-    acceptedInProgram: boolean;
-  };
-  /** Other RouteEntry resources of this program in the same table. */
-  sameTable: { ownerRef: string; name: string; destination?: string }[];
-}
-
 export interface RouteEntryInputs extends CommonInputs {
   routeTableId: string;
   destinationCidrBlock: string;
   peeringId: string;
   description?: string;
-  __plan?: RoutePlan;
+  __refs?: ResourceRefs;
 }
 
 export interface RouteEntryOutputs extends CommonOutputs {

@@ -61,6 +61,6 @@ export class Vpc extends pulumi.dynamic.Resource {
     // output of a dynamic resource is unknown then (its inputs stand in for its outputs), which would make
     // dependents look changed.
     this.vpcId = this.id;
-    registerVpc(this, name, args, { vpcId: this.vpcId, id: this.id, routeTableId: this.routeTableId, cidrBlock: this.cidrBlock });
+    registerVpc(this, name, ownerRefFor("Vpc", name), args, { vpcId: this.vpcId, id: this.id, routeTableId: this.routeTableId, cidrBlock: this.cidrBlock });
   }
 }

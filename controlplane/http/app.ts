@@ -8,6 +8,7 @@ import { registerErrorHandling } from "./errors";
 import { collectRoutes } from "./openapi";
 import { metaRoutes } from "./routes/meta";
 import { peeringRoutes } from "./routes/peerings";
+import { worldRoutes } from "./routes/world";
 import { routeRoutes } from "./routes/routes";
 import { vpcRoutes } from "./routes/vpcs";
 
@@ -100,5 +101,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(vpcRoutes);
   await app.register(routeRoutes);
   await app.register(peeringRoutes);
+  await app.register(worldRoutes);
   return app;
 }

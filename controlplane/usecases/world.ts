@@ -2,7 +2,8 @@
 // (domain/world.ts). The rules themselves are evaluated by domain/rulebook.ts, as the preview does.
 import { LIVE_STATES, World, WorldEnd, WorldPeering, WorldRoute, WorldVpc } from "../../domain";
 import { PeeringEnd, PeeringRecord, RouteRecord, VpcRecord } from "../store/store";
-import { TxContext } from "./context";
+import { peeringView, routeView, vpcView } from "../views";
+import { Caller, TxContext } from "./context";
 
 export function vpcNode(v: VpcRecord): WorldVpc {
   return { key: v.vpcId, vpcId: v.vpcId, accountId: v.accountId, region: v.region, cidr: v.cidrBlock, name: v.name || undefined };
@@ -62,4 +63,19 @@ export async function worldForRoute(ctx: TxContext, table: VpcRecord, peering: P
 /** What a VPC create reads: the account's VPCs in that region. */
 export async function worldForVpcs(ctx: TxContext, accountId: string, region: string): Promise<World> {
   return { vpcs: (await ctx.tx.listVpcs(accountId, region)).map(vpcNode), peerings: [], routes: [] };
+}
+
+/** Everything the caller can see that the rules read: its VPCs and their routes, and its live peerings. */
+export async function visibleWorld(ctx: TxContext, caller: Caller) {
+  const vpcs = await ctx.tx.listVpcs(caller.accountId);
+  const routes: RouteRecord[] = [];
+  for (const v of vpcs) routes.push(...(await ctx.tx.listRoutes(v.routeTableId)));
+  const peerings = (await ctx.tx.listPeeringsForAccount(caller.accountId)).filter((p) => (LIVE_STATES as readonly string[]).includes(p.state));
+  return {
+    accountId: caller.accountId,
+    quotas: ctx.quotas,
+    vpcs: vpcs.map(vpcView),
+    peerings: peerings.map((p) => peeringView(p, caller.accountId)),
+    routes: routes.map(routeView),
+  };
 }

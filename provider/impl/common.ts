@@ -91,7 +91,7 @@ export async function createIdempotent<T>(
 export function withoutHidden<T extends object>(inputs: T): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(inputs)) {
-    if (k === "__plan" || k === "__provider" || v === undefined) continue;
+    if (k === "__refs" || k === "__provider" || v === undefined) continue;
     out[k] = v;
   }
   return out as T;

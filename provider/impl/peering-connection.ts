@@ -32,6 +32,7 @@ import {
   waitTimeoutMs,
   withoutHidden,
 } from "./common";
+import { choseDeleteFirst, written } from "../preview/plan";
 import { gatherAndCheck } from "./peering-checks";
 
 const KIND = "PeeringConnection";
@@ -192,7 +193,7 @@ export const provider: dynamic.ResourceProvider<PeeringConnectionInputs, Peering
 
   async diff(_id, olds, news) {
     const d = diffPeering(olds, news, await newAccountIfConnectionChanged(olds.connection, news.connection));
-    return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: d.deleteBeforeReplace };
+    return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: d.deleteBeforeReplace || (d.replaces.length > 0 && choseDeleteFirst(news.ownerRef)) };
   },
 
   async create(inputs) {
@@ -224,6 +225,7 @@ export const provider: dynamic.ResourceProvider<PeeringConnectionInputs, Peering
       }
       throw e;
     }
+    written(inputs.ownerRef, p.peeringId);
     return { id: p.peeringId, outs: peeringOutputs(p, inputs) };
   },
 

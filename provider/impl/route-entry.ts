@@ -1,15 +1,18 @@
 // RouteEntry provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/route-entry.js").
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { PeeringState, RouteFacts, routeViolations, Violation, VpcFacts } from "../../domain";
-import { ApiPeering, ApiRoute, ApiRouteTable, PeerlinkApiError, PeerlinkClient } from "../client";
-import type { PlannedVpc, RouteEntryInputs, RouteEntryOutputs, RoutePlan } from "../types";
+import type { Violation } from "../../domain";
+import { ApiRoute, PeerlinkApiError, PeerlinkClient } from "../client";
+import { previewRoute, readWorlds, reportDeferred } from "../preview/checks";
+import { acceptedInProgram, choseDeleteFirst, declare, Order, PlannedRoute, written } from "../preview/plan";
+import type { RouteEntryInputs, RouteEntryOutputs } from "../types";
 import {
   applyFieldRules,
   DiffOutcome,
   Failure,
   hasUnknown,
   knownString,
+  nameFromOwnerRef,
   subject,
   validateConnection,
   validateDescription,
@@ -30,7 +33,6 @@ import {
   waitTimeoutMs,
   withoutHidden,
 } from "./common";
-import { quotasFromRows, NO_QUOTAS } from "./peering-checks";
 
 const KIND = "RouteEntry";
 
@@ -82,151 +84,59 @@ export function routeInputsFromApi(r: ApiRoute): Partial<RouteEntryInputs> {
   return inputs;
 }
 
-function sameVpc(a: PlannedVpc | undefined, b: PlannedVpc | undefined): boolean | undefined {
-  if (!a || !b) return undefined;
-  if (a.key && b.key) return a.key === b.key;
-  const ia = knownString(a.id);
-  const ib = knownString(b.id);
-  if (ia && ib) return ia === ib;
-  return undefined;
-}
-
 /**
- * Destinations that conflict with this route. An existing route with the same destination is ours
- * (an earlier run, or an interrupted create) when it points at the same peering or when the old inputs
- * named the same destination; other routes in the same table declared by this program always conflict.
+ * Declares the route in the program's plan and evaluates its rules over the projected world. The route
+ * is this resource's when its table holds its old destination (an earlier run).
  */
-export function conflictingDestinations(
-  destination: string,
-  peeringId: string | undefined,
-  existing: ApiRoute[],
-  olds: Partial<RouteEntryInputs> | undefined,
-): string[] {
-  const sameAsOld = olds && olds.destinationCidrBlock === destination;
-  return existing
-    .filter((r) => r.nextHopType !== "Local")
-    .filter((r) => !(r.destinationCidrBlock === destination && (sameAsOld || (peeringId !== undefined && r.peeringId === peeringId))))
-    .map((r) => r.destinationCidrBlock);
-}
-
 async function gatherAndCheck(olds: Partial<RouteEntryInputs>, news: RouteEntryInputs, client: PeerlinkClient): Promise<Violation[]> {
   const s = subject(KIND, news.ownerRef);
   const op = `checking ${s}`;
-  const plan: Partial<RoutePlan> = news.__plan && !hasUnknown(news.__plan?.ownerRef) ? news.__plan : {};
-  const destination = news.destinationCidrBlock;
+  const label = `${KIND} "${nameFromOwnerRef(news.ownerRef) ?? news.ownerRef}"`;
+  const account = await client.getAccount(op);
+  const refs = news.__refs && !hasUnknown(news.__refs) ? news.__refs : {};
   const tableId = knownString(news.routeTableId);
   const peeringId = knownString(news.peeringId);
-  const account = await client.getAccount(op);
-  const quotas = quotasFromRows(await client.getQuotas(op));
-  const isNew = !olds || olds.destinationCidrBlock === undefined;
-
-  // The table and its VPC.
-  const tableVpc: VpcFacts = {
-    name: knownString(plan.tableVpc?.name),
-    cidr: knownString(plan.tableVpc?.cidr),
-    region: knownString(plan.tableVpc?.region),
-    vpcId: knownString(plan.tableVpc?.id),
+  const { own } = await readWorlds(client, op);
+  const table = tableId ? own.vpcs.find((v) => v.routeTableId === tableId) : undefined;
+  if (tableId && !table && !refs.vpc) {
+    return [
+      {
+        code: "NotFound",
+        field: "routeTableId",
+        message: `route table ${tableId} does not exist in account ${account.accountId}; check "routeTableId" and that the connection is the table owner's`,
+      },
+    ];
+  }
+  if (peeringId && !refs.peering && !own.peerings.some((p) => p.peeringId === peeringId)) {
+    return [{ code: "NotFound", field: "peeringId", message: `peering ${peeringId} does not exist or was deleted; check "peeringId"` }];
+  }
+  if (peeringId && refs.acceptedInProgram) acceptedInProgram(peeringId);
+  // Ours: the route of the old inputs, or (an interrupted create) the same destination via the same peering.
+  const oldTable = knownString(olds.routeTableId);
+  const existing =
+    own.routes.find((r) => r.nextHopType === "Peering" && r.routeTableId === oldTable && r.destinationCidrBlock === knownString(olds.destinationCidrBlock)) ??
+    own.routes.find((r) => r.nextHopType === "Peering" && r.routeTableId === tableId && r.destinationCidrBlock === knownString(news.destinationCidrBlock) && peeringId !== undefined && r.peeringId === peeringId);
+  let order: Order = existing ? "same" : "create";
+  if (existing && olds.routeTableId !== undefined) {
+    const d = diffRoute({ ...(olds as RouteEntryOutputs), peeringId: existing.peeringId ?? "" }, news);
+    order = d.replaces.length > 0 ? (choseDeleteFirst(news.ownerRef) ? "replaceDeleteFirst" : "replaceCreateFirst") : d.updates.includes("peeringId") ? "update" : "same";
+  }
+  const entry: PlannedRoute = {
+    kind: "RouteEntry",
+    ownerRef: news.ownerRef,
+    label,
+    accountId: account.accountId,
+    existingId: existing?.routeId,
+    order,
+    connection: news.connection,
+    table: { ownerRef: refs.vpc, id: table?.vpcId },
+    peering: { ownerRef: refs.peering, id: peeringId },
+    destination: hasUnknown(news.destinationCidrBlock) ? { $unknown: `the destination of ${label} comes from an output not known yet` } : news.destinationCidrBlock,
   };
-  let table: ApiRouteTable | undefined;
-  if (tableId) {
-    table = await client.findRouteTable(op, tableId);
-    if (!table) {
-      return [
-        {
-          code: "NotFound",
-          field: "routeTableId",
-          message: `route table ${tableId} does not exist in account ${account.accountId}; check "routeTableId" and that the connection is the table owner's`,
-        },
-      ];
-    }
-    const v = await client.findVpc(op, table.vpcId);
-    tableVpc.vpcId = table.vpcId;
-    if (v) {
-      tableVpc.cidr = v.cidrBlock;
-      tableVpc.region = v.region;
-      tableVpc.name = tableVpc.name ?? (v.name || undefined);
-    }
-  }
-
-  // The peering: from the program's plan, or from the control plane when it exists.
-  let peering: RouteFacts["peering"];
-  let live: ApiPeering | undefined;
-  if (peeringId) {
-    live = await client.findPeering(op, peeringId);
-    if (!live) {
-      return [
-        {
-          code: "NotFound",
-          field: "peeringId",
-          message: `peering ${peeringId} does not exist or was deleted; check "peeringId"`,
-        },
-      ];
-    }
-  }
-  if (live) {
-    const ends = [live.requester, live.accepter];
-    const mine = tableVpc.vpcId ? ends.find((e) => e.vpcId === tableVpc.vpcId) : undefined;
-    const other = mine ? (mine === live.requester ? live.accepter : live.requester) : undefined;
-    const acceptedInProgram = plan.peering?.acceptedInProgram === true;
-    let state: PeeringState | undefined;
-    // Only a new route needs an Activated peering; Activating settles by itself, and an acceptance in
-    // this program will accept a Pending one.
-    if (isNew && live.state !== "Activated" && live.state !== "Activating" && !(live.state === "Pending" && acceptedInProgram)) {
-      state = live.state as PeeringState;
-    }
-    if (tableVpc.vpcId) {
-      peering = {
-        peeringId: live.peeringId,
-        state,
-        attachesTableVpc: mine !== undefined,
-        peerVpc: { vpcId: other?.vpcId, cidr: other?.cidrBlock, region: other?.region, accountId: other?.accountId },
-        mustAcceptAccountId: live.state === "Pending" ? live.accepter.accountId : undefined,
-      };
-    }
-  } else if (plan.peering) {
-    const pp = plan.peering;
-    const onLocal = sameVpc(plan.tableVpc, pp.local);
-    const onPeer = sameVpc(plan.tableVpc, pp.peer);
-    const name = `PeeringConnection "${pp.name}"`;
-    if (onLocal === true || onPeer === true) {
-      const other = onLocal === true ? pp.peer : pp.local;
-      peering = {
-        peeringId: name,
-        attachesTableVpc: true,
-        peerVpc: { name: knownString(other.name), cidr: knownString(other.cidr), region: knownString(other.region), vpcId: knownString(other.id) },
-      };
-    } else if (onLocal === false && onPeer === false) {
-      peering = { peeringId: name, attachesTableVpc: false, peerVpc: {} };
-    }
-  }
-
-  const dest = knownString(destination);
-  const others = (plan.sameTable ?? []).filter((o) => o.ownerRef !== news.ownerRef);
-  const existing = table ? conflictingDestinations(dest ?? "", peeringId, table.routes, olds) : [];
-  const plannedDupes = dest ? others.filter((o) => knownString(o.destination) === dest) : [];
-  const existingPeeringRoutes = table ? table.routes.filter((r) => r.nextHopType !== "Local" && !(dest && r.destinationCidrBlock === dest && (!isNew || r.peeringId === peeringId))) : [];
-  const plannedNotExisting = others.filter((o) => !existingPeeringRoutes.some((r) => r.destinationCidrBlock === knownString(o.destination)));
-  if (!dest) return [];
-
-  const facts: RouteFacts = {
-    tableVpc,
-    routeTableId: tableId,
-    destination: dest,
-    peering,
-    existingDestinations: [...existing, ...plannedDupes.map(() => dest)],
-    routeCount: existingPeeringRoutes.length + plannedNotExisting.length,
-    quotas: tableId ? quotas : NO_QUOTAS,
-  };
-  const out = routeViolations(facts);
-  // Name the program's own duplicates rather than "the table already has a route".
-  return out.map((v) => {
-    if (v.code !== "RouteConflict" || existing.includes(dest) || plannedDupes.length === 0) return v;
-    const names = plannedDupes.map((o) => `RouteEntry "${o.name}"`).join(" and ");
-    return {
-      ...v,
-      message: `${names} in this program also routes ${dest} in the same table; a destination may appear once per table: remove one of them or change its destination`,
-    };
-  });
+  declare(entry);
+  const verdict = await previewRoute(client, op, entry);
+  await reportDeferred(label, verdict.deferred);
+  return verdict.violations;
 }
 
 async function waitActivated(client: PeerlinkClient, op: string, peeringId: string): Promise<void> {
@@ -277,7 +187,7 @@ export const provider: dynamic.ResourceProvider<RouteEntryInputs, RouteEntryOutp
 
   async diff(_id, olds, news) {
     const d = diffRoute(olds, news, await newAccountIfConnectionChanged(olds.connection, news.connection));
-    return { changes: d.changes, replaces: d.replaces };
+    return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: d.replaces.length > 0 && choseDeleteFirst(news.ownerRef) };
   },
 
   async create(inputs) {
@@ -293,6 +203,7 @@ export const provider: dynamic.ResourceProvider<RouteEntryInputs, RouteEntryOutp
       (token) => client.createRoute(op, inputs.routeTableId, body, token),
       async (r) => (await client.findRoute(op, r.routeTableId, r.routeId)) !== undefined,
     );
+    written(inputs.ownerRef, made.routeId);
     return { id: made.routeId, outs: routeOutputs(made, { ...inputs, accountId: account.accountId } as Partial<RouteEntryInputs>) };
   },
 

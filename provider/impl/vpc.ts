@@ -16,9 +16,13 @@ import {
   validateRegion,
   validateTags,
   validateVpcCidr,
+  violationsToFailures,
   withAccountRule,
 } from "../validation";
-import { clientFor, configureProvider, createIdempotent, newAccountIfConnectionChanged, withoutHidden } from "./common";
+import type { Violation } from "../../domain";
+import { previewVpc, readWorlds, reportDeferred } from "../preview/checks";
+import { choseDeleteFirst, declare, Order, PlannedVpc, written } from "../preview/plan";
+import { clientFor, configureProvider, connectionFailure, controlPlaneChecksEnabled, createIdempotent, newAccountIfConnectionChanged, withoutHidden } from "./common";
 
 const KIND = "Vpc";
 
@@ -76,28 +80,52 @@ function label(inputs: Partial<VpcInputs>, id?: string): string {
 }
 
 /**
- * Outputs that dependents need during a preview (when the engine shows a dynamic resource's checked
- * inputs as its outputs): the account, and for an existing VPC that is not being replaced its id and
- * route table. The VPC is the one named by the old inputs' vpcId, else the only one matching the old
- * region, CIDR and name.
+ * Declares the VPC in the program's plan and evaluates its rules; returns the outputs dependents need
+ * during a preview (when the engine shows a dynamic resource's checked inputs as its outputs): the
+ * account, and for an existing VPC that is not being replaced its id and route table. The VPC is the one
+ * named by the old inputs' vpcId, else the only one matching the old region, CIDR and name.
  */
-async function knownOutputs(olds: Partial<VpcInputs & VpcOutputs>, news: VpcInputs): Promise<Partial<VpcOutputs>> {
+async function previewCheck(olds: Partial<VpcInputs & VpcOutputs>, news: VpcInputs): Promise<{ known: Partial<VpcOutputs>; violations: Violation[] }> {
   const client = clientFor(news.connection);
   const op = `checking ${subject(KIND, news.ownerRef)}`;
-  const out: Partial<VpcOutputs> = { accountId: (await client.getAccount(op)).accountId };
-  if (olds.region === undefined || olds.region !== news.region || olds.cidrBlock !== news.cidrBlock) return out;
-  let v: ApiVpc | undefined = olds.vpcId ? await client.findVpc(op, olds.vpcId) : undefined;
-  if (!v) {
-    const matches = (await client.listVpcs(op)).filter(
-      (x) => x.region === olds.region && x.cidrBlock === olds.cidrBlock && (olds.name === undefined || x.name === olds.name),
-    );
-    v = matches.length === 1 ? matches[0] : undefined;
+  const account = await client.getAccount(op);
+  const known: Partial<VpcOutputs> = { accountId: account.accountId };
+  const { own } = await readWorlds(client, op);
+  let existing: ApiVpc | undefined;
+  if (olds.region !== undefined) {
+    existing = olds.vpcId ? own.vpcs.find((v) => v.vpcId === olds.vpcId) : undefined;
+    if (!existing) {
+      const matches = own.vpcs.filter(
+        (x) => x.region === olds.region && x.cidrBlock === olds.cidrBlock && (olds.name === undefined || x.name === olds.name),
+      );
+      existing = matches.length === 1 ? matches[0] : undefined;
+    }
   }
-  if (v && v.region === news.region && v.cidrBlock === news.cidrBlock) {
-    out.vpcId = v.vpcId;
-    out.routeTableId = v.routeTableId;
+  let order: Order = "create";
+  if (existing) {
+    const d = diffVpc({ ...(olds as VpcOutputs), region: existing.region, cidrBlock: existing.cidrBlock }, news);
+    order = d.replaces.length > 0 ? (choseDeleteFirst(news.ownerRef) ? "replaceDeleteFirst" : "replaceCreateFirst") : d.changes ? "update" : "same";
+    if (order === "same" || order === "update") {
+      known.vpcId = existing.vpcId;
+      known.routeTableId = existing.routeTableId;
+    }
   }
-  return out;
+  const entry: PlannedVpc = {
+    kind: "Vpc",
+    ownerRef: news.ownerRef,
+    label: `VPC "${nameFromOwnerRef(news.ownerRef) ?? news.ownerRef}"`,
+    accountId: account.accountId,
+    existingId: existing?.vpcId,
+    order,
+    connection: news.connection,
+    region: hasUnknown(news.region) ? { $unknown: `the region of Vpc "${nameFromOwnerRef(news.ownerRef)}" comes from an output not known yet` } : news.region,
+    cidr: hasUnknown(news.cidrBlock) ? { $unknown: `the cidrBlock of Vpc "${nameFromOwnerRef(news.ownerRef)}" comes from an output not known yet` } : news.cidrBlock,
+    name: knownString(news.name),
+  };
+  declare(entry);
+  const verdict = await previewVpc(client, op, entry);
+  await reportDeferred(entry.label, verdict.deferred);
+  return { known, violations: verdict.violations };
 }
 
 export const provider: dynamic.ResourceProvider<VpcInputs, VpcOutputs> = {
@@ -106,19 +134,19 @@ export const provider: dynamic.ResourceProvider<VpcInputs, VpcOutputs> = {
   async check(olds, news) {
     const inputs = withoutHidden(news);
     const failures = vpcFailures(news);
-    if (failures.length === 0 && !hasUnknown(news.connection)) {
-      try {
-        Object.assign(inputs, await knownOutputs(olds ?? {}, news));
-      } catch {
-        // Best effort, for previews only: create and update report connection problems themselves.
-      }
+    if (failures.length > 0 || hasUnknown(news.connection) || !controlPlaneChecksEnabled()) return { inputs, failures };
+    try {
+      const { known, violations } = await previewCheck(olds ?? {}, news);
+      Object.assign(inputs, known);
+      return { inputs, failures: violationsToFailures(violations, "region", subject(KIND, news.ownerRef)) };
+    } catch (e) {
+      return { inputs, failures: [connectionFailure(e)] };
     }
-    return { inputs, failures };
   },
 
   async diff(_id, olds, news) {
     const d = diffVpc(olds, news, await newAccountIfConnectionChanged(olds.connection, news.connection));
-    return { changes: d.changes, replaces: d.replaces };
+    return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: d.replaces.length > 0 && choseDeleteFirst(news.ownerRef) };
   },
 
   async create(inputs) {
@@ -133,6 +161,7 @@ export const provider: dynamic.ResourceProvider<VpcInputs, VpcOutputs> = {
       (token) => client.createVpc(op, body, token),
       async (v) => (await client.findVpc(op, v.vpcId)) !== undefined,
     );
+    written(inputs.ownerRef, made.vpcId);
     return { id: made.vpcId, outs: vpcOutputs(made, inputs) };
   },
 

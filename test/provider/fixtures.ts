@@ -1,7 +1,18 @@
 // Shared setup for the provider CRUD tests: a real control plane (startTestServer) and two accounts.
 import axios from "axios";
 import { startTestServer, TestServer, TestServerOptions } from "../helpers/server";
-import type { ConnectionInputs, PeeringPlan, PlannedVpc } from "../../provider/types";
+import type { ConnectionInputs, ResourceRefs } from "../../provider/types";
+import { declare, resetPlan } from "../../provider/preview/plan";
+import { forgetWorlds } from "../../provider/client";
+
+/** As a new provider process starts (each engine run has its own): no plan, nothing cached. */
+export function newProviderProcess(): void {
+  resetPlan();
+  forgetWorlds();
+}
+
+// Each test is its own engine run.
+beforeEach(newProviderProcess);
 import { resetConfiguration } from "../../provider/config";
 
 export interface Env {
@@ -15,6 +26,7 @@ export async function startEnv(opts: TestServerOptions = {}): Promise<Env> {
   const a = await server.createAccount("alice");
   const b = await server.createAccount("bob");
   resetConfiguration();
+  plannedAccount = a.accountId;
   return {
     server,
     a: { ...a, conn: { endpoint: server.url, apiKey: a.apiKey } },
@@ -46,18 +58,56 @@ export function ref(type: string, name: string): string {
   return `proj/test${process.pid}x${counter}/${type}/${name}`;
 }
 
-export function plannedVpc(name: string, cidr: string, region: string, id?: string): PlannedVpc {
-  return { key: `vpc:${name}`, name, cidr, region, ...(id ? { id } : {}) };
+/** The account that plannedVpc() declares VPCs in (alice's, set by startEnv). */
+let plannedAccount = "";
+
+export interface PlannedVpcRef {
+  ownerRef: string;
+  name: string;
+  cidr: string;
+  region: string;
+  id?: string;
 }
 
-/** A minimal plan for a single peering between two planned VPCs. */
-export function singlePlan(ownerRef: string, local: PlannedVpc, peer: PlannedVpc): PeeringPlan {
-  const name = ownerRef.split("/").slice(3).join("/");
-  return {
+/**
+ * A VPC of the program: an existing one (with an id), or one the program will create, which is declared
+ * in the provider process's plan as the engine's check of that Vpc would.
+ */
+export function plannedVpc(name: string, cidr: string, region: string, id?: string, accountId = plannedAccount): PlannedVpcRef {
+  const ownerRef = ref("Vpc", name);
+  declare({
+    kind: "Vpc",
     ownerRef,
-    local,
-    peer,
-    localPeerings: [{ ownerRef, name, self: local, other: peer }],
-    peerPeerings: [{ ownerRef, name, self: peer, other: local }],
-  };
+    label: `VPC "${name}"`,
+    accountId,
+    order: id ? "same" : "create",
+    existingId: id,
+    region,
+    cidr,
+    name,
+  });
+  return { ownerRef, name, cidr, region, ...(id ? { id } : {}) };
+}
+
+/** The hidden `__refs` of a peering between two program VPCs. */
+export function singlePlan(_ownerRef: string, local: PlannedVpcRef, peer: PlannedVpcRef, acceptedInProgram = false): ResourceRefs {
+  return { vpc: local.ownerRef, peerVpc: peer.ownerRef, acceptedInProgram };
+}
+
+/** A PeeringConnection of the program, declared in the plan as the engine's check of it would. */
+export function plannedPeering(name: string, local: PlannedVpcRef, peer: PlannedVpcRef, acceptedInProgram = false, accountId = plannedAccount): string {
+  const ownerRef = ref("PeeringConnection", name);
+  declare({
+    kind: "PeeringConnection",
+    ownerRef,
+    label: `PeeringConnection "${name}"`,
+    accountId,
+    order: "create",
+    local: { ownerRef: local.ownerRef, id: local.id },
+    peer: { ownerRef: peer.ownerRef, id: peer.id },
+    peerAccountId: accountId,
+    bandwidthMbps: null,
+    acceptedInProgram,
+  });
+  return ownerRef;
 }

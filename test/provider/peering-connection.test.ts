@@ -2,13 +2,13 @@ import { expect } from "chai";
 import { configureFrom, resetConfiguration } from "../../provider/config";
 import { diffPeering, provider } from "../../provider/impl/peering-connection";
 import { provider as vpcProvider } from "../../provider/impl/vpc";
-import type { ConnectionInputs, PeeringConnectionInputs, PeeringConnectionOutputs, PeeringPlan, PlannedVpc } from "../../provider/types";
+import type { ConnectionInputs, PeeringConnectionInputs, PeeringConnectionOutputs } from "../../provider/types";
 import { UNKNOWN } from "../../provider/validation";
-import { advanceClock, api, Env, plannedVpc, ref, singlePlan, startEnv } from "./fixtures";
+import { advanceClock, api, Env, newProviderProcess, PlannedVpcRef, plannedVpc, ref, singlePlan, startEnv } from "./fixtures";
 
 async function makeVpc(conn: ConnectionInputs, name: string, cidrBlock: string, region = "ap-guangzhou") {
   const { id, outs } = await vpcProvider.create({ region, cidrBlock, name, ownerRef: ref("Vpc", name), connection: conn });
-  return { id, outs: outs!, planned: { ...plannedVpc(name, cidrBlock, region), id } as PlannedVpc };
+  return { id, outs: outs! };
 }
 
 const check = (news: PeeringConnectionInputs) => provider.check!({} as PeeringConnectionInputs, news);
@@ -23,12 +23,12 @@ describe("PeeringConnection provider (real control plane)", () => {
   });
 
   describe("check with VPCs planned in the same program (ids unknown)", () => {
-    const planned = (ownerRef: string, local: PlannedVpc, peer: PlannedVpc, extra: Partial<PeeringConnectionInputs> = {}): PeeringConnectionInputs => ({
+    const planned = (ownerRef: string, local: PlannedVpcRef, peer: PlannedVpcRef, extra: Partial<PeeringConnectionInputs> = {}): PeeringConnectionInputs => ({
       vpcId: UNKNOWN,
       peerVpcId: UNKNOWN,
       ownerRef,
       connection: env.a.conn,
-      __plan: singlePlan(ownerRef, local, peer),
+      __refs: singlePlan(ownerRef, local, peer),
       ...extra,
     });
 
@@ -50,7 +50,7 @@ describe("PeeringConnection provider (real control plane)", () => {
       expect(r.failures).to.have.length(1);
       expect(r.failures![0].property).to.equal("peerVpcId");
       expect(r.failures![0].reason).to.contain('VPC "app" (10.0.0.0/16) overlaps peer VPC "db" (10.0.128.0/17)').and.contain("choose non-overlapping CIDR blocks");
-      expect(r.inputs).not.to.have.property("__plan");
+      expect(r.inputs).not.to.have.property("__refs");
     });
 
     it("passes adjacent CIDRs", async () => {
@@ -59,17 +59,21 @@ describe("PeeringConnection provider (real control plane)", () => {
     });
 
     it("wants bandwidth on a cross-region peering, within the limit, and none on a regional one", async () => {
-      const gz = plannedVpc("gz", "10.0.0.0/16", "ap-guangzhou");
-      const bj = plannedVpc("bj", "10.1.0.0/16", "ap-beijing");
-      const gz2 = plannedVpc("gz2", "10.2.0.0/16", "ap-guangzhou");
-      const missing = await check(planned(ref("PeeringConnection", "x"), gz, bj));
+      // Each alternative is its own run (one peering between the same two VPCs per program).
+      const alternative = (peerRegion: string, extra: Partial<PeeringConnectionInputs> = {}) => {
+        newProviderProcess();
+        const gz = plannedVpc("gz", "10.0.0.0/16", "ap-guangzhou");
+        const peer = plannedVpc("peer", peerRegion === "ap-guangzhou" ? "10.2.0.0/16" : "10.1.0.0/16", peerRegion);
+        return check(planned(ref("PeeringConnection", "x"), gz, peer, extra));
+      };
+      const missing = await alternative("ap-beijing");
       expect(missing.failures![0]).to.deep.include({ property: "bandwidthMbps" });
       expect(missing.failures![0].reason).to.contain("BandwidthRequired").and.contain("ap-guangzhou to ap-beijing");
-      const above = await check(planned(ref("PeeringConnection", "x"), gz, bj, { bandwidthMbps: 501 }));
+      const above = await alternative("ap-beijing", { bandwidthMbps: 501 });
       expect(above.failures![0].reason).to.contain("QuotaExceeded").and.contain("500 Mbps");
-      const regional = await check(planned(ref("PeeringConnection", "x"), gz, gz2, { bandwidthMbps: 10 }));
+      const regional = await alternative("ap-guangzhou", { bandwidthMbps: 10 });
       expect(regional.failures![0].reason).to.contain("BandwidthNotAllowed");
-      expect((await check(planned(ref("PeeringConnection", "x"), gz, bj, { bandwidthMbps: 500 }))).failures).to.deep.equal([]);
+      expect((await alternative("ap-beijing", { bandwidthMbps: 500 })).failures).to.deep.equal([]);
     });
 
     it("fails when peer CIDRs of one VPC's cross-region peerings overlap each other", async () => {
@@ -78,12 +82,9 @@ describe("PeeringConnection provider (real control plane)", () => {
       const s2 = plannedVpc("spoke2", "10.1.128.0/17", "ap-shanghai");
       const r1 = ref("PeeringConnection", "hub-s1");
       const r2 = ref("PeeringConnection", "hub-s2");
-      const localPeerings = [
-        { ownerRef: r1, name: "hub-s1", self: hub, other: s1 },
-        { ownerRef: r2, name: "hub-s2", self: hub, other: s2 },
-      ];
-      const plan: PeeringPlan = { ownerRef: r2, local: hub, peer: s2, localPeerings, peerPeerings: [{ ownerRef: r2, name: "hub-s2", self: s2, other: hub }] };
-      const r = await check({ vpcId: UNKNOWN, peerVpcId: UNKNOWN, bandwidthMbps: 10, ownerRef: r2, connection: env.a.conn, __plan: plan });
+      // The engine checks hub-s1 first: it declares it in the plan.
+      expect((await check(planned(r1, hub, s1, { bandwidthMbps: 10 }))).failures).to.deep.equal([]);
+      const r = await check(planned(r2, hub, s2, { bandwidthMbps: 10 }));
       expect(r.failures).to.have.length(1);
       expect(r.failures![0].reason).to.contain("PeerCidrOverlap").and.contain('VPC "spoke2" (10.1.128.0/17)').and.contain("10.1.0.0/16");
       expect(r.failures![0].reason).to.contain('PeeringConnection "hub-s1"');
@@ -93,23 +94,17 @@ describe("PeeringConnection provider (real control plane)", () => {
       const hub = plannedVpc("hub", "10.0.0.0/16", "ap-guangzhou");
       const spokes = [1, 2, 3, 4].map((i) => plannedVpc(`s${i}`, `10.${i}.0.0/16`, "ap-guangzhou"));
       const refs = spokes.map((s) => ref("PeeringConnection", `hub-${s.name}`));
-      const planFor = (n: number, i: number): PeeringPlan => ({
-        ownerRef: refs[i],
-        local: hub,
-        peer: spokes[i],
-        localPeerings: spokes.slice(0, n).map((s, j) => ({ ownerRef: refs[j], name: `hub-${s.name}`, self: hub, other: s })),
-        peerPeerings: [{ ownerRef: refs[i], name: `hub-${spokes[i].name}`, self: spokes[i], other: hub }],
-      });
-      const atQuota = await check({ vpcId: UNKNOWN, peerVpcId: UNKNOWN, ownerRef: refs[2], connection: env.a.conn, __plan: planFor(3, 2) });
+      for (const i of [0, 1]) expect((await check(planned(refs[i], hub, spokes[i]))).failures).to.deep.equal([]);
+      const atQuota = await check(planned(refs[2], hub, spokes[2]));
       expect(atQuota.failures).to.deep.equal([]);
-      const over = await check({ vpcId: UNKNOWN, peerVpcId: UNKNOWN, ownerRef: refs[3], connection: env.a.conn, __plan: planFor(4, 3) });
+      const over = await check(planned(refs[3], hub, spokes[3]));
       expect(over.failures).to.have.length(1);
       expect(over.failures![0]).to.deep.include({ property: "vpcId" });
       expect(over.failures![0].reason).to.contain("QuotaExceeded").and.contain('VPC "hub"').and.contain("limit 3");
     });
 
     it("skips the rules whose facts are unknown", async () => {
-      const r = await check(planned(ref("PeeringConnection", "u"), { key: "vpc:a", name: "a", cidr: UNKNOWN, region: UNKNOWN }, plannedVpc("b", "10.0.0.0/16", "ap-guangzhou")));
+      const r = await check(planned(ref("PeeringConnection", "u"), plannedVpc("a", { $unknown: "an output" } as unknown as string, { $unknown: "an output" } as unknown as string), plannedVpc("b", "10.0.0.0/16", "ap-guangzhou")));
       expect(r.failures).to.deep.equal([]);
     });
 
@@ -151,20 +146,18 @@ describe("PeeringConnection provider (real control plane)", () => {
       for (const i of [0, 1]) {
         await provider.create({ vpcId: hub.id, peerVpcId: s[i].id, ownerRef: refs[i], connection: env.a.conn });
       }
-      // Run 2 plans all three: 2 existing + 1 new = 3 = quota: fine.
-      const plan: PeeringPlan = {
-        ownerRef: refs[2],
-        local: hub.planned,
-        peer: s[2].planned,
-        localPeerings: s.map((x, i) => ({ ownerRef: refs[i], name: `qhub-${i}`, self: hub.planned, other: x.planned })),
-        peerPeerings: [{ ownerRef: refs[2], name: "qhub-2", self: s[2].planned, other: hub.planned }],
+      // Run 2 plans all three (the engine checks each): 2 existing + 1 new = 3 = quota: fine.
+      const run = async () => {
+        newProviderProcess();
+        for (const i of [0, 1]) expect((await check({ vpcId: hub.id, peerVpcId: s[i].id, ownerRef: refs[i], connection: env.a.conn })).failures).to.deep.equal([]);
+        return check({ vpcId: hub.id, peerVpcId: s[2].id, ownerRef: refs[2], connection: env.a.conn });
       };
-      const ok = await check({ vpcId: hub.id, peerVpcId: s[2].id, ownerRef: refs[2], connection: env.a.conn, __plan: plan });
+      const ok = await run();
       expect(ok.failures).to.deep.equal([]);
       // A peering made outside the program takes the last slot: now over quota.
       const other = await makeVpc(env.a.conn, "q-out", "10.60.0.0/16");
       await api(env, "a", "POST", "/v1/peering-connections", { vpcId: hub.id, peerVpcId: other.id });
-      const over = await check({ vpcId: hub.id, peerVpcId: s[2].id, ownerRef: refs[2], connection: env.a.conn, __plan: plan });
+      const over = await run();
       expect(over.failures![0].reason).to.contain("QuotaExceeded").and.contain("limit 3");
     });
   });

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import * as peerlink from "../../provider";
 import { oneSidedRouteWarnings, resetPlanning } from "../../provider/planning";
-import type { PeeringPlan, RoutePlan } from "../../provider/types";
+import type { ResourceRefs } from "../../provider/types";
 
 type Registered = { type: string; name: string; inputs: Record<string, any> };
 
@@ -28,7 +28,7 @@ function settled(resources: pulumi.Resource[]): Promise<unknown> {
   return new Promise((resolve) => pulumi.all(resources.map((r) => r.urn)).apply(resolve));
 }
 
-describe("program-wide planning (__plan)", () => {
+describe("program-wide planning (__refs)", () => {
   let seen: Registered[];
   beforeEach(() => {
     resetPlanning();
@@ -42,19 +42,18 @@ describe("program-wide planning (__plan)", () => {
     expect(seen[0].inputs.ownerRef).to.equal("proj/dev/Vpc/v");
   });
 
-  it("gives each peering the facts of its VPCs and of every peering planned on them", async () => {
+  it("names each peering's program VPCs by ownerRef, and leaves plain ids to the provider", async () => {
     const hub = new peerlink.Vpc("hub", { region: "ap-guangzhou", cidrBlock: "10.0.0.0/16" });
     const s1 = new peerlink.Vpc("s1", { region: "ap-beijing", cidrBlock: "10.1.0.0/16" });
     const p1 = new peerlink.PeeringConnection("hub-s1", { vpc: hub, peerVpc: s1, bandwidthMbps: 10 });
     const p2 = new peerlink.PeeringConnection("hub-s2", { vpc: hub, peerVpcId: "vpc-0000000000b2", peerRegion: "ap-shanghai", bandwidthMbps: 10 });
-    await settled([p1, p2]);
-    const plan = seen.find((r) => r.name === "hub-s2")!.inputs.__plan as PeeringPlan;
-    expect(plan.ownerRef).to.equal("proj/dev/PeeringConnection/hub-s2");
-    expect(plan.local).to.deep.equal({ key: "vpc:hub", name: "hub", cidr: "10.0.0.0/16", region: "ap-guangzhou" });
-    expect(plan.peer).to.deep.equal({ id: "vpc-0000000000b2", region: "ap-shanghai" });
-    expect(plan.localPeerings.map((p) => p.name)).to.deep.equal(["hub-s1", "hub-s2"]);
-    expect(plan.localPeerings[0].other).to.include({ name: "s1", cidr: "10.1.0.0/16" });
-    expect(plan.peerPeerings.map((p) => p.name)).to.deep.equal(["hub-s2"]);
+    const p3 = new peerlink.PeeringConnection("hub-s1-applied", { vpcId: hub.vpcId.apply((x) => x), peerVpcId: s1.id, bandwidthMbps: 10 });
+    await settled([p1, p2, p3]);
+    const refs = (name: string) => seen.find((r) => r.name === name)!.inputs.__refs as ResourceRefs;
+    expect(refs("hub-s1")).to.deep.equal({ vpc: "proj/dev/Vpc/hub", peerVpc: "proj/dev/Vpc/s1", acceptedInProgram: false });
+    expect(refs("hub-s2")).to.deep.equal({ vpc: "proj/dev/Vpc/hub", acceptedInProgram: false });
+    // An output that went through apply is still traced through the resources it depends on.
+    expect(refs("hub-s1-applied")).to.deep.include({ vpc: "proj/dev/Vpc/hub", peerVpc: "proj/dev/Vpc/s1" });
   });
 
   it("traces routeTableId and peeringId outputs back to their resources", async () => {
@@ -66,13 +65,10 @@ describe("program-wide planning (__plan)", () => {
     const r2 = new peerlink.RouteEntry("r2", { routeTableId: a.routeTableId, destinationCidrBlock: "10.1.0.0/16", peeringId: p.id });
     const r3 = new peerlink.RouteEntry("r3", { routeTableId: b.routeTableId, destinationCidrBlock: "10.0.0.0/16", peeringId: acc.peeringId });
     await settled([r1, r2, r3]);
-    const plan1 = seen.find((r) => r.name === "r1")!.inputs.__plan as RoutePlan;
-    expect(plan1.tableVpc).to.include({ key: "vpc:a", cidr: "10.0.0.0/16" });
-    expect(plan1.peering).to.deep.include({ name: "a-b", acceptedInProgram: true });
-    expect(plan1.sameTable).to.deep.equal([{ ownerRef: "proj/dev/RouteEntry/r2", name: "r2", destination: "10.1.0.0/16" }]);
-    const plan3 = seen.find((r) => r.name === "r3")!.inputs.__plan as RoutePlan;
-    expect(plan3.tableVpc).to.include({ key: "vpc:b" });
-    expect(plan3.peering!.name).to.equal("a-b");
+    const refs = (name: string) => seen.find((r) => r.name === name)!.inputs.__refs as ResourceRefs;
+    expect(refs("r1")).to.deep.equal({ vpc: "proj/dev/Vpc/a", peering: "proj/dev/PeeringConnection/a-b", acceptedInProgram: true });
+    expect(refs("r2")).to.deep.include({ vpc: "proj/dev/Vpc/a", peering: "proj/dev/PeeringConnection/a-b" });
+    expect(refs("r3")).to.deep.include({ vpc: "proj/dev/Vpc/b", peering: "proj/dev/PeeringConnection/a-b" });
     expect(oneSidedRouteWarnings()).to.deep.equal([]);
   });
 

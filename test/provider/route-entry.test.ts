@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { provider as peeringProvider } from "../../provider/impl/peering-connection";
 import { provider as acceptanceProvider } from "../../provider/impl/peering-acceptance";
-import { conflictingDestinations, provider } from "../../provider/impl/route-entry";
+import { provider } from "../../provider/impl/route-entry";
 import { provider as vpcProvider } from "../../provider/impl/vpc";
-import type { ConnectionInputs, PlannedVpc, RouteEntryInputs, RoutePlan, VpcOutputs } from "../../provider/types";
+import type { ConnectionInputs, RouteEntryInputs, VpcOutputs } from "../../provider/types";
 import { UNKNOWN } from "../../provider/validation";
-import { api, Env, plannedVpc, ref, startEnv } from "./fixtures";
+import { api, Env, PlannedVpcRef, plannedPeering, plannedVpc, ref, startEnv } from "./fixtures";
 
 const check = (news: RouteEntryInputs, olds: Partial<RouteEntryInputs> = {}) => provider.check!(olds as RouteEntryInputs, news);
 
@@ -23,18 +23,19 @@ describe("RouteEntry provider (real control plane)", () => {
   }
 
   describe("check with everything planned (ids unknown)", () => {
-    const app = plannedVpc("app", "10.0.0.0/16", "ap-guangzhou");
-    const db = plannedVpc("db", "10.1.0.0/16", "ap-guangzhou");
-    const other = plannedVpc("other", "10.2.0.0/16", "ap-guangzhou");
-    const plan = (ownerRef: string, tableVpc: PlannedVpc, sameTable: RoutePlan["sameTable"] = []): RoutePlan => ({
-      ownerRef,
-      tableVpc,
-      peering: { ownerRef: ref("PeeringConnection", "app-db"), name: "app-db", local: app, peer: db, acceptedInProgram: false },
-      sameTable,
+    // Each test is one engine run: the program's VPCs and peering are checked (declared) first.
+    let app: PlannedVpcRef;
+    let other: PlannedVpcRef;
+    let appDb: string;
+    beforeEach(() => {
+      app = plannedVpc("app", "10.0.0.0/16", "ap-guangzhou");
+      const db = plannedVpc("db", "10.1.0.0/16", "ap-guangzhou");
+      other = plannedVpc("other", "10.2.0.0/16", "ap-guangzhou");
+      appDb = plannedPeering("app-db", app, db);
     });
-    const route = (name: string, destination: string, tableVpc = app, sameTable: RoutePlan["sameTable"] = []): RouteEntryInputs => {
+    const route = (name: string, destination: string, tableVpc?: PlannedVpcRef): RouteEntryInputs => {
       const ownerRef = ref("RouteEntry", name);
-      return { routeTableId: UNKNOWN, peeringId: UNKNOWN, destinationCidrBlock: destination, ownerRef, connection: env.a.conn, __plan: plan(ownerRef, tableVpc, sameTable) };
+      return { routeTableId: UNKNOWN, peeringId: UNKNOWN, destinationCidrBlock: destination, ownerRef, connection: env.a.conn, __refs: { vpc: (tableVpc ?? app).ownerRef, peering: appDb } };
     };
 
     it("passes a route into the peer VPC", async () => {
@@ -55,7 +56,8 @@ describe("RouteEntry provider (real control plane)", () => {
       expect(r.failures![0].reason).to.contain("PeeringNotAttached");
     });
     it("fails on duplicate destinations in one table, naming the other route", async () => {
-      const r = await check(route("r1", "10.1.0.0/16", app, [{ ownerRef: ref("RouteEntry", "r2"), name: "r2", destination: "10.1.0.0/16" }]));
+      expect((await check(route("r2", "10.1.0.0/16"))).failures).to.deep.equal([]);
+      const r = await check(route("r1", "10.1.0.0/16"));
       expect(r.failures).to.have.length(1);
       expect(r.failures![0].reason).to.contain("RouteConflict").and.contain('RouteEntry "r2"').and.contain("10.1.0.0/16");
     });
@@ -120,7 +122,7 @@ describe("RouteEntry provider (real control plane)", () => {
         const r = await check(ins);
         expect(r.failures![0].reason).to.contain("PeeringNotActive").and.contain(`account ${env.b.accountId} must accept`);
         // With an acceptance in the same program, preview passes.
-        const planned = await check({ ...ins, __plan: { ownerRef: ins.ownerRef, sameTable: [], peering: { ownerRef: "x", name: "pab", local: {}, peer: {}, acceptedInProgram: true } } });
+        const planned = await check({ ...ins, __refs: { acceptedInProgram: true } });
         expect(planned.failures).to.deep.equal([]);
         let err: Error | undefined;
         await provider.create(ins).catch((e) => (err = e));
@@ -144,21 +146,4 @@ describe("RouteEntry provider (real control plane)", () => {
     });
   });
 
-  describe("conflictingDestinations", () => {
-    const r = (destinationCidrBlock: string, peeringId: string | null, nextHopType: "Local" | "Peering" = "Peering") => ({
-      routeId: "rt-000000000001",
-      routeTableId: "rtb-000000000001",
-      vpcId: "vpc-000000000001",
-      destinationCidrBlock,
-      peeringId,
-      nextHopType,
-      description: "",
-    });
-    it("ignores the Local route and this resource's own route", () => {
-      const existing = [r("10.0.0.0/16", null, "Local"), r("10.1.0.0/16", "pcx-000000000001"), r("10.2.0.0/16", "pcx-000000000002")];
-      expect(conflictingDestinations("10.1.0.0/16", "pcx-000000000001", existing, undefined)).to.deep.equal(["10.2.0.0/16"]);
-      expect(conflictingDestinations("10.1.0.0/16", "pcx-000000000009", existing, undefined)).to.deep.equal(["10.1.0.0/16", "10.2.0.0/16"]);
-      expect(conflictingDestinations("10.1.0.0/16", "pcx-000000000009", existing, { destinationCidrBlock: "10.1.0.0/16" })).to.deep.equal(["10.2.0.0/16"]);
-    });
-  });
 });

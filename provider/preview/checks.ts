@@ -1,0 +1,152 @@
+// The preview's evaluation of the rule book for one resource's check: read the accounts' worlds, put the
+// program in, and evaluate the same rule functions the server evaluates at write time.
+import {
+  checkPeeringBandwidth,
+  checkPeeringCreate,
+  checkRouteCreate,
+  checkVpcCreate,
+  Deferred,
+  ErrorCode,
+  known,
+  PlanDelta,
+  project,
+  Quotas,
+  Verdict,
+  Violation,
+  World,
+} from "../../domain";
+import { ApiWorld, PeerlinkClient } from "../client";
+import { clientFor } from "../impl/common";
+import { logToEngine } from "./engine-log";
+import { chooseDeleteFirst, declare, keyOf, Planned, PlannedPeering, plannedEntries } from "./plan";
+import { planDelta, worldFromApi } from "./project";
+
+/** What the accounts of the program can read, and the subject account's quotas. */
+export async function readWorlds(client: PeerlinkClient, op: string): Promise<{ stored: World; quotas: Quotas; own: ApiWorld }> {
+  const own = await client.getWorld(op);
+  const others: ApiWorld[] = [];
+  const seen = new Set([own.accountId]);
+  for (const e of plannedEntries()) {
+    if (seen.has(e.accountId) || !e.connection) continue;
+    seen.add(e.accountId);
+    try {
+      others.push(await clientFor(e.connection).getWorld(op));
+    } catch {
+      // Another account of the program that cannot be read now: its facts stay unknown (the dry run covers its VPCs).
+    }
+  }
+  return { stored: worldFromApi([own, ...others]), quotas: own.quotas, own };
+}
+
+const QUOTA_OR_UNIQUE: ErrorCode[] = ["QuotaExceeded", "PeeringAlreadyExists", "RouteConflict"];
+
+function orderProblems(v: Verdict): Violation[] {
+  return v.violations.filter((x) => QUOTA_OR_UNIQUE.includes(x.code));
+}
+
+/**
+ * Evaluates a write in Pulumi's order. A replacement that creates first keeps the old value until the end
+ * of the update; where only that breaks a quota or uniqueness rule, the replacement runs delete-first
+ * (diff() asks the engine for it) and the preview says so.
+ */
+async function inOrder(subject: Planned, evaluate: (entries: Planned[]) => Verdict): Promise<Verdict> {
+  const first = evaluate(plannedEntries());
+  if (subject.order !== "replaceCreateFirst" || orderProblems(first).length === 0) return first;
+  const deleteFirst: Planned = { ...subject, order: "replaceDeleteFirst" };
+  const entries = plannedEntries().map((e) => (e.ownerRef === subject.ownerRef ? deleteFirst : e));
+  const second = evaluate(entries);
+  if (orderProblems(second).length >= orderProblems(first).length) return first;
+  chooseDeleteFirst(subject.ownerRef);
+  declare(deleteFirst);
+  const why = orderProblems(first)
+    .map((v) => `${v.code}: ${v.message}`)
+    .join("; ");
+  await logToEngine(
+    `peerlink: ${subject.label} is replaced delete-first: creating the replacement first would fail (${why}); the old one is deleted before the new one is created, so it is briefly absent`,
+  );
+  return second;
+}
+
+/** One line per resource whose checks wait for values the preview cannot know. */
+export async function reportDeferred(label: string, deferred: Deferred[]): Promise<void> {
+  if (deferred.length === 0) return;
+  const codes = [...new Set(deferred.flatMap((d) => d.codes))].join(", ");
+  const reasons = [...new Set(deferred.map((d) => d.reason))].join("; ");
+  await logToEngine(`peerlink: ${label}: checks deferred to \`pulumi up\` (${codes}), because ${reasons}; they run there before this resource is written`);
+}
+
+export async function previewVpc(client: PeerlinkClient, op: string, subject: Planned & { kind: "Vpc" }): Promise<Verdict> {
+  const { stored, quotas } = await readWorlds(client, op);
+  if (subject.order !== "create" && subject.order !== "replaceCreateFirst" && subject.order !== "replaceDeleteFirst") {
+    return { violations: [], deferred: [] };
+  }
+  return inOrder(subject, (entries) => checkVpcCreate(project(stored, planDelta(stored, entries)), keyOf(entryOf(entries, subject)), quotas));
+}
+
+function entryOf(entries: Planned[], subject: Planned): Planned {
+  return entries.find((e) => e.ownerRef === subject.ownerRef) ?? subject;
+}
+
+/** The dry-run body for a peering whose peer VPC this program's accounts cannot read. */
+function dryRunBody(subject: PlannedPeering, world: World, delta: PlanDelta): Record<string, unknown> {
+  const key = keyOf(subject);
+  const me = delta.peerings?.find((p) => p.key === key);
+  const localKey = me?.requester.vpcKey ?? "";
+  const peerKey = me?.accepter.vpcKey ?? "";
+  const localVpc = world.vpcs.find((v) => v.key === localKey);
+  const body: Record<string, unknown> = { peerVpcId: peerKey, ownerRef: subject.ownerRef };
+  if (localVpc?.vpcId) body.vpcId = localVpc.vpcId;
+  else body.localVpc = { key: localKey, region: known(localVpc?.region), cidrBlock: known(localVpc?.cidr), ...(localVpc?.name ? { name: localVpc.name } : {}) };
+  const peerAccount = known(subject.peerAccountId);
+  if (peerAccount) body.peerAccountId = peerAccount;
+  const peerRegion = known(subject.peerRegion);
+  if (peerRegion) body.peerRegion = peerRegion;
+  const bw = known(subject.bandwidthMbps);
+  if (typeof bw === "number") body.bandwidthMbps = bw;
+  // The rest of the plan that the server's rules read: other peerings on either VPC, and the account's requests.
+  const relevant = (delta.peerings ?? []).filter(
+    (p) => p.key !== key && [p.requester.vpcKey, p.accepter.vpcKey].some((k) => k === localKey || k === peerKey || p.state === "Planned"),
+  );
+  const vpcKeys = new Set(relevant.flatMap((p) => [p.requester.vpcKey, p.accepter.vpcKey]));
+  body.plan = {
+    vpcs: (delta.vpcs ?? []).filter((v) => vpcKeys.has(v.key) && v.key !== localKey),
+    peerings: relevant,
+    removedKeys: [...(delta.removedKeys ?? []), ...(subject.existingId && subject.order !== "replaceCreateFirst" ? [subject.existingId] : [])],
+  };
+  return body;
+}
+
+export async function previewPeering(client: PeerlinkClient, op: string, subject: PlannedPeering): Promise<Verdict> {
+  const { stored, quotas } = await readWorlds(client, op);
+  if (subject.order === "same") return { violations: [], deferred: [] };
+  const evaluate = (entries: Planned[]): Verdict => {
+    const world = project(stored, planDelta(stored, entries));
+    const key = keyOf(entryOf(entries, subject));
+    if (subject.order === "update") return checkPeeringBandwidth(world, key, quotas);
+    return checkPeeringCreate(world, key, quotas);
+  };
+  const delta = planDelta(stored);
+  const world = project(stored, delta);
+  const me = world.peerings.find((p) => p.key === keyOf(subject));
+  const peerKnown = me !== undefined && world.vpcs.some((v) => v.key === me.accepter.vpcKey);
+  const localKnown = me !== undefined && world.vpcs.some((v) => v.key === me.requester.vpcKey);
+  if (!me || !localKnown || peerKnown || subject.order === "update" || me.accepter.vpcKey.startsWith("unknown:")) {
+    return inOrder(subject, evaluate);
+  }
+  // Another account's VPC: the control plane evaluates the same rules over its state plus this plan.
+  const res = await client.validatePeering(op, dryRunBody(subject, world, delta));
+  let violations = (res.violations ?? []) as Violation[];
+  if (known(subject.bandwidthMbps) === undefined && subject.bandwidthMbps !== null) violations = violations.filter((v) => v.field !== "bandwidthMbps");
+  return { violations, deferred: [] };
+}
+
+export async function previewRoute(client: PeerlinkClient, op: string, subject: Planned & { kind: "RouteEntry" }): Promise<Verdict> {
+  const { stored, quotas } = await readWorlds(client, op);
+  if (subject.order === "same") return { violations: [], deferred: [] };
+  return inOrder(subject, (entries) =>
+    checkRouteCreate(project(stored, planDelta(stored, entries)), keyOf(entryOf(entries, subject)), quotas, {
+      activation: "byApply",
+      nextHopOnly: subject.order === "update",
+    }),
+  );
+}

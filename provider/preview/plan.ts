@@ -1,0 +1,114 @@
+// The program's plan as the dynamic-provider process learns it: each check() declares its resource here,
+// so every later check sees it. Pulumi checks a resource after the resources it depends on, so the last
+// check of any set of resources that conflict sees all of them.
+import type { Fact } from "../../domain";
+import type { ConnectionInputs } from "../types";
+
+/** A reference to another resource: a program resource (its ownerRef) or a plain id. */
+export type Ref = { ownerRef?: string; id?: string };
+
+/**
+ * How the update will write the resource, in Pulumi's order: "create"; "update" in place; "same" (no
+ * write); a replacement that creates first (the old one is deleted at the end) or deletes first.
+ */
+export type Order = "create" | "update" | "same" | "replaceCreateFirst" | "replaceDeleteFirst";
+
+interface Common {
+  ownerRef: string;
+  /** `Vpc "app"`: how messages name it */
+  label: string;
+  accountId: string;
+  /** the stored resource this one is, when it exists already */
+  existingId?: string;
+  order: Order;
+  /** kept in memory only, to read the other accounts of a program with several connections */
+  connection?: ConnectionInputs;
+}
+
+export interface PlannedVpc extends Common {
+  kind: "Vpc";
+  region: Fact<string>;
+  cidr: Fact<string>;
+  name?: string;
+}
+
+export interface PlannedPeering extends Common {
+  kind: "PeeringConnection";
+  local: Ref;
+  peer: Ref;
+  peerAccountId?: Fact<string>;
+  peerRegion?: Fact<string>;
+  bandwidthMbps: Fact<number | null>;
+  acceptedInProgram: boolean;
+}
+
+export interface PlannedRoute extends Common {
+  kind: "RouteEntry";
+  table: Ref;
+  peering: Ref;
+  destination: Fact<string>;
+}
+
+export type Planned = PlannedVpc | PlannedPeering | PlannedRoute;
+
+const planned = new Map<string, Planned>();
+
+export function declare(entry: Planned): void {
+  planned.set(entry.ownerRef, entry);
+}
+
+export function plannedEntries(): Planned[] {
+  return [...planned.values()];
+}
+
+export function plannedByOwnerRef(ownerRef: string | undefined): Planned | undefined {
+  return ownerRef === undefined ? undefined : planned.get(ownerRef);
+}
+
+/** For tests: forget the plan (a new provider process starts empty). */
+export function resetPlan(): void {
+  planned.clear();
+  accepted.clear();
+  deleteFirst.clear();
+}
+
+/** Stored peerings that a PeeringAcceptance of the program accepts (named by id in a route's refs). */
+const accepted = new Set<string>();
+
+export function acceptedInProgram(peeringId: string): void {
+  accepted.add(peeringId);
+}
+
+export function isAcceptedInProgram(peeringId: string): boolean {
+  return accepted.has(peeringId);
+}
+
+/** The world key a planned resource has: its stored id while it keeps it, a planned key otherwise. */
+export function keyOf(e: Planned): string {
+  if (e.existingId !== undefined && (e.order === "update" || e.order === "same")) return e.existingId;
+  return `planned:${e.ownerRef}`;
+}
+
+/** Deletes that happen before the resource's own write (a delete-first replacement). */
+export function deletedFirst(e: Planned): string[] {
+  return e.order === "replaceDeleteFirst" && e.existingId !== undefined ? [e.existingId] : [];
+}
+
+/** Replacements that this process decided to run delete-first; diff() asks the engine for them. */
+const deleteFirst = new Set<string>();
+
+export function chooseDeleteFirst(ownerRef: string): void {
+  deleteFirst.add(ownerRef);
+}
+
+export function choseDeleteFirst(ownerRef: string): boolean {
+  return deleteFirst.has(ownerRef);
+}
+
+/** After this process wrote a resource: later checks find it in the stored world under this id. */
+export function written(ownerRef: string, id: string): void {
+  const e = planned.get(ownerRef);
+  if (!e) return;
+  e.existingId = id;
+  e.order = "same";
+}

@@ -1,0 +1,166 @@
+// The projected world a preview check evaluates: what the program's accounts can read (GET /v1/world),
+// with every resource the program declares put in at its new value, in Pulumi's order of operations:
+// - an update takes the place of the old value;
+// - a resource no longer declared is deleted at the end, so until then it still counts;
+// - a replacement creates first (the old value still counts) unless it deletes first.
+import {
+  emptyWorld,
+  known,
+  PlanDelta,
+  project,
+  Quotas,
+  unknownFact,
+  World,
+  WorldEnd,
+  WorldPeering,
+  WorldRoute,
+  WorldVpc,
+} from "../../domain";
+import type { ApiPeering, ApiPeeringEnd, ApiRoute, ApiVpc, ApiWorld } from "../client";
+import { deletedFirst, isAcceptedInProgram, keyOf, Planned, plannedByOwnerRef, plannedEntries, Ref } from "./plan";
+
+// ---------------------------------------------------------------------------------------------
+// What the API answers, as a world
+
+function vpcNode(v: ApiVpc): WorldVpc {
+  return { key: v.vpcId, vpcId: v.vpcId, accountId: v.accountId, region: v.region, cidr: v.cidrBlock, name: v.name || undefined };
+}
+
+function endNode(e: ApiPeeringEnd): WorldEnd {
+  return { vpcKey: e.vpcId, accountId: e.accountId, region: e.region, cidr: e.cidrBlock ?? unknownFact("another account's VPC") };
+}
+
+function peeringNode(p: ApiPeering): WorldPeering {
+  return {
+    key: p.peeringId,
+    peeringId: p.peeringId,
+    ownerRef: p.ownerRef ?? undefined,
+    label: p.name ? `peering "${p.name}"` : undefined,
+    state: p.state as WorldPeering["state"],
+    requester: endNode(p.requester),
+    accepter: endNode(p.accepter),
+    bandwidthMbps: p.bandwidthMbps,
+  };
+}
+
+function routeNode(r: ApiRoute): WorldRoute {
+  return {
+    key: r.routeId,
+    routeId: r.routeId,
+    tableKey: r.vpcId,
+    routeTableId: r.routeTableId,
+    destination: r.destinationCidrBlock,
+    nextHopType: r.nextHopType,
+    peeringKey: r.peeringId ?? undefined,
+  };
+}
+
+/** The union of what each account of the program can read (a peering both ends see appears once). */
+export function worldFromApi(answers: ApiWorld[]): World {
+  const w = emptyWorld();
+  const seen = new Set<string>();
+  const add = <T extends { key: string }>(list: T[], x: T) => {
+    if (seen.has(x.key)) return;
+    seen.add(x.key);
+    list.push(x);
+  };
+  for (const a of answers) {
+    for (const v of a.vpcs) add(w.vpcs, vpcNode(v));
+    for (const p of a.peerings) add(w.peerings, peeringNode(p));
+    for (const r of a.routes) add(w.routes, routeNode(r));
+  }
+  return w;
+}
+
+export function quotasOf(a: ApiWorld): Quotas {
+  return a.quotas;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan on top
+
+/** The world key a reference points at: a planned resource's key, or the id itself. */
+export function refKey(ref: Ref, fallback: string): string {
+  const entry = plannedByOwnerRef(ref.ownerRef);
+  if (entry) return keyOf(entry);
+  if (ref.id !== undefined) return ref.id;
+  return `unknown:${fallback}`;
+}
+
+function plannedVpcNode(e: Extract<Planned, { kind: "Vpc" }>): WorldVpc {
+  return {
+    key: keyOf(e),
+    vpcId: keyOf(e) === e.existingId ? e.existingId : undefined,
+    accountId: e.accountId,
+    region: e.region,
+    cidr: e.cidr,
+    name: e.name,
+    ownerRef: e.ownerRef,
+    label: e.label,
+  };
+}
+
+const unknownEnd = (key: string, why: string): WorldEnd => ({ vpcKey: key, accountId: unknownFact(why), region: unknownFact(why), cidr: unknownFact(why) });
+
+function plannedPeeringNode(e: Extract<Planned, { kind: "PeeringConnection" }>, stored: World): WorldPeering {
+  const key = keyOf(e);
+  const old = stored.peerings.find((p) => p.key === key);
+  const localKey = refKey(e.local, `vpc of ${e.label}`);
+  const peerKey = refKey(e.peer, `peer VPC of ${e.label}`);
+  // A VPC of another account is known here only through the ends of peerings that already reach it.
+  const storedEnd = (vpcKey: string) =>
+    stored.peerings.flatMap((p) => [p.requester, p.accepter]).find((x) => x.vpcKey === vpcKey && known(x.cidr) !== undefined);
+  const ownVpc = (vpcKey: string) =>
+    stored.vpcs.some((v) => v.key === vpcKey) || plannedEntries().some((x) => x.kind === "Vpc" && keyOf(x) === vpcKey);
+  const end = (vpcKey: string, account: WorldEnd["accountId"]): WorldEnd => {
+    // A VPC of the program's accounts: project() fills in its (new) facts.
+    if (ownVpc(vpcKey)) return unknownEnd(vpcKey, "filled from the VPC");
+    const fromStore = storedEnd(vpcKey);
+    if (fromStore) return fromStore;
+    const base = unknownEnd(vpcKey, vpcKey.startsWith("unknown:") ? "comes from an output the preview cannot trace" : "not visible to this account");
+    return { ...base, accountId: known(account) !== undefined ? account : base.accountId };
+  };
+  return {
+    key,
+    peeringId: old?.peeringId,
+    ownerRef: e.ownerRef,
+    label: e.label,
+    state: old && key === e.existingId ? old.state : "Planned",
+    requester: end(localKey, e.accountId),
+    accepter: end(peerKey, e.peerAccountId ?? unknownFact("peer account")),
+    bandwidthMbps: e.bandwidthMbps,
+    declaredPeerRegion: e.peerRegion,
+    acceptedInPlan: e.acceptedInProgram,
+  };
+}
+
+function plannedRouteNode(e: Extract<Planned, { kind: "RouteEntry" }>): WorldRoute {
+  return {
+    key: keyOf(e),
+    routeId: keyOf(e) === e.existingId ? e.existingId : undefined,
+    ownerRef: e.ownerRef,
+    label: e.label,
+    tableKey: refKey(e.table, `route table of ${e.label}`),
+    routeTableId: e.table.id,
+    destination: e.destination,
+    nextHopType: "Peering",
+    peeringKey: refKey(e.peering, `peering of ${e.label}`),
+  };
+}
+
+/** Every declared resource at its new value, over the stored world. */
+export function planDelta(stored: World, entries: Planned[] = plannedEntries()): PlanDelta {
+  const delta: Required<PlanDelta> = { vpcs: [], peerings: [], routes: [], removedKeys: [] };
+  for (const p of stored.peerings) if (isAcceptedInProgram(p.key)) delta.peerings.push({ ...p, acceptedInPlan: true });
+  for (const e of entries) {
+    delta.removedKeys.push(...deletedFirst(e));
+    if (e.kind === "Vpc") delta.vpcs.push(plannedVpcNode(e));
+    else if (e.kind === "PeeringConnection") delta.peerings.push(plannedPeeringNode(e, stored));
+    else delta.routes.push(plannedRouteNode(e));
+  }
+  return delta;
+}
+
+export function projectedWorld(stored: World, entries?: Planned[]): World {
+  return project(stored, planDelta(stored, entries));
+}
