@@ -1,0 +1,18 @@
+// Where the preview evaluates each rule of the rule book. Typed by RuleId, so a new server rule does not
+// compile until it says how the preview evaluates it (and a test checks every entry).
+import type { RuleId } from "../../domain";
+
+export type PreviewEvaluation = { evaluatedBy: string; why?: string };
+
+export const PREVIEW_EVALUATIONS: Record<RuleId, PreviewEvaluation> = {
+  "vpc.create": { evaluatedBy: "Vpc check (previewVpc)" },
+  "vpc.delete": {
+    evaluatedBy: "none",
+    why: "the engine calls no provider method for a resource removed from the program until it deletes it at the end of the update; the server refuses it then with DependencyViolation, and dependents in the same program are deleted first by Pulumi's order",
+  },
+  "peering.create": { evaluatedBy: "PeeringConnection check (previewPeering), or the dry run for another account's VPC" },
+  "peering.bandwidth": { evaluatedBy: "PeeringConnection check of an in-place update" },
+  "route.create": { evaluatedBy: "RouteEntry check (previewRoute)" },
+  "route.nextHop": { evaluatedBy: "RouteEntry check of an in-place update" },
+  "acceptance.accept": { evaluatedBy: "PeeringAcceptance check (acceptabilityFailures)" },
+};
