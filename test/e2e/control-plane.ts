@@ -43,6 +43,11 @@ export function api(url: string, account: Account) {
             });
             return res.data;
         },
+        async createRoute(routeTableId: string, body: object): Promise<any> {
+            const res = await http.post(`/v1/route-tables/${routeTableId}/routes`, body);
+            if (res.status >= 300) throw new Error(`create route: ${res.status} ${JSON.stringify(res.data)}`);
+            return res.data;
+        },
         async deletePeering(id: string): Promise<number> {
             return (await http.delete(`/v1/peering-connections/${id}`)).status;
         },
