@@ -29,6 +29,7 @@ export function routeView(r: RouteRecord) {
     nextHopType: r.nextHopType,
     peeringId: r.peeringId,
     description: r.description,
+    ...(r.ownerRef ? { ownerRef: r.ownerRef } : {}),
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
   };

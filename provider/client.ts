@@ -73,6 +73,7 @@ export interface ApiRoute {
   nextHopType: "Local" | "Peering";
   peeringId: string | null;
   description: string;
+  ownerRef?: string | null;
 }
 
 export interface ApiRouteTable {

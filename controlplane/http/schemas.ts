@@ -93,6 +93,7 @@ export const routeSchema = {
     nextHopType: { type: "string", enum: ["Local", "Peering"] },
     peeringId: { type: ["string", "null"] },
     description: { type: "string" },
+    ownerRef: { type: "string" },
     createdAt: isoTime,
     updatedAt: isoTime,
   },
@@ -279,7 +280,7 @@ export const createRouteBody = {
   type: "object",
   additionalProperties: false,
   required: ["destinationCidrBlock", "peeringId"],
-  properties: { destinationCidrBlock: str(64), peeringId: idSchema, description: str(DESCRIPTION_MAX_LENGTH), clientToken: clientTokenSchema },
+  properties: { destinationCidrBlock: str(64), peeringId: idSchema, description: str(DESCRIPTION_MAX_LENGTH), ownerRef: str(1024), clientToken: clientTokenSchema },
 } as const;
 
 export const validateRouteBody = {

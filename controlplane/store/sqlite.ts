@@ -15,7 +15,13 @@ import {
   VpcRecord,
 } from "./store";
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+
+/** Changes to a data file of an older version, in order; SCHEMA already holds them for a new file. */
+const MIGRATIONS: Record<number, string> = {
+  // 2: a route remembers the program resource that made it (ownerRef), as a peering does.
+  2: `ALTER TABLE routes ADD COLUMN owner_ref TEXT;`,
+};
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -28,7 +34,7 @@ CREATE INDEX IF NOT EXISTS vpcs_account_region ON vpcs(account_id, region);
 CREATE TABLE IF NOT EXISTS routes (
   route_id TEXT PRIMARY KEY, route_table_id TEXT NOT NULL, vpc_id TEXT NOT NULL, account_id TEXT NOT NULL,
   destination TEXT NOT NULL, next_hop_type TEXT NOT NULL, peering_id TEXT, description TEXT NOT NULL,
-  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, UNIQUE(route_table_id, destination));
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, owner_ref TEXT, UNIQUE(route_table_id, destination));
 CREATE INDEX IF NOT EXISTS routes_peering ON routes(peering_id);
 CREATE TABLE IF NOT EXISTS peerings (
   peering_id TEXT PRIMARY KEY, name TEXT NOT NULL, tags TEXT NOT NULL, owner_ref TEXT, state TEXT NOT NULL,
@@ -73,6 +79,7 @@ const routeFrom = (r: Row): RouteRecord => ({
   nextHopType: r.next_hop_type as RouteRecord["nextHopType"],
   peeringId: (r.peering_id as string | null) ?? null,
   description: r.description as string,
+  ownerRef: (r.owner_ref as string | null) ?? null,
   createdAt: r.created_at as number,
   updatedAt: r.updated_at as number,
 });
@@ -134,6 +141,7 @@ const routeParams = (r: RouteRecord) => ({
   description: r.description,
   created_at: r.createdAt,
   updated_at: r.updatedAt,
+  owner_ref: r.ownerRef ?? null,
 });
 
 const vpcParams = (v: VpcRecord) => ({
@@ -167,8 +175,9 @@ class SqliteQueries {
       updateVpc: q(`UPDATE vpcs SET name = @name, tags = @tags, updated_at = @updated_at WHERE vpc_id = @vpc_id`),
       deleteVpc: q(`DELETE FROM vpcs WHERE vpc_id = ?`),
       deleteVpcRoutes: q(`DELETE FROM routes WHERE vpc_id = ?`),
-      insertRoute: q(`INSERT INTO routes VALUES (@route_id, @route_table_id, @vpc_id, @account_id, @destination,
-        @next_hop_type, @peering_id, @description, @created_at, @updated_at)`),
+      insertRoute: q(`INSERT INTO routes (route_id, route_table_id, vpc_id, account_id, destination, next_hop_type,
+        peering_id, description, created_at, updated_at, owner_ref) VALUES (@route_id, @route_table_id, @vpc_id, @account_id,
+        @destination, @next_hop_type, @peering_id, @description, @created_at, @updated_at, @owner_ref)`),
       getRoute: q(`SELECT * FROM routes WHERE route_id = ?`),
       listRoutes: q(`SELECT * FROM routes WHERE route_table_id = ? ORDER BY next_hop_type = 'Peering', created_at, route_id`),
       updateRoute: q(`UPDATE routes SET peering_id = @peering_id, description = @description, updated_at = @updated_at
@@ -343,7 +352,11 @@ export class SqliteStore implements Store {
       throw new Error(`data file ${this.file} has schema version ${version}; this peerlink supports ${SCHEMA_VERSION}`);
     }
     this.db.transaction(() => {
-      this.db.exec(SCHEMA);
+      if (version === 0) {
+        this.db.exec(SCHEMA);
+      } else {
+        for (let v = version + 1; v <= SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]);
+      }
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
   }

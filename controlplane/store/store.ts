@@ -27,6 +27,8 @@ export type RouteRecord = {
   nextHopType: "Local" | "Peering";
   peeringId: string | null;
   description: string;
+  /** the program resource that made it (`project/stack/type/name`), when one did */
+  ownerRef?: string | null;
   createdAt: number;
   updatedAt: number;
 };

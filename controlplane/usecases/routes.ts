@@ -7,7 +7,7 @@ import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxCont
 import { ownedTable } from "./vpcs";
 import { worldForRoute } from "./world";
 
-export type CreateRouteInput = { destinationCidrBlock: string; peeringId: string; description?: string };
+export type CreateRouteInput = { destinationCidrBlock: string; peeringId: string; description?: string; ownerRef?: string };
 
 async function peeringForRoute(ctx: TxContext, caller: Caller, peeringId: string): Promise<PeeringRecord | undefined> {
   const p = await ctx.tx.getPeering(peeringId);
@@ -76,6 +76,7 @@ export async function createRoute(
     nextHopType: "Peering",
     peeringId: input.peeringId,
     description: input.description ?? "",
+    ownerRef: input.ownerRef ?? null,
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };

@@ -34,6 +34,7 @@ export function routeNode(r: RouteRecord): WorldRoute {
     destination: r.destinationCidrBlock,
     nextHopType: r.nextHopType,
     peeringKey: r.peeringId ?? undefined,
+    ownerRef: r.ownerRef ?? undefined,
   };
 }
 

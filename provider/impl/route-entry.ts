@@ -111,11 +111,11 @@ async function gatherAndCheck(olds: Partial<RouteEntryInputs>, news: RouteEntryI
     return [{ code: "NotFound", field: "peeringId", message: `peering ${peeringId} does not exist or was deleted; check "peeringId"` }];
   }
   if (peeringId && refs.acceptedInProgram) acceptedInProgram(peeringId);
-  // Ours: the route of the old inputs, or (an interrupted create) the same destination via the same peering.
+  // Ours: the route of the old inputs, or one this resource made (its ownerRef; e.g. an interrupted create).
   const oldTable = knownString(olds.routeTableId);
   const existing =
     own.routes.find((r) => r.nextHopType === "Peering" && r.routeTableId === oldTable && r.destinationCidrBlock === knownString(olds.destinationCidrBlock)) ??
-    own.routes.find((r) => r.nextHopType === "Peering" && r.routeTableId === tableId && r.destinationCidrBlock === knownString(news.destinationCidrBlock) && peeringId !== undefined && r.peeringId === peeringId);
+    own.routes.find((r) => r.nextHopType === "Peering" && r.ownerRef === news.ownerRef);
   let order: Order = existing ? "same" : "create";
   if (existing && olds.routeTableId !== undefined) {
     const d = diffRoute({ ...(olds as RouteEntryOutputs), peeringId: existing.peeringId ?? "" }, news);
@@ -195,7 +195,7 @@ export const provider: dynamic.ResourceProvider<RouteEntryInputs, RouteEntryOutp
     const client = clientFor(inputs.connection);
     const account = await client.getAccount(op);
     await waitActivated(client, op, inputs.peeringId);
-    const body: Record<string, unknown> = { destinationCidrBlock: inputs.destinationCidrBlock, peeringId: inputs.peeringId };
+    const body: Record<string, unknown> = { destinationCidrBlock: inputs.destinationCidrBlock, peeringId: inputs.peeringId, ownerRef: inputs.ownerRef };
     if (inputs.description !== undefined) body.description = inputs.description;
     const { made } = await createIdempotent(
       `${inputs.ownerRef}\n${inputs.routeTableId}`,

@@ -52,6 +52,7 @@ function routeNode(r: ApiRoute): WorldRoute {
     destination: r.destinationCidrBlock,
     nextHopType: r.nextHopType,
     peeringKey: r.peeringId ?? undefined,
+    ownerRef: r.ownerRef ?? undefined,
   };
 }
 

@@ -79,8 +79,11 @@ describe("RouteEntry provider (real control plane)", () => {
       // The existing route is this resource's own: no conflict on the next preview.
       expect((await check(ins, ins)).failures).to.deep.equal([]);
       // A second RouteEntry to the same destination would conflict.
+      // A create of this resource that was interrupted before the engine recorded it: still ours (its ownerRef).
+      expect((await check({ ...ins, description: "x" }, {})).failures).to.deep.equal([]);
+      // Another RouteEntry to the same destination over the same peering would fail at apply: refused now.
       const dup = await check({ ...ins, ownerRef: ref("RouteEntry", "dup"), peeringId: p1.id, description: "x" }, {});
-      expect(dup.failures).to.deep.equal([]); // same peering: treated as ours (an interrupted create)
+      expect(dup.failures!.map((f) => f.reason).join("\n")).to.contain("RouteConflict");
       const c1 = await peeringProvider.create({ vpcId: a.vpcId, peerVpcId: c.vpcId, ownerRef: ref("PeeringConnection", "ac"), connection: env.a.conn });
       const dup2 = await check({ ...ins, ownerRef: ref("RouteEntry", "dup2"), peeringId: c1.id });
       expect(dup2.failures!.map((f) => f.reason).join("\n")).to.contain("RouteConflict");
