@@ -1,5 +1,5 @@
 // Stored records -> API shapes (docs/contract.md). The peering view depends on who asks.
-import { estimateDailyCost, PeeringRole, sideStatus } from "../domain";
+import { estimateDailyCost, isCrossRegion, PeeringRole, sideStatus } from "../domain";
 import { PeeringRecord, RouteRecord, VpcRecord } from "./store/store";
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -43,7 +43,7 @@ export function roleOf(p: PeeringRecord, accountId: string): PeeringRole | undef
 }
 
 export function isCrossRegionPeering(p: PeeringRecord): boolean {
-  return p.requester.region !== p.accepter.region;
+  return isCrossRegion(p.requester, p.accepter) === true;
 }
 
 export function peeringView(p: PeeringRecord, accountId: string) {

@@ -101,7 +101,8 @@ function quotaViolation(
   return { code: "QuotaExceeded", message, ...(field ? { field } : {}), details: { quota, limit, used, scope } };
 }
 
-export function isCrossRegion(a: VpcFacts, b: VpcFacts): boolean | undefined {
+/** The one definition of "cross-region": both regions known and different (undefined while either is unknown). */
+export function isCrossRegion(a: { region?: string }, b: { region?: string }): boolean | undefined {
   if (a.region === undefined || b.region === undefined) return undefined;
   return a.region !== b.region;
 }
@@ -248,7 +249,7 @@ export function bandwidthViolations(
   bandwidthMbps: number | null | undefined,
   quotas: Quotas,
 ): Violation[] {
-  const cross = localRegion === undefined || peerRegion === undefined ? undefined : localRegion !== peerRegion;
+  const cross = isCrossRegion({ region: localRegion }, { region: peerRegion });
   const bw = bandwidthMbps ?? null;
   const max = quotas.crossRegionBandwidthMbps;
   if (bw !== null && (typeof bw !== "number" || !Number.isSafeInteger(bw) || bw < 1)) {

@@ -3,6 +3,7 @@
 // dry run knows, and what the program declares. Both hand it to the same rule book (rulebook.ts).
 // Pure: no I/O. Every fact a rule needs is derived here, from the world alone.
 import { LIVE_STATES, PeeringState } from "./peering-state";
+import { isCrossRegion } from "./rules";
 
 /** A fact the preview cannot know yet (an output of a resource not created yet). Never the same as "not set". */
 export type Unknown = { readonly $unknown: string };
@@ -148,9 +149,7 @@ export function otherEnd(p: WorldPeering, vpcKey: string): WorldEnd {
 
 /** Regions of both ends differ; undefined while either is unknown. */
 export function peeringCrossRegion(p: WorldPeering): boolean | undefined {
-  const a = known(p.requester.region);
-  const b = known(p.accepter.region);
-  return a === undefined || b === undefined ? undefined : a !== b;
+  return isCrossRegion({ region: known(p.requester.region) }, { region: known(p.accepter.region) });
 }
 
 /** Live peerings touching a VPC, other than `exceptKey`. */
