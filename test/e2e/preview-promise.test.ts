@@ -188,6 +188,30 @@ describe("a preview that passes is an up that succeeds (real pulumi CLI)", funct
         expect(clean.code, clean.output).to.equal(0);
     });
 
+    it("sees resources declared after an await and inside a component like any other", async () => {
+        const { me, ws } = await setup();
+        const hubAndSpoke = (i: number) => `new peerlink.PeeringConnection("hub-" + ${i}, { vpc: hub, peerVpc: new peerlink.Vpc("s" + ${i}, { region: "ap-guangzhou", cidrBlock: "10.12${i}.0.0/16" }, { parent: this }) }, { parent: this });`;
+        await failsAtPreview(
+            ws,
+            [me],
+            `const hub = new peerlink.Vpc("hub", { region: "ap-guangzhou", cidrBlock: "10.120.0.0/16" });
+             class Spokes extends pulumi.ComponentResource {
+                 constructor(name: string) {
+                     super("test:index:Spokes", name);
+                     ${hubAndSpoke(1)}
+                     ${hubAndSpoke(2)}
+                 }
+             }
+             export = async () => {
+                 new Spokes("spokes");
+                 await new Promise((resolve) => setTimeout(resolve, 300));
+                 await require("fs").promises.readFile(__filename);
+                 new peerlink.PeeringConnection("hub-3", { vpc: hub, peerVpc: new peerlink.Vpc("s3", { region: "ap-guangzhou", cidrBlock: "10.123.0.0/16" }) });
+             };`,
+            ["QuotaExceeded", 'VPC "hub"', "limit 2", 'PeeringConnection "hub-'],
+        );
+    });
+
     it("says which checks it deferred to `pulumi up`, and why", async () => {
         const { ws } = await setup();
         const { preview } = await previewsAndApplies(
