@@ -5,8 +5,10 @@ import { PeerlinkClient } from "../client";
 import { previewPeering, readWorlds, reportDeferred } from "../preview/checks";
 import { choseDeleteFirst, declare, Order, PlannedPeering } from "../preview/plan";
 import type { PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
-import { hasUnknown, knownString, nameFromOwnerRef, subject, UNKNOWN } from "../validation";
-import { diffPeering } from "./peering-connection";
+import { DiffOutcome, hasUnknown, knownString, nameFromOwnerRef, subject, UNKNOWN } from "../validation";
+
+/** PeeringConnection's diff (passed in, so this file does not import the provider that imports it). */
+export type PeeringDiff = (olds: PeeringConnectionOutputs, news: PeeringConnectionInputs) => DiffOutcome;
 
 const KIND = "PeeringConnection";
 
@@ -16,7 +18,12 @@ function fact<T>(v: T | undefined, why: string): T | { $unknown: string } | unde
 }
 
 /** How this update writes the peering, from the same diff the engine will ask for. */
-export function orderOf(olds: Partial<PeeringConnectionInputs & PeeringConnectionOutputs>, news: PeeringConnectionInputs, existingId: string | undefined): Order {
+export function orderOf(
+  olds: Partial<PeeringConnectionInputs & PeeringConnectionOutputs>,
+  news: PeeringConnectionInputs,
+  existingId: string | undefined,
+  diffPeering: PeeringDiff,
+): Order {
   if (existingId === undefined || olds.vpcId === undefined) return existingId === undefined ? "create" : "same";
   const d = diffPeering(olds as PeeringConnectionOutputs, news);
   if (d.replaces.length > 0) return d.deleteBeforeReplace || choseDeleteFirst(news.ownerRef) ? "replaceDeleteFirst" : "replaceCreateFirst";
@@ -32,7 +39,8 @@ export async function gatherAndCheck(
   olds: Partial<PeeringConnectionInputs & PeeringConnectionOutputs>,
   news: PeeringConnectionInputs,
   client: PeerlinkClient,
-  known: Partial<PeeringConnectionOutputs> = {},
+  known: Partial<PeeringConnectionOutputs>,
+  diffPeering: PeeringDiff,
 ): Promise<Violation[]> {
   const label = `${KIND} "${nameFromOwnerRef(news.ownerRef) ?? news.ownerRef}"`;
   const op = `checking ${subject(KIND, news.ownerRef)}`;
@@ -71,7 +79,7 @@ export async function gatherAndCheck(
     live.find((p) => p.peeringId === knownString(news.importId)) ??
     // Imported earlier (so without our ownerRef): the live peering joining the old pair.
     (olds.vpcId !== undefined ? live.find((p) => p.requester.vpcId === olds.vpcId && p.accepter.vpcId === olds.peerVpcId) : undefined);
-  const order = orderOf(olds, news, existing?.peeringId);
+  const order = orderOf(olds, news, existing?.peeringId, diffPeering);
   if (existing && (order === "same" || order === "update")) known.peeringId = existing.peeringId;
 
   const entry: PlannedPeering = {

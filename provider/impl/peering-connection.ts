@@ -184,7 +184,7 @@ export const provider: dynamic.ResourceProvider<PeeringConnectionInputs, Peering
     if (hasUnknown(news.connection) || !controlPlaneChecksEnabled()) return { inputs };
     try {
       const client = clientFor(news.connection);
-      const violations = await gatherAndCheck(olds ?? {}, news, client, inputs);
+      const violations = await gatherAndCheck(olds ?? {}, news, client, inputs, diffPeering);
       return { inputs, failures: violationsToFailures(violations, "peerVpcId", subject(KIND, news.ownerRef)) };
     } catch (e) {
       return { inputs, failures: [connectionFailure(e)] };
