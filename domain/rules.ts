@@ -36,6 +36,8 @@ export type PeeringFacts = {
   existingPeeringId?: string;
   /** false when the caller may not learn the peer VPC's CIDR (another account's VPC in a dry run) */
   revealPeerCidr?: boolean;
+  /** both ends are the same VPC (also when it is planned, so without an id yet) */
+  sameVpc?: boolean;
   /** the region the caller says the peer VPC is in ("peerRegion"), when given */
   declaredPeerRegion?: string;
   /** how messages name what was counted for each VPC's quota */
@@ -113,7 +115,7 @@ export function peeringViolations(f: PeeringFacts): Violation[] {
   const localName = label(f.local, "the local VPC");
   const peerName = label(f.peer, "the peer VPC");
 
-  if (f.local.vpcId !== undefined && f.local.vpcId === f.peer.vpcId) {
+  if (f.sameVpc || (f.local.vpcId !== undefined && f.local.vpcId === f.peer.vpcId)) {
     out.push({
       code: "ValidationError",
       field: "peerVpcId",

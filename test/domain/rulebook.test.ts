@@ -71,6 +71,14 @@ describe("the rule book over a world", () => {
     expect(codes(checkPeeringCreate(w, "planned:back", quotas))).to.include("PeeringAlreadyExists");
   });
 
+  it("refuses a planned VPC peered with itself as self-peering, not as an overlap", () => {
+    const v = vpc("planned:v", "10.9.0.0/16");
+    const w = project(stored, { vpcs: [v], peerings: [peering("planned:self", v, v)] });
+    const out = checkPeeringCreate(w, "planned:self", quotas);
+    expect(codes(out)).to.deep.equal(["ValidationError"]);
+    expect(out.violations[0].message).to.contain("cannot be peered with itself");
+  });
+
   it("refuses a peerRegion that does not match the peer VPC", () => {
     const w = project(stored, { peerings: [{ ...peering("planned:p2", hub, s2), declaredPeerRegion: "ap-beijing" }] });
     const v = checkPeeringCreate(w, "planned:p2", quotas);
