@@ -4,11 +4,13 @@ import axios, { AxiosInstance } from "axios";
 import { parseArgs } from "node:util";
 import { createAccount } from "../controlplane/accounts";
 import { parseQuotaOverrides, PeerlinkError } from "../controlplane/domain";
+import { parseRateLimit } from "../controlplane/http/limits";
 import { startServer } from "../controlplane/server";
 
 const USAGE = `usage:
   peerlink server [--host 127.0.0.1] [--port 8787] [--data .peerlink] [--transition-delay-ms N]
                   [--test-clock] [--quota name=N ...] [--log-level info]
+                  [--rate-limit 50/s,burst=200 | off] [--request-timeout-ms N] [--max-connections-per-client N]
   peerlink account create <name> [--data DIR]
   peerlink peering list [--json] | accept <id> | reject <id>   [--endpoint URL] [--api-key KEY]
   peerlink vpc list [--json]                                   [--endpoint URL] [--api-key KEY]
@@ -36,12 +38,16 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
       "test-clock": { type: "boolean" },
       quota: { type: "string", multiple: true },
       "log-level": { type: "string" },
+      "rate-limit": { type: "string" },
+      "request-timeout-ms": { type: "string" },
+      "max-connections-per-client": { type: "string" },
     },
     strict: true,
     allowPositionals: false,
   });
   const env = process.env;
   const quotas = { ...parseQuotaOverrides(env.PEERLINK_QUOTAS), ...parseQuotaOverrides(values.quota ?? []) };
+  const rateLimitText = values["rate-limit"] ?? env.PEERLINK_RATE_LIMIT;
   const server = await startServer({
     host: values.host ?? env.PEERLINK_HOST ?? "127.0.0.1",
     port: int("port", values.port ?? env.PEERLINK_PORT) ?? 8787,
@@ -50,6 +56,11 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
     testClock: values["test-clock"] ?? false,
     quotas,
     logLevel: values["log-level"] ?? "info",
+    limits: {
+      ...(rateLimitText !== undefined ? { rateLimit: parseRateLimit(rateLimitText) } : {}),
+      requestTimeoutMs: int("request-timeout-ms", values["request-timeout-ms"] ?? env.PEERLINK_REQUEST_TIMEOUT_MS),
+      maxConnectionsPerClient: int("max-connections-per-client", values["max-connections-per-client"] ?? env.PEERLINK_MAX_CONNECTIONS_PER_CLIENT),
+    },
   });
   io.out(`peerlink control plane listening on ${server.url}`);
   const stop = (signal: string) => {

@@ -4,6 +4,7 @@ import { FastifyServerOptions } from "fastify";
 import { Clock, systemClock, TestClock } from "./clock";
 import { Quotas } from "./domain";
 import { buildApp } from "./http/app";
+import { HttpLimits } from "./http/limits";
 import { Scheduler } from "./scheduler";
 import { ControlPlaneService } from "./service";
 import { SqliteStore } from "./store/sqlite";
@@ -20,6 +21,8 @@ export type ServerOptions = {
   quotas?: Partial<Quotas>;
   logLevel?: string;
   logger?: FastifyServerOptions["loggerInstance"];
+  /** request bounds; rateLimit: null turns the per-account limit off */
+  limits?: Partial<HttpLimits>;
 };
 
 export type RunningServer = {
@@ -45,7 +48,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   try {
     const service = new ControlPlaneService({ store, clock, quotas: opts.quotas, transitionDelayMs });
     await service.init();
-    app = await buildApp({ service, logger: opts.logger, logLevel: opts.logLevel ?? "info" });
+    app = await buildApp({ service, logger: opts.logger, logLevel: opts.logLevel ?? "info", limits: opts.limits });
     const log = app.log;
     scheduler = new Scheduler(service, (e) => log.error({ err: e }, "scheduled transitions failed"));
     await app.listen({ host, port: opts.port ?? 8787 });

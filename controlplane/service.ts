@@ -21,6 +21,8 @@ export type ServiceOptions = {
 };
 
 const TEST_CLOCK_META = "testClockOffsetMs";
+/** The test clock never runs further ahead than this in total, so every time stays a valid date. */
+export const MAX_TEST_CLOCK_OFFSET_MS = 20 * 365 * 24 * 3600 * 1000;
 export const MAX_WAIT_MS = 60_000;
 
 export type WaitResult = { peering: PeeringView | undefined; satisfied: boolean };
@@ -48,7 +50,9 @@ export class ControlPlaneService {
     if (!(this.clock instanceof TestClock)) return;
     const clock = this.clock;
     const saved = await this.store.transaction((tx) => tx.getMeta(TEST_CLOCK_META));
-    const offset = saved === undefined ? 0 : Number(saved);
+    // An unreadable or out-of-range offset (written before the bound existed) is clamped, not fatal.
+    const stored = saved === undefined ? 0 : Number(saved);
+    const offset = Number.isFinite(stored) ? Math.min(Math.max(stored, 0), MAX_TEST_CLOCK_OFFSET_MS) : 0;
     if (offset > clock.offset) clock.advance(offset - clock.offset);
   }
 
@@ -112,6 +116,13 @@ export class ControlPlaneService {
     }
     if (!Number.isSafeInteger(ms) || ms < 0) throw new ValidationError('"ms" must be a whole number >= 0', { field: "ms" });
     const clock = this.clock;
+    if (clock.offset + ms > MAX_TEST_CLOCK_OFFSET_MS) {
+      const days = (n: number) => `${Math.floor(n / 86_400_000)} days`;
+      throw new ValidationError(
+        `the test clock is already ${days(clock.offset)} ahead; it moves at most ${days(MAX_TEST_CLOCK_OFFSET_MS)} in total, so advance by at most ${MAX_TEST_CLOCK_OFFSET_MS - clock.offset} ms`,
+        { field: "ms", offsetMs: clock.offset, maxTotalOffsetMs: MAX_TEST_CLOCK_OFFSET_MS },
+      );
+    }
     clock.advance(ms);
     return this.run(async (ctx) => {
       await ctx.tx.setMeta(TEST_CLOCK_META, String(clock.offset));

@@ -5,6 +5,7 @@ import { ValidationError } from "../domain";
 import { ControlPlaneService } from "../service";
 import { authPlugin } from "./auth";
 import { registerErrorHandling } from "./errors";
+import { HttpLimits, limitConnections, limitRequests, requireWellFormedUnicode, resolveLimits, serverLimitOptions } from "./limits";
 import { collectRoutes } from "./openapi";
 import { metaRoutes } from "./routes/meta";
 import { peeringRoutes } from "./routes/peerings";
@@ -48,10 +49,13 @@ export type BuildAppOptions = {
   service: ControlPlaneService;
   logger?: FastifyServerOptions["loggerInstance"];
   logLevel?: string;
+  limits?: Partial<HttpLimits>;
 };
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const limits = resolveLimits(opts.limits);
   const app = Fastify({
+    ...serverLimitOptions(limits),
     ...(opts.logger
       ? { loggerInstance: opts.logger }
       : { logger: { level: opts.logLevel ?? "info", redact: { paths: REDACT_PATHS, censor: "[redacted]" }, serializers } }),
@@ -95,7 +99,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   const openapi = collectRoutes(app);
   registerErrorHandling(app);
+  limitConnections(app, limits);
+  app.server.headersTimeout = limits.headersTimeoutMs;
   await app.register(authPlugin);
+  await limitRequests(app, limits);
+  requireWellFormedUnicode(app);
   await app.register(metaRoutes, { openapi, counters });
   await app.register(vpcRoutes);
   await app.register(routeRoutes);

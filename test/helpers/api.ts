@@ -97,7 +97,11 @@ export const ERROR_CODES = [
   "PeeringNotAttached",
   "RouteOverlapsLocal",
   "NonTransitiveRoute",
+  "RequestTimeout",
+  "RequestHeadersTooLarge",
+  "TooManyRequests",
   "InternalError",
+  "ServiceUnavailable",
 ];
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { createAccount as createAccountOnDisk } from "../../controlplane/accounts";
 import { Quotas } from "../../controlplane/domain";
+import { HttpLimits, RateLimit } from "../../controlplane/http/limits";
 import { RunningServer, startServer } from "../../controlplane/server";
 
 export type TestServerOptions = {
@@ -21,6 +22,10 @@ export type TestServerOptions = {
   dataDir?: string;
   /** default "silent" in-process (PEERLINK_TEST_LOG_LEVEL overrides), "info" for subprocesses */
   logLevel?: string;
+  /** requests per account; default off in tests (suites that test it turn it on) */
+  rateLimit?: RateLimit | null;
+  /** request bounds other than the rate limit */
+  limits?: Partial<Omit<HttpLimits, "rateLimit">>;
 };
 
 export type TestServer = {
@@ -57,17 +62,18 @@ function freshDataDir(): string {
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? freshDataDir();
-  const common = {
+  const common: Common = {
     transitionDelayMs: opts.transitionDelayMs ?? 0,
     testClock: opts.testClock ?? true,
     quotas: opts.quotas,
     dataDir,
+    limits: { ...(opts.limits ?? {}), rateLimit: opts.rateLimit ?? null },
   };
   const handle = opts.subprocess ? await subprocessServer(common, opts.logLevel ?? "info") : await inProcessServer(common, opts.logLevel);
   return handle;
 }
 
-type Common = { transitionDelayMs: number; testClock: boolean; quotas?: Partial<Quotas>; dataDir: string };
+type Common = { transitionDelayMs: number; testClock: boolean; quotas?: Partial<Quotas>; dataDir: string; limits: Partial<HttpLimits> };
 
 async function inProcessServer(c: Common, logLevel?: string): Promise<TestServer> {
   const level = logLevel ?? process.env.PEERLINK_TEST_LOG_LEVEL ?? "silent";
@@ -95,6 +101,10 @@ async function subprocessServer(c: Common, logLevel: string): Promise<TestServer
     args.push("--transition-delay-ms", String(c.transitionDelayMs), "--log-level", logLevel);
     if (c.testClock) args.push("--test-clock");
     for (const [k, v] of Object.entries(c.quotas ?? {})) args.push("--quota", `${k}=${v}`);
+    const rl = c.limits.rateLimit;
+    args.push("--rate-limit", rl ? `${rl.perSecond}/s,burst=${rl.burst}` : "off");
+    if (c.limits.requestTimeoutMs !== undefined) args.push("--request-timeout-ms", String(c.limits.requestTimeoutMs));
+    if (c.limits.maxConnectionsPerClient !== undefined) args.push("--max-connections-per-client", String(c.limits.maxConnectionsPerClient));
     const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     const url = await new Promise<string>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
