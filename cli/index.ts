@@ -3,6 +3,7 @@
 import axios, { AxiosInstance } from "axios";
 import { parseArgs } from "node:util";
 import { createAccount } from "../controlplane/accounts";
+import { setAccountQuotas } from "../controlplane/quota-admin";
 import { parseQuotaOverrides, PeerlinkError } from "../controlplane/domain";
 import { parseRateLimit } from "../controlplane/http/limits";
 import { startServer } from "../controlplane/server";
@@ -12,6 +13,7 @@ const USAGE = `usage:
                   [--test-clock] [--quota name=N ...] [--log-level info]
                   [--rate-limit 50/s,burst=200 | off] [--request-timeout-ms N] [--max-connections-per-client N]
   peerlink account create <name> [--data DIR]
+  peerlink quota set --account ID name=N [name=N ...] [--data DIR]
   peerlink peering list [--json] | accept <id> | reject <id>   [--endpoint URL] [--api-key KEY]
   peerlink vpc list [--json]                                   [--endpoint URL] [--api-key KEY]
 (--endpoint and --api-key default to PEERLINK_ENDPOINT and PEERLINK_API_KEY)`;
@@ -82,6 +84,20 @@ async function accountCommand(args: string[], io: Out): Promise<number> {
   if (positionals[0] !== "create" || positionals.length !== 2) throw new UsageError("usage: peerlink account create <name> [--data DIR]");
   const acc = await createAccount(values.data ?? process.env.PEERLINK_DATA_DIR ?? ".peerlink", positionals[1]);
   io.out(JSON.stringify({ accountId: acc.accountId, apiKey: acc.apiKey }));
+  return 0;
+}
+
+async function quotaCommand(args: string[], io: Out): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { data: { type: "string" }, account: { type: "string" } },
+    allowPositionals: true,
+  });
+  const usage = "usage: peerlink quota set --account ID name=N [name=N ...] [--data DIR]";
+  if (positionals[0] !== "set") throw new UsageError(usage);
+  if (!values.account) throw new UsageError(`--account is required; ${usage}`);
+  const set = await setAccountQuotas(values.data ?? process.env.PEERLINK_DATA_DIR ?? ".peerlink", values.account, positionals.slice(1));
+  io.out(JSON.stringify({ accountId: values.account, quotas: set }));
   return 0;
 }
 
@@ -172,6 +188,9 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
         break;
       case "account":
         code = await accountCommand(rest, io);
+        break;
+      case "quota":
+        code = await quotaCommand(rest, io);
         break;
       case "peering":
         code = await peeringCommand(rest, io);

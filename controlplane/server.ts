@@ -4,7 +4,7 @@ import { FastifyServerOptions } from "fastify";
 import { Clock, systemClock, TestClock } from "./clock";
 import { Quotas } from "./domain";
 import { buildApp } from "./http/app";
-import { HttpLimits } from "./http/limits";
+import { HttpLimits, resolveLimits } from "./http/limits";
 import { Scheduler } from "./scheduler";
 import { ControlPlaneService } from "./service";
 import { SqliteStore } from "./store/sqlite";
@@ -46,7 +46,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let scheduler: Scheduler | undefined;
   try {
-    const service = new ControlPlaneService({ store, clock, quotas: opts.quotas, transitionDelayMs });
+    const limits = resolveLimits(opts.limits);
+    const service = new ControlPlaneService({ store, clock, quotas: opts.quotas, transitionDelayMs, peerProbeLimit: limits.dryRunsPerPeerVpc });
     await service.init();
     app = await buildApp({ service, logger: opts.logger, logLevel: opts.logLevel ?? "info", limits: opts.limits });
     const log = app.log;

@@ -2,7 +2,8 @@
 // settles due transitions (so no read shows a stale state), then runs the domain rules and writes.
 import { EventEmitter } from "node:events";
 import { Clock, TestClock } from "./clock";
-import { ForbiddenError, PeeringState, Quotas, resolveQuotas, UnauthorizedError, ValidationError } from "./domain";
+import { ForbiddenError, PeeringState, Quotas, resolveQuotas, TooManyRequestsError, UnauthorizedError, ValidationError } from "./domain";
+import { BucketLimit, TokenBuckets } from "./token-bucket";
 import { hashApiKey } from "./ids";
 import { Store, Tags } from "./store/store";
 import { Caller, IDEMPOTENCY_RETENTION_MS, settle, TxContext } from "./usecases/context";
@@ -18,6 +19,8 @@ export type ServiceOptions = {
   clock: Clock;
   quotas?: Partial<Quotas>;
   transitionDelayMs?: number;
+  /** dry runs and creates naming a VPC the caller does not own, per caller and VPC; null = unlimited */
+  peerProbeLimit?: BucketLimit | null;
 };
 
 const TEST_CLOCK_META = "testClockOffsetMs";
@@ -35,6 +38,8 @@ export class ControlPlaneService {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly callers = new Map<string, Caller>();
+  private readonly peerProbeLimit: BucketLimit | null;
+  private readonly peerProbes = new TokenBuckets();
   private closing = false;
 
   constructor(opts: ServiceOptions) {
@@ -42,6 +47,7 @@ export class ControlPlaneService {
     this.clock = opts.clock;
     this.quotas = resolveQuotas(opts.quotas);
     this.transitionDelayMs = opts.transitionDelayMs ?? 300;
+    this.peerProbeLimit = opts.peerProbeLimit === undefined ? { perSecond: 0.2, burst: 20 } : opts.peerProbeLimit;
     this.events.setMaxListeners(0);
   }
 
@@ -60,12 +66,14 @@ export class ControlPlaneService {
     return this.clock.now();
   }
 
-  private async run<T>(fn: (ctx: TxContext) => Promise<T>): Promise<T> {
+  /** One transaction; with a caller, ctx.quotas are that account's (its own values over the server's). */
+  private async run<T>(fn: (ctx: TxContext) => Promise<T>, caller?: Caller): Promise<T> {
     const ctx = await this.store.transaction(async (tx) => {
+      const own = caller ? await tx.getAccountQuotas(caller.accountId) : {};
       const c: TxContext = {
         tx,
         now: this.clock.now(),
-        quotas: this.quotas,
+        quotas: Object.keys(own).length === 0 ? this.quotas : { ...this.quotas, ...(own as Partial<Quotas>) },
         transitionDelayMs: this.transitionDelayMs,
         changed: new Set(),
         scheduleChanged: false,
@@ -105,7 +113,7 @@ export class ControlPlaneService {
     return { accountId: caller.accountId, name: caller.name };
   }
   quotaUsage(caller: Caller) {
-    return this.run((ctx) => vpcs.quotaUsage(ctx, caller));
+    return this.run((ctx) => vpcs.quotaUsage(ctx, caller), caller);
   }
   testClockEnabled(): boolean {
     return this.clock instanceof TestClock;
@@ -139,68 +147,91 @@ export class ControlPlaneService {
 
   // VPCs and route tables
   createVpc(caller: Caller, input: vpcs.CreateVpcInput, token?: string) {
-    return this.run((ctx) => vpcs.createVpc(ctx, caller, input, token));
+    return this.run((ctx) => vpcs.createVpc(ctx, caller, input, token), caller);
   }
   listVpcs(caller: Caller, region?: string) {
-    return this.run((ctx) => vpcs.listVpcs(ctx, caller, region));
+    return this.run((ctx) => vpcs.listVpcs(ctx, caller, region), caller);
   }
   getVpc(caller: Caller, vpcId: string) {
-    return this.run((ctx) => vpcs.getVpc(ctx, caller, vpcId));
+    return this.run((ctx) => vpcs.getVpc(ctx, caller, vpcId), caller);
   }
-  updateVpc(caller: Caller, vpcId: string, patch: { name?: string; tags?: Tags }) {
-    return this.run((ctx) => vpcs.updateVpc(ctx, caller, vpcId, patch));
+  updateVpc(caller: Caller, vpcId: string, patch: vpcs.VpcPatch) {
+    return this.run((ctx) => vpcs.updateVpc(ctx, caller, vpcId, patch), caller);
   }
   deleteVpc(caller: Caller, vpcId: string) {
-    return this.run((ctx) => vpcs.deleteVpc(ctx, caller, vpcId));
+    return this.run((ctx) => vpcs.deleteVpc(ctx, caller, vpcId), caller);
   }
   getRouteTable(caller: Caller, routeTableId: string) {
-    return this.run((ctx) => routes.getRouteTable(ctx, caller, routeTableId));
+    return this.run((ctx) => routes.getRouteTable(ctx, caller, routeTableId), caller);
   }
 
   // Routes
   createRoute(caller: Caller, routeTableId: string, input: routes.CreateRouteInput, token?: string) {
-    return this.run((ctx) => routes.createRoute(ctx, caller, routeTableId, input, token));
+    return this.run((ctx) => routes.createRoute(ctx, caller, routeTableId, input, token), caller);
   }
   validateRoute(caller: Caller, routeTableId: string, input: { destinationCidrBlock: string; peeringId?: string }) {
-    return this.run((ctx) => routes.validateRoute(ctx, caller, routeTableId, input));
+    return this.run((ctx) => routes.validateRoute(ctx, caller, routeTableId, input), caller);
   }
   listRoutes(caller: Caller, routeTableId: string) {
-    return this.run((ctx) => routes.listRoutes(ctx, caller, routeTableId));
+    return this.run((ctx) => routes.listRoutes(ctx, caller, routeTableId), caller);
   }
   getRoute(caller: Caller, routeTableId: string, routeId: string) {
-    return this.run((ctx) => routes.getRoute(ctx, caller, routeTableId, routeId));
+    return this.run((ctx) => routes.getRoute(ctx, caller, routeTableId, routeId), caller);
   }
   updateRoute(caller: Caller, routeTableId: string, routeId: string, patch: { peeringId?: string; description?: string }) {
-    return this.run((ctx) => routes.updateRoute(ctx, caller, routeTableId, routeId, patch));
+    return this.run((ctx) => routes.updateRoute(ctx, caller, routeTableId, routeId, patch), caller);
   }
   deleteRoute(caller: Caller, routeTableId: string, routeId: string) {
-    return this.run((ctx) => routes.deleteRoute(ctx, caller, routeTableId, routeId));
+    return this.run((ctx) => routes.deleteRoute(ctx, caller, routeTableId, routeId), caller);
   }
 
   // Peerings
   createPeering(caller: Caller, input: peerings.CreatePeeringInput, token?: string) {
-    return this.run((ctx) => peerings.createPeering(ctx, caller, input, token));
+    return this.run(async (ctx) => {
+      await this.limitPeerProbe(ctx, caller, input.peerVpcId);
+      return peerings.createPeering(ctx, caller, input, token);
+    }, caller);
   }
   validatePeering(caller: Caller, input: peerings.ValidatePeeringInput) {
-    return this.run((ctx) => peerings.validatePeering(ctx, caller, input));
+    return this.run(async (ctx) => {
+      await this.limitPeerProbe(ctx, caller, input.peerVpcId);
+      return peerings.validatePeering(ctx, caller, input);
+    }, caller);
+  }
+
+  /**
+   * Every answer about another account's VPC (even "not found") costs a token of the caller's bucket
+   * for that VPC id, so the overlap rule cannot be used to search for its CIDR at speed.
+   */
+  private async limitPeerProbe(ctx: TxContext, caller: Caller, peerVpcId: string | undefined): Promise<void> {
+    if (peerVpcId === undefined || this.peerProbeLimit === null) return;
+    const v = await ctx.tx.getVpc(peerVpcId);
+    if (v && v.accountId === caller.accountId) return;
+    const t = this.peerProbes.take(`${caller.accountId} ${peerVpcId}`, this.peerProbeLimit);
+    if (t.ok) return;
+    const seconds = Math.max(1, Math.ceil(t.retryAfterMs / 1000));
+    throw new TooManyRequestsError(
+      `too many dry runs and requests naming VPC ${peerVpcId}, which this account does not own; retry after ${seconds} s`,
+      { retryAfterSeconds: seconds, peerVpcId },
+    );
   }
   listPeerings(caller: Caller, filter: peerings.PeeringFilter) {
-    return this.run((ctx) => peerings.listPeerings(ctx, caller, filter));
+    return this.run((ctx) => peerings.listPeerings(ctx, caller, filter), caller);
   }
   getPeering(caller: Caller, peeringId: string) {
-    return this.run((ctx) => peerings.getPeering(ctx, caller, peeringId));
+    return this.run((ctx) => peerings.getPeering(ctx, caller, peeringId), caller);
   }
   updatePeering(caller: Caller, peeringId: string, patch: { bandwidthMbps?: number | null; name?: string; tags?: Tags }) {
-    return this.run((ctx) => peerings.updatePeering(ctx, caller, peeringId, patch));
+    return this.run((ctx) => peerings.updatePeering(ctx, caller, peeringId, patch), caller);
   }
   actOnPeering(caller: Caller, peeringId: string, command: peerings.PeeringCommand) {
-    return this.run((ctx) => peerings.actOnPeering(ctx, caller, peeringId, command));
+    return this.run((ctx) => peerings.actOnPeering(ctx, caller, peeringId, command), caller);
   }
   deletePeering(caller: Caller, peeringId: string) {
-    return this.run((ctx) => peerings.deletePeering(ctx, caller, peeringId));
+    return this.run((ctx) => peerings.deletePeering(ctx, caller, peeringId), caller);
   }
   peeringCost(caller: Caller, peeringId: string, peakMbps: number) {
-    return this.run((ctx) => peerings.peeringCost(ctx, caller, peeringId, peakMbps));
+    return this.run((ctx) => peerings.peeringCost(ctx, caller, peeringId, peakMbps), caller);
   }
 
   /**
@@ -250,7 +281,7 @@ export class ControlPlaneService {
           });
         }
         dirty = false;
-        current = await this.run((ctx) => peerings.peekPeering(ctx, caller, peeringId));
+        current = await this.run((ctx) => peerings.peekPeering(ctx, caller, peeringId), caller);
         if (current === undefined && !wanted.includes("Gone")) {
           return { peering: undefined, satisfied: false };
         }

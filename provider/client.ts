@@ -23,6 +23,7 @@ export interface ApiVpc {
   name: string;
   tags: Record<string, string>;
   routeTableId: string;
+  allowedPeerAccountIds?: string[];
   status: string;
   createdAt?: string;
   updatedAt?: string;
@@ -31,8 +32,9 @@ export interface ApiVpc {
 export interface ApiPeeringEnd {
   accountId: string;
   vpcId: string;
-  region: string;
-  cidrBlock?: string;
+  /** null on the accepter end as the requester sees it, until the acceptor accepts */
+  region: string | null;
+  cidrBlock?: string | null;
 }
 
 export interface ApiCostEstimate {

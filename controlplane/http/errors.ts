@@ -47,6 +47,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const known = toPeerlinkError(err);
     if (known && known.httpStatus < 500) {
       req.log.info({ code: known.code }, "request refused");
+      const wait = known.details.retryAfterSeconds;
+      if (known.code === "TooManyRequests" && typeof wait === "number") void reply.header("retry-after", String(wait));
       return reply.status(known.httpStatus).send({ error: known.toJSON() });
     }
     req.log.error({ err }, "request failed");

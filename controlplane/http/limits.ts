@@ -32,6 +32,8 @@ export type HttpLimits = {
   maxConnectionsPerClient: number;
   /** requests per account; null turns the limit off */
   rateLimit: RateLimit | null;
+  /** dry runs and creates naming a VPC the caller does not own, per caller and VPC (no oracle) */
+  dryRunsPerPeerVpc: RateLimit | null;
 };
 
 export const DEFAULT_LIMITS: Readonly<HttpLimits> = Object.freeze({
@@ -42,6 +44,7 @@ export const DEFAULT_LIMITS: Readonly<HttpLimits> = Object.freeze({
   maxHeaderBytes: 16 * 1024,
   maxConnectionsPerClient: 256,
   rateLimit: { perSecond: 50, burst: 200 },
+  dryRunsPerPeerVpc: { perSecond: 0.2, burst: 20 },
 });
 
 function positive(name: string, v: unknown): number {
@@ -57,9 +60,11 @@ export function resolveLimits(overrides: Partial<HttpLimits> = {}): HttpLimits {
     positive(k, l[k]);
   }
   l.headersTimeoutMs = Math.min(l.headersTimeoutMs, l.requestTimeoutMs);
-  if (l.rateLimit !== null) {
-    positive("rateLimit.perSecond", l.rateLimit.perSecond);
-    positive("rateLimit.burst", l.rateLimit.burst);
+  for (const k of ["rateLimit", "dryRunsPerPeerVpc"] as const) {
+    const r = l[k];
+    if (r === null) continue;
+    positive(`${k}.perSecond`, r.perSecond);
+    positive(`${k}.burst`, r.burst);
   }
   return l;
 }

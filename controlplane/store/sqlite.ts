@@ -15,7 +15,7 @@ import {
   VpcRecord,
 } from "./store";
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS accounts (
 CREATE TABLE IF NOT EXISTS vpcs (
   vpc_id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(account_id), region TEXT NOT NULL,
   cidr_block TEXT NOT NULL, name TEXT NOT NULL, tags TEXT NOT NULL, route_table_id TEXT NOT NULL UNIQUE,
-  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, allowed_peers TEXT NOT NULL DEFAULT '[]');
 CREATE INDEX IF NOT EXISTS vpcs_account_region ON vpcs(account_id, region);
 CREATE TABLE IF NOT EXISTS routes (
   route_id TEXT PRIMARY KEY, route_table_id TEXT NOT NULL, vpc_id TEXT NOT NULL, account_id TEXT NOT NULL,
@@ -48,7 +48,19 @@ CREATE TABLE IF NOT EXISTS idempotency (
   resource_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (account_id, operation, token));
 CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS account_quotas (
+  account_id TEXT NOT NULL REFERENCES accounts(account_id), name TEXT NOT NULL, value INTEGER NOT NULL,
+  PRIMARY KEY (account_id, name));
 `;
+
+/**
+ * Steps from each older schema version to the next; a fresh file gets SCHEMA (the latest) at once.
+ * (issue 10) v2: vpcs.allowed_peers. v3: account_quotas (created by SCHEMA).
+ */
+const MIGRATIONS: Record<number, string> = {
+  1: `ALTER TABLE vpcs ADD COLUMN allowed_peers TEXT NOT NULL DEFAULT '[]';`,
+  2: ``,
+};
 
 type Row = Record<string, unknown>;
 
@@ -60,6 +72,7 @@ const vpcFrom = (r: Row): VpcRecord => ({
   name: r.name as string,
   tags: JSON.parse(r.tags as string),
   routeTableId: r.route_table_id as string,
+  allowedPeerAccountIds: JSON.parse((r.allowed_peers as string | undefined) ?? "[]"),
   createdAt: r.created_at as number,
   updatedAt: r.updated_at as number,
 });
@@ -144,6 +157,7 @@ const vpcParams = (v: VpcRecord) => ({
   name: v.name,
   tags: JSON.stringify(v.tags),
   route_table_id: v.routeTableId,
+  allowed_peers: JSON.stringify(v.allowedPeerAccountIds ?? []),
   created_at: v.createdAt,
   updated_at: v.updatedAt,
 });
@@ -157,14 +171,16 @@ class SqliteQueries {
       insertAccount: q(`INSERT INTO accounts VALUES (@account_id, @name, @key_hash, @created_at)`),
       getAccount: q(`SELECT * FROM accounts WHERE account_id = ?`),
       getAccountByKeyHash: q(`SELECT * FROM accounts WHERE key_hash = ?`),
-      insertVpc: q(`INSERT INTO vpcs VALUES (@vpc_id, @account_id, @region, @cidr_block, @name, @tags,
-        @route_table_id, @created_at, @updated_at)`),
+      insertVpc: q(`INSERT INTO vpcs (vpc_id, account_id, region, cidr_block, name, tags, route_table_id,
+        created_at, updated_at, allowed_peers) VALUES (@vpc_id, @account_id, @region, @cidr_block, @name, @tags,
+        @route_table_id, @created_at, @updated_at, @allowed_peers)`),
       getVpc: q(`SELECT * FROM vpcs WHERE vpc_id = ?`),
       getVpcByRouteTable: q(`SELECT * FROM vpcs WHERE route_table_id = ?`),
       listVpcs: q(`SELECT * FROM vpcs WHERE account_id = ? ORDER BY created_at, vpc_id`),
       listVpcsInRegion: q(`SELECT * FROM vpcs WHERE account_id = ? AND region = ? ORDER BY created_at, vpc_id`),
       countVpcs: q(`SELECT COUNT(*) AS n FROM vpcs WHERE account_id = ? AND region = ?`),
-      updateVpc: q(`UPDATE vpcs SET name = @name, tags = @tags, updated_at = @updated_at WHERE vpc_id = @vpc_id`),
+      updateVpc: q(`UPDATE vpcs SET name = @name, tags = @tags, allowed_peers = @allowed_peers, updated_at = @updated_at
+        WHERE vpc_id = @vpc_id`),
       deleteVpc: q(`DELETE FROM vpcs WHERE vpc_id = ?`),
       deleteVpcRoutes: q(`DELETE FROM routes WHERE vpc_id = ?`),
       insertRoute: q(`INSERT INTO routes VALUES (@route_id, @route_table_id, @vpc_id, @account_id, @destination,
@@ -201,6 +217,10 @@ class SqliteQueries {
       purgeIdempotency: q(`DELETE FROM idempotency WHERE created_at < ?`),
       getMeta: q(`SELECT value FROM meta WHERE key = ?`),
       setMeta: q(`INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
+      // --- Issue 10: per-account quotas
+      getAccountQuotas: q(`SELECT name, value FROM account_quotas WHERE account_id = ?`),
+      setAccountQuota: q(`INSERT INTO account_quotas VALUES (?, ?, ?)
+        ON CONFLICT(account_id, name) DO UPDATE SET value = excluded.value`),
     };
   }
 
@@ -299,6 +319,10 @@ class SqliteQueries {
       purgeIdempotency: async (olderThan) => void st.purgeIdempotency.run(olderThan),
       getMeta: async (key) => (st.getMeta.get(key) as { value: string } | undefined)?.value,
       setMeta: async (key, value) => void st.setMeta.run(key, value),
+      // --- Issue 10: per-account quotas
+      getAccountQuotas: async (accountId) =>
+        Object.fromEntries((st.getAccountQuotas.all(accountId) as { name: string; value: number }[]).map((r) => [r.name, r.value])),
+      setAccountQuota: async (accountId, name, value) => void st.setAccountQuota.run(accountId, name, value),
     };
   }
 }
@@ -343,7 +367,12 @@ export class SqliteStore implements Store {
       throw new Error(`data file ${this.file} has schema version ${version}; this peerlink supports ${SCHEMA_VERSION}`);
     }
     this.db.transaction(() => {
-      this.db.exec(SCHEMA);
+      if (version === 0) {
+        this.db.exec(SCHEMA);
+      } else {
+        for (let v = version; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]);
+        this.db.exec(SCHEMA); // new tables and indexes (IF NOT EXISTS)
+      }
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
   }

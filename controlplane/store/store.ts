@@ -14,6 +14,8 @@ export type VpcRecord = {
   name: string;
   tags: Tags;
   routeTableId: string;
+  /** accounts besides the owner that may request peerings to this VPC (and see it while doing so) */
+  allowedPeerAccountIds: string[];
   createdAt: number;
   updatedAt: number;
 };
@@ -105,6 +107,11 @@ export interface StoreTx {
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+
+  // --- Issue 10: per-account quotas --------------------------------------------------------------
+  /** the account's own quota values (name -> value); quotas not listed use the server's */
+  getAccountQuotas(accountId: string): Promise<Record<string, number>>;
+  setAccountQuota(accountId: string, name: string, value: number): Promise<void>;
 }
 
 export interface Store {

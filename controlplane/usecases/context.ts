@@ -2,6 +2,7 @@
 // Use-cases record which peerings changed so the service can wake long-polls after commit.
 import {
   assertTransition,
+  countsAgainstVpc,
   IdempotencyConflictError,
   NotFoundError,
   PeeringState,
@@ -72,6 +73,11 @@ export async function changeState(ctx: TxContext, p: PeeringRecord, to: PeeringS
   }
   ctx.scheduleChanged = true;
   ctx.changed.add(p.peeringId);
+}
+
+/** Whether a stored peering counts against the VPC's peerings-per-VPC quota (the domain's rule). */
+export function countsAgainst(p: PeeringRecord, vpcId: string): boolean {
+  return countsAgainstVpc({ state: p.state, requesterVpcId: p.requester.vpcId, accepterVpcId: p.accepter.vpcId }, vpcId);
 }
 
 /** A peering the caller is a party to, or NotFound (other accounts' peerings are invisible). */

@@ -1,6 +1,7 @@
 // Peering use-cases: create (and dry-run), the state machine actions, delete with route cascade.
 import {
   acceptanceViolations,
+  acceptQuotaViolations,
   assertRegion,
   assertTransition,
   checkVpcCidr,
@@ -11,6 +12,7 @@ import {
   InvalidStateError,
   isLive,
   LIVE_STATES,
+  mayRequestPeering,
   NotFoundError,
   PeeringAction,
   peeringViolations,
@@ -23,8 +25,8 @@ import {
 } from "../domain";
 import { newId } from "../ids";
 import { PeeringRecord, Tags, VpcRecord } from "../store/store";
-import { isCrossRegionPeering, peeringView, PeeringView, roleOf } from "../views";
-import { Caller, changeState, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
+import { hidesAccepter, isCrossRegionPeering, peeringView, PeeringView, roleOf } from "../views";
+import { Caller, changeState, countsAgainst, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
 import { ownedVpc } from "./vpcs";
 
 export type CreatePeeringInput = {
@@ -40,10 +42,14 @@ export type CreatePeeringInput = {
 
 export type PlannedOwnerRefs = { local?: string[]; peer?: string[] };
 
-/** The peer VPC as named by the caller; NotFound unless it exists (in peerAccountId, when given). */
-async function findPeerVpc(ctx: TxContext, input: CreatePeeringInput): Promise<VpcRecord> {
+/**
+ * The peer VPC as named by the caller; NotFound unless it exists (in peerAccountId, when given) and its
+ * owner listed the caller. An unlisted VPC gets the very answer of a missing one.
+ */
+async function findPeerVpc(ctx: TxContext, caller: Caller, input: CreatePeeringInput): Promise<VpcRecord> {
   const peer = await ctx.tx.getVpc(input.peerVpcId);
-  if (!peer || (input.peerAccountId !== undefined && peer.accountId !== input.peerAccountId)) {
+  const visible = peer !== undefined && mayRequestPeering(peer, caller.accountId);
+  if (!peer || !visible || (input.peerAccountId !== undefined && peer.accountId !== input.peerAccountId)) {
     const where = input.peerAccountId ? ` in account ${input.peerAccountId}` : "";
     throw new NotFoundError(`peer VPC ${input.peerVpcId} not found${where}; check "peerVpcId" and "peerAccountId"`, {
       peerVpcId: input.peerVpcId,
@@ -81,13 +87,17 @@ async function peeringFactsFor(
   const peerLive = (await ctx.tx.listPeeringsForVpc(peer.vpcId, LIVE_STATES)).filter(keep);
   const existing = localLive.find((p) => otherEnd(p, local.vpcId).vpcId === peer.vpcId);
   const crossAccount = local.accountId !== peer.accountId;
+  const counted = (list: PeeringRecord[], vpcId: string) => list.filter((p) => countsAgainst(p, vpcId));
+  // Another account's VPC is named by its id only: its name is not the caller's to learn.
+  const peerName = opts.revealPeerCidr ? peer.name || undefined : undefined;
   return peeringViolations({
     local: { vpcId: local.vpcId || undefined, name: local.name || undefined, region: local.region, cidr: local.cidrBlock, accountId: local.accountId },
-    peer: { vpcId: peer.vpcId || undefined, name: peer.name || undefined, region: peer.region, cidr: peer.cidrBlock, accountId: peer.accountId },
+    peer: { vpcId: peer.vpcId || undefined, name: peerName, region: peer.region, cidr: peer.cidrBlock, accountId: peer.accountId },
     bandwidthMbps,
     quotas: ctx.quotas,
-    localPeeringCount: plannedCount(localLive, opts.plannedLocal, opts.ownerRef),
-    peerPeeringCount: plannedCount(peerLive, opts.plannedPeer, opts.ownerRef),
+    localPeeringCount: plannedCount(counted(localLive, local.vpcId), opts.plannedLocal, opts.ownerRef),
+    // A cross-account request counts against the acceptor's VPC only once accepted (checked then).
+    peerPeeringCount: crossAccount ? undefined : plannedCount(counted(peerLive, peer.vpcId), opts.plannedPeer, opts.ownerRef),
     localCrossRegionPeers: crossRegionPeers(localLive, local.vpcId),
     peerCrossRegionPeers: crossRegionPeers(peerLive, peer.vpcId),
     pendingRequestCount: crossAccount ? await ctx.tx.countPendingRequests(local.accountId) : undefined,
@@ -122,8 +132,8 @@ export async function createPeering(
     return { peering: peeringView(p, caller.accountId), created: false };
   }
   const local = await ownedVpc(ctx, caller, input.vpcId);
-  const peer = await findPeerVpc(ctx, input);
-  throwIfViolations(await peeringFactsFor(ctx, local, peer, input.bandwidthMbps, { revealPeerCidr: true }));
+  const peer = await findPeerVpc(ctx, caller, input);
+  throwIfViolations(await peeringFactsFor(ctx, local, peer, input.bandwidthMbps, { revealPeerCidr: peer.accountId === caller.accountId }));
   const sameAccount = local.accountId === peer.accountId;
   const end = (v: VpcRecord) => ({ accountId: v.accountId, vpcId: v.vpcId, region: v.region, cidrBlock: v.cidrBlock });
   const p: PeeringRecord = {
@@ -169,7 +179,7 @@ function plannedVpcRecord(
   try {
     assertRegion(planned.region, `${side}.region`);
     const cidr = checkVpcCidr(planned.cidrBlock, `${side}.cidrBlock`);
-    return { vpcId: "", accountId, region: planned.region, cidrBlock: cidr.text, name: planned.name ?? "", tags: {}, routeTableId: "", createdAt: 0, updatedAt: 0 };
+    return { vpcId: "", accountId, region: planned.region, cidrBlock: cidr.text, name: planned.name ?? "", tags: {}, routeTableId: "", allowedPeerAccountIds: [], createdAt: 0, updatedAt: 0 };
   } catch (e) {
     const err = e as ValidationError;
     found.push({ code: err.code, field: String(err.details?.field ?? side), message: err.message, details: err.details });
@@ -209,7 +219,7 @@ export async function validatePeering(
       peer = plannedVpcRecord(peerVpc, create.peerAccountId ?? caller.accountId, "peerVpc", found);
     } else {
       try {
-        peer = await findPeerVpc(ctx, { ...create, vpcId: create.vpcId ?? "", peerVpcId: create.peerVpcId! });
+        peer = await findPeerVpc(ctx, caller, { ...create, vpcId: create.vpcId ?? "", peerVpcId: create.peerVpcId! });
       } catch (e) {
         const err = e as NotFoundError;
         found.push({ code: err.code, field: err.code === "NotFound" ? "peerVpcId" : "peerRegion", message: err.message, details: err.details });
@@ -293,6 +303,13 @@ export async function actOnPeering(
   const p = await visiblePeering(ctx, caller, peeringId);
   if (command === "accept" || command === "reject") {
     throwIfViolations(acceptanceViolations(caller.accountId, [p.accepter.accountId]));
+    if (command === "accept" && p.state === "Pending") {
+      // The request starts counting against the acceptor's VPC now.
+      const vpc = await ctx.tx.getVpc(p.accepter.vpcId);
+      const live = vpc ? (await ctx.tx.listPeeringsForVpc(vpc.vpcId, LIVE_STATES)).filter((x) => x.peeringId !== p.peeringId) : [];
+      const count = live.filter((x) => countsAgainst(x, p.accepter.vpcId)).length;
+      throwIfViolations(acceptQuotaViolations({ vpc: { vpcId: p.accepter.vpcId, name: vpc?.name || undefined }, peeringCount: count, quotas: ctx.quotas }));
+    }
   } else if (command === "enable") {
     requireRole(p, caller, "initiator", "re-enable");
   }
@@ -304,8 +321,16 @@ export async function actOnPeering(
     if (!local || !peer) {
       throw new InvalidStateError(`peering ${peeringId} cannot be re-enabled: one of its VPCs was deleted`, { state: p.state });
     }
+    if (!mayRequestPeering(peer, caller.accountId)) {
+      throw new NotFoundError(`peer VPC ${peer.vpcId} not found; its owner must list account ${caller.accountId} in "allowedPeerAccountIds" again`, {
+        peerVpcId: peer.vpcId,
+      });
+    }
     throwIfViolations(
-      await peeringFactsFor(ctx, local, peer, p.bandwidthMbps, { revealPeerCidr: true, exclude: (x) => x.peeringId === p.peeringId }),
+      await peeringFactsFor(ctx, local, peer, p.bandwidthMbps, {
+        revealPeerCidr: peer.accountId === caller.accountId,
+        exclude: (x) => x.peeringId === p.peeringId,
+      }),
     );
     p.expiresAt = ctx.now + PENDING_EXPIRY_MS;
   }
@@ -329,6 +354,14 @@ export async function deletePeering(ctx: TxContext, caller: Caller, peeringId: s
 export async function peeringCost(ctx: TxContext, caller: Caller, peeringId: string, peakMbps: number) {
   const p = await visiblePeering(ctx, caller, peeringId);
   requireRole(p, caller, "initiator", "see the cost of");
+  if (hidesAccepter(p, caller.accountId)) {
+    // The price tier would tell the acceptor's region, which the requester may not learn yet.
+    return {
+      priced: false as const,
+      reason: "the acceptor has not accepted yet; the price depends on its VPC's region, which is shown once it accepts",
+      peakBandwidthMbps: peakMbps,
+    };
+  }
   const est = estimateDailyCost(p.requester.region, p.accepter.region, peakMbps);
   // Regional peering is free (seed 004), which is a price, not an unknown.
   return (

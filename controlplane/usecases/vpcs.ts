@@ -13,9 +13,10 @@ import {
 import { newId } from "../ids";
 import { Tags, VpcRecord } from "../store/store";
 import { isCrossRegionPeering, vpcView, VpcView } from "../views";
-import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
+import { Caller, changeState, countsAgainst, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 
-export type CreateVpcInput = { region: string; cidrBlock: string; name?: string; tags?: Tags };
+export type CreateVpcInput = { region: string; cidrBlock: string; name?: string; tags?: Tags; allowedPeerAccountIds?: string[] };
+export type VpcPatch = { name?: string; tags?: Tags; allowedPeerAccountIds?: string[] };
 
 export async function ownedVpc(ctx: TxContext, caller: Caller, vpcId: string): Promise<VpcRecord> {
   const v = await ctx.tx.getVpc(vpcId);
@@ -56,6 +57,7 @@ export async function createVpc(
     name: input.name ?? "",
     tags: input.tags ?? {},
     routeTableId: newId("rtb"),
+    allowedPeerAccountIds: input.allowedPeerAccountIds ?? [],
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };
@@ -89,11 +91,12 @@ export async function updateVpc(
   ctx: TxContext,
   caller: Caller,
   vpcId: string,
-  patch: { name?: string; tags?: Tags },
+  patch: VpcPatch,
 ): Promise<VpcView> {
   const v = await ownedVpc(ctx, caller, vpcId);
   if (patch.name !== undefined) v.name = patch.name;
   if (patch.tags !== undefined) v.tags = patch.tags;
+  if (patch.allowedPeerAccountIds !== undefined) v.allowedPeerAccountIds = patch.allowedPeerAccountIds;
   v.updatedAt = ctx.now;
   await ctx.tx.updateVpc(v);
   return vpcView(v);
@@ -101,7 +104,10 @@ export async function updateVpc(
 
 export async function deleteVpc(ctx: TxContext, caller: Caller, vpcId: string): Promise<void> {
   const v = await ownedVpc(ctx, caller, vpcId);
-  const live = await ctx.tx.listPeeringsForVpc(vpcId, LIVE_STATES);
+  const all = await ctx.tx.listPeeringsForVpc(vpcId, LIVE_STATES);
+  // Requests aimed at the VPC and never accepted do not hold it: deleting it rejects them.
+  const unanswered = all.filter((p) => !countsAgainst(p, vpcId));
+  const live = all.filter((p) => countsAgainst(p, vpcId));
   const routes = (await ctx.tx.listRoutes(v.routeTableId)).filter((r) => r.nextHopType === "Peering");
   throwIfViolations(
     vpcDeleteViolations({
@@ -110,6 +116,10 @@ export async function deleteVpc(ctx: TxContext, caller: Caller, vpcId: string): 
       peeringRouteIds: routes.map((r) => r.routeId),
     }),
   );
+  for (const p of unanswered) {
+    await changeState(ctx, p, "Rejected");
+    await ctx.tx.updatePeering(p);
+  }
   await ctx.tx.deleteVpc(vpcId);
 }
 
@@ -126,7 +136,7 @@ export async function quotaUsage(ctx: TxContext, caller: Caller): Promise<QuotaR
   const perVpc: QuotaRow[] = [];
   const perTable: QuotaRow[] = [];
   for (const v of vpcs) {
-    const live = await ctx.tx.listPeeringsForVpc(v.vpcId, LIVE_STATES);
+    const live = (await ctx.tx.listPeeringsForVpc(v.vpcId, LIVE_STATES)).filter((p) => countsAgainst(p, v.vpcId));
     perVpc.push({ name: "peeringsPerVpc", limit: q.peeringsPerVpc, used: live.length, scope: v.vpcId });
     const n = await ctx.tx.countPeeringRoutes(v.routeTableId);
     perTable.push({ name: "routesPerTable", limit: q.routesPerTable, used: n, scope: v.routeTableId });

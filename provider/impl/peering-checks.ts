@@ -66,7 +66,7 @@ export function existingFromApi(list: ApiPeering[], vpcId: string): ExistingPeer
     .filter((p) => p.requester.vpcId === vpcId || p.accepter.vpcId === vpcId)
     .map((p) => {
       const other = p.requester.vpcId === vpcId ? p.accepter : p.requester;
-      return { peeringId: p.peeringId, ownerRef: p.ownerRef, crossRegion: p.crossRegion, otherVpcId: other.vpcId, otherCidr: other.cidrBlock };
+      return { peeringId: p.peeringId, ownerRef: p.ownerRef, crossRegion: p.crossRegion, otherVpcId: other.vpcId, otherCidr: other.cidrBlock ?? undefined };
     });
 }
 
@@ -219,11 +219,27 @@ export async function gatherAndCheck(
     if (pr) body.peerRegion = pr;
     if (typeof news.bandwidthMbps === "number") body.bandwidthMbps = news.bandwidthMbps;
     const res = await client.validatePeering(op, body);
-    const server = (res.violations ?? []).filter(
-      // Our own live peering (an earlier run) is not a conflict.
-      (v) => !(v.code === "PeeringAlreadyExists" && ours.has(String((v.details as Record<string, unknown> | undefined)?.peeringId))),
-    ) as Violation[];
+    const server = (res.violations ?? [])
+      .filter(
+        // Our own live peering (an earlier run) is not a conflict.
+        (v) => !(v.code === "PeeringAlreadyExists" && ours.has(String((v.details as Record<string, unknown> | undefined)?.peeringId))),
+      )
+      .map((v) => (v.code === "NotFound" && v.field === "peerVpcId" ? unlistedPeer(peer.vpcId!, peerAccount, account.accountId) : v)) as Violation[];
     out = mergeViolations(out, server);
   }
   return out;
+}
+
+/**
+ * Another account's VPC that the dry run cannot find: either it does not exist or its owner has not
+ * listed this account, and the server deliberately does not say which (issue 10).
+ */
+function unlistedPeer(peerVpcId: string, peerAccount: string | undefined, caller: string): Violation {
+  const owner = peerAccount ? `account ${peerAccount}` : "its owner";
+  return {
+    code: "NotFound",
+    field: "peerVpcId",
+    message: `peer VPC ${peerVpcId} is not visible to account ${caller}: either it does not exist, or the acceptor (${owner}) must list account ${caller} in the VPC's "allowedPeerAccountIds" before this account can request a peering to it`,
+    details: { peerVpcId, accountId: caller },
+  };
 }

@@ -179,7 +179,7 @@ async function gatherAndCheck(olds: Partial<RouteEntryInputs>, news: RouteEntryI
         peeringId: live.peeringId,
         state,
         attachesTableVpc: mine !== undefined,
-        peerVpc: { vpcId: other?.vpcId, cidr: other?.cidrBlock, region: other?.region, accountId: other?.accountId },
+        peerVpc: { vpcId: other?.vpcId, cidr: other?.cidrBlock ?? undefined, region: other?.region ?? undefined, accountId: other?.accountId },
         mustAcceptAccountId: live.state === "Pending" ? live.accepter.accountId : undefined,
       };
     }
