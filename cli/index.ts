@@ -16,6 +16,7 @@ const USAGE = `usage:
   peerlink quota set --account ID name=N [name=N ...] [--data DIR]
   peerlink peering list [--json] | accept <id> | reject <id>   [--endpoint URL] [--api-key KEY]
   peerlink vpc list [--json]                                   [--endpoint URL] [--api-key KEY]
+  peerlink events [--since ISO-TIME] [--resource ID] [--json]  [--endpoint URL] [--api-key KEY]
 (--endpoint and --api-key default to PEERLINK_ENDPOINT and PEERLINK_API_KEY)`;
 
 class UsageError extends Error {}
@@ -150,6 +151,32 @@ async function peeringCommand(args: string[], io: Out): Promise<number> {
   throw new UsageError("usage: peerlink peering list | accept <id> | reject <id>");
 }
 
+async function eventsCommand(args: string[], io: Out): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { ...apiOptions, since: { type: "string" }, resource: { type: "string" } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 0) throw new UsageError("usage: peerlink events [--since ISO-TIME] [--resource ID] [--json]");
+  const params: Record<string, string> = {};
+  if (values.since) params.since = values.since;
+  if (values.resource) params.resource = values.resource;
+  const { data } = await client(values).get("/v1/events", { params });
+  const list = data.events as Record<string, any>[];
+  if (values.json) io.out(JSON.stringify(list, null, 2));
+  else {
+    const rows = list.map((e) => ({
+      TIME: e.time,
+      ACTION: e.action,
+      RESOURCE: `${e.resource.type} ${e.resource.id}`,
+      BY: e.actor.system ? "(control plane)" : `${e.actor.accountId}${e.actor.keyId ? ` key ${e.actor.keyId}` : ""}`,
+      "REQUEST ID": e.requestId ?? "",
+    }));
+    io.out(table(rows, ["TIME", "ACTION", "RESOURCE", "BY", "REQUEST ID"]));
+  }
+  return 0;
+}
+
 async function vpcCommand(args: string[], io: Out): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: apiOptions, allowPositionals: true });
   if (positionals[0] !== "list" || positionals.length !== 1) throw new UsageError("usage: peerlink vpc list");
@@ -197,6 +224,9 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
         break;
       case "vpc":
         code = await vpcCommand(rest, io);
+        break;
+      case "events":
+        code = await eventsCommand(rest, io);
         break;
       case undefined:
       case "help":

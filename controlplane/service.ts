@@ -7,6 +7,7 @@ import { BucketLimit, TokenBuckets } from "./token-bucket";
 import { hashApiKey } from "./ids";
 import { Store, Tags } from "./store/store";
 import { Caller, IDEMPOTENCY_RETENTION_MS, settle, TxContext } from "./usecases/context";
+import * as audit from "./usecases/audit";
 import * as peerings from "./usecases/peerings";
 import * as routes from "./usecases/routes";
 import * as vpcs from "./usecases/vpcs";
@@ -77,6 +78,7 @@ export class ControlPlaneService {
         transitionDelayMs: this.transitionDelayMs,
         changed: new Set(),
         scheduleChanged: false,
+        actor: caller,
       };
       await settle(c);
       const result = await fn(c);
@@ -95,7 +97,7 @@ export class ControlPlaneService {
     if (cached) return cached;
     const acc = await this.store.transaction((tx) => tx.getAccountByKeyHash(hash));
     if (!acc) throw new UnauthorizedError("the API key is not valid; create one with `peerlink account create <name>`");
-    const caller = { accountId: acc.accountId, name: acc.name };
+    const caller = { accountId: acc.accountId, name: acc.name, keyId: hash.slice(0, 12) };
     this.callers.set(hash, caller);
     return caller;
   }
@@ -229,6 +231,9 @@ export class ControlPlaneService {
   }
   deletePeering(caller: Caller, peeringId: string) {
     return this.run((ctx) => peerings.deletePeering(ctx, caller, peeringId), caller);
+  }
+  listEvents(caller: Caller, q: { since?: string; resource?: string; limit?: number }) {
+    return this.run((ctx) => audit.listEvents(ctx, caller, q), caller);
   }
   peeringCost(caller: Caller, peeringId: string, peakMbps: number) {
     return this.run((ctx) => peerings.peeringCost(ctx, caller, peeringId, peakMbps), caller);

@@ -7,6 +7,7 @@ import { authPlugin } from "./auth";
 import { registerErrorHandling } from "./errors";
 import { HttpLimits, limitConnections, limitRequests, requireWellFormedUnicode, resolveLimits, serverLimitOptions } from "./limits";
 import { collectRoutes } from "./openapi";
+import { eventRoutes } from "./routes/events";
 import { metaRoutes } from "./routes/meta";
 import { peeringRoutes } from "./routes/peerings";
 import { routeRoutes } from "./routes/routes";
@@ -108,5 +109,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(vpcRoutes);
   await app.register(routeRoutes);
   await app.register(peeringRoutes);
+  await app.register(eventRoutes);
   return app;
 }

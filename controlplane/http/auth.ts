@@ -27,7 +27,8 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
   // Unknown endpoints need a key too: a stranger cannot even map which paths exist.
   app.addHook("onRequest", async (req) => {
     if (req.routeOptions.config?.public === true) return;
-    req.caller = await app.service.authenticate(bearer(req));
+    // A copy per request: the audit trail records this request's id.
+    req.caller = { ...(await app.service.authenticate(bearer(req))), requestId: req.id };
   });
 });
 

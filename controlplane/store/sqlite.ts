@@ -6,6 +6,7 @@ import path from "node:path";
 import { PeeringState } from "../domain";
 import {
   AccountRecord,
+  EventRecord,
   IdempotencyRecord,
   PeeringRecord,
   RouteRecord,
@@ -15,7 +16,7 @@ import {
   VpcRecord,
 } from "./store";
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -51,15 +52,22 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS account_quotas (
   account_id TEXT NOT NULL REFERENCES accounts(account_id), name TEXT NOT NULL, value INTEGER NOT NULL,
   PRIMARY KEY (account_id, name));
+CREATE TABLE IF NOT EXISTS events (
+  event_id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, request_id TEXT, actor_account TEXT,
+  actor_key TEXT, action TEXT NOT NULL, resource_type TEXT NOT NULL, resource_id TEXT NOT NULL,
+  party1 TEXT NOT NULL, party2 TEXT, details TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_party1 ON events(party1, event_id);
+CREATE INDEX IF NOT EXISTS events_party2 ON events(party2, event_id) WHERE party2 IS NOT NULL;
 `;
 
 /**
  * Steps from each older schema version to the next; a fresh file gets SCHEMA (the latest) at once.
- * (issue 10) v2: vpcs.allowed_peers. v3: account_quotas (created by SCHEMA).
+ * (issue 10) v2: vpcs.allowed_peers. v3: account_quotas. v4: events (tables created by SCHEMA).
  */
 const MIGRATIONS: Record<number, string> = {
   1: `ALTER TABLE vpcs ADD COLUMN allowed_peers TEXT NOT NULL DEFAULT '[]';`,
   2: ``,
+  3: ``,
 };
 
 type Row = Record<string, unknown>;
@@ -221,6 +229,12 @@ class SqliteQueries {
       getAccountQuotas: q(`SELECT name, value FROM account_quotas WHERE account_id = ?`),
       setAccountQuota: q(`INSERT INTO account_quotas VALUES (?, ?, ?)
         ON CONFLICT(account_id, name) DO UPDATE SET value = excluded.value`),
+      // --- Issue 10: audit trail
+      insertEvent: q(`INSERT INTO events (at, request_id, actor_account, actor_key, action, resource_type, resource_id,
+        party1, party2, details) VALUES (@at, @request_id, @actor_account, @actor_key, @action, @resource_type,
+        @resource_id, @party1, @party2, @details)`),
+      listEvents: q(`SELECT * FROM events WHERE (party1 = @account OR party2 = @account) AND at >= @since
+        AND (@resource IS NULL OR resource_id = @resource) ORDER BY event_id LIMIT @limit`),
     };
   }
 
@@ -323,6 +337,36 @@ class SqliteQueries {
       getAccountQuotas: async (accountId) =>
         Object.fromEntries((st.getAccountQuotas.all(accountId) as { name: string; value: number }[]).map((r) => [r.name, r.value])),
       setAccountQuota: async (accountId, name, value) => void st.setAccountQuota.run(accountId, name, value),
+      // --- Issue 10: audit trail
+      insertEvent: async (e) =>
+        void st.insertEvent.run({
+          at: e.at,
+          request_id: e.requestId,
+          actor_account: e.actorAccountId,
+          actor_key: e.actorKeyId,
+          action: e.action,
+          resource_type: e.resourceType,
+          resource_id: e.resourceId,
+          party1: e.party1,
+          party2: e.party2,
+          details: JSON.stringify(e.details),
+        }),
+      listEvents: async (accountId, q) =>
+        (st.listEvents.all({ account: accountId, since: q.since ?? 0, resource: q.resourceId ?? null, limit: q.limit }) as Row[]).map(
+          (r): EventRecord => ({
+            eventId: r.event_id as number,
+            at: r.at as number,
+            requestId: (r.request_id as string | null) ?? null,
+            actorAccountId: (r.actor_account as string | null) ?? null,
+            actorKeyId: (r.actor_key as string | null) ?? null,
+            action: r.action as string,
+            resourceType: r.resource_type as string,
+            resourceId: r.resource_id as string,
+            party1: r.party1 as string,
+            party2: (r.party2 as string | null) ?? null,
+            details: JSON.parse(r.details as string),
+          }),
+        ),
     };
   }
 }

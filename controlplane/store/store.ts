@@ -63,6 +63,23 @@ export type IdempotencyRecord = {
   createdAt: number;
 };
 
+/** One audited change (issue 10). party1/party2: the accounts that may read it. */
+export type EventRecord = {
+  /** assigned by the store, increasing */
+  eventId?: number;
+  at: number;
+  requestId: string | null;
+  /** null when the control plane itself acted (a timed transition) */
+  actorAccountId: string | null;
+  actorKeyId: string | null;
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  party1: string;
+  party2: string | null;
+  details: Record<string, unknown>;
+};
+
 export interface StoreTx {
   insertAccount(a: AccountRecord): Promise<void>;
   getAccount(accountId: string): Promise<AccountRecord | undefined>;
@@ -112,6 +129,11 @@ export interface StoreTx {
   /** the account's own quota values (name -> value); quotas not listed use the server's */
   getAccountQuotas(accountId: string): Promise<Record<string, number>>;
   setAccountQuota(accountId: string, name: string, value: number): Promise<void>;
+
+  // --- Issue 10: audit trail ---------------------------------------------------------------------
+  insertEvent(e: EventRecord): Promise<void>;
+  /** events the account may read (party1 or party2), oldest first, at most `limit` */
+  listEvents(accountId: string, q: { since?: number; resourceId?: string; limit: number }): Promise<EventRecord[]>;
 }
 
 export interface Store {

@@ -12,8 +12,16 @@ import {
 import { requestHash } from "../ids";
 import { PeeringRecord, StoreTx } from "../store/store";
 import { roleOf } from "../views";
+import { audit, peeringParties } from "./audit";
 
-export type Caller = { accountId: string; name: string };
+export type Caller = {
+  accountId: string;
+  name: string;
+  /** a short fingerprint of the key used (never the key), for the audit trail */
+  keyId?: string;
+  /** the HTTP request id, for the audit trail */
+  requestId?: string;
+};
 
 export type TxContext = {
   tx: StoreTx;
@@ -24,6 +32,8 @@ export type TxContext = {
   changed: Set<string>;
   /** true when a timed transition was added or removed */
   scheduleChanged: boolean;
+  /** who acts in this transaction (undefined: the control plane itself) */
+  actor?: Caller;
 };
 
 /** Idempotency tokens are kept at least this long (contract: >= 24 h). */
@@ -50,6 +60,8 @@ export async function settle(ctx: TxContext): Promise<void> {
     if (next === "Expired") p.purgeAt = t.dueAt + RETENTION_MS.Expired;
     await tx.updatePeering(p);
     ctx.changed.add(p.peeringId);
+    const done = next === "Expired" ? "expire" : next === "Activated" ? "activate" : "suspend";
+    await audit(ctx, done, { type: "peering", id: p.peeringId }, peeringParties(p), { state: next }, null);
   }
   for (const id of await tx.purgePeerings(now)) ctx.changed.add(id);
 }

@@ -26,6 +26,7 @@ import {
 import { newId } from "../ids";
 import { PeeringRecord, Tags, VpcRecord } from "../store/store";
 import { hidesAccepter, isCrossRegionPeering, peeringView, PeeringView, roleOf } from "../views";
+import { audit, peeringParties } from "./audit";
 import { Caller, changeState, countsAgainst, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
 import { ownedVpc } from "./vpcs";
 
@@ -155,6 +156,11 @@ export async function createPeering(
   await changeState(ctx, p, sameAccount ? "Activating" : "Pending");
   await ctx.tx.updatePeering(p);
   await rememberToken(ctx, caller, key, p.peeringId);
+  await audit(ctx, "create", { type: "peering", id: p.peeringId }, peeringParties(p), {
+    state: p.state,
+    vpcId: p.requester.vpcId,
+    peerVpcId: p.accepter.vpcId,
+  });
   return { peering: peeringView(p, caller.accountId), created: true };
 }
 
@@ -280,8 +286,10 @@ export async function updatePeering(
   if (!isLive(p.state)) {
     throw new InvalidStateError(`peering ${peeringId} is ${p.state}; only a live peering can be changed`, { state: p.state });
   }
+  const before = p.bandwidthMbps;
   if (patch.bandwidthMbps !== undefined) {
-    throwIfViolations(bandwidthViolations(p.requester.region, p.accepter.region, patch.bandwidthMbps, ctx.quotas));
+    const label = hidesAccepter(p, caller.accountId) ? "the peer's region" : undefined;
+    throwIfViolations(bandwidthViolations(p.requester.region, p.accepter.region, patch.bandwidthMbps, ctx.quotas, label));
     p.bandwidthMbps = patch.bandwidthMbps;
   }
   if (patch.name !== undefined) p.name = patch.name;
@@ -289,6 +297,10 @@ export async function updatePeering(
   p.updatedAt = ctx.now;
   await ctx.tx.updatePeering(p);
   ctx.changed.add(p.peeringId);
+  const bw = patch.bandwidthMbps !== undefined && (patch.bandwidthMbps ?? null) !== before;
+  await audit(ctx, bw ? "bandwidth-change" : "update", { type: "peering", id: p.peeringId }, peeringParties(p), bw
+    ? { fromMbps: before, toMbps: p.bandwidthMbps }
+    : { fields: Object.keys(patch) });
   return peeringView(p, caller.accountId);
 }
 
@@ -336,6 +348,8 @@ export async function actOnPeering(
   }
   await changeState(ctx, p, next);
   await ctx.tx.updatePeering(p);
+  const action = command === "enable" ? "re-enable" : command;
+  await audit(ctx, action, { type: "peering", id: p.peeringId }, peeringParties(p), { state: next });
   return peeringView(p, caller.accountId);
 }
 
@@ -344,9 +358,10 @@ export async function deletePeering(ctx: TxContext, caller: Caller, peeringId: s
   const p = await visiblePeering(ctx, caller, peeringId);
   if (p.state !== "Deleted") {
     assertTransition(p.state, "delete", p.peeringId);
-    await ctx.tx.deleteRoutesByPeering(p.peeringId);
+    const routes = await ctx.tx.deleteRoutesByPeering(p.peeringId);
     await changeState(ctx, p, "Deleted");
     await ctx.tx.updatePeering(p);
+    await audit(ctx, "delete", { type: "peering", id: p.peeringId }, peeringParties(p), { routesDeleted: routes });
   }
   return peeringView(p, caller.accountId);
 }

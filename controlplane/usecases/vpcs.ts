@@ -13,6 +13,7 @@ import {
 import { newId } from "../ids";
 import { Tags, VpcRecord } from "../store/store";
 import { isCrossRegionPeering, vpcView, VpcView } from "../views";
+import { audit, peeringParties } from "./audit";
 import { Caller, changeState, countsAgainst, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 
 export type CreateVpcInput = { region: string; cidrBlock: string; name?: string; tags?: Tags; allowedPeerAccountIds?: string[] };
@@ -75,6 +76,7 @@ export async function createVpc(
     updatedAt: ctx.now,
   });
   await rememberToken(ctx, caller, key, vpc.vpcId);
+  await audit(ctx, "create", { type: "vpc", id: vpc.vpcId }, [caller.accountId], { region: vpc.region, cidrBlock: vpc.cidrBlock });
   return { vpc: vpcView(vpc), created: true };
 }
 
@@ -99,6 +101,7 @@ export async function updateVpc(
   if (patch.allowedPeerAccountIds !== undefined) v.allowedPeerAccountIds = patch.allowedPeerAccountIds;
   v.updatedAt = ctx.now;
   await ctx.tx.updateVpc(v);
+  await audit(ctx, "update", { type: "vpc", id: v.vpcId }, [caller.accountId], { fields: Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined) });
   return vpcView(v);
 }
 
@@ -119,8 +122,10 @@ export async function deleteVpc(ctx: TxContext, caller: Caller, vpcId: string): 
   for (const p of unanswered) {
     await changeState(ctx, p, "Rejected");
     await ctx.tx.updatePeering(p);
+    await audit(ctx, "reject", { type: "peering", id: p.peeringId }, peeringParties(p), { reason: "the acceptor deleted the VPC" });
   }
   await ctx.tx.deleteVpc(vpcId);
+  await audit(ctx, "delete", { type: "vpc", id: vpcId }, [caller.accountId]);
 }
 
 export type QuotaRow = { name: QuotaName; limit: number; used: number; scope: string };

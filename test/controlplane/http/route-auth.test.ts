@@ -36,7 +36,7 @@ interface Fixture {
 type Sample = {
   /** path parameters from the fixture */
   params?: (f: Fixture) => Record<string, string>;
-  query?: string;
+  query?: string | ((f: Fixture) => string);
   body?: (f: Fixture) => unknown;
   /** expected status per keyed caller; "none" is always 401 unless the route is public */
   expect: Record<Exclude<Who, "none">, number>;
@@ -53,6 +53,12 @@ const SAMPLES: Record<string, Sample> = {
   "GET /metrics/requests": { expect: all(200) },
   "GET /v1/account": { expect: all(200), check: (res, _f, _who, me) => expect(res.json.accountId).to.equal(me.accountId) },
   "GET /v1/regions": { expect: all(200) },
+  "GET /v1/events": {
+    query: (f) => `resource=${f.active.peeringId}`,
+    expect: all(200),
+    check: (res, f, who) =>
+      expect(res.json.events.some((e: any) => e.resource.id === f.active.peeringId)).to.equal(who === "owner" || who === "peer"),
+  },
   "GET /v1/quotas": { expect: all(200) },
   "GET /v1/test/clock": { expect: all(200) },
   "POST /v1/test/clock/advance": { body: () => ({ ms: 1 }), expect: all(200) },
@@ -209,7 +215,8 @@ describe("control plane: authentication on the matched route", function () {
   function send(op: string, sample: Sample, f: Fixture, spelling: Spelling, who: Who): Promise<RawResponse> {
     const [method, template] = op.split(" ");
     const path = fillPath(template, sample.params?.(f) ?? {});
-    const target = spelling.spell(path, w.url) + (sample.query ? `?${sample.query}` : "");
+    const query = typeof sample.query === "function" ? sample.query(f) : sample.query;
+    const target = spelling.spell(path, w.url) + (query ? `?${query}` : "");
     const key = actor(who)?.apiKey;
     const body = sample.body?.(f);
     return rawRequest(w.url, {
