@@ -28,6 +28,8 @@ const TEST_CLOCK_META = "testClockOffsetMs";
 /** The test clock never runs further ahead than this in total, so every time stays a valid date. */
 export const MAX_TEST_CLOCK_OFFSET_MS = 20 * 365 * 24 * 3600 * 1000;
 export const MAX_WAIT_MS = 60_000;
+/** How long a key check is reused: a revoked key stops working within this time. */
+export const KEY_CACHE_MS = 1000;
 
 export type WaitResult = { peering: PeeringView | undefined; satisfied: boolean };
 
@@ -38,7 +40,7 @@ export class ControlPlaneService {
   readonly events = new EventEmitter();
   private readonly store: Store;
   private readonly clock: Clock;
-  private readonly callers = new Map<string, Caller>();
+  private readonly callers = new Map<string, { caller: Caller; until: number }>();
   private readonly peerProbeLimit: BucketLimit | null;
   private readonly peerProbes = new TokenBuckets();
   private closing = false;
@@ -90,15 +92,30 @@ export class ControlPlaneService {
     return ctx.result;
   }
 
+  /**
+   * The account of a key that exists and has not expired. Answers are cached for KEY_CACHE_MS, so a
+   * key rotated or revoked on the data dir (by the CLI, from another process) stops within that time.
+   */
   async authenticate(apiKey: string | undefined): Promise<Caller> {
     if (!apiKey) throw new UnauthorizedError("missing API key; send Authorization: Bearer <apiKey>");
     const hash = hashApiKey(apiKey);
+    const now = Date.now();
     const cached = this.callers.get(hash);
-    if (cached) return cached;
-    const acc = await this.store.transaction((tx) => tx.getAccountByKeyHash(hash));
-    if (!acc) throw new UnauthorizedError("the API key is not valid; create one with `peerlink account create <name>`");
-    const caller = { accountId: acc.accountId, name: acc.name, keyId: hash.slice(0, 12) };
-    this.callers.set(hash, caller);
+    if (cached && cached.until > now) return cached.caller;
+    const found = await this.store.transaction(async (tx) => {
+      const key = await tx.getApiKey(hash);
+      if (!key || (key.expiresAt !== null && key.expiresAt <= now)) return undefined;
+      const acc = await tx.getAccount(key.accountId);
+      return acc ? { acc, key } : undefined;
+    });
+    if (!found) {
+      this.callers.delete(hash);
+      throw new UnauthorizedError("the API key is not valid (unknown, revoked or past its grace period); create one with `peerlink account create <name>` or `peerlink account rotate-key`");
+    }
+    const caller = { accountId: found.acc.accountId, name: found.acc.name, keyId: found.key.keyId };
+    const until = Math.min(now + KEY_CACHE_MS, found.key.expiresAt ?? Infinity);
+    if (this.callers.size > 10_000) this.callers.clear();
+    this.callers.set(hash, { caller, until });
     return caller;
   }
 

@@ -6,6 +6,7 @@ import path from "node:path";
 import { PeeringState } from "../domain";
 import {
   AccountRecord,
+  ApiKeyRecord,
   EventRecord,
   IdempotencyRecord,
   PeeringRecord,
@@ -16,7 +17,7 @@ import {
   VpcRecord,
 } from "./store";
 
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -58,16 +59,27 @@ CREATE TABLE IF NOT EXISTS events (
   party1 TEXT NOT NULL, party2 TEXT, details TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_party1 ON events(party1, event_id);
 CREATE INDEX IF NOT EXISTS events_party2 ON events(party2, event_id) WHERE party2 IS NOT NULL;
+CREATE TABLE IF NOT EXISTS api_keys (
+  key_hash TEXT PRIMARY KEY, key_id TEXT NOT NULL, account_id TEXT NOT NULL REFERENCES accounts(account_id),
+  created_at INTEGER NOT NULL, expires_at INTEGER);
+CREATE INDEX IF NOT EXISTS api_keys_account ON api_keys(account_id);
 `;
 
 /**
  * Steps from each older schema version to the next; a fresh file gets SCHEMA (the latest) at once.
- * (issue 10) v2: vpcs.allowed_peers. v3: account_quotas. v4: events (tables created by SCHEMA).
+ * (issue 10) v2: vpcs.allowed_peers. v3: account_quotas. v4: events. v5: api_keys (tables created by
+ * SCHEMA; BACKFILL then copies what older versions kept elsewhere).
  */
 const MIGRATIONS: Record<number, string> = {
   1: `ALTER TABLE vpcs ADD COLUMN allowed_peers TEXT NOT NULL DEFAULT '[]';`,
   2: ``,
   3: ``,
+  4: ``,
+};
+
+/** Run after SCHEMA when upgrading from the given version. */
+const BACKFILL: Record<number, string> = {
+  4: `INSERT OR IGNORE INTO api_keys SELECT key_hash, substr(key_hash, 1, 12), account_id, created_at, NULL FROM accounts;`,
 };
 
 type Row = Record<string, unknown>;
@@ -142,6 +154,22 @@ const peeringParams = (p: PeeringRecord) => ({
   purge_at: p.purgeAt,
   created_at: p.createdAt,
   updated_at: p.updatedAt,
+});
+
+const keyFrom = (r: Row): ApiKeyRecord => ({
+  keyHash: r.key_hash as string,
+  keyId: r.key_id as string,
+  accountId: r.account_id as string,
+  createdAt: r.created_at as number,
+  expiresAt: (r.expires_at as number | null) ?? null,
+});
+
+const keyParams = (k: ApiKeyRecord) => ({
+  key_hash: k.keyHash,
+  key_id: k.keyId,
+  account_id: k.accountId,
+  created_at: k.createdAt,
+  expires_at: k.expiresAt,
 });
 
 const routeParams = (r: RouteRecord) => ({
@@ -229,6 +257,12 @@ class SqliteQueries {
       getAccountQuotas: q(`SELECT name, value FROM account_quotas WHERE account_id = ?`),
       setAccountQuota: q(`INSERT INTO account_quotas VALUES (?, ?, ?)
         ON CONFLICT(account_id, name) DO UPDATE SET value = excluded.value`),
+      // --- Issue 10: API keys
+      insertApiKey: q(`INSERT INTO api_keys VALUES (@key_hash, @key_id, @account_id, @created_at, @expires_at)`),
+      getApiKey: q(`SELECT * FROM api_keys WHERE key_hash = ?`),
+      listApiKeys: q(`SELECT * FROM api_keys WHERE account_id = ? ORDER BY created_at, key_id`),
+      expireApiKeys: q(`UPDATE api_keys SET expires_at = @at WHERE account_id = @account
+        AND (expires_at IS NULL OR expires_at > @at) AND (@key_id IS NULL OR key_id = @key_id)`),
       // --- Issue 10: audit trail
       insertEvent: q(`INSERT INTO events (at, request_id, actor_account, actor_key, action, resource_type, resource_id,
         party1, party2, details) VALUES (@at, @request_id, @actor_account, @actor_key, @action, @resource_type,
@@ -249,6 +283,7 @@ class SqliteQueries {
     return {
       insertAccount: async (a: AccountRecord) => {
         st.insertAccount.run({ account_id: a.accountId, name: a.name, key_hash: a.keyHash, created_at: a.createdAt });
+        st.insertApiKey.run(keyParams({ keyHash: a.keyHash, keyId: a.keyHash.slice(0, 12), accountId: a.accountId, createdAt: a.createdAt, expiresAt: null }));
         return ok();
       },
       getAccount: async (id) =>
@@ -337,6 +372,11 @@ class SqliteQueries {
       getAccountQuotas: async (accountId) =>
         Object.fromEntries((st.getAccountQuotas.all(accountId) as { name: string; value: number }[]).map((r) => [r.name, r.value])),
       setAccountQuota: async (accountId, name, value) => void st.setAccountQuota.run(accountId, name, value),
+      // --- Issue 10: API keys
+      insertApiKey: async (k) => void st.insertApiKey.run(keyParams(k)),
+      getApiKey: async (hash) => one("getApiKey", keyFrom, hash),
+      listApiKeys: async (accountId) => (st.listApiKeys.all(accountId) as Row[]).map(keyFrom),
+      expireApiKeys: async (accountId, at, keyId) => st.expireApiKeys.run({ account: accountId, at, key_id: keyId ?? null }).changes,
       // --- Issue 10: audit trail
       insertEvent: async (e) =>
         void st.insertEvent.run({
@@ -387,8 +427,14 @@ export class SqliteStore implements Store {
   private readonly busyTimeoutMs: number;
 
   constructor(dataDir: string, opts: SqliteStoreOptions = {}) {
-    fs.mkdirSync(dataDir, { recursive: true });
+    // The data holds key hashes and every account's resources: owner-only (dir 0700, files 0600).
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.file = path.join(dataDir, "peerlink.db");
+    // SQLite creates the -wal and -shm files with the database file's permissions.
+    fs.closeSync(fs.openSync(this.file, "a", 0o600));
+    for (const f of [this.file, `${this.file}-wal`, `${this.file}-shm`]) {
+      if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
+    }
     this.busyTimeoutMs = opts.busyTimeoutMs ?? 10_000;
     this.db = new Database(this.file);
     this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
@@ -416,6 +462,7 @@ export class SqliteStore implements Store {
       } else {
         for (let v = version; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]);
         this.db.exec(SCHEMA); // new tables and indexes (IF NOT EXISTS)
+        for (let v = version; v < SCHEMA_VERSION; v++) if (BACKFILL[v]) this.db.exec(BACKFILL[v]);
       }
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();

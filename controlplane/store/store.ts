@@ -63,6 +63,9 @@ export type IdempotencyRecord = {
   createdAt: number;
 };
 
+/** An API key (issue 10): stored as its sha256 only; expiresAt null = no end. */
+export type ApiKeyRecord = { keyHash: string; keyId: string; accountId: string; createdAt: number; expiresAt: number | null };
+
 /** One audited change (issue 10). party1/party2: the accounts that may read it. */
 export type EventRecord = {
   /** assigned by the store, increasing */
@@ -134,6 +137,14 @@ export interface StoreTx {
   insertEvent(e: EventRecord): Promise<void>;
   /** events the account may read (party1 or party2), oldest first, at most `limit` */
   listEvents(accountId: string, q: { since?: number; resourceId?: string; limit: number }): Promise<EventRecord[]>;
+
+  // --- Issue 10: API keys (rotation and revocation) ----------------------------------------------
+  /** insertAccount also records the account's first key here */
+  insertApiKey(k: ApiKeyRecord): Promise<void>;
+  getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(accountId: string): Promise<ApiKeyRecord[]>;
+  /** sets expiresAt = at for the account's keys that would outlive it; returns how many changed */
+  expireApiKeys(accountId: string, at: number, keyId?: string): Promise<number>;
 }
 
 export interface Store {
