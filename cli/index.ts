@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { createAccount, revokeKey, rotateKey } from "../controlplane/accounts";
 import { setAccountQuotas } from "../controlplane/quota-admin";
 import { parseQuotaOverrides, PeerlinkError } from "../controlplane/domain";
+import { parseFaults } from "../controlplane/http/faults";
 import { parseRateLimit } from "../controlplane/http/limits";
 import { startServer } from "../controlplane/server";
 
@@ -12,6 +13,7 @@ const USAGE = `usage:
   peerlink server [--host 127.0.0.1] [--port 8787] [--data .peerlink] [--transition-delay-ms N]
                   [--test-clock] [--quota name=N ...] [--log-level info]
                   [--rate-limit 50/s,burst=200 | off] [--request-timeout-ms N] [--max-connections-per-client N]
+                  [--faults 503=0.1,latency=50ms]   (test mode only: needs --test-clock)
   peerlink account create <name> [--data DIR]
   peerlink account rotate-key --account ID [--grace-seconds 86400] [--data DIR]
   peerlink account revoke-key --account ID --key-id KEY-ID [--data DIR]
@@ -47,6 +49,7 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
       "rate-limit": { type: "string" },
       "request-timeout-ms": { type: "string" },
       "max-connections-per-client": { type: "string" },
+      faults: { type: "string" },
     },
     strict: true,
     allowPositionals: false,
@@ -62,6 +65,7 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
     testClock: values["test-clock"] ?? false,
     quotas,
     logLevel: values["log-level"] ?? "info",
+    ...(values.faults !== undefined ? { faults: parseFaults(values.faults) } : {}),
     limits: {
       ...(rateLimitText !== undefined ? { rateLimit: parseRateLimit(rateLimitText) } : {}),
       requestTimeoutMs: int("request-timeout-ms", values["request-timeout-ms"] ?? env.PEERLINK_REQUEST_TIMEOUT_MS),

@@ -4,6 +4,7 @@ import { FastifyServerOptions } from "fastify";
 import { Clock, systemClock, TestClock } from "./clock";
 import { Quotas } from "./domain";
 import { buildApp } from "./http/app";
+import { Faults } from "./http/faults";
 import { HttpLimits, resolveLimits } from "./http/limits";
 import { Scheduler } from "./scheduler";
 import { ControlPlaneService } from "./service";
@@ -23,6 +24,8 @@ export type ServerOptions = {
   logger?: FastifyServerOptions["loggerInstance"];
   /** request bounds; rateLimit: null turns the per-account limit off */
   limits?: Partial<HttpLimits>;
+  /** test mode only (needs testClock): injected 503s and latency */
+  faults?: Faults;
 };
 
 export type RunningServer = {
@@ -41,6 +44,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   if (!Number.isSafeInteger(transitionDelayMs) || transitionDelayMs < 0) {
     throw new Error(`transitionDelayMs must be a whole number >= 0, got ${transitionDelayMs}`);
   }
+  if (opts.faults && !opts.testClock) {
+    throw new Error("--faults is a test feature; start the server with --test-clock as well to use it");
+  }
   const clock: Clock = opts.testClock ? new TestClock() : systemClock;
   const store = new SqliteStore(dataDir);
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
@@ -49,7 +55,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const limits = resolveLimits(opts.limits);
     const service = new ControlPlaneService({ store, clock, quotas: opts.quotas, transitionDelayMs, peerProbeLimit: limits.dryRunsPerPeerVpc });
     await service.init();
-    app = await buildApp({ service, logger: opts.logger, logLevel: opts.logLevel ?? "info", limits: opts.limits });
+    app = await buildApp({ service, logger: opts.logger, logLevel: opts.logLevel ?? "info", limits: opts.limits, faults: opts.faults });
     const log = app.log;
     scheduler = new Scheduler(service, (e) => log.error({ err: e }, "scheduled transitions failed"));
     await app.listen({ host, port: opts.port ?? 8787 });

@@ -5,6 +5,7 @@ import { ValidationError } from "../domain";
 import { ControlPlaneService } from "../service";
 import { authPlugin } from "./auth";
 import { registerErrorHandling } from "./errors";
+import { Faults, injectFaults } from "./faults";
 import { HttpLimits, limitConnections, limitRequests, requireWellFormedUnicode, resolveLimits, serverLimitOptions } from "./limits";
 import { collectRoutes } from "./openapi";
 import { eventRoutes } from "./routes/events";
@@ -51,6 +52,8 @@ export type BuildAppOptions = {
   logger?: FastifyServerOptions["loggerInstance"];
   logLevel?: string;
   limits?: Partial<HttpLimits>;
+  /** test only: injected 503s and latency */
+  faults?: Faults;
 };
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -102,6 +105,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerErrorHandling(app);
   limitConnections(app, limits);
   app.server.headersTimeout = limits.headersTimeoutMs;
+  if (opts.faults) injectFaults(app, opts.faults);
   await app.register(authPlugin);
   await limitRequests(app, limits);
   requireWellFormedUnicode(app);

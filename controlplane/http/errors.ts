@@ -45,6 +45,9 @@ export function toPeerlinkError(err: FastifyError & { validation?: AjvError[]; v
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const known = toPeerlinkError(err);
+    if (known && known.code === "ServiceUnavailable") {
+      return reply.status(503).send({ error: known.toJSON() });
+    }
     if (known && known.httpStatus < 500) {
       req.log.info({ code: known.code }, "request refused");
       const wait = known.details.retryAfterSeconds;

@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { createAccount as createAccountOnDisk } from "../../controlplane/accounts";
 import { Quotas } from "../../controlplane/domain";
+import { parseFaults } from "../../controlplane/http/faults";
 import { HttpLimits, RateLimit } from "../../controlplane/http/limits";
 import { RunningServer, startServer } from "../../controlplane/server";
 
@@ -24,6 +25,8 @@ export type TestServerOptions = {
   logLevel?: string;
   /** requests per account; default off in tests (suites that test it turn it on) */
   rateLimit?: RateLimit | null;
+  /** test mode faults, e.g. "503=0.1,latency=50ms" (the server's --faults) */
+  faults?: string;
   /** request bounds other than the rate limit */
   limits?: Partial<Omit<HttpLimits, "rateLimit">>;
 };
@@ -68,16 +71,18 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     quotas: opts.quotas,
     dataDir,
     limits: { ...(opts.limits ?? {}), rateLimit: opts.rateLimit ?? null },
+    faults: opts.faults,
   };
   const handle = opts.subprocess ? await subprocessServer(common, opts.logLevel ?? "info") : await inProcessServer(common, opts.logLevel);
   return handle;
 }
 
-type Common = { transitionDelayMs: number; testClock: boolean; quotas?: Partial<Quotas>; dataDir: string; limits: Partial<HttpLimits> };
+type Common = { transitionDelayMs: number; testClock: boolean; quotas?: Partial<Quotas>; dataDir: string; limits: Partial<HttpLimits>; faults?: string };
 
 async function inProcessServer(c: Common, logLevel?: string): Promise<TestServer> {
   const level = logLevel ?? process.env.PEERLINK_TEST_LOG_LEVEL ?? "silent";
-  let server: RunningServer = await startServer({ ...c, host: "127.0.0.1", port: 0, logLevel: level });
+  const so = { ...c, faults: c.faults ? parseFaults(c.faults) : undefined };
+  let server: RunningServer = await startServer({ ...so, host: "127.0.0.1", port: 0, logLevel: level });
   const handle: TestServer = {
     url: server.url,
     port: server.port,
@@ -87,7 +92,7 @@ async function inProcessServer(c: Common, logLevel?: string): Promise<TestServer
     close: () => server.close(),
     restart: async () => {
       await server.close();
-      server = await startServer({ ...c, host: "127.0.0.1", port: handle.port, logLevel: level });
+      server = await startServer({ ...so, host: "127.0.0.1", port: handle.port, logLevel: level });
     },
   };
   return handle;
@@ -104,6 +109,7 @@ async function subprocessServer(c: Common, logLevel: string): Promise<TestServer
     const rl = c.limits.rateLimit;
     args.push("--rate-limit", rl ? `${rl.perSecond}/s,burst=${rl.burst}` : "off");
     if (c.limits.requestTimeoutMs !== undefined) args.push("--request-timeout-ms", String(c.limits.requestTimeoutMs));
+    if (c.faults) args.push("--faults", c.faults);
     if (c.limits.maxConnectionsPerClient !== undefined) args.push("--max-connections-per-client", String(c.limits.maxConnectionsPerClient));
     const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     const url = await new Promise<string>((resolve, reject) => {
