@@ -2,17 +2,27 @@
 // (list/accept/reject peerings, list VPCs) for people who don't use Pulumi.
 import axios, { AxiosInstance } from "axios";
 import { parseArgs } from "node:util";
-import { createAccount } from "../controlplane/accounts";
+import { createAccount, revokeKey, rotateKey } from "../controlplane/accounts";
+import { setAccountQuotas } from "../controlplane/quota-admin";
 import { parseQuotaOverrides, PeerlinkError } from "../domain";
+import { parseFaults } from "../controlplane/http/faults";
+import { parseRateLimit } from "../controlplane/http/limits";
 import { startServer } from "../controlplane/server";
 
 const USAGE = `usage:
   peerlink server [--host 127.0.0.1] [--port 8787] [--data .peerlink] [--transition-delay-ms N]
                   [--test-clock] [--quota name=N ...] [--log-level info]
+                  [--rate-limit 50/s,burst=200 | off] [--request-timeout-ms N] [--max-connections-per-client N]
+                  [--faults 503=0.1,latency=50ms]   (test mode only: needs --test-clock)
   peerlink account create <name> [--data DIR]
+  peerlink account rotate-key --account ID [--grace-seconds 86400] [--data DIR]
+  peerlink account revoke-key --account ID --key-id KEY-ID [--data DIR]
+  peerlink quota set --account ID name=N [name=N ...] [--data DIR]
   peerlink peering list [--json] | accept <id> | reject <id>   [--endpoint URL] [--api-key KEY]
   peerlink vpc list [--json]                                   [--endpoint URL] [--api-key KEY]
-(--endpoint and --api-key default to PEERLINK_ENDPOINT and PEERLINK_API_KEY)`;
+  peerlink events [--since ISO-TIME] [--resource ID] [--json]  [--endpoint URL] [--api-key KEY]
+(--endpoint defaults to PEERLINK_ENDPOINT; the key comes from PEERLINK_API_KEY or, with --api-key-stdin,
+ from standard input, so it never has to be on the command line)`;
 
 class UsageError extends Error {}
 
@@ -36,12 +46,17 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
       "test-clock": { type: "boolean" },
       quota: { type: "string", multiple: true },
       "log-level": { type: "string" },
+      "rate-limit": { type: "string" },
+      "request-timeout-ms": { type: "string" },
+      "max-connections-per-client": { type: "string" },
+      faults: { type: "string" },
     },
     strict: true,
     allowPositionals: false,
   });
   const env = process.env;
   const quotas = { ...parseQuotaOverrides(env.PEERLINK_QUOTAS), ...parseQuotaOverrides(values.quota ?? []) };
+  const rateLimitText = values["rate-limit"] ?? env.PEERLINK_RATE_LIMIT;
   const server = await startServer({
     host: values.host ?? env.PEERLINK_HOST ?? "127.0.0.1",
     port: int("port", values.port ?? env.PEERLINK_PORT) ?? 8787,
@@ -50,6 +65,12 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
     testClock: values["test-clock"] ?? false,
     quotas,
     logLevel: values["log-level"] ?? "info",
+    ...(values.faults !== undefined ? { faults: parseFaults(values.faults) } : {}),
+    limits: {
+      ...(rateLimitText !== undefined ? { rateLimit: parseRateLimit(rateLimitText) } : {}),
+      requestTimeoutMs: int("request-timeout-ms", values["request-timeout-ms"] ?? env.PEERLINK_REQUEST_TIMEOUT_MS),
+      maxConnectionsPerClient: int("max-connections-per-client", values["max-connections-per-client"] ?? env.PEERLINK_MAX_CONNECTIONS_PER_CLIENT),
+    },
   });
   io.out(`peerlink control plane listening on ${server.url}`);
   const stop = (signal: string) => {
@@ -67,18 +88,59 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
 }
 
 async function accountCommand(args: string[], io: Out): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { data: { type: "string" } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { data: { type: "string" }, account: { type: "string" }, "grace-seconds": { type: "string" }, "key-id": { type: "string" } },
+    allowPositionals: true,
+  });
+  const dataDir = values.data ?? process.env.PEERLINK_DATA_DIR ?? ".peerlink";
+  if (positionals[0] === "rotate-key" && positionals.length === 1) {
+    if (!values.account) throw new UsageError("usage: peerlink account rotate-key --account ID [--grace-seconds 86400] [--data DIR]");
+    const grace = int("grace-seconds", values["grace-seconds"]) ?? 86_400;
+    io.out(JSON.stringify(await rotateKey(dataDir, values.account, grace)));
+    return 0;
+  }
+  if (positionals[0] === "revoke-key" && positionals.length === 1) {
+    if (!values.account || !values["key-id"]) throw new UsageError("usage: peerlink account revoke-key --account ID --key-id KEY-ID [--data DIR]");
+    await revokeKey(dataDir, values.account, values["key-id"]);
+    io.out(JSON.stringify({ accountId: values.account, revokedKeyId: values["key-id"] }));
+    return 0;
+  }
   if (positionals[0] !== "create" || positionals.length !== 2) throw new UsageError("usage: peerlink account create <name> [--data DIR]");
-  const acc = await createAccount(values.data ?? process.env.PEERLINK_DATA_DIR ?? ".peerlink", positionals[1]);
+  const acc = await createAccount(dataDir, positionals[1]);
   io.out(JSON.stringify({ accountId: acc.accountId, apiKey: acc.apiKey }));
   return 0;
 }
 
-function client(values: { endpoint?: string; "api-key"?: string }): AxiosInstance {
+async function quotaCommand(args: string[], io: Out): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { data: { type: "string" }, account: { type: "string" } },
+    allowPositionals: true,
+  });
+  const usage = "usage: peerlink quota set --account ID name=N [name=N ...] [--data DIR]";
+  if (positionals[0] !== "set") throw new UsageError(usage);
+  if (!values.account) throw new UsageError(`--account is required; ${usage}`);
+  const set = await setAccountQuotas(values.data ?? process.env.PEERLINK_DATA_DIR ?? ".peerlink", values.account, positionals.slice(1));
+  io.out(JSON.stringify({ accountId: values.account, quotas: set }));
+  return 0;
+}
+
+/** The first line of standard input (the key, piped or redirected from a file). */
+async function readStdinLine(): Promise<string> {
+  let text = "";
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes("\n")) break;
+  }
+  return text.split(/\r?\n/)[0].trim();
+}
+
+async function client(values: { endpoint?: string; "api-key"?: string; "api-key-stdin"?: boolean }): Promise<AxiosInstance> {
   const endpoint = values.endpoint ?? process.env.PEERLINK_ENDPOINT;
-  const apiKey = values["api-key"] ?? process.env.PEERLINK_API_KEY;
+  const apiKey = values["api-key-stdin"] ? await readStdinLine() : (values["api-key"] ?? process.env.PEERLINK_API_KEY);
   if (!endpoint) throw new UsageError("no endpoint: pass --endpoint URL or set PEERLINK_ENDPOINT");
-  if (!apiKey) throw new UsageError("no API key: pass --api-key KEY or set PEERLINK_API_KEY");
+  if (!apiKey) throw new UsageError("no API key: set PEERLINK_API_KEY or pipe it in with --api-key-stdin");
   return axios.create({ baseURL: endpoint, headers: { Authorization: `Bearer ${apiKey}` }, timeout: 30_000 });
 }
 
@@ -91,6 +153,7 @@ function table(rows: Record<string, unknown>[], columns: string[]): string {
 const apiOptions = {
   endpoint: { type: "string" },
   "api-key": { type: "string" },
+  "api-key-stdin": { type: "boolean" },
   json: { type: "boolean" },
 } as const;
 
@@ -98,7 +161,7 @@ async function peeringCommand(args: string[], io: Out): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: apiOptions, allowPositionals: true });
   const [verb, id] = positionals;
   if (verb === "list" && positionals.length === 1) {
-    const { data } = await client(values).get("/v1/peering-connections");
+    const { data } = await (await client(values)).get("/v1/peering-connections");
     const list = data.peeringConnections as Record<string, any>[];
     if (values.json) io.out(JSON.stringify(list, null, 2));
     else {
@@ -116,17 +179,43 @@ async function peeringCommand(args: string[], io: Out): Promise<number> {
     return 0;
   }
   if ((verb === "accept" || verb === "reject") && id && positionals.length === 2) {
-    const { data } = await client(values).post(`/v1/peering-connections/${encodeURIComponent(id)}/${verb}`);
+    const { data } = await (await client(values)).post(`/v1/peering-connections/${encodeURIComponent(id)}/${verb}`);
     io.out(values.json ? JSON.stringify(data, null, 2) : `${data.peeringId} ${data.status}`);
     return 0;
   }
   throw new UsageError("usage: peerlink peering list | accept <id> | reject <id>");
 }
 
+async function eventsCommand(args: string[], io: Out): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { ...apiOptions, since: { type: "string" }, resource: { type: "string" } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 0) throw new UsageError("usage: peerlink events [--since ISO-TIME] [--resource ID] [--json]");
+  const params: Record<string, string> = {};
+  if (values.since) params.since = values.since;
+  if (values.resource) params.resource = values.resource;
+  const { data } = await (await client(values)).get("/v1/events", { params });
+  const list = data.events as Record<string, any>[];
+  if (values.json) io.out(JSON.stringify(list, null, 2));
+  else {
+    const rows = list.map((e) => ({
+      TIME: e.time,
+      ACTION: e.action,
+      RESOURCE: `${e.resource.type} ${e.resource.id}`,
+      BY: e.actor.system ? "(control plane)" : `${e.actor.accountId}${e.actor.keyId ? ` key ${e.actor.keyId}` : ""}`,
+      "REQUEST ID": e.requestId ?? "",
+    }));
+    io.out(table(rows, ["TIME", "ACTION", "RESOURCE", "BY", "REQUEST ID"]));
+  }
+  return 0;
+}
+
 async function vpcCommand(args: string[], io: Out): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: apiOptions, allowPositionals: true });
   if (positionals[0] !== "list" || positionals.length !== 1) throw new UsageError("usage: peerlink vpc list");
-  const { data } = await client(values).get("/v1/vpcs");
+  const { data } = await (await client(values)).get("/v1/vpcs");
   const list = data.vpcs as Record<string, any>[];
   if (values.json) io.out(JSON.stringify(list, null, 2));
   else {
@@ -162,11 +251,17 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
       case "account":
         code = await accountCommand(rest, io);
         break;
+      case "quota":
+        code = await quotaCommand(rest, io);
+        break;
       case "peering":
         code = await peeringCommand(rest, io);
         break;
       case "vpc":
         code = await vpcCommand(rest, io);
+        break;
+      case "events":
+        code = await eventsCommand(rest, io);
         break;
       case undefined:
       case "help":

@@ -1,5 +1,5 @@
 // Account creation straight on a data directory: works whether or not a server runs on it (WAL).
-import { ValidationError } from "../domain";
+import { NotFoundError, ValidationError } from "../domain";
 import { hashApiKey, newApiKey, newId } from "./ids";
 import { SqliteStore } from "./store/sqlite";
 import { Store } from "./store/store";
@@ -29,3 +29,46 @@ export async function createAccount(dataDir: string, name: string): Promise<NewA
     await store.close();
   }
 }
+
+// --- Issue 10: key rotation and revocation, straight on the data directory like account creation.
+
+export type RotatedKey = { accountId: string; apiKey: string; keyId: string; oldKeysExpireAt: string };
+
+/** A new key for the account; its other keys keep working for graceSeconds (0: they end now). */
+export async function rotateKeyInStore(store: Store, accountId: string, graceSeconds: number, now = Date.now()): Promise<RotatedKey> {
+  if (!Number.isSafeInteger(graceSeconds) || graceSeconds < 0) {
+    throw new ValidationError(`the grace period must be a whole number of seconds >= 0, got ${graceSeconds}`, { field: "graceSeconds" });
+  }
+  const apiKey = newApiKey();
+  const keyHash = hashApiKey(apiKey);
+  const until = now + graceSeconds * 1000;
+  await store.transaction(async (tx) => {
+    if (!(await tx.getAccount(accountId))) throw new NotFoundError(`account ${accountId} not found in this data directory; check --account and --data`, { accountId });
+    await tx.expireApiKeys(accountId, until);
+    await tx.insertApiKey({ keyHash, keyId: keyHash.slice(0, 12), accountId, createdAt: now, expiresAt: null });
+  });
+  return { accountId, apiKey, keyId: keyHash.slice(0, 12), oldKeysExpireAt: new Date(until).toISOString() };
+}
+
+/** Ends one key of the account now; keyId is the fingerprint shown in the audit trail. */
+export async function revokeKeyInStore(store: Store, accountId: string, keyId: string, now = Date.now()): Promise<void> {
+  await store.transaction(async (tx) => {
+    const keys = await tx.listApiKeys(accountId);
+    if (!keys.some((k) => k.keyId === keyId)) {
+      throw new NotFoundError(`account ${accountId} has no key ${keyId}; see the key ids in \`peerlink events\``, { accountId, keyId });
+    }
+    await tx.expireApiKeys(accountId, now, keyId);
+  });
+}
+
+async function withStore<T>(dataDir: string, fn: (s: Store) => Promise<T>): Promise<T> {
+  const store = new SqliteStore(dataDir);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export const rotateKey = (dataDir: string, accountId: string, graceSeconds: number) => withStore(dataDir, (s) => rotateKeyInStore(s, accountId, graceSeconds));
+export const revokeKey = (dataDir: string, accountId: string, keyId: string) => withStore(dataDir, (s) => revokeKeyInStore(s, accountId, keyId));

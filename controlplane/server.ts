@@ -4,6 +4,8 @@ import { FastifyServerOptions } from "fastify";
 import { Clock, systemClock, TestClock } from "./clock";
 import { Quotas } from "../domain";
 import { buildApp } from "./http/app";
+import { Faults } from "./http/faults";
+import { HttpLimits, resolveLimits } from "./http/limits";
 import { Scheduler } from "./scheduler";
 import { ControlPlaneService } from "./service";
 import { SqliteStore } from "./store/sqlite";
@@ -20,6 +22,10 @@ export type ServerOptions = {
   quotas?: Partial<Quotas>;
   logLevel?: string;
   logger?: FastifyServerOptions["loggerInstance"];
+  /** request bounds; rateLimit: null turns the per-account limit off */
+  limits?: Partial<HttpLimits>;
+  /** test mode only (needs testClock): injected 503s and latency */
+  faults?: Faults;
 };
 
 export type RunningServer = {
@@ -38,14 +44,18 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   if (!Number.isSafeInteger(transitionDelayMs) || transitionDelayMs < 0) {
     throw new Error(`transitionDelayMs must be a whole number >= 0, got ${transitionDelayMs}`);
   }
+  if (opts.faults && !opts.testClock) {
+    throw new Error("--faults is a test feature; start the server with --test-clock as well to use it");
+  }
   const clock: Clock = opts.testClock ? new TestClock() : systemClock;
   const store = new SqliteStore(dataDir);
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let scheduler: Scheduler | undefined;
   try {
-    const service = new ControlPlaneService({ store, clock, quotas: opts.quotas, transitionDelayMs });
+    const limits = resolveLimits(opts.limits);
+    const service = new ControlPlaneService({ store, clock, quotas: opts.quotas, transitionDelayMs, peerProbeLimit: limits.dryRunsPerPeerVpc });
     await service.init();
-    app = await buildApp({ service, logger: opts.logger, logLevel: opts.logLevel ?? "info" });
+    app = await buildApp({ service, logger: opts.logger, logLevel: opts.logLevel ?? "info", limits: opts.limits, faults: opts.faults });
     const log = app.log;
     scheduler = new Scheduler(service, (e) => log.error({ err: e }, "scheduled transitions failed"));
     await app.listen({ host, port: opts.port ?? 8787 });

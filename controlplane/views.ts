@@ -13,6 +13,7 @@ export function vpcView(v: VpcRecord) {
     name: v.name,
     tags: v.tags,
     routeTableId: v.routeTableId,
+    allowedPeerAccountIds: [...v.allowedPeerAccountIds],
     status: "Available" as const,
     createdAt: iso(v.createdAt),
     updatedAt: iso(v.updatedAt),
@@ -46,12 +47,24 @@ export function isCrossRegionPeering(p: PeeringRecord): boolean {
   return isCrossRegion(p.requester, p.accepter) === true;
 }
 
+/** States in which a cross-account request may never have been accepted. */
+const UNACCEPTED = new Set(["Pending", "Expired", "Rejected", "Deleted"]);
+
+/**
+ * Until the acceptor accepts, the requester sees nothing of the acceptor's VPC beyond what it sent
+ * (its id and account): no CIDR, no region, and no estimate (its price tier would tell the region).
+ */
+export function hidesAccepter(p: PeeringRecord, accountId: string): boolean {
+  return p.requester.accountId === accountId && p.accepter.accountId !== accountId && UNACCEPTED.has(p.state);
+}
+
 export function peeringView(p: PeeringRecord, accountId: string) {
   const role = roleOf(p, accountId) ?? "acceptor";
   const cross = isCrossRegionPeering(p);
+  const hide = hidesAccepter(p, accountId);
   // The initiator pays (seed 004), so only the initiator sees the estimate, at the configured cap.
   const costEstimate =
-    cross && role === "initiator" && p.bandwidthMbps !== null
+    !hide && cross && role === "initiator" && p.bandwidthMbps !== null
       ? estimateDailyCost(p.requester.region, p.accepter.region, p.bandwidthMbps)
       : null;
   return {
@@ -65,7 +78,7 @@ export function peeringView(p: PeeringRecord, accountId: string) {
     initiatorStatus: sideStatus(p.state, "initiator"),
     acceptorStatus: sideStatus(p.state, "acceptor"),
     requester: { ...p.requester },
-    accepter: { ...p.accepter },
+    accepter: hide ? { accountId: p.accepter.accountId, vpcId: p.accepter.vpcId, region: null, cidrBlock: null } : { ...p.accepter },
     crossRegion: cross,
     bandwidthMbps: p.bandwidthMbps,
     costEstimate,

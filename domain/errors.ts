@@ -21,7 +21,11 @@ export const ERROR_HTTP_STATUS = {
   PeeringNotAttached: 422,
   RouteOverlapsLocal: 422,
   NonTransitiveRoute: 422,
+  RequestTimeout: 408,
+  RequestHeadersTooLarge: 431,
+  TooManyRequests: 429,
   InternalError: 500,
+  ServiceUnavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;
@@ -200,6 +204,38 @@ export class NonTransitiveRouteError extends PeerlinkError {
   }
 }
 
+export class RequestTimeoutError extends PeerlinkError {
+  declare readonly code: "RequestTimeout";
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super("RequestTimeout", message, details);
+    this.name = "RequestTimeoutError";
+  }
+}
+
+export class RequestHeadersTooLargeError extends PeerlinkError {
+  declare readonly code: "RequestHeadersTooLarge";
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super("RequestHeadersTooLarge", message, details);
+    this.name = "RequestHeadersTooLargeError";
+  }
+}
+
+export class TooManyRequestsError extends PeerlinkError {
+  declare readonly code: "TooManyRequests";
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super("TooManyRequests", message, details);
+    this.name = "TooManyRequestsError";
+  }
+}
+
+export class ServiceUnavailableError extends PeerlinkError {
+  declare readonly code: "ServiceUnavailable";
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super("ServiceUnavailable", message, details);
+    this.name = "ServiceUnavailableError";
+  }
+}
+
 export class InternalError extends PeerlinkError {
   declare readonly code: "InternalError";
   constructor(message: string, details: Record<string, unknown> = {}) {
@@ -228,7 +264,11 @@ const CLASSES: Record<ErrorCode, new (message: string, details?: Record<string, 
   PeeringNotAttached: PeeringNotAttachedError,
   RouteOverlapsLocal: RouteOverlapsLocalError,
   NonTransitiveRoute: NonTransitiveRouteError,
+  RequestTimeout: RequestTimeoutError,
+  RequestHeadersTooLarge: RequestHeadersTooLargeError,
+  TooManyRequests: TooManyRequestsError,
   InternalError,
+  ServiceUnavailable: ServiceUnavailableError,
 };
 
 /** Builds the typed error for a code (e.g. to rethrow an error body received over HTTP). */

@@ -5,7 +5,9 @@ import { ErrorCode, Violation } from "./errors";
 import { Quotas } from "./quotas";
 import {
   acceptanceViolations,
+  acceptQuotaViolations,
   bandwidthViolations,
+  mayRequestPeering,
   peeringViolations,
   RouteFacts,
   routeViolations,
@@ -26,6 +28,7 @@ import {
   peeringCrossRegion,
   peeringJoining,
   pendingRequestsOf,
+  quotaPeeringsOn,
   routesInTable,
   vpcByKey,
   vpcsInRegion,
@@ -81,7 +84,7 @@ export const RULE_BOOK: readonly Rule[] = Object.freeze([
     codes: ["NotFound", "ValidationError", "PeeringNotAttached", "PeeringNotActive", "RouteOverlapsLocal", "NonTransitiveRoute", "RouteConflict", "QuotaExceeded"],
   },
   { id: "route.nextHop", write: "point a route at another peering", codes: ["NotFound", "PeeringNotAttached", "PeeringNotActive", "NonTransitiveRoute"] },
-  { id: "acceptance.accept", write: "accept or reject a peering", codes: ["Forbidden"] },
+  { id: "acceptance.accept", write: "accept or reject a peering", codes: ["Forbidden", "QuotaExceeded"] },
 ]);
 
 export function ruleById(id: RuleId): Rule {
@@ -138,7 +141,8 @@ export function checkVpcCreate(w: World, vpcKey: string, quotas: Quotas): Verdic
 export function checkVpcDelete(w: World, vpcKey: string): Verdict {
   const out = verdict();
   const vpc = vpcByKey(w, vpcKey);
-  const live = livePeeringsOn(w, vpcKey).filter((p) => p.state !== "Planned");
+  // Requests aimed at the VPC and never accepted do not hold it (deleting it rejects them).
+  const live = quotaPeeringsOn(w, vpcKey).filter((p) => p.state !== "Planned");
   const routes = routesInTable(w, vpcKey).filter((r) => r.nextHopType === "Peering");
   out.violations.push(
     ...vpcDeleteViolations({
@@ -180,8 +184,30 @@ export function checkPeeringCreate(w: World, peeringKey: string, quotas: Quotas,
   });
   if (unknowns.length > 0) defer(out, "peering.create", subject, unknowns.join("; "), ["CidrOverlap", "PeerCidrOverlap", "BandwidthRequired", "BandwidthNotAllowed"]);
 
+  // Peer information on both ends: another account's VPC takes requests only from the accounts it lists.
+  const requester = known(p.requester.accountId);
+  if (peerVpc?.allowedPeerAccountIds && requester !== undefined && known(peerVpc.accountId) !== undefined) {
+    const owner = known(peerVpc.accountId)!;
+    if (!mayRequestPeering({ accountId: owner, allowedPeerAccountIds: peerVpc.allowedPeerAccountIds }, requester)) {
+      out.violations.push({
+        code: "NotFound",
+        field: "peerVpcId",
+        message: `peer ${describeVpc(peerVpc, p.accepter.vpcKey)} does not list account ${requester}: its owner, account ${owner}, must add ${requester} to the VPC's "allowedPeerAccountIds" before ${subject} can request a peering to it`,
+        details: { peerVpcId: peerVpc.vpcId, accountId: requester },
+      });
+      return out;
+    }
+  }
   const localPeerings = livePeeringsOn(w, p.requester.vpcKey, peeringKey);
   const peerPeerings = livePeeringsOn(w, p.accepter.vpcKey, peeringKey);
+  const localCounted = quotaPeeringsOn(w, p.requester.vpcKey, peeringKey);
+  const peerCounted = quotaPeeringsOn(w, p.accepter.vpcKey, peeringKey);
+  // A cross-account request counts against the acceptor's VPC only once accepted (checked then).
+  const crossAccount = local.accountId !== undefined && peer.accountId !== undefined && local.accountId !== peer.accountId;
+  if (opts.revealPeer === false) {
+    peer.name = undefined;
+    peer.label = undefined;
+  }
   const crossPeers = (vpcKey: string, list: typeof localPeerings) =>
     list
       .filter((q) => peeringCrossRegion(q) === true)
@@ -196,8 +222,8 @@ export function checkPeeringCreate(w: World, peeringKey: string, quotas: Quotas,
     peer,
     bandwidthMbps: isUnknown(bandwidth) ? (peeringCrossRegion(p) === true ? 1 : null) : bandwidth,
     quotas,
-    localPeeringCount: localPeerings.length,
-    peerPeeringCount: peerPeerings.length,
+    localPeeringCount: localCounted.length,
+    peerPeeringCount: crossAccount ? undefined : peerCounted.length,
     localCrossRegionPeers: crossPeers(p.requester.vpcKey, localPeerings),
     peerCrossRegionPeers: crossPeers(p.accepter.vpcKey, peerPeerings),
     pendingRequestCount: pending.length,
@@ -205,8 +231,8 @@ export function checkPeeringCreate(w: World, peeringKey: string, quotas: Quotas,
     revealPeerCidr: opts.revealPeer !== false,
     declaredPeerRegion: known(p.declaredPeerRegion),
     sameVpc: p.requester.vpcKey === p.accepter.vpcKey,
-    countedOnLocal: localPeerings.map(describePeering),
-    countedOnPeer: opts.revealPeer === false ? undefined : peerPeerings.map(describePeering),
+    countedOnLocal: localCounted.map(describePeering),
+    countedOnPeer: opts.revealPeer === false ? undefined : peerCounted.map(describePeering),
     countedPending: pending.map(describePeering),
   };
   let violations = peeringViolations(facts);
@@ -217,7 +243,7 @@ export function checkPeeringCreate(w: World, peeringKey: string, quotas: Quotas,
 }
 
 /** Changing a live peering's bandwidth in place. */
-export function checkPeeringBandwidth(w: World, peeringKey: string, quotas: Quotas): Verdict {
+export function checkPeeringBandwidth(w: World, peeringKey: string, quotas: Quotas, opts: { peerRegionLabel?: string } = {}): Verdict {
   const out = verdict();
   const p = peeringByKey(w, peeringKey);
   if (!p) return out;
@@ -225,7 +251,7 @@ export function checkPeeringBandwidth(w: World, peeringKey: string, quotas: Quot
     defer(out, "peering.bandwidth", describePeering(p), `bandwidthMbps of ${describePeering(p)} is unknown`);
     return out;
   }
-  out.violations.push(...bandwidthViolations(known(p.requester.region), known(p.accepter.region), p.bandwidthMbps, quotas));
+  out.violations.push(...bandwidthViolations(known(p.requester.region), known(p.accepter.region), p.bandwidthMbps, quotas, opts.peerRegionLabel));
   return out;
 }
 
@@ -308,8 +334,11 @@ export function checkRouteCreate(w: World, routeKey: string, quotas: Quotas, opt
 // ---------------------------------------------------------------------------------------------
 // Acceptance
 
-/** Accepting or rejecting: only the accepter's account may. */
-export function checkAcceptance(w: World, peeringKey: string, callerAccountId: string): Verdict {
+/**
+ * Accepting or rejecting: only the accepter's account may; an accept makes the request count against the
+ * acceptor's VPC, so it must fit that VPC's quota.
+ */
+export function checkAcceptance(w: World, peeringKey: string, callerAccountId: string, quotas?: Quotas, opts: { accepting?: boolean } = {}): Verdict {
   const out = verdict();
   const p = peeringByKey(w, peeringKey);
   if (!p) return out;
@@ -320,6 +349,10 @@ export function checkAcceptance(w: World, peeringKey: string, callerAccountId: s
     return out;
   }
   out.violations.push(...acceptanceViolations(callerAccountId, [accepter]));
+  if (opts.accepting && quotas && out.violations.length === 0) {
+    const counted = quotaPeeringsOn(w, p.accepter.vpcKey, peeringKey);
+    out.violations.push(...acceptQuotaViolations({ vpc: vpcFacts(vpcByKey(w, p.accepter.vpcKey), p.accepter), peeringCount: counted.length, quotas }));
+  }
   return out;
 }
 

@@ -24,9 +24,10 @@ export type PeeringFacts = {
   /** undefined and null both mean "not set" */
   bandwidthMbps?: number | null;
   quotas: Quotas;
-  /** live peerings already on each VPC, not counting this one */
+  /** peerings counted against each VPC (see countsAgainstVpc), not counting this one; the peer's is
+   * undefined for a cross-account request, which counts against the acceptor's VPC only once accepted */
   localPeeringCount: number;
-  peerPeeringCount: number;
+  peerPeeringCount?: number;
   /** the other ends of each VPC's live cross-region peerings, not counting this one */
   localCrossRegionPeers: CrossRegionPeer[];
   peerCrossRegionPeers: CrossRegionPeer[];
@@ -159,7 +160,7 @@ export function peeringViolations(f: PeeringFacts): Violation[] {
   }
 
   const cross = isCrossRegion(f.local, f.peer);
-  out.push(...bandwidthViolations(f.local.region, f.peer.region, f.bandwidthMbps, f.quotas));
+  out.push(...bandwidthViolations(f.local.region, f.peer.region, f.bandwidthMbps, f.quotas, reveal ? undefined : "the peer's region"));
 
   if (cross === true) {
     if (peerCidr) {
@@ -211,7 +212,7 @@ export function peeringViolations(f: PeeringFacts): Violation[] {
       ),
     );
   }
-  if (f.peerPeeringCount + 1 > limit) {
+  if (f.peerPeeringCount !== undefined && f.peerPeeringCount + 1 > limit) {
     out.push(
       quotaViolation(
         "peeringsPerVpc",
@@ -250,7 +251,10 @@ export function bandwidthViolations(
   peerRegion: string | undefined,
   bandwidthMbps: number | null | undefined,
   quotas: Quotas,
+  /** how messages name the peer's region when the caller may not learn it */
+  peerRegionLabel?: string,
 ): Violation[] {
+  const shownPeerRegion = peerRegionLabel ?? peerRegion;
   const cross = isCrossRegion({ region: localRegion }, { region: peerRegion });
   const bw = bandwidthMbps ?? null;
   const max = quotas.crossRegionBandwidthMbps;
@@ -268,7 +272,7 @@ export function bandwidthViolations(
       {
         code: "BandwidthRequired",
         field: "bandwidthMbps",
-        message: `a cross-region peering (${localRegion} to ${peerRegion}) needs "bandwidthMbps"; set 1 to ${max}`,
+        message: `a cross-region peering (${localRegion} to ${shownPeerRegion}) needs "bandwidthMbps"; set 1 to ${max}`,
         details: { max },
       },
     ];
@@ -278,7 +282,7 @@ export function bandwidthViolations(
       {
         code: "BandwidthNotAllowed",
         field: "bandwidthMbps",
-        message: `a regional peering (both VPCs in ${localRegion}) has no bandwidth limit; remove "bandwidthMbps" (got ${bw})`,
+        message: `a regional peering (both VPCs in ${peerRegionLabel ? "one region" : localRegion}) has no bandwidth limit; remove "bandwidthMbps" (got ${bw})`,
       },
     ];
   }
@@ -295,6 +299,32 @@ export function bandwidthViolations(
     ];
   }
   return [];
+}
+
+/**
+ * Whether a live peering counts against a VPC's peerings-per-VPC quota (as the clouds count): always on
+ * the requester's VPC, on the accepter's VPC only once accepted. So strangers cannot use up, or block
+ * the deletion of, a VPC with requests it never accepted.
+ */
+export function countsAgainstVpc(p: { state: PeeringState; requesterVpcId: string; accepterVpcId: string }, vpcId: string): boolean {
+  if (p.requesterVpcId === vpcId) return true;
+  return p.accepterVpcId === vpcId && p.state !== "Pending";
+}
+
+/** Accepting one more peering on the acceptor's VPC: the peerings-per-VPC quota, now that it counts. */
+export function acceptQuotaViolations(f: { vpc: VpcFacts; peeringCount: number; quotas: Quotas }): Violation[] {
+  const limit = f.quotas.peeringsPerVpc;
+  if (f.peeringCount + 1 <= limit) return [];
+  return [
+    quotaViolation(
+      "peeringsPerVpc",
+      limit,
+      f.peeringCount,
+      f.vpc.vpcId ?? "vpc",
+      `${label(f.vpc, "the VPC")} already has ${f.peeringCount} peerings (limit ${limit}); delete one or raise the quota before accepting`,
+      "vpcId",
+    ),
+  ];
 }
 
 /** Creating one more VPC in a region: the per-account, per-region quota. */
@@ -415,6 +445,14 @@ export function routeViolations(f: RouteFacts): Violation[] {
     );
   }
   return out;
+}
+
+/**
+ * Peer information on both ends (seeds 000, 001): an account may request a peering to a VPC, and see
+ * it while doing so, only if it owns the VPC or the owner listed it. Unlisted is the same as missing.
+ */
+export function mayRequestPeering(vpc: { accountId: string; allowedPeerAccountIds: readonly string[] }, requesterAccountId: string): boolean {
+  return vpc.accountId === requesterAccountId || vpc.allowedPeerAccountIds.includes(requesterAccountId);
 }
 
 /** Only the accounts in `allowed` (for accept/reject: the acceptor) may act. */

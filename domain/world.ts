@@ -3,7 +3,7 @@
 // dry run knows, and what the program declares. Both hand it to the same rule book (rulebook.ts).
 // Pure: no I/O. Every fact a rule needs is derived here, from the world alone.
 import { LIVE_STATES, PeeringState } from "./peering-state";
-import { isCrossRegion } from "./rules";
+import { countsAgainstVpc, isCrossRegion } from "./rules";
 
 /** A fact the preview cannot know yet (an output of a resource not created yet). Never the same as "not set". */
 export type Unknown = { readonly $unknown: string };
@@ -33,6 +33,8 @@ export interface WorldVpc {
   ownerRef?: string;
   /** How messages name it: `Vpc "app"` for a program resource. */
   label?: string;
+  /** the accounts its owner lets request peerings to it (besides itself), when known */
+  allowedPeerAccountIds?: string[];
 }
 
 /** One end of a peering, with the facts of its VPC copied in (as the store keeps them). */
@@ -155,6 +157,19 @@ export function peeringCrossRegion(p: WorldPeering): boolean | undefined {
 /** Live peerings touching a VPC, other than `exceptKey`. */
 export function livePeeringsOn(w: World, vpcKey: string, exceptKey?: string): WorldPeering[] {
   return w.peerings.filter((p) => p.key !== exceptKey && countsAsLive(p) && touches(p, vpcKey));
+}
+
+/**
+ * Peerings counted against a VPC's peerings-per-VPC quota, other than `exceptKey`: always on the
+ * requester's VPC, on the accepter's VPC only once accepted (a planned cross-account request will be
+ * pending when it is created).
+ */
+export function quotaPeeringsOn(w: World, vpcKey: string, exceptKey?: string): WorldPeering[] {
+  return livePeeringsOn(w, vpcKey, exceptKey).filter((p) => {
+    const crossAccount = known(p.requester.accountId) !== known(p.accepter.accountId);
+    const state = p.state === "Planned" ? (crossAccount ? "Pending" : "Activating") : p.state;
+    return countsAgainstVpc({ state, requesterVpcId: p.requester.vpcKey, accepterVpcId: p.accepter.vpcKey }, vpcKey);
+  });
 }
 
 /** The live peering already joining two VPCs, in either direction. */

@@ -23,6 +23,7 @@ export interface ApiVpc {
   name: string;
   tags: Record<string, string>;
   routeTableId: string;
+  allowedPeerAccountIds?: string[];
   status: string;
   createdAt?: string;
   updatedAt?: string;
@@ -31,8 +32,9 @@ export interface ApiVpc {
 export interface ApiPeeringEnd {
   accountId: string;
   vpcId: string;
-  region: string;
-  cidrBlock?: string;
+  /** null on the accepter end as the requester sees it, until the acceptor accepts */
+  region: string | null;
+  cidrBlock?: string | null;
 }
 
 export interface ApiCostEstimate {
@@ -202,6 +204,8 @@ export interface RequestOptions {
   /** Sent as Idempotency-Key; makes a POST retryable. */
   idempotencyKey?: string;
   timeoutMs?: number;
+  /** a POST that changes nothing (a dry run): as safe to retry as a GET */
+  readOnly?: boolean;
 }
 
 const IDEMPOTENT_METHODS = ["get", "head", "options", "put", "delete"];
@@ -224,6 +228,7 @@ export function isIdempotentRequest(config: AxiosRequestConfig | undefined): boo
   if (!config) return false;
   const method = String(config.method ?? "get").toLowerCase();
   if (IDEMPOTENT_METHODS.includes(method)) return true;
+  if ((config as { peerlinkReadOnly?: boolean }).peerlinkReadOnly === true) return true;
   const headers = config.headers as Record<string, unknown> | { get?(k: string): unknown } | undefined;
   const key =
     headers && typeof (headers as { get?: unknown }).get === "function"
@@ -281,7 +286,8 @@ export class PeerlinkClient {
         params: opts.params,
         timeout: opts.timeoutMs ?? this.timeoutMs,
         headers: opts.idempotencyKey ? { "Idempotency-Key": opts.idempotencyKey } : undefined,
-      });
+        ...(opts.readOnly ? { peerlinkReadOnly: true } : {}),
+      } as AxiosRequestConfig);
       return { status: res.status, data: res.data, headers: { ...(res.headers as Record<string, string>) } };
     } catch (err) {
       throw toApiError(err, operation, this.conn);
@@ -379,7 +385,7 @@ export class PeerlinkClient {
     }
   }
   validateRoute(op: string, routeTableId: string, body: Record<string, unknown>): Promise<ApiValidation> {
-    return this.request(op, "POST", `/v1/route-tables/${encodeURIComponent(routeTableId)}/routes/validate`, { body });
+    return this.request(op, "POST", `/v1/route-tables/${encodeURIComponent(routeTableId)}/routes/validate`, { body, readOnly: true });
   }
 
   // --- peerings ----------------------------------------------------------------------------
@@ -417,7 +423,7 @@ export class PeerlinkClient {
     }
   }
   validatePeering(op: string, body: Record<string, unknown>): Promise<ApiValidation> {
-    return this.request(op, "POST", "/v1/peering-connections/validate", { body });
+    return this.request(op, "POST", "/v1/peering-connections/validate", { body, readOnly: true });
   }
 
   /**

@@ -33,6 +33,7 @@ export interface VpcInputs extends CommonInputs {
   cidrBlock: string;
   name?: string;
   tags?: Tags;
+  allowedPeerAccountIds?: string[];
 }
 
 export interface VpcOutputs extends CommonOutputs {
@@ -42,6 +43,8 @@ export interface VpcOutputs extends CommonOutputs {
   cidrBlock: string;
   name: string;
   tags: Tags;
+  /** absent in state written before the field existed */
+  allowedPeerAccountIds?: string[];
   status: string;
 }
 

@@ -200,6 +200,19 @@ export function validateAllowedAccounts(value: unknown, property = "allowedReque
   return value.flatMap((v, i) => validateId(v, "acc", `${property}[${i}]`, subj).map((f) => ({ ...f, property })));
 }
 
+/** Accounts that may request peerings to a VPC: optional, at most 100 distinct account ids. */
+export function validatePeerAccounts(value: unknown, property = "allowedPeerAccountIds", subj?: string): Failure[] {
+  if (value === undefined || isUnknown(value)) return [];
+  if (!Array.isArray(value) || value.length > 100) {
+    return [{ property, reason: prefixed(subj, `"${property}" must be a list of at most 100 account ids (acc-...)`) }];
+  }
+  const ids = value.flatMap((v, i) => validateId(v, "acc", `${property}[${i}]`, subj).map((f) => ({ ...f, property })));
+  if (ids.length === 0 && new Set(value).size !== value.length) {
+    return [{ property, reason: prefixed(subj, `"${property}" lists an account twice; list each once`) }];
+  }
+  return ids;
+}
+
 export function validateDescription(value: unknown, property = "description", subj?: string): Failure[] {
   if (value === undefined || value === null || isUnknown(value)) return [];
   if (typeof value !== "string") return [{ property, reason: prefixed(subj, `"${property}" must be a string`) }];

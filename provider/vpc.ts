@@ -13,6 +13,12 @@ export interface VpcArgs {
   name?: pulumi.Input<string>;
   /** Tags, at most 50. Default: not managed ({} at create); changes update in place. */
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Accounts (besides this VPC's own) that may request peerings to this VPC: the acceptor's half of the
+   * peer information both ends configure. To any other account the VPC does not exist. Default: not
+   * managed (none at create: only the owner's account); changes update in place.
+   */
+  allowedPeerAccountIds?: pulumi.Input<pulumi.Input<string>[]>;
   /** Endpoint and API key for this resource. Default: stack config, then the environment. */
   connection?: pulumi.Input<Connection>;
 }
@@ -32,6 +38,8 @@ export class Vpc extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   /** The tags ({} when none). */
   declare readonly tags: pulumi.Output<Record<string, string>>;
+  /** Accounts besides the owner that may request peerings to this VPC ([] when none). */
+  declare readonly allowedPeerAccountIds: pulumi.Output<string[]>;
   /** "Available" once created. */
   declare readonly status: pulumi.Output<string>;
 
@@ -47,6 +55,7 @@ export class Vpc extends pulumi.dynamic.Resource {
         cidrBlock: args.cidrBlock,
         name: args.name,
         tags: args.tags,
+        allowedPeerAccountIds: args.allowedPeerAccountIds,
         connection: secretConnection(args.connection),
         ownerRef: ownerRefFor("Vpc", name),
         accountId: undefined,

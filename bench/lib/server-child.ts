@@ -30,6 +30,8 @@ async function main(): Promise<void> {
             transitionDelayMs: cfg.transitionDelayMs ?? 0,
             quotas: cfg.quotas,
             logLevel: cfg.logLevel ?? "warn",
+            // The floor comparisons measure the control plane, not its per-account limit.
+            limits: { rateLimit: null },
         } as Parameters<typeof startServer>[0]);
         url = server.url;
         close = () => server.close();

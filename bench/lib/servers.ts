@@ -93,9 +93,13 @@ export interface RequestCounters {
     byRoute: Record<string, number>;
 }
 
-/** The control plane's own per-route request counters (GET /metrics/requests). */
+const counterKeys = new WeakMap<ServerHandle, Promise<string>>();
+
+/** The control plane's own per-route request counters (GET /metrics/requests, which needs a key like any route). */
 export async function requestCounters(server: ServerHandle): Promise<RequestCounters> {
-    const res = await getJson(`${server.url}/metrics/requests`);
+    if (!counterKeys.has(server)) counterKeys.set(server, newAccount(server, "bench-counters").then((a) => a.apiKey));
+    const key = await counterKeys.get(server)!;
+    const res = await getJson(`${server.url}/metrics/requests`, { authorization: `Bearer ${key}` });
     if (res.status !== 200) throw new Error(`GET /metrics/requests: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as RequestCounters;
 }

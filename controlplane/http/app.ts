@@ -5,7 +5,10 @@ import { ValidationError } from "../../domain";
 import { ControlPlaneService } from "../service";
 import { authPlugin } from "./auth";
 import { registerErrorHandling } from "./errors";
+import { Faults, injectFaults } from "./faults";
+import { HttpLimits, limitConnections, limitRequests, requireWellFormedUnicode, resolveLimits, serverLimitOptions } from "./limits";
 import { collectRoutes } from "./openapi";
+import { eventRoutes } from "./routes/events";
 import { metaRoutes } from "./routes/meta";
 import { peeringRoutes } from "./routes/peerings";
 import { worldRoutes } from "./routes/world";
@@ -49,10 +52,15 @@ export type BuildAppOptions = {
   service: ControlPlaneService;
   logger?: FastifyServerOptions["loggerInstance"];
   logLevel?: string;
+  limits?: Partial<HttpLimits>;
+  /** test only: injected 503s and latency */
+  faults?: Faults;
 };
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const limits = resolveLimits(opts.limits);
   const app = Fastify({
+    ...serverLimitOptions(limits),
     ...(opts.logger
       ? { loggerInstance: opts.logger }
       : { logger: { level: opts.logLevel ?? "info", redact: { paths: REDACT_PATHS, censor: "[redacted]" }, serializers } }),
@@ -96,11 +104,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   const openapi = collectRoutes(app);
   registerErrorHandling(app);
+  limitConnections(app, limits);
+  app.server.headersTimeout = limits.headersTimeoutMs;
+  if (opts.faults) injectFaults(app, opts.faults);
   await app.register(authPlugin);
+  await limitRequests(app, limits);
+  requireWellFormedUnicode(app);
   await app.register(metaRoutes, { openapi, counters });
   await app.register(vpcRoutes);
   await app.register(routeRoutes);
   await app.register(peeringRoutes);
   await app.register(worldRoutes);
+  await app.register(eventRoutes);
   return app;
 }

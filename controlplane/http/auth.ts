@@ -1,4 +1,5 @@
-// Bearer-key authentication for every /v1 route; attaches the calling account to the request.
+// Bearer-key authentication for every route except those marked public; attaches the calling account.
+// Decided on the route the router matched (never on the raw URL), so no spelling of a path bypasses it.
 import { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ValidationError } from "../../domain";
@@ -7,6 +8,10 @@ import { Caller } from "../service";
 declare module "fastify" {
   interface FastifyRequest {
     caller: Caller;
+  }
+  interface FastifyContextConfig {
+    /** served without a key (only /healthz and /openapi.json) */
+    public?: boolean;
   }
 }
 
@@ -19,9 +24,11 @@ function bearer(req: FastifyRequest): string | undefined {
 
 export const authPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest("caller", null as unknown as Caller);
+  // Unknown endpoints need a key too: a stranger cannot even map which paths exist.
   app.addHook("onRequest", async (req) => {
-    if (!req.url.startsWith("/v1/") && req.url !== "/v1") return;
-    req.caller = await app.service.authenticate(bearer(req));
+    if (req.routeOptions.config?.public === true) return;
+    // A copy per request: the audit trail records this request's id.
+    req.caller = { ...(await app.service.authenticate(bearer(req))), requestId: req.id };
   });
 });
 

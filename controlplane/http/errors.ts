@@ -45,8 +45,13 @@ export function toPeerlinkError(err: FastifyError & { validation?: AjvError[]; v
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const known = toPeerlinkError(err);
+    if (known && known.code === "ServiceUnavailable") {
+      return reply.status(503).send({ error: known.toJSON() });
+    }
     if (known && known.httpStatus < 500) {
       req.log.info({ code: known.code }, "request refused");
+      const wait = known.details.retryAfterSeconds;
+      if (known.code === "TooManyRequests" && typeof wait === "number") void reply.header("retry-after", String(wait));
       return reply.status(known.httpStatus).send({ error: known.toJSON() });
     }
     req.log.error({ err }, "request failed");

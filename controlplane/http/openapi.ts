@@ -1,7 +1,7 @@
 // OpenAPI 3.1 document built from the route schemas themselves, so it cannot drift from the code.
 import { FastifyInstance, RouteOptions } from "fastify";
 
-type Collected = { method: string; url: string; schema: Record<string, any> };
+type Collected = { method: string; url: string; schema: Record<string, any>; public: boolean };
 
 export function collectRoutes(app: FastifyInstance): () => Record<string, unknown> {
   const routes: Collected[] = [];
@@ -9,7 +9,12 @@ export function collectRoutes(app: FastifyInstance): () => Record<string, unknow
     const methods = Array.isArray(r.method) ? r.method : [r.method];
     for (const m of methods) {
       if (m === "HEAD" || (r.schema as any)?.hide) continue;
-      routes.push({ method: m.toLowerCase(), url: r.url, schema: (r.schema ?? {}) as Record<string, any> });
+      routes.push({
+        method: m.toLowerCase(),
+        url: r.url,
+        schema: (r.schema ?? {}) as Record<string, any>,
+        public: (r.config as { public?: boolean } | undefined)?.public === true,
+      });
     }
   });
   let doc: Record<string, unknown> | undefined;
@@ -40,7 +45,7 @@ function build(routes: Collected[]): Record<string, unknown> {
       tags: s.tags,
       parameters,
       responses,
-      ...(r.url.startsWith("/v1") ? {} : { security: [] }),
+      ...(r.public ? { security: [] } : {}),
     };
     if (s.body) op.requestBody = { required: !String(s.body.type).includes("null"), content: { "application/json": { schema: s.body } } };
     (paths[path] ??= {})[r.method] = op;

@@ -66,7 +66,7 @@ export const validationResultSchema = {
 export const vpcSchema = {
   type: "object",
   additionalProperties: false,
-  required: ["vpcId", "accountId", "region", "cidrBlock", "name", "tags", "routeTableId", "status", "createdAt", "updatedAt"],
+  required: ["vpcId", "accountId", "region", "cidrBlock", "name", "tags", "routeTableId", "allowedPeerAccountIds", "status", "createdAt", "updatedAt"],
   properties: {
     vpcId: { type: "string" },
     accountId: { type: "string" },
@@ -75,6 +75,7 @@ export const vpcSchema = {
     name: { type: "string" },
     tags: { type: "object", additionalProperties: { type: "string" } },
     routeTableId: { type: "string" },
+    allowedPeerAccountIds: { type: "array", items: { type: "string" } },
     status: { type: "string", enum: ["Available"] },
     createdAt: isoTime,
     updatedAt: isoTime,
@@ -114,11 +115,17 @@ export const costEstimateSchema = {
   },
 } as const;
 
+/** region and cidrBlock are null on the accepter end as the requester sees it until the acceptor accepts. */
 const peeringEndSchema = {
   type: "object",
   additionalProperties: false,
   required: ["accountId", "vpcId", "region", "cidrBlock"],
-  properties: { accountId: { type: "string" }, vpcId: { type: "string" }, region: { type: "string" }, cidrBlock: { type: "string" } },
+  properties: {
+    accountId: { type: "string" },
+    vpcId: { type: "string" },
+    region: { type: ["string", "null"] },
+    cidrBlock: { type: ["string", "null"] },
+  },
 } as const;
 
 export const peeringSchema = {
@@ -174,17 +181,32 @@ export const quotasSchema = {
 
 const bandwidth = { type: ["integer", "null"], minimum: 1, maximum: 1_000_000 } as const;
 
+/** Accounts besides the owner that may request peerings to a VPC (seed 000: peer information on both ends). */
+export const allowedPeersSchema = {
+  type: "array",
+  maxItems: 100,
+  uniqueItems: true,
+  items: { type: "string", pattern: "^acc-[0-9a-f]{12}$" },
+} as const;
+
 export const createVpcBody = {
   type: "object",
   additionalProperties: false,
   required: ["region", "cidrBlock"],
-  properties: { region: str(64), cidrBlock: str(64), name: str(NAME_MAX_LENGTH), tags: tagsSchema, clientToken: clientTokenSchema },
+  properties: {
+    region: str(64),
+    cidrBlock: str(64),
+    name: str(NAME_MAX_LENGTH),
+    tags: tagsSchema,
+    allowedPeerAccountIds: allowedPeersSchema,
+    clientToken: clientTokenSchema,
+  },
 } as const;
 
 export const updateVpcBody = {
   type: "object",
   additionalProperties: false,
-  properties: { name: str(NAME_MAX_LENGTH), tags: tagsSchema },
+  properties: { name: str(NAME_MAX_LENGTH), tags: tagsSchema, allowedPeerAccountIds: allowedPeersSchema },
 } as const;
 
 const createPeeringProps = {

@@ -6,6 +6,8 @@ import path from "node:path";
 import { PeeringState } from "../../domain";
 import {
   AccountRecord,
+  ApiKeyRecord,
+  EventRecord,
   IdempotencyRecord,
   PeeringRecord,
   RouteRecord,
@@ -15,13 +17,7 @@ import {
   VpcRecord,
 } from "./store";
 
-const SCHEMA_VERSION = 2;
-
-/** Changes to a data file of an older version, in order; SCHEMA already holds them for a new file. */
-const MIGRATIONS: Record<number, string> = {
-  // 2: a route remembers the program resource that made it (ownerRef), as a peering does.
-  2: `ALTER TABLE routes ADD COLUMN owner_ref TEXT;`,
-};
+const SCHEMA_VERSION = 6;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -29,7 +25,7 @@ CREATE TABLE IF NOT EXISTS accounts (
 CREATE TABLE IF NOT EXISTS vpcs (
   vpc_id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(account_id), region TEXT NOT NULL,
   cidr_block TEXT NOT NULL, name TEXT NOT NULL, tags TEXT NOT NULL, route_table_id TEXT NOT NULL UNIQUE,
-  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, allowed_peers TEXT NOT NULL DEFAULT '[]');
 CREATE INDEX IF NOT EXISTS vpcs_account_region ON vpcs(account_id, region);
 CREATE TABLE IF NOT EXISTS routes (
   route_id TEXT PRIMARY KEY, route_table_id TEXT NOT NULL, vpc_id TEXT NOT NULL, account_id TEXT NOT NULL,
@@ -54,7 +50,39 @@ CREATE TABLE IF NOT EXISTS idempotency (
   resource_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (account_id, operation, token));
 CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS account_quotas (
+  account_id TEXT NOT NULL REFERENCES accounts(account_id), name TEXT NOT NULL, value INTEGER NOT NULL,
+  PRIMARY KEY (account_id, name));
+CREATE TABLE IF NOT EXISTS events (
+  event_id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, request_id TEXT, actor_account TEXT,
+  actor_key TEXT, action TEXT NOT NULL, resource_type TEXT NOT NULL, resource_id TEXT NOT NULL,
+  party1 TEXT NOT NULL, party2 TEXT, details TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_party1 ON events(party1, event_id);
+CREATE INDEX IF NOT EXISTS events_party2 ON events(party2, event_id) WHERE party2 IS NOT NULL;
+CREATE TABLE IF NOT EXISTS api_keys (
+  key_hash TEXT PRIMARY KEY, key_id TEXT NOT NULL, account_id TEXT NOT NULL REFERENCES accounts(account_id),
+  created_at INTEGER NOT NULL, expires_at INTEGER);
+CREATE INDEX IF NOT EXISTS api_keys_account ON api_keys(account_id);
 `;
+
+/**
+ * Steps from each older schema version to the next; a fresh file gets SCHEMA (the latest) at once.
+ * (issue 10) v2: vpcs.allowed_peers. v3: account_quotas. v4: events. v5: api_keys (tables created by
+ * SCHEMA; BACKFILL then copies what older versions kept elsewhere).
+ */
+const MIGRATIONS: Record<number, string> = {
+  1: `ALTER TABLE vpcs ADD COLUMN allowed_peers TEXT NOT NULL DEFAULT '[]';`,
+  2: ``,
+  3: ``,
+  4: ``,
+  // a route remembers the program resource that made it (ownerRef), as a peering does
+  5: `ALTER TABLE routes ADD COLUMN owner_ref TEXT;`,
+};
+
+/** Run after SCHEMA when upgrading from the given version. */
+const BACKFILL: Record<number, string> = {
+  4: `INSERT OR IGNORE INTO api_keys SELECT key_hash, substr(key_hash, 1, 12), account_id, created_at, NULL FROM accounts;`,
+};
 
 type Row = Record<string, unknown>;
 
@@ -66,6 +94,7 @@ const vpcFrom = (r: Row): VpcRecord => ({
   name: r.name as string,
   tags: JSON.parse(r.tags as string),
   routeTableId: r.route_table_id as string,
+  allowedPeerAccountIds: JSON.parse((r.allowed_peers as string | undefined) ?? "[]"),
   createdAt: r.created_at as number,
   updatedAt: r.updated_at as number,
 });
@@ -130,6 +159,22 @@ const peeringParams = (p: PeeringRecord) => ({
   updated_at: p.updatedAt,
 });
 
+const keyFrom = (r: Row): ApiKeyRecord => ({
+  keyHash: r.key_hash as string,
+  keyId: r.key_id as string,
+  accountId: r.account_id as string,
+  createdAt: r.created_at as number,
+  expiresAt: (r.expires_at as number | null) ?? null,
+});
+
+const keyParams = (k: ApiKeyRecord) => ({
+  key_hash: k.keyHash,
+  key_id: k.keyId,
+  account_id: k.accountId,
+  created_at: k.createdAt,
+  expires_at: k.expiresAt,
+});
+
 const routeParams = (r: RouteRecord) => ({
   route_id: r.routeId,
   route_table_id: r.routeTableId,
@@ -152,6 +197,7 @@ const vpcParams = (v: VpcRecord) => ({
   name: v.name,
   tags: JSON.stringify(v.tags),
   route_table_id: v.routeTableId,
+  allowed_peers: JSON.stringify(v.allowedPeerAccountIds ?? []),
   created_at: v.createdAt,
   updated_at: v.updatedAt,
 });
@@ -165,14 +211,16 @@ class SqliteQueries {
       insertAccount: q(`INSERT INTO accounts VALUES (@account_id, @name, @key_hash, @created_at)`),
       getAccount: q(`SELECT * FROM accounts WHERE account_id = ?`),
       getAccountByKeyHash: q(`SELECT * FROM accounts WHERE key_hash = ?`),
-      insertVpc: q(`INSERT INTO vpcs VALUES (@vpc_id, @account_id, @region, @cidr_block, @name, @tags,
-        @route_table_id, @created_at, @updated_at)`),
+      insertVpc: q(`INSERT INTO vpcs (vpc_id, account_id, region, cidr_block, name, tags, route_table_id,
+        created_at, updated_at, allowed_peers) VALUES (@vpc_id, @account_id, @region, @cidr_block, @name, @tags,
+        @route_table_id, @created_at, @updated_at, @allowed_peers)`),
       getVpc: q(`SELECT * FROM vpcs WHERE vpc_id = ?`),
       getVpcByRouteTable: q(`SELECT * FROM vpcs WHERE route_table_id = ?`),
       listVpcs: q(`SELECT * FROM vpcs WHERE account_id = ? ORDER BY created_at, vpc_id`),
       listVpcsInRegion: q(`SELECT * FROM vpcs WHERE account_id = ? AND region = ? ORDER BY created_at, vpc_id`),
       countVpcs: q(`SELECT COUNT(*) AS n FROM vpcs WHERE account_id = ? AND region = ?`),
-      updateVpc: q(`UPDATE vpcs SET name = @name, tags = @tags, updated_at = @updated_at WHERE vpc_id = @vpc_id`),
+      updateVpc: q(`UPDATE vpcs SET name = @name, tags = @tags, allowed_peers = @allowed_peers, updated_at = @updated_at
+        WHERE vpc_id = @vpc_id`),
       deleteVpc: q(`DELETE FROM vpcs WHERE vpc_id = ?`),
       deleteVpcRoutes: q(`DELETE FROM routes WHERE vpc_id = ?`),
       insertRoute: q(`INSERT INTO routes (route_id, route_table_id, vpc_id, account_id, destination, next_hop_type,
@@ -210,6 +258,22 @@ class SqliteQueries {
       purgeIdempotency: q(`DELETE FROM idempotency WHERE created_at < ?`),
       getMeta: q(`SELECT value FROM meta WHERE key = ?`),
       setMeta: q(`INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
+      // --- Issue 10: per-account quotas
+      getAccountQuotas: q(`SELECT name, value FROM account_quotas WHERE account_id = ?`),
+      setAccountQuota: q(`INSERT INTO account_quotas VALUES (?, ?, ?)
+        ON CONFLICT(account_id, name) DO UPDATE SET value = excluded.value`),
+      // --- Issue 10: API keys
+      insertApiKey: q(`INSERT INTO api_keys VALUES (@key_hash, @key_id, @account_id, @created_at, @expires_at)`),
+      getApiKey: q(`SELECT * FROM api_keys WHERE key_hash = ?`),
+      listApiKeys: q(`SELECT * FROM api_keys WHERE account_id = ? ORDER BY created_at, key_id`),
+      expireApiKeys: q(`UPDATE api_keys SET expires_at = @at WHERE account_id = @account
+        AND (expires_at IS NULL OR expires_at > @at) AND (@key_id IS NULL OR key_id = @key_id)`),
+      // --- Issue 10: audit trail
+      insertEvent: q(`INSERT INTO events (at, request_id, actor_account, actor_key, action, resource_type, resource_id,
+        party1, party2, details) VALUES (@at, @request_id, @actor_account, @actor_key, @action, @resource_type,
+        @resource_id, @party1, @party2, @details)`),
+      listEvents: q(`SELECT * FROM events WHERE (party1 = @account OR party2 = @account) AND at >= @since
+        AND (@resource IS NULL OR resource_id = @resource) ORDER BY event_id LIMIT @limit`),
     };
   }
 
@@ -224,6 +288,7 @@ class SqliteQueries {
     return {
       insertAccount: async (a: AccountRecord) => {
         st.insertAccount.run({ account_id: a.accountId, name: a.name, key_hash: a.keyHash, created_at: a.createdAt });
+        st.insertApiKey.run(keyParams({ keyHash: a.keyHash, keyId: a.keyHash.slice(0, 12), accountId: a.accountId, createdAt: a.createdAt, expiresAt: null }));
         return ok();
       },
       getAccount: async (id) =>
@@ -308,6 +373,45 @@ class SqliteQueries {
       purgeIdempotency: async (olderThan) => void st.purgeIdempotency.run(olderThan),
       getMeta: async (key) => (st.getMeta.get(key) as { value: string } | undefined)?.value,
       setMeta: async (key, value) => void st.setMeta.run(key, value),
+      // --- Issue 10: per-account quotas
+      getAccountQuotas: async (accountId) =>
+        Object.fromEntries((st.getAccountQuotas.all(accountId) as { name: string; value: number }[]).map((r) => [r.name, r.value])),
+      setAccountQuota: async (accountId, name, value) => void st.setAccountQuota.run(accountId, name, value),
+      // --- Issue 10: API keys
+      insertApiKey: async (k) => void st.insertApiKey.run(keyParams(k)),
+      getApiKey: async (hash) => one("getApiKey", keyFrom, hash),
+      listApiKeys: async (accountId) => (st.listApiKeys.all(accountId) as Row[]).map(keyFrom),
+      expireApiKeys: async (accountId, at, keyId) => st.expireApiKeys.run({ account: accountId, at, key_id: keyId ?? null }).changes,
+      // --- Issue 10: audit trail
+      insertEvent: async (e) =>
+        void st.insertEvent.run({
+          at: e.at,
+          request_id: e.requestId,
+          actor_account: e.actorAccountId,
+          actor_key: e.actorKeyId,
+          action: e.action,
+          resource_type: e.resourceType,
+          resource_id: e.resourceId,
+          party1: e.party1,
+          party2: e.party2,
+          details: JSON.stringify(e.details),
+        }),
+      listEvents: async (accountId, q) =>
+        (st.listEvents.all({ account: accountId, since: q.since ?? 0, resource: q.resourceId ?? null, limit: q.limit }) as Row[]).map(
+          (r): EventRecord => ({
+            eventId: r.event_id as number,
+            at: r.at as number,
+            requestId: (r.request_id as string | null) ?? null,
+            actorAccountId: (r.actor_account as string | null) ?? null,
+            actorKeyId: (r.actor_key as string | null) ?? null,
+            action: r.action as string,
+            resourceType: r.resource_type as string,
+            resourceId: r.resource_id as string,
+            party1: r.party1 as string,
+            party2: (r.party2 as string | null) ?? null,
+            details: JSON.parse(r.details as string),
+          }),
+        ),
     };
   }
 }
@@ -328,8 +432,14 @@ export class SqliteStore implements Store {
   private readonly busyTimeoutMs: number;
 
   constructor(dataDir: string, opts: SqliteStoreOptions = {}) {
-    fs.mkdirSync(dataDir, { recursive: true });
+    // The data holds key hashes and every account's resources: owner-only (dir 0700, files 0600).
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.file = path.join(dataDir, "peerlink.db");
+    // SQLite creates the -wal and -shm files with the database file's permissions.
+    fs.closeSync(fs.openSync(this.file, "a", 0o600));
+    for (const f of [this.file, `${this.file}-wal`, `${this.file}-shm`]) {
+      if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
+    }
     this.busyTimeoutMs = opts.busyTimeoutMs ?? 10_000;
     this.db = new Database(this.file);
     this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
@@ -355,7 +465,9 @@ export class SqliteStore implements Store {
       if (version === 0) {
         this.db.exec(SCHEMA);
       } else {
-        for (let v = version + 1; v <= SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]);
+        for (let v = version; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]);
+        this.db.exec(SCHEMA); // new tables and indexes (IF NOT EXISTS)
+        for (let v = version; v < SCHEMA_VERSION; v++) if (BACKFILL[v]) this.db.exec(BACKFILL[v]);
       }
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();

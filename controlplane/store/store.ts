@@ -14,6 +14,8 @@ export type VpcRecord = {
   name: string;
   tags: Tags;
   routeTableId: string;
+  /** accounts besides the owner that may request peerings to this VPC (and see it while doing so) */
+  allowedPeerAccountIds: string[];
   createdAt: number;
   updatedAt: number;
 };
@@ -63,6 +65,26 @@ export type IdempotencyRecord = {
   createdAt: number;
 };
 
+/** An API key (issue 10): stored as its sha256 only; expiresAt null = no end. */
+export type ApiKeyRecord = { keyHash: string; keyId: string; accountId: string; createdAt: number; expiresAt: number | null };
+
+/** One audited change (issue 10). party1/party2: the accounts that may read it. */
+export type EventRecord = {
+  /** assigned by the store, increasing */
+  eventId?: number;
+  at: number;
+  requestId: string | null;
+  /** null when the control plane itself acted (a timed transition) */
+  actorAccountId: string | null;
+  actorKeyId: string | null;
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  party1: string;
+  party2: string | null;
+  details: Record<string, unknown>;
+};
+
 export interface StoreTx {
   insertAccount(a: AccountRecord): Promise<void>;
   getAccount(accountId: string): Promise<AccountRecord | undefined>;
@@ -107,6 +129,24 @@ export interface StoreTx {
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+
+  // --- Issue 10: per-account quotas --------------------------------------------------------------
+  /** the account's own quota values (name -> value); quotas not listed use the server's */
+  getAccountQuotas(accountId: string): Promise<Record<string, number>>;
+  setAccountQuota(accountId: string, name: string, value: number): Promise<void>;
+
+  // --- Issue 10: audit trail ---------------------------------------------------------------------
+  insertEvent(e: EventRecord): Promise<void>;
+  /** events the account may read (party1 or party2), oldest first, at most `limit` */
+  listEvents(accountId: string, q: { since?: number; resourceId?: string; limit: number }): Promise<EventRecord[]>;
+
+  // --- Issue 10: API keys (rotation and revocation) ----------------------------------------------
+  /** insertAccount also records the account's first key here */
+  insertApiKey(k: ApiKeyRecord): Promise<void>;
+  getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(accountId: string): Promise<ApiKeyRecord[]>;
+  /** sets expiresAt = at for the account's keys that would outlive it; returns how many changed */
+  expireApiKeys(accountId: string, at: number, keyId?: string): Promise<number>;
 }
 
 export interface Store {

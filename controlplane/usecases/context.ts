@@ -2,6 +2,7 @@
 // Use-cases record which peerings changed so the service can wake long-polls after commit.
 import {
   assertTransition,
+  countsAgainstVpc,
   IdempotencyConflictError,
   NotFoundError,
   PeeringState,
@@ -11,8 +12,16 @@ import {
 import { requestHash } from "../ids";
 import { PeeringRecord, StoreTx } from "../store/store";
 import { roleOf } from "../views";
+import { audit, peeringParties } from "./audit";
 
-export type Caller = { accountId: string; name: string };
+export type Caller = {
+  accountId: string;
+  name: string;
+  /** a short fingerprint of the key used (never the key), for the audit trail */
+  keyId?: string;
+  /** the HTTP request id, for the audit trail */
+  requestId?: string;
+};
 
 export type TxContext = {
   tx: StoreTx;
@@ -23,6 +32,8 @@ export type TxContext = {
   changed: Set<string>;
   /** true when a timed transition was added or removed */
   scheduleChanged: boolean;
+  /** who acts in this transaction (undefined: the control plane itself) */
+  actor?: Caller;
 };
 
 /** Idempotency tokens are kept at least this long (contract: >= 24 h). */
@@ -49,6 +60,8 @@ export async function settle(ctx: TxContext): Promise<void> {
     if (next === "Expired") p.purgeAt = t.dueAt + RETENTION_MS.Expired;
     await tx.updatePeering(p);
     ctx.changed.add(p.peeringId);
+    const done = next === "Expired" ? "expire" : next === "Activated" ? "activate" : "suspend";
+    await audit(ctx, done, { type: "peering", id: p.peeringId }, peeringParties(p), { state: next }, null);
   }
   for (const id of await tx.purgePeerings(now)) ctx.changed.add(id);
 }
@@ -72,6 +85,11 @@ export async function changeState(ctx: TxContext, p: PeeringRecord, to: PeeringS
   }
   ctx.scheduleChanged = true;
   ctx.changed.add(p.peeringId);
+}
+
+/** Whether a stored peering counts against the VPC's peerings-per-VPC quota (the domain's rule). */
+export function countsAgainst(p: PeeringRecord, vpcId: string): boolean {
+  return countsAgainstVpc({ state: p.state, requesterVpcId: p.requester.vpcId, accepterVpcId: p.accepter.vpcId }, vpcId);
 }
 
 /** A peering the caller is a party to, or NotFound (other accounts' peerings are invisible). */

@@ -10,7 +10,9 @@ import {
   ForbiddenError,
   InvalidStateError,
   isLive,
+  LIVE_STATES,
   livePeeringsOn,
+  mayRequestPeering,
   NotFoundError,
   PeeringAction,
   PENDING_EXPIRY_MS,
@@ -27,8 +29,9 @@ import {
 } from "../../domain";
 import { newId } from "../ids";
 import { PeeringRecord, Tags, VpcRecord } from "../store/store";
-import { peeringView, PeeringView, roleOf } from "../views";
-import { Caller, changeState, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
+import { hidesAccepter, peeringView, PeeringView, roleOf } from "../views";
+import { audit, peeringParties } from "./audit";
+import { Caller, changeState, countsAgainst, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
 import { ownedVpc } from "./vpcs";
 import { peeringNode, vpcNode, worldForPeering } from "./world";
 
@@ -45,10 +48,14 @@ export type CreatePeeringInput = {
 
 export type PlannedOwnerRefs = { local?: string[]; peer?: string[] };
 
-/** The peer VPC as named by the caller; NotFound unless it exists (in peerAccountId, when given). */
-async function findPeerVpc(ctx: TxContext, input: CreatePeeringInput): Promise<VpcRecord> {
+/**
+ * The peer VPC as named by the caller; NotFound unless it exists (in peerAccountId, when given) and its
+ * owner listed the caller. An unlisted VPC gets the very answer of a missing one.
+ */
+async function findPeerVpc(ctx: TxContext, caller: Caller, input: CreatePeeringInput): Promise<VpcRecord> {
   const peer = await ctx.tx.getVpc(input.peerVpcId);
-  if (!peer || (input.peerAccountId !== undefined && peer.accountId !== input.peerAccountId)) {
+  const visible = peer !== undefined && mayRequestPeering(peer, caller.accountId);
+  if (!peer || !visible || (input.peerAccountId !== undefined && peer.accountId !== input.peerAccountId)) {
     const where = input.peerAccountId ? ` in account ${input.peerAccountId}` : "";
     throw new NotFoundError(`peer VPC ${input.peerVpcId} not found${where}; check "peerVpcId" and "peerAccountId"`, {
       peerVpcId: input.peerVpcId,
@@ -159,8 +166,8 @@ export async function createPeering(
     return { peering: peeringView(p, caller.accountId), created: false };
   }
   const local = await ownedVpc(ctx, caller, input.vpcId);
-  const peer = await findPeerVpc(ctx, input);
-  throwIfViolations(await peeringVerdict(ctx, local, peer, input, { revealPeer: true }));
+  const peer = await findPeerVpc(ctx, caller, input);
+  throwIfViolations(await peeringVerdict(ctx, local, peer, input, { revealPeer: peer.accountId === caller.accountId }));
   const sameAccount = local.accountId === peer.accountId;
   const end = (v: VpcRecord) => ({ accountId: v.accountId, vpcId: v.vpcId, region: v.region, cidrBlock: v.cidrBlock });
   const p: PeeringRecord = {
@@ -182,6 +189,11 @@ export async function createPeering(
   await changeState(ctx, p, sameAccount ? "Activating" : "Pending");
   await ctx.tx.updatePeering(p);
   await rememberToken(ctx, caller, key, p.peeringId);
+  await audit(ctx, "create", { type: "peering", id: p.peeringId }, peeringParties(p), {
+    state: p.state,
+    vpcId: p.requester.vpcId,
+    peerVpcId: p.accepter.vpcId,
+  });
   return { peering: peeringView(p, caller.accountId), created: true };
 }
 
@@ -207,7 +219,7 @@ function plannedVpcRecord(
   try {
     assertRegion(planned.region, `${side}.region`);
     const cidr = checkVpcCidr(planned.cidrBlock, `${side}.cidrBlock`);
-    return { vpcId: "", accountId, region: planned.region, cidrBlock: cidr.text, name: planned.name ?? "", tags: {}, routeTableId: "", createdAt: 0, updatedAt: 0 };
+    return { vpcId: "", accountId, region: planned.region, cidrBlock: cidr.text, name: planned.name ?? "", tags: {}, routeTableId: "", allowedPeerAccountIds: [], createdAt: 0, updatedAt: 0 };
   } catch (e) {
     const err = e as ValidationError;
     found.push({ code: err.code, field: String(err.details?.field ?? side), message: err.message, details: err.details });
@@ -247,7 +259,7 @@ export async function validatePeering(
       peer = plannedVpcRecord(peerVpc, create.peerAccountId ?? caller.accountId, "peerVpc", found);
     } else {
       try {
-        peer = await findPeerVpc(ctx, { ...create, vpcId: create.vpcId ?? "", peerVpcId: create.peerVpcId! });
+        peer = await findPeerVpc(ctx, caller, { ...create, vpcId: create.vpcId ?? "", peerVpcId: create.peerVpcId! });
       } catch (e) {
         const err = e as NotFoundError;
         found.push({ code: err.code, field: err.code === "NotFound" ? "peerVpcId" : "peerRegion", message: err.message, details: err.details });
@@ -307,9 +319,11 @@ export async function updatePeering(
   if (!isLive(p.state)) {
     throw new InvalidStateError(`peering ${peeringId} is ${p.state}; only a live peering can be changed`, { state: p.state });
   }
+  const before = p.bandwidthMbps;
   if (patch.bandwidthMbps !== undefined) {
     const world: World = { vpcs: [], peerings: [{ ...peeringNode(p), bandwidthMbps: patch.bandwidthMbps }], routes: [] };
-    throwIfViolations(checkPeeringBandwidth(world, p.peeringId, ctx.quotas).violations);
+    const hidden = hidesAccepter(p, caller.accountId);
+    throwIfViolations(checkPeeringBandwidth(world, p.peeringId, ctx.quotas, { peerRegionLabel: hidden ? "the peer's region" : undefined }).violations);
     p.bandwidthMbps = patch.bandwidthMbps;
   }
   if (patch.name !== undefined) p.name = patch.name;
@@ -317,6 +331,10 @@ export async function updatePeering(
   p.updatedAt = ctx.now;
   await ctx.tx.updatePeering(p);
   ctx.changed.add(p.peeringId);
+  const bw = patch.bandwidthMbps !== undefined && (patch.bandwidthMbps ?? null) !== before;
+  await audit(ctx, bw ? "bandwidth-change" : "update", { type: "peering", id: p.peeringId }, peeringParties(p), bw
+    ? { fromMbps: before, toMbps: p.bandwidthMbps }
+    : { fields: Object.keys(patch) });
   return peeringView(p, caller.accountId);
 }
 
@@ -330,7 +348,14 @@ export async function actOnPeering(
 ): Promise<PeeringView> {
   const p = await visiblePeering(ctx, caller, peeringId);
   if (command === "accept" || command === "reject") {
-    throwIfViolations(checkAcceptance({ vpcs: [], peerings: [peeringNode(p)], routes: [] }, p.peeringId, caller.accountId).violations);
+    const world: World = { vpcs: [], peerings: [peeringNode(p)], routes: [] };
+    if (command === "accept" && p.state === "Pending") {
+      // The request starts counting against the acceptor's VPC now.
+      const vpc = await ctx.tx.getVpc(p.accepter.vpcId);
+      if (vpc) world.vpcs.push(vpcNode(vpc));
+      if (vpc) world.peerings.push(...(await ctx.tx.listPeeringsForVpc(vpc.vpcId, LIVE_STATES)).filter((x) => x.peeringId !== p.peeringId).map(peeringNode));
+    }
+    throwIfViolations(checkAcceptance(world, p.peeringId, caller.accountId, ctx.quotas, { accepting: command === "accept" }).violations);
   } else if (command === "enable") {
     requireRole(p, caller, "initiator", "re-enable");
   }
@@ -342,11 +367,20 @@ export async function actOnPeering(
     if (!local || !peer) {
       throw new InvalidStateError(`peering ${peeringId} cannot be re-enabled: one of its VPCs was deleted`, { state: p.state });
     }
-    throwIfViolations(await peeringVerdict(ctx, local, peer, { bandwidthMbps: p.bandwidthMbps }, { revealPeer: true, exceptKey: p.peeringId }));
+    if (!mayRequestPeering(peer, caller.accountId)) {
+      throw new NotFoundError(`peer VPC ${peer.vpcId} not found; its owner must list account ${caller.accountId} in "allowedPeerAccountIds" again`, {
+        peerVpcId: peer.vpcId,
+      });
+    }
+    throwIfViolations(
+      await peeringVerdict(ctx, local, peer, { bandwidthMbps: p.bandwidthMbps }, { revealPeer: peer.accountId === caller.accountId, exceptKey: p.peeringId }),
+    );
     p.expiresAt = ctx.now + PENDING_EXPIRY_MS;
   }
   await changeState(ctx, p, next);
   await ctx.tx.updatePeering(p);
+  const action = command === "enable" ? "re-enable" : command;
+  await audit(ctx, action, { type: "peering", id: p.peeringId }, peeringParties(p), { state: next });
   return peeringView(p, caller.accountId);
 }
 
@@ -355,9 +389,10 @@ export async function deletePeering(ctx: TxContext, caller: Caller, peeringId: s
   const p = await visiblePeering(ctx, caller, peeringId);
   if (p.state !== "Deleted") {
     assertTransition(p.state, "delete", p.peeringId);
-    await ctx.tx.deleteRoutesByPeering(p.peeringId);
+    const routes = await ctx.tx.deleteRoutesByPeering(p.peeringId);
     await changeState(ctx, p, "Deleted");
     await ctx.tx.updatePeering(p);
+    await audit(ctx, "delete", { type: "peering", id: p.peeringId }, peeringParties(p), { routesDeleted: routes });
   }
   return peeringView(p, caller.accountId);
 }
@@ -365,6 +400,14 @@ export async function deletePeering(ctx: TxContext, caller: Caller, peeringId: s
 export async function peeringCost(ctx: TxContext, caller: Caller, peeringId: string, peakMbps: number) {
   const p = await visiblePeering(ctx, caller, peeringId);
   requireRole(p, caller, "initiator", "see the cost of");
+  if (hidesAccepter(p, caller.accountId)) {
+    // The price tier would tell the acceptor's region, which the requester may not learn yet.
+    return {
+      priced: false as const,
+      reason: "the acceptor has not accepted yet; the price depends on its VPC's region, which is shown once it accepts",
+      peakBandwidthMbps: peakMbps,
+    };
+  }
   const est = estimateDailyCost(p.requester.region, p.accepter.region, peakMbps);
   // Regional peering is free (seed 004), which is a price, not an unknown.
   return (

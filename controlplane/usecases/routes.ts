@@ -3,6 +3,7 @@ import { checkRouteCreate, InvalidStateError, NotFoundError, parseCidr, project,
 import { newId } from "../ids";
 import { PeeringRecord, RouteRecord, VpcRecord } from "../store/store";
 import { roleOf, routeView, RouteView } from "../views";
+import { audit } from "./audit";
 import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 import { ownedTable } from "./vpcs";
 import { worldForRoute } from "./world";
@@ -82,6 +83,11 @@ export async function createRoute(
   };
   await ctx.tx.insertRoute(route);
   await rememberToken(ctx, caller, key, route.routeId);
+  await audit(ctx, "route-add", { type: "route", id: route.routeId }, [caller.accountId], {
+    routeTableId,
+    destinationCidrBlock: route.destinationCidrBlock,
+    peeringId: route.peeringId,
+  });
   return { route: routeView(route), created: true };
 }
 
@@ -149,6 +155,7 @@ export async function updateRoute(
   if (patch.description !== undefined) route.description = patch.description;
   route.updatedAt = ctx.now;
   await ctx.tx.updateRoute(route);
+  await audit(ctx, "route-change", { type: "route", id: route.routeId }, [caller.accountId], { routeTableId, peeringId: route.peeringId });
   return routeView(route);
 }
 
@@ -156,4 +163,5 @@ export async function deleteRoute(ctx: TxContext, caller: Caller, routeTableId: 
   const { route } = await ownedRoute(ctx, caller, routeTableId, routeId);
   refuseLocal(route, "deleted");
   await ctx.tx.deleteRoute(routeId);
+  await audit(ctx, "route-delete", { type: "route", id: routeId }, [caller.accountId], { routeTableId, destinationCidrBlock: route.destinationCidrBlock });
 }

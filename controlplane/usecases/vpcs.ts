@@ -14,10 +14,12 @@ import {
 import { newId } from "../ids";
 import { Tags, VpcRecord } from "../store/store";
 import { isCrossRegionPeering, vpcView, VpcView } from "../views";
+import { audit, peeringParties } from "./audit";
+import { Caller, changeState, countsAgainst, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 import { peeringNode, routeNode, vpcNode, worldForVpcs } from "./world";
-import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 
-export type CreateVpcInput = { region: string; cidrBlock: string; name?: string; tags?: Tags };
+export type CreateVpcInput = { region: string; cidrBlock: string; name?: string; tags?: Tags; allowedPeerAccountIds?: string[] };
+export type VpcPatch = { name?: string; tags?: Tags; allowedPeerAccountIds?: string[] };
 
 export async function ownedVpc(ctx: TxContext, caller: Caller, vpcId: string): Promise<VpcRecord> {
   const v = await ctx.tx.getVpc(vpcId);
@@ -59,6 +61,7 @@ export async function createVpc(
     name: input.name ?? "",
     tags: input.tags ?? {},
     routeTableId: newId("rtb"),
+    allowedPeerAccountIds: input.allowedPeerAccountIds ?? [],
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };
@@ -76,6 +79,7 @@ export async function createVpc(
     updatedAt: ctx.now,
   });
   await rememberToken(ctx, caller, key, vpc.vpcId);
+  await audit(ctx, "create", { type: "vpc", id: vpc.vpcId }, [caller.accountId], { region: vpc.region, cidrBlock: vpc.cidrBlock });
   return { vpc: vpcView(vpc), created: true };
 }
 
@@ -92,25 +96,31 @@ export async function updateVpc(
   ctx: TxContext,
   caller: Caller,
   vpcId: string,
-  patch: { name?: string; tags?: Tags },
+  patch: VpcPatch,
 ): Promise<VpcView> {
   const v = await ownedVpc(ctx, caller, vpcId);
   if (patch.name !== undefined) v.name = patch.name;
   if (patch.tags !== undefined) v.tags = patch.tags;
+  if (patch.allowedPeerAccountIds !== undefined) v.allowedPeerAccountIds = patch.allowedPeerAccountIds;
   v.updatedAt = ctx.now;
   await ctx.tx.updateVpc(v);
+  await audit(ctx, "update", { type: "vpc", id: v.vpcId }, [caller.accountId], { fields: Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined) });
   return vpcView(v);
 }
 
 export async function deleteVpc(ctx: TxContext, caller: Caller, vpcId: string): Promise<void> {
   const v = await ownedVpc(ctx, caller, vpcId);
-  const world: World = {
-    vpcs: [vpcNode(v)],
-    peerings: (await ctx.tx.listPeeringsForVpc(vpcId, LIVE_STATES)).map(peeringNode),
-    routes: (await ctx.tx.listRoutes(v.routeTableId)).map(routeNode),
-  };
+  const all = await ctx.tx.listPeeringsForVpc(vpcId, LIVE_STATES);
+  const world: World = { vpcs: [vpcNode(v)], peerings: all.map(peeringNode), routes: (await ctx.tx.listRoutes(v.routeTableId)).map(routeNode) };
   throwIfViolations(checkVpcDelete(world, vpcId).violations);
+  // Requests aimed at the VPC and never accepted do not hold it: deleting it rejects them.
+  for (const p of all.filter((x) => !countsAgainst(x, vpcId))) {
+    await changeState(ctx, p, "Rejected");
+    await ctx.tx.updatePeering(p);
+    await audit(ctx, "reject", { type: "peering", id: p.peeringId }, peeringParties(p), { reason: "the acceptor deleted the VPC" });
+  }
   await ctx.tx.deleteVpc(vpcId);
+  await audit(ctx, "delete", { type: "vpc", id: vpcId }, [caller.accountId]);
 }
 
 export type QuotaRow = { name: QuotaName; limit: number; used: number; scope: string };
@@ -126,7 +136,7 @@ export async function quotaUsage(ctx: TxContext, caller: Caller): Promise<QuotaR
   const perVpc: QuotaRow[] = [];
   const perTable: QuotaRow[] = [];
   for (const v of vpcs) {
-    const live = await ctx.tx.listPeeringsForVpc(v.vpcId, LIVE_STATES);
+    const live = (await ctx.tx.listPeeringsForVpc(v.vpcId, LIVE_STATES)).filter((p) => countsAgainst(p, v.vpcId));
     perVpc.push({ name: "peeringsPerVpc", limit: q.peeringsPerVpc, used: live.length, scope: v.vpcId });
     const n = await ctx.tx.countPeeringRoutes(v.routeTableId);
     perTable.push({ name: "routesPerTable", limit: q.routesPerTable, used: n, scope: v.routeTableId });

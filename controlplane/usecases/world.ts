@@ -6,7 +6,15 @@ import { peeringView, routeView, vpcView } from "../views";
 import { Caller, TxContext } from "./context";
 
 export function vpcNode(v: VpcRecord): WorldVpc {
-  return { key: v.vpcId, vpcId: v.vpcId, accountId: v.accountId, region: v.region, cidr: v.cidrBlock, name: v.name || undefined };
+  return {
+    key: v.vpcId,
+    vpcId: v.vpcId,
+    accountId: v.accountId,
+    region: v.region,
+    cidr: v.cidrBlock,
+    name: v.name || undefined,
+    allowedPeerAccountIds: v.allowedPeerAccountIds,
+  };
 }
 
 function end(e: PeeringEnd): WorldEnd {

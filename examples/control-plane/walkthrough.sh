@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A cross-account peering driven with the peerlink CLI and curl only: two accounts, a request, the
-# acceptance, routes on both sides, and the delete that takes both routes with it.
+# A cross-account peering driven with the peerlink CLI and curl only: two accounts, peer information on
+# both ends (Bob lists Alice on his VPC), the request, the acceptance, routes on both sides, and the
+# delete that takes both routes with it.
 # Run from the repository root after `npm ci`: bash examples/control-plane/walkthrough.sh
 set -euo pipefail
 DATA=$(mktemp -d)
@@ -16,13 +17,15 @@ until curl -sf "$E/healthz" >/dev/null; do sleep 0.2; done
 
 ALICE=$(npx peerlink account create alice --data "$DATA")   # printed once: keep the key
 BOB=$(npx peerlink account create bob --data "$DATA")
-KA=$(echo "$ALICE" | json .apiKey); KB=$(echo "$BOB" | json .apiKey); BOB_ID=$(echo "$BOB" | json .accountId)
+KA=$(echo "$ALICE" | json .apiKey); KB=$(echo "$BOB" | json .apiKey)
+ALICE_ID=$(echo "$ALICE" | json .accountId); BOB_ID=$(echo "$BOB" | json .accountId)
 a() { curl -s -H "Authorization: Bearer $KA" -H 'content-type: application/json' "$@"; }
 b() { curl -s -H "Authorization: Bearer $KB" -H 'content-type: application/json' "$@"; }
 
-# Each account creates a VPC in its own account.
+# Each account creates a VPC in its own account. Bob names Alice's account as one that may request
+# peerings to his VPC; to every other account his VPC does not exist.
 APP=$(a "$E/v1/vpcs" -d '{"region":"ap-guangzhou","cidrBlock":"10.0.0.0/16","name":"app"}')
-PARTNER=$(b "$E/v1/vpcs" -d '{"region":"ap-guangzhou","cidrBlock":"172.16.0.0/16","name":"partner"}')
+PARTNER=$(b "$E/v1/vpcs" -d "{\"region\":\"ap-guangzhou\",\"cidrBlock\":\"172.16.0.0/16\",\"name\":\"partner\",\"allowedPeerAccountIds\":[\"$ALICE_ID\"]}")
 APP_ID=$(echo "$APP" | json .vpcId); APP_RTB=$(echo "$APP" | json .routeTableId)
 PARTNER_ID=$(echo "$PARTNER" | json .vpcId); PARTNER_RTB=$(echo "$PARTNER" | json .routeTableId)
 

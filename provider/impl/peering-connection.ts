@@ -92,8 +92,9 @@ export function peeringOutputs(p: ApiPeering, inputs: Partial<PeeringConnectionI
     vpcId: p.requester.vpcId,
     peerVpcId: p.accepter.vpcId,
     peerAccountId: p.accepter.accountId,
-    peerRegion: p.accepter.region,
-    region: p.requester.region,
+    // Until accepted the server does not show the requester the peer's region: keep what was asked for.
+    peerRegion: p.accepter.region ?? inputs.peerRegion ?? "",
+    region: p.requester.region ?? "",
     bandwidthMbps: p.bandwidthMbps ?? null,
     name: p.name ?? "",
     tags: p.tags ?? {},
@@ -114,7 +115,7 @@ export function peeringOutputs(p: ApiPeering, inputs: Partial<PeeringConnectionI
 export function peeringInputsFromApi(p: ApiPeering): Partial<PeeringConnectionInputs> {
   const inputs: Partial<PeeringConnectionInputs> = { vpcId: p.requester.vpcId, peerVpcId: p.accepter.vpcId };
   if (p.accepter.accountId !== p.requester.accountId) inputs.peerAccountId = p.accepter.accountId;
-  if (p.accepter.region !== p.requester.region) inputs.peerRegion = p.accepter.region;
+  if (p.accepter.region && p.accepter.region !== p.requester.region) inputs.peerRegion = p.accepter.region;
   if (p.bandwidthMbps !== null && p.bandwidthMbps !== undefined) inputs.bandwidthMbps = p.bandwidthMbps;
   if (p.name) inputs.name = p.name;
   if (p.tags && Object.keys(p.tags).length > 0) inputs.tags = p.tags;

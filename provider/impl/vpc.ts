@@ -10,10 +10,12 @@ import {
   knownString,
   nameFromOwnerRef,
   sameTags,
+  sameValue,
   subject,
   validateConnection,
   validateName,
   validateRegion,
+  validatePeerAccounts,
   validateTags,
   validateVpcCidr,
   violationsToFailures,
@@ -34,6 +36,7 @@ export function vpcFailures(news: Partial<VpcInputs>): Failure[] {
     ...validateVpcCidr(news.cidrBlock, "cidrBlock", s),
     ...validateName(news.name, "name", s),
     ...validateTags(news.tags, "tags", s),
+    ...validatePeerAccounts(news.allowedPeerAccountIds, "allowedPeerAccountIds", s),
     ...validateConnection(news.connection, "connection", s),
   ];
 }
@@ -46,6 +49,11 @@ export function diffVpc(olds: VpcOutputs, news: VpcInputs, newAccountId?: string
     // Omitted name/tags are not managed: an imported VPC keeps its own.
     { property: "name", kind: "update", same: (o, n) => n.name === undefined || o.name === n.name },
     { property: "tags", kind: "update", same: (o, n) => n.tags === undefined || sameTags(o.tags, n.tags) },
+    {
+      property: "allowedPeerAccountIds",
+      kind: "update",
+      same: (o, n) => n.allowedPeerAccountIds === undefined || sameValue(o.allowedPeerAccountIds ?? [], n.allowedPeerAccountIds),
+    },
   ]);
   return withAccountRule(d, olds.accountId, newAccountId);
 }
@@ -59,6 +67,7 @@ export function vpcOutputs(v: ApiVpc, inputs: Partial<VpcInputs>): VpcOutputs {
     cidrBlock: v.cidrBlock,
     name: v.name ?? "",
     tags: v.tags ?? {},
+    allowedPeerAccountIds: v.allowedPeerAccountIds ?? [],
     status: v.status,
     ownerRef: inputs.ownerRef ?? "",
   };
@@ -71,6 +80,7 @@ export function vpcInputsFromApi(v: ApiVpc): Partial<VpcInputs> {
   const inputs: Partial<VpcInputs> = { region: v.region, cidrBlock: v.cidrBlock };
   if (v.name) inputs.name = v.name;
   if (v.tags && Object.keys(v.tags).length > 0) inputs.tags = v.tags;
+  if (v.allowedPeerAccountIds && v.allowedPeerAccountIds.length > 0) inputs.allowedPeerAccountIds = v.allowedPeerAccountIds;
   return inputs;
 }
 
@@ -121,6 +131,7 @@ async function previewCheck(olds: Partial<VpcInputs & VpcOutputs>, news: VpcInpu
     region: hasUnknown(news.region) ? { $unknown: `the region of Vpc "${nameFromOwnerRef(news.ownerRef)}" comes from an output not known yet` } : news.region,
     cidr: hasUnknown(news.cidrBlock) ? { $unknown: `the cidrBlock of Vpc "${nameFromOwnerRef(news.ownerRef)}" comes from an output not known yet` } : news.cidrBlock,
     name: knownString(news.name),
+    allowedPeerAccountIds: hasUnknown(news.allowedPeerAccountIds) ? undefined : (news.allowedPeerAccountIds ?? []),
   };
   declare(entry);
   const verdict = await previewVpc(client, op, entry);
@@ -155,6 +166,7 @@ export const provider: dynamic.ResourceProvider<VpcInputs, VpcOutputs> = {
     const body: Record<string, unknown> = { region: inputs.region, cidrBlock: inputs.cidrBlock };
     if (inputs.name !== undefined) body.name = inputs.name;
     if (inputs.tags !== undefined) body.tags = inputs.tags;
+    if (inputs.allowedPeerAccountIds !== undefined) body.allowedPeerAccountIds = inputs.allowedPeerAccountIds;
     const { made } = await createIdempotent(
       inputs.ownerRef,
       body,
@@ -180,6 +192,9 @@ export const provider: dynamic.ResourceProvider<VpcInputs, VpcOutputs> = {
     const patch: Record<string, unknown> = {};
     if (news.name !== undefined && news.name !== olds.name) patch.name = news.name;
     if (news.tags !== undefined && !sameTags(olds.tags, news.tags)) patch.tags = news.tags;
+    if (news.allowedPeerAccountIds !== undefined && !sameValue(olds.allowedPeerAccountIds ?? [], news.allowedPeerAccountIds)) {
+      patch.allowedPeerAccountIds = news.allowedPeerAccountIds;
+    }
     const v = Object.keys(patch).length > 0 ? await client.patchVpc(op, id, patch) : await client.getVpc(op, id);
     return { outs: vpcOutputs(v, news) };
   },

@@ -135,7 +135,9 @@ export async function previewPeering(client: PeerlinkClient, op: string, subject
   }
   // Another account's VPC: the control plane evaluates the same rules over its state plus this plan.
   const res = await client.validatePeering(op, dryRunBody(subject, world, delta));
-  let violations = (res.violations ?? []) as Violation[];
+  let violations = ((res.violations ?? []) as Violation[]).map((v) =>
+    v.code === "NotFound" && v.field === "peerVpcId" ? unlistedPeer(me.accepter.vpcKey, known(subject.peerAccountId), subject.accountId) : v,
+  );
   if (known(subject.bandwidthMbps) === undefined && subject.bandwidthMbps !== null) violations = violations.filter((v) => v.field !== "bandwidthMbps");
   return { violations, deferred: [] };
 }
@@ -149,4 +151,18 @@ export async function previewRoute(client: PeerlinkClient, op: string, subject: 
       nextHopOnly: subject.order === "update",
     }),
   );
+}
+
+/**
+ * Another account's VPC that the dry run cannot find: either it does not exist or its owner has not
+ * listed this account, and the server deliberately does not say which.
+ */
+function unlistedPeer(peerVpcId: string, peerAccount: string | undefined, caller: string): Violation {
+  const owner = peerAccount ? `account ${peerAccount}` : "its owner";
+  return {
+    code: "NotFound",
+    field: "peerVpcId",
+    message: `peer VPC ${peerVpcId} is not visible to account ${caller}: either it does not exist, or the acceptor (${owner}) must list account ${caller} in the VPC's "allowedPeerAccountIds" before this account can request a peering to it`,
+    details: { peerVpcId, accountId: caller },
+  };
 }

@@ -30,6 +30,8 @@ export interface PlannedVpc extends Common {
   region: Fact<string>;
   cidr: Fact<string>;
   name?: string;
+  /** undefined: not known (an output), so the listing rule is not evaluated */
+  allowedPeerAccountIds?: string[];
 }
 
 export interface PlannedPeering extends Common {

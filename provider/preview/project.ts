@@ -23,11 +23,20 @@ import { deletedFirst, isAcceptedInProgram, keyOf, Planned, plannedByOwnerRef, p
 // What the API answers, as a world
 
 function vpcNode(v: ApiVpc): WorldVpc {
-  return { key: v.vpcId, vpcId: v.vpcId, accountId: v.accountId, region: v.region, cidr: v.cidrBlock, name: v.name || undefined };
+  return {
+    key: v.vpcId,
+    vpcId: v.vpcId,
+    accountId: v.accountId,
+    region: v.region,
+    cidr: v.cidrBlock,
+    name: v.name || undefined,
+    allowedPeerAccountIds: v.allowedPeerAccountIds ?? [],
+  };
 }
 
 function endNode(e: ApiPeeringEnd): WorldEnd {
-  return { vpcKey: e.vpcId, accountId: e.accountId, region: e.region, cidr: e.cidrBlock ?? unknownFact("another account's VPC") };
+  const hidden = unknownFact("another account's VPC, not visible before it is accepted");
+  return { vpcKey: e.vpcId, accountId: e.accountId, region: e.region ?? hidden, cidr: e.cidrBlock ?? hidden };
 }
 
 function peeringNode(p: ApiPeering): WorldPeering {
@@ -98,6 +107,7 @@ function plannedVpcNode(e: Extract<Planned, { kind: "Vpc" }>): WorldVpc {
     name: e.name,
     ownerRef: e.ownerRef,
     label: e.label,
+    allowedPeerAccountIds: e.allowedPeerAccountIds,
   };
 }
 

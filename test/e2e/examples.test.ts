@@ -153,6 +153,8 @@ describe("examples under the real pulumi CLI", function () {
                 example: "cross-account/acceptor",
                 endpoint: server.url,
                 apiKey: bob.apiKey,
+                // The two-ended flow: B lists A before A requests.
+                config: { requesterAccountId: alice.accountId },
             });
             workspaces.push(acceptor);
             expectOk(await acceptor.up(), "acceptor up (VPC only)");
@@ -175,7 +177,7 @@ describe("examples under the real pulumi CLI", function () {
             expect(pending.status, "the acceptor sees Accepting").to.equal("Accepting");
 
             await acceptor.setConfig("peeringId", request.peeringId);
-            await acceptor.setConfig("requesterAccountId", request.accountId);
+            expect(request.accountId).to.equal(alice.accountId);
             await acceptor.setConfig("requesterCidr", request.cidrBlock);
             expectOk(await acceptor.up(), "acceptor accepts and routes back");
             expectOk(await acceptor.preview("--expect-no-changes"), "acceptor second preview");

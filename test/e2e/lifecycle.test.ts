@@ -92,7 +92,11 @@ describe("lifecycle under the real pulumi CLI", function () {
     });
 
     it("re-enables an expired request in place, keeping its id", async () => {
-        const partner = await api(server.url, bob).createVpc({ region: "ap-guangzhou", cidrBlock: "172.16.0.0/16" });
+        const partner = await api(server.url, bob).createVpc({
+            region: "ap-guangzhou",
+            cidrBlock: "172.16.0.0/16",
+            allowedPeerAccountIds: [alice.accountId],
+        });
         const ws = await workspace({
             example: "cross-account/requester",
             endpoint: server.url,

@@ -106,7 +106,11 @@ describe("preview checks under the real pulumi CLI", function () {
         });
 
         it("refuses a new VPC that overlaps another account's existing VPC without revealing its CIDR to the log", async () => {
-            const theirs = await api(server.url, partner).createVpc({ region: "ap-guangzhou", cidrBlock: "172.31.0.0/16" });
+            const theirs = await api(server.url, partner).createVpc({
+                region: "ap-guangzhou",
+                cidrBlock: "172.31.0.0/16",
+                allowedPeerAccountIds: [owner.accountId],
+            });
             try {
                 const result = await expectPreviewFailure(
                     `const a = new peerlink.Vpc("app", { region: "ap-guangzhou", cidrBlock: "172.31.64.0/18" });
@@ -114,6 +118,20 @@ describe("preview checks under the real pulumi CLI", function () {
                     ["CidrOverlap", "172.31.64.0/18", theirs.vpcId],
                 );
                 expect(result.output, "another account's CIDR is not the caller's to see").not.to.contain("172.31.0.0/16");
+            } finally {
+                await api(server.url, partner).deleteVpc(theirs.vpcId);
+            }
+        });
+
+        it("refuses a peering to another account's VPC that has not listed the caller, naming the VPC", async () => {
+            const theirs = await api(server.url, partner).createVpc({ region: "ap-guangzhou", cidrBlock: "172.30.0.0/16" });
+            try {
+                const result = await expectPreviewFailure(
+                    `const a = new peerlink.Vpc("app", { region: "ap-guangzhou", cidrBlock: "10.60.0.0/16" });
+                     new peerlink.PeeringConnection("unlisted", { vpc: a, peerVpcId: "${theirs.vpcId}", peerAccountId: "${partner.accountId}" });`,
+                    [theirs.vpcId, owner.accountId, "must list", "allowedPeerAccountIds"],
+                );
+                expect(result.output, "nothing of the unlisted VPC is shown").not.to.contain("172.30.0.0/16");
             } finally {
                 await api(server.url, partner).deleteVpc(theirs.vpcId);
             }
@@ -251,7 +269,11 @@ describe("preview checks under the real pulumi CLI", function () {
     describe("acceptance", () => {
         it("refuses to accept a request from an account outside allowedRequesterAccountIds", async () => {
             const theirs = await api(server.url, stranger).createVpc({ region: "ap-hongkong", cidrBlock: "10.200.0.0/16" });
-            const mine = await api(server.url, owner).createVpc({ region: "ap-hongkong", cidrBlock: "10.201.0.0/16" });
+            const mine = await api(server.url, owner).createVpc({
+                region: "ap-hongkong",
+                cidrBlock: "10.201.0.0/16",
+                allowedPeerAccountIds: [stranger.accountId],
+            });
             const request = await api(server.url, stranger).createPeering({
                 vpcId: theirs.vpcId,
                 peerVpcId: mine.vpcId,

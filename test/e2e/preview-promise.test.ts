@@ -212,6 +212,22 @@ describe("a preview that passes is an up that succeeds (real pulumi CLI)", funct
         );
     });
 
+    it("refuses, in a program acting for both accounts, a request to a VPC that does not list the requester", async () => {
+        n++;
+        const me = await server.createAccount(`me${n}`);
+        const peer = await server.createAccount(`peer${n}`);
+        const ws = await PulumiWorkspace.create({ program: HEADER, endpoint: server.url, apiKey: me.apiKey, secrets: { peerKey: peer.apiKey } });
+        workspaces.push(ws);
+        const program = (listed: string) => `
+            const peerConn = { endpoint: "${server.url}", apiKey: new pulumi.Config().requireSecret("peerKey") };
+            const mine = new peerlink.Vpc("mine", { region: "ap-guangzhou", cidrBlock: "10.130.0.0/16" });
+            const theirs = new peerlink.Vpc("theirs", { region: "ap-guangzhou", cidrBlock: "10.131.0.0/16", allowedPeerAccountIds: [${listed}], connection: peerConn });
+            const p = new peerlink.PeeringConnection("mine-theirs", { vpc: mine, peerVpc: theirs });
+            new peerlink.PeeringAcceptance("accept", { peeringId: p.peeringId, allowedRequesterAccountIds: ["${me.accountId}"], connection: peerConn });`;
+        await failsAtPreview(ws, [me, peer], program(""), ["NotFound", 'VPC "theirs"', `does not list account ${me.accountId}`, "allowedPeerAccountIds"]);
+        await previewsAndApplies(ws, program(`"${me.accountId}"`));
+    });
+
     it("says which checks it deferred to `pulumi up`, and why", async () => {
         const { ws } = await setup();
         const { preview } = await previewsAndApplies(

@@ -97,7 +97,11 @@ export const ERROR_CODES = [
   "PeeringNotAttached",
   "RouteOverlapsLocal",
   "NonTransitiveRoute",
+  "RequestTimeout",
+  "RequestHeadersTooLarge",
+  "TooManyRequests",
   "InternalError",
+  "ServiceUnavailable",
 ];
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -205,7 +209,15 @@ export async function getAccount(api: Api): Promise<{ accountId: string; name: s
 
 export async function createVpc(
   api: Api,
-  body: { region?: string; cidrBlock?: string; name?: string; tags?: Record<string, string>; clientToken?: string } = {},
+  body: {
+    region?: string;
+    cidrBlock?: string;
+    name?: string;
+    tags?: Record<string, string>;
+    /** accounts that may request peerings to this VPC (the acceptor's half of the two-ended flow) */
+    allowedPeerAccountIds?: string[];
+    clientToken?: string;
+  } = {},
 ): Promise<Vpc> {
   const full = { region: "ap-shanghai", cidrBlock: nextCidr(), ...body };
   return expectStatus(await api.post("/v1/vpcs", full), 201);
@@ -320,7 +332,18 @@ export async function startWorld(opts: ServerOptions = {}): Promise<World> {
   return { server, url: server.url, a, b, c, anon: apiClient(server.url), close: () => server.close() };
 }
 
-/** Creates a peering from `from`'s VPC to `to`'s VPC, accepting it when cross-account, and waits for Activated. */
+/** The acceptor's half of the two-ended flow: `owner` lists `accountId` on its VPC (idempotent). */
+export async function allowPeer(owner: Actor, vpc: Vpc, accountId: string): Promise<void> {
+  if (owner.accountId === accountId) return;
+  const current = expectStatus(await owner.api.get(`/v1/vpcs/${vpc.vpcId}`), 200).allowedPeerAccountIds as string[];
+  if (current.includes(accountId)) return;
+  expectStatus(await owner.api.patch(`/v1/vpcs/${vpc.vpcId}`, { allowedPeerAccountIds: [...current, accountId] }), 200);
+}
+
+/**
+ * Creates a peering from `from`'s VPC to `to`'s VPC (the acceptor lists the requester first), accepting it
+ * when cross-account, and waits for Activated.
+ */
 export async function activePeering(
   from: Actor,
   fromVpc: Vpc,
@@ -334,18 +357,20 @@ export async function activePeering(
     body.peerRegion = toVpc.region;
     if (body.bandwidthMbps === undefined) body.bandwidthMbps = 50;
   }
+  await allowPeer(to, toVpc, from.accountId);
   const p = await createPeering(from.api, body);
   if (from.accountId !== to.accountId) expectStatus(await peeringAction(to.api, p.peeringId, "accept"), 200);
   return waitForState(from.api, p.peeringId, "Activated");
 }
 
-/** Creates a cross-account request left Pending. */
+/** Creates a cross-account request left Pending (the acceptor lists the requester first). */
 export async function pendingPeering(from: Actor, fromVpc: Vpc, to: Actor, toVpc: Vpc, extra: Partial<PeeringBody> = {}): Promise<Peering> {
   const body: PeeringBody = { vpcId: fromVpc.vpcId, peerVpcId: toVpc.vpcId, peerAccountId: to.accountId, ...extra };
   if (fromVpc.region !== toVpc.region) {
     body.peerRegion = toVpc.region;
     if (body.bandwidthMbps === undefined) body.bandwidthMbps = 50;
   }
+  await allowPeer(to, toVpc, from.accountId);
   const p = await createPeering(from.api, body);
   expect(p.state).to.equal("Pending");
   return p;

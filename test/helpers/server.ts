@@ -8,6 +8,8 @@ import * as os from "os";
 import * as path from "path";
 import { createAccount as createAccountOnDisk } from "../../controlplane/accounts";
 import { Quotas } from "../../domain";
+import { parseFaults } from "../../controlplane/http/faults";
+import { HttpLimits, RateLimit } from "../../controlplane/http/limits";
 import { RunningServer, startServer } from "../../controlplane/server";
 
 export type TestServerOptions = {
@@ -21,6 +23,12 @@ export type TestServerOptions = {
   dataDir?: string;
   /** default "silent" in-process (PEERLINK_TEST_LOG_LEVEL overrides), "info" for subprocesses */
   logLevel?: string;
+  /** requests per account; default off in tests (suites that test it turn it on) */
+  rateLimit?: RateLimit | null;
+  /** test mode faults, e.g. "503=0.1,latency=50ms" (the server's --faults) */
+  faults?: string;
+  /** request bounds other than the rate limit */
+  limits?: Partial<Omit<HttpLimits, "rateLimit">>;
 };
 
 export type TestServer = {
@@ -57,21 +65,24 @@ function freshDataDir(): string {
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? freshDataDir();
-  const common = {
+  const common: Common = {
     transitionDelayMs: opts.transitionDelayMs ?? 0,
     testClock: opts.testClock ?? true,
     quotas: opts.quotas,
     dataDir,
+    limits: { ...(opts.limits ?? {}), rateLimit: opts.rateLimit ?? null },
+    faults: opts.faults,
   };
   const handle = opts.subprocess ? await subprocessServer(common, opts.logLevel ?? "info") : await inProcessServer(common, opts.logLevel);
   return handle;
 }
 
-type Common = { transitionDelayMs: number; testClock: boolean; quotas?: Partial<Quotas>; dataDir: string };
+type Common = { transitionDelayMs: number; testClock: boolean; quotas?: Partial<Quotas>; dataDir: string; limits: Partial<HttpLimits>; faults?: string };
 
 async function inProcessServer(c: Common, logLevel?: string): Promise<TestServer> {
   const level = logLevel ?? process.env.PEERLINK_TEST_LOG_LEVEL ?? "silent";
-  let server: RunningServer = await startServer({ ...c, host: "127.0.0.1", port: 0, logLevel: level });
+  const so = { ...c, faults: c.faults ? parseFaults(c.faults) : undefined };
+  let server: RunningServer = await startServer({ ...so, host: "127.0.0.1", port: 0, logLevel: level });
   const handle: TestServer = {
     url: server.url,
     port: server.port,
@@ -81,7 +92,7 @@ async function inProcessServer(c: Common, logLevel?: string): Promise<TestServer
     close: () => server.close(),
     restart: async () => {
       await server.close();
-      server = await startServer({ ...c, host: "127.0.0.1", port: handle.port, logLevel: level });
+      server = await startServer({ ...so, host: "127.0.0.1", port: handle.port, logLevel: level });
     },
   };
   return handle;
@@ -95,6 +106,11 @@ async function subprocessServer(c: Common, logLevel: string): Promise<TestServer
     args.push("--transition-delay-ms", String(c.transitionDelayMs), "--log-level", logLevel);
     if (c.testClock) args.push("--test-clock");
     for (const [k, v] of Object.entries(c.quotas ?? {})) args.push("--quota", `${k}=${v}`);
+    const rl = c.limits.rateLimit;
+    args.push("--rate-limit", rl ? `${rl.perSecond}/s,burst=${rl.burst}` : "off");
+    if (c.limits.requestTimeoutMs !== undefined) args.push("--request-timeout-ms", String(c.limits.requestTimeoutMs));
+    if (c.faults) args.push("--faults", c.faults);
+    if (c.limits.maxConnectionsPerClient !== undefined) args.push("--max-connections-per-client", String(c.limits.maxConnectionsPerClient));
     const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     const url = await new Promise<string>((resolve, reject) => {
       const onData = (chunk: Buffer) => {

@@ -23,7 +23,9 @@ describe("parity of the preview and the server", () => {
   let cidr = 0;
   const nextCidr = () => `10.${++cidr}.0.0/16`;
   async function vpc(who: Who, region = "ap-guangzhou", block = nextCidr()) {
-    const r = await api(env, who, "POST", "/v1/vpcs", { region, cidrBlock: block });
+    // Each account lists the other, so requests between them are allowed (peer information on both ends).
+    const other = who === "a" ? env.b.accountId : env.a.accountId;
+    const r = await api(env, who, "POST", "/v1/vpcs", { region, cidrBlock: block, allowedPeerAccountIds: [other] });
     expect(r.status, JSON.stringify(r.data)).to.equal(201);
     return r.data as { vpcId: string; routeTableId: string; cidrBlock: string; region: string };
   }

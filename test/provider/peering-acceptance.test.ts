@@ -19,10 +19,11 @@ describe("PeeringAcceptance provider (real control plane)", () => {
   /** A pending cross-account request from account a to a VPC of account b. */
   async function pendingRequest(): Promise<{ peeringId: string; vpcA: string; vpcB: string }> {
     n++;
-    const mk = async (conn: ConnectionInputs, cidr: string) =>
-      (await vpcProvider.create({ region: "ap-guangzhou", cidrBlock: cidr, ownerRef: ref("Vpc", `v${n}`), connection: conn })).id;
+    const mk = async (conn: ConnectionInputs, cidr: string, allowedPeerAccountIds?: string[]) =>
+      (await vpcProvider.create({ region: "ap-guangzhou", cidrBlock: cidr, allowedPeerAccountIds, ownerRef: ref("Vpc", `v${n}`), connection: conn })).id;
     const vpcA = await mk(env.a.conn, `10.${n}.0.0/16`);
-    const vpcB = await mk(env.b.conn, `10.${100 + n}.0.0/16`);
+    // The acceptor lists the requester first (peer information on both ends).
+    const vpcB = await mk(env.b.conn, `10.${100 + n}.0.0/16`, [env.a.accountId]);
     const { id } = await peeringProvider.create({ vpcId: vpcA, peerVpcId: vpcB, peerAccountId: env.b.accountId, ownerRef: ref("PeeringConnection", `p${n}`), connection: env.a.conn });
     return { peeringId: id, vpcA, vpcB };
   }

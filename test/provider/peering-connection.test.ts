@@ -6,8 +6,8 @@ import type { ConnectionInputs, PeeringConnectionInputs, PeeringConnectionOutput
 import { UNKNOWN } from "../../provider/validation";
 import { advanceClock, api, Env, newProviderProcess, PlannedVpcRef, plannedVpc, ref, singlePlan, startEnv } from "./fixtures";
 
-async function makeVpc(conn: ConnectionInputs, name: string, cidrBlock: string, region = "ap-guangzhou") {
-  const { id, outs } = await vpcProvider.create({ region, cidrBlock, name, ownerRef: ref("Vpc", name), connection: conn });
+async function makeVpc(conn: ConnectionInputs, name: string, cidrBlock: string, region = "ap-guangzhou", allowedPeerAccountIds?: string[]) {
+  const { id, outs } = await vpcProvider.create({ region, cidrBlock, name, allowedPeerAccountIds, ownerRef: ref("Vpc", name), connection: conn });
   return { id, outs: outs! };
 }
 
@@ -132,10 +132,20 @@ describe("PeeringConnection provider (real control plane)", () => {
 
     it("asks the dry run about another account's VPC without revealing its CIDR", async () => {
       const a = await makeVpc(env.a.conn, "x-a", "192.168.0.0/16");
-      const b = await makeVpc(env.b.conn, "x-b", "192.168.10.0/24");
+      const b = await makeVpc(env.b.conn, "x-b", "192.168.10.0/24", undefined, [env.a.accountId]);
       const r = await check({ vpcId: a.id, peerVpcId: b.id, peerAccountId: env.b.accountId, ownerRef: ref("PeeringConnection", "x"), connection: env.a.conn });
       expect(r.failures).to.have.length(1);
       expect(r.failures![0].reason).to.contain("CidrOverlap").and.contain("192.168.0.0/16").and.not.contain("192.168.10.0/24");
+    });
+
+    it("fails the preview, naming the VPC, when the acceptor has not listed the caller's account", async () => {
+      const a = await makeVpc(env.a.conn, "nl-a", "10.231.0.0/16");
+      const b = await makeVpc(env.b.conn, "nl-b", "10.232.0.0/16");
+      const r = await check({ vpcId: a.id, peerVpcId: b.id, peerAccountId: env.b.accountId, ownerRef: ref("PeeringConnection", "nl"), connection: env.a.conn });
+      expect(r.failures).to.have.length(1);
+      const reason = r.failures![0].reason;
+      expect(reason).to.contain(b.id).and.contain(env.a.accountId).and.contain("allowedPeerAccountIds").and.contain("must list");
+      expect(reason).to.not.contain("10.232.0.0/16");
     });
 
     it("does not count the program's own existing peerings twice across runs", async () => {
@@ -198,7 +208,7 @@ describe("PeeringConnection provider (real control plane)", () => {
 
     it("cross-account: create returns once Pending; Expired found by read is re-enabled in place by update", async () => {
       const a = await makeVpc(env.a.conn, "xa-a", "10.90.0.0/16");
-      const b = await makeVpc(env.b.conn, "xa-b", "10.91.0.0/16");
+      const b = await makeVpc(env.b.conn, "xa-b", "10.91.0.0/16", undefined, [env.a.accountId]);
       const ins: PeeringConnectionInputs = { vpcId: a.id, peerVpcId: b.id, peerAccountId: env.b.accountId, ownerRef: ref("PeeringConnection", "xa"), connection: env.a.conn };
       const { id, outs } = await provider.create(ins);
       expect(outs).to.include({ state: "Pending", status: "Connecting", acceptorStatus: "Accepting", peerAccountId: env.b.accountId });
@@ -217,7 +227,7 @@ describe("PeeringConnection provider (real control plane)", () => {
 
     it("a Rejected peering is gone for read, so the next up re-creates it", async () => {
       const a = await makeVpc(env.a.conn, "rj-a", "10.100.0.0/16");
-      const b = await makeVpc(env.b.conn, "rj-b", "10.101.0.0/16");
+      const b = await makeVpc(env.b.conn, "rj-b", "10.101.0.0/16", undefined, [env.a.accountId]);
       const { id, outs } = await provider.create({ vpcId: a.id, peerVpcId: b.id, peerAccountId: env.b.accountId, ownerRef: ref("PeeringConnection", "rj"), connection: env.a.conn });
       expect((await api(env, "b", "POST", `/v1/peering-connections/${id}/reject`)).status).to.equal(200);
       expect((await provider.read!(id, outs)).id).to.equal("");

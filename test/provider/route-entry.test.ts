@@ -18,8 +18,8 @@ describe("RouteEntry provider (real control plane)", () => {
     await env.server.stop();
   });
 
-  async function vpc(conn: ConnectionInputs, name: string, cidr: string): Promise<VpcOutputs> {
-    return (await vpcProvider.create({ region: "ap-guangzhou", cidrBlock: cidr, name, ownerRef: ref("Vpc", name), connection: conn })).outs!;
+  async function vpc(conn: ConnectionInputs, name: string, cidr: string, allowedPeerAccountIds?: string[]): Promise<VpcOutputs> {
+    return (await vpcProvider.create({ region: "ap-guangzhou", cidrBlock: cidr, name, allowedPeerAccountIds, ownerRef: ref("Vpc", name), connection: conn })).outs!;
   }
 
   describe("check with everything planned (ids unknown)", () => {
@@ -119,7 +119,7 @@ describe("RouteEntry provider (real control plane)", () => {
       process.env.PEERLINK_ACCEPT_WAIT_MS = "200";
       try {
         const a = await vpc(env.a.conn, "pa", "10.20.0.0/16");
-        const b = await vpc(env.b.conn, "pb", "10.21.0.0/16");
+        const b = await vpc(env.b.conn, "pb", "10.21.0.0/16", [env.a.accountId]);
         const p = await peeringProvider.create({ vpcId: a.vpcId, peerVpcId: b.vpcId, peerAccountId: env.b.accountId, ownerRef: ref("PeeringConnection", "pab"), connection: env.a.conn });
         const ins: RouteEntryInputs = { routeTableId: a.routeTableId, destinationCidrBlock: "10.21.0.0/16", peeringId: p.id, ownerRef: ref("RouteEntry", "pa-pb"), connection: env.a.conn };
         const r = await check(ins);

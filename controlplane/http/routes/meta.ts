@@ -11,6 +11,7 @@ export async function metaRoutes(
   opts: { openapi: () => Record<string, unknown>; counters: { total: number; byRoute: Record<string, number> } },
 ): Promise<void> {
   app.get("/healthz", {
+    config: { public: true },
     schema: {
       tags: ["meta"],
       security: [],
@@ -19,7 +20,7 @@ export async function metaRoutes(
     handler: async () => ({ status: "ok" }),
   });
 
-  app.get("/openapi.json", { schema: { tags: ["meta"], hide: true }, handler: async () => opts.openapi() });
+  app.get("/openapi.json", { config: { public: true }, schema: { tags: ["meta"], hide: true }, handler: async () => opts.openapi() });
 
   app.get("/metrics/requests", {
     schema: {

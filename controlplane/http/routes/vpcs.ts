@@ -1,10 +1,11 @@
 // VPCs and their route tables. Thin: schemas here, rules in the domain, use-cases in the service.
 import { FastifyInstance } from "fastify";
 import { Tags } from "../../store/store";
+import type * as vpcs from "../../usecases/vpcs";
 import { clientToken } from "../auth";
 import { createVpcBody, errorResponses, params, routeSchema, updateVpcBody, vpcSchema } from "../schemas";
 
-type CreateBody = { region: string; cidrBlock: string; name?: string; tags?: Tags; clientToken?: string };
+type CreateBody = { region: string; cidrBlock: string; name?: string; tags?: Tags; allowedPeerAccountIds?: string[]; clientToken?: string };
 
 export async function vpcRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: CreateBody }>("/v1/vpcs", {
@@ -34,7 +35,7 @@ export async function vpcRoutes(app: FastifyInstance): Promise<void> {
     handler: async (req) => app.service.getVpc(req.caller, req.params.vpcId),
   });
 
-  app.patch<{ Params: { vpcId: string }; Body: { name?: string; tags?: Tags } }>("/v1/vpcs/:vpcId", {
+  app.patch<{ Params: { vpcId: string }; Body: vpcs.VpcPatch }>("/v1/vpcs/:vpcId", {
     schema: { tags: ["vpcs"], params: params("vpcId"), body: updateVpcBody, response: { 200: vpcSchema, ...errorResponses } },
     handler: async (req) => app.service.updateVpc(req.caller, req.params.vpcId, req.body),
   });

@@ -3,17 +3,20 @@ import * as peerlink from "peerlink";
 
 // Runs as account B (peerlink:apiKey is B's key).
 const config = new pulumi.Config();
+// Step 1 of the flow: B names account A as the one that may request peerings to `partner`. To every
+// other account the VPC does not exist.
+const requesterAccountId = config.require("requesterAccountId");
 const partner = new peerlink.Vpc("partner", {
     region: config.get("region") ?? "ap-guangzhou",
     cidrBlock: config.get("cidrBlock") ?? "172.16.0.0/16",
     name: "partner",
+    allowedPeerAccountIds: [requesterAccountId],
 });
 
-// Step 2 of the flow: once account A has requested a peering, accept it and route back.
+// Step 3 of the flow: once account A has requested a peering, accept it and route back.
 const peeringId = config.get("peeringId");
-const requesterAccountId = config.get("requesterAccountId");
 const requesterCidr = config.get("requesterCidr");
-if (peeringId && requesterAccountId && requesterCidr) {
+if (peeringId && requesterCidr) {
     const acceptance = new peerlink.PeeringAcceptance(
         "from-app",
         {

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as peerlink from "peerlink";
 
 // Runs as account A (peerlink:apiKey is A's key). Account B's VPC id and account id are facts
-// B hands over, as in any cross-account peering.
+// B hands over, as in any cross-account peering; B must have listed A's account on that VPC first
+// (its `allowedPeerAccountIds`), or the preview says so and creates nothing.
 const config = new pulumi.Config();
 const app = new peerlink.Vpc("app", {
     region: config.get("region") ?? "ap-guangzhou",
@@ -18,7 +19,7 @@ const peering = new peerlink.PeeringConnection("app-to-partner", {
     name: "app-to-partner",
 });
 
-// Step 3 of the flow: after B has accepted, set `accepted` to true and add A's side of the routes.
+// Step 4 of the flow: after B has accepted, set `accepted` to true and add A's side of the routes.
 if (config.getBoolean("accepted")) {
     new peerlink.RouteEntry("app-to-partner", {
         routeTableId: app.routeTableId,

@@ -9,7 +9,14 @@ const accountB: peerlink.Connection = { apiKey: config.requireSecret("acceptorAp
 const region = config.get("region") ?? "ap-guangzhou";
 
 const app = new peerlink.Vpc("app", { region, cidrBlock: "10.40.0.0/16", name: "app", connection: accountA });
-const partner = new peerlink.Vpc("partner", { region, cidrBlock: "172.20.0.0/16", name: "partner", connection: accountB });
+// B lists A's account on its VPC (peer information on both ends) before A can request the peering.
+const partner = new peerlink.Vpc("partner", {
+    region,
+    cidrBlock: "172.20.0.0/16",
+    name: "partner",
+    allowedPeerAccountIds: [app.accountId],
+    connection: accountB,
+});
 
 const peering = new peerlink.PeeringConnection("app-to-partner", {
     vpc: app,

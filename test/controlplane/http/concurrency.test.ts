@@ -39,8 +39,8 @@ describe("control plane: concurrency", function () {
   });
 
   it("gives exactly one live peering out of 20 parallel creates on the same pair", async function () {
-    const va = await createVpc(w.a.api, { cidrBlock: "172.16.0.0/16" });
-    const vb = await createVpc(w.b.api, { cidrBlock: "172.17.0.0/16" });
+    const va = await createVpc(w.a.api, { cidrBlock: "172.16.0.0/16", allowedPeerAccountIds: [w.b.accountId] });
+    const vb = await createVpc(w.b.api, { cidrBlock: "172.17.0.0/16", allowedPeerAccountIds: [w.a.accountId] });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         // half from each side: the pair is unordered

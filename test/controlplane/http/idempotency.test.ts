@@ -119,7 +119,7 @@ describe("control plane: idempotency", function () {
   describe("POST /v1/peering-connections", function () {
     it("returns the same peering for the same token and body, and conflicts on a different body", async function () {
       const va = await createVpc(w.a.api);
-      const vb = await createVpc(w.b.api);
+      const vb = await createVpc(w.b.api, { allowedPeerAccountIds: [w.a.accountId] });
       const token = randomUUID();
       const body = { vpcId: va.vpcId, peerVpcId: vb.vpcId, peerAccountId: w.b.accountId, name: "idem" };
       const p = expectStatus<Peering>(await w.a.api.post("/v1/peering-connections", body, { headers: { "Idempotency-Key": token } }), 201);

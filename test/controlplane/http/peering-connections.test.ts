@@ -43,7 +43,7 @@ describe("control plane: peering connections", function () {
 
     it("leaves a cross-account request Pending: Connecting for the initiator, Accepting for the acceptor", async function () {
       const va = await createVpc(w.a.api);
-      const vb = await createVpc(w.b.api);
+      const vb = await createVpc(w.b.api, { allowedPeerAccountIds: [w.a.accountId] });
       const p = await createPeering(w.a.api, { vpcId: va.vpcId, peerVpcId: vb.vpcId, peerAccountId: w.b.accountId });
       expect(p).to.include({ state: "Pending", role: "initiator", status: "Connecting", initiatorStatus: "Connecting", acceptorStatus: "Accepting" });
       expect(Date.parse(p.expiresAt!) - Date.parse(p.createdAt)).to.be.closeTo(7 * DAY_MS, 5000);
@@ -61,7 +61,7 @@ describe("control plane: peering connections", function () {
 
     it("refuses a peerRegion that does not match the peer VPC", async function () {
       const va = await createVpc(w.a.api, { region: "ap-shanghai" });
-      const vb = await createVpc(w.b.api, { region: "ap-shanghai" });
+      const vb = await createVpc(w.b.api, { region: "ap-shanghai", allowedPeerAccountIds: [w.a.accountId] });
       const res = await w.a.api.post("/v1/peering-connections", {
         vpcId: va.vpcId,
         peerVpcId: vb.vpcId,
@@ -94,7 +94,7 @@ describe("control plane: peering connections", function () {
     });
 
     it("allows at most one live peering per VPC pair, in either direction", async function () {
-      const va = await createVpc(w.a.api);
+      const va = await createVpc(w.a.api, { allowedPeerAccountIds: [w.b.accountId] });
       const vb = await createVpc(w.b.api);
       const p = await pendingPeering(w.a, va, w.b, vb);
       const again = expectError(
@@ -124,7 +124,7 @@ describe("control plane: peering connections", function () {
     it("rejects a cross-region peer whose CIDR overlaps another cross-region peer of the same VPC", async function () {
       const hub = await createVpc(w.a.api, { region: "ap-shanghai", cidrBlock: "172.20.0.0/16" });
       const x = await createVpc(w.a.api, { region: "ap-guangzhou", cidrBlock: "172.21.0.0/16" });
-      const y = await createVpc(w.b.api, { region: "ap-beijing", cidrBlock: "172.21.64.0/18" });
+      const y = await createVpc(w.b.api, { region: "ap-beijing", cidrBlock: "172.21.64.0/18", allowedPeerAccountIds: [w.a.accountId] });
       await activePeering(w.a, hub, w.a, x, { bandwidthMbps: 10 });
       const res = await w.a.api.post("/v1/peering-connections", {
         vpcId: hub.vpcId,
@@ -138,7 +138,7 @@ describe("control plane: peering connections", function () {
 
     it("applies the rule from the peer VPC's side too", async function () {
       // hub (b) already has a cross-region peer 172.23/16; a's new VPC 172.23.0.0/20 peering to hub overlaps it
-      const hub = await createVpc(w.b.api, { region: "ap-beijing", cidrBlock: "172.22.0.0/16" });
+      const hub = await createVpc(w.b.api, { region: "ap-beijing", cidrBlock: "172.22.0.0/16", allowedPeerAccountIds: [w.a.accountId] });
       const x = await createVpc(w.b.api, { region: "ap-guangzhou", cidrBlock: "172.23.0.0/16" });
       await activePeering(w.b, hub, w.b, x, { bandwidthMbps: 10 });
       const mine = await createVpc(w.a.api, { region: "ap-shanghai", cidrBlock: "172.23.0.0/20" });
@@ -233,8 +233,19 @@ describe("control plane: peering connections", function () {
     async function crossRegion(initiatorRegion: string, acceptorRegion: string, bandwidthMbps: number): Promise<Peering> {
       const v1 = await createVpc(w.a.api, { region: initiatorRegion });
       const v2 = await createVpc(w.b.api, { region: acceptorRegion });
-      return pendingPeering(w.a, v1, w.b, v2, { bandwidthMbps });
+      // Accepted: until then the requester is not shown the acceptor's region, nor so the price (issue 10).
+      return activePeering(w.a, v1, w.b, v2, { bandwidthMbps });
     }
+
+    it("shows the requester no price before the acceptor accepts", async function () {
+      const v1 = await createVpc(w.a.api, { region: "ap-shanghai" });
+      const v2 = await createVpc(w.b.api, { region: "ap-guangzhou" });
+      const p = await pendingPeering(w.a, v1, w.b, v2, { bandwidthMbps: 30 });
+      expect(p.costEstimate).to.equal(null);
+      const est = expectStatus(await w.a.api.get(`/v1/peering-connections/${p.peeringId}/cost`, { params: { peakBandwidthMbps: 30 } }), 200);
+      expect(est).to.include({ priced: false });
+      expect(est.reason).to.contain("accept");
+    });
 
     it("prices the seed's worked example: 30 Mbps Shanghai -> Guangzhou costs 360 CNY/day", async function () {
       const p = await crossRegion("ap-shanghai", "ap-guangzhou", 30);

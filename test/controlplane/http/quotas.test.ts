@@ -71,12 +71,15 @@ describe("control plane: quotas", function () {
       expect(String(err.details.scope)).to.contain(hub.vpcId);
     });
 
-    it("counts them on the peer VPC as well", async function () {
-      const target = await createVpc(w.b.api);
-      for (let i = 0; i < 3; i++) await pendingPeering(w.a, await createVpc(w.a.api), w.b, target);
+    it("counts them on the peer VPC once accepted (issue 10: pending requests do not)", async function () {
+      const target = await createVpc(w.b.api, { allowedPeerAccountIds: [w.a.accountId, w.c.accountId] });
+      for (let i = 0; i < 3; i++) await activePeering(w.a, await createVpc(w.a.api), w.b, target);
       const mine = await createVpc(w.c.api);
-      const res = await w.c.api.post("/v1/peering-connections", { vpcId: mine.vpcId, peerVpcId: target.vpcId, peerAccountId: w.b.accountId });
-      const err = expectError(res, 422, "QuotaExceeded");
+      const p = expectStatus(
+        await w.c.api.post("/v1/peering-connections", { vpcId: mine.vpcId, peerVpcId: target.vpcId, peerAccountId: w.b.accountId }),
+        201,
+      );
+      const err = expectError(await peeringAction(w.b.api, p.peeringId, "accept"), 422, "QuotaExceeded");
       expect(err.details.quota).to.equal("peeringsPerVpc");
     });
 

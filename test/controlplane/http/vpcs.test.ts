@@ -5,6 +5,7 @@ import {
   createVpc,
   expectError,
   expectStatus,
+  getPeering,
   getRouteTable,
   nextCidr,
   pendingPeering,
@@ -130,14 +131,16 @@ describe("control plane: VPCs", function () {
       expectError(await w.a.api.delete(`/v1/vpcs/${vpc.vpcId}`), 404, "NotFound");
     });
 
-    it("refuses with DependencyViolation while a pending peering depends on it, on both sides", async function () {
+    it("refuses with DependencyViolation while its own pending request depends on it; the acceptor's delete rejects it", async function () {
       const mine = await createVpc(w.a.api);
       const theirs = await createVpc(w.b.api);
       const p = await pendingPeering(w.a, mine, w.b, theirs);
       const err = expectError(await w.a.api.delete(`/v1/vpcs/${mine.vpcId}`), 409, "DependencyViolation");
       expect(JSON.stringify(err)).to.contain(p.peeringId);
-      expectError(await w.b.api.delete(`/v1/vpcs/${theirs.vpcId}`), 409, "DependencyViolation");
       expectStatus(await w.a.api.get(`/v1/vpcs/${mine.vpcId}`), 200);
+      // Issue 10: a request the acceptor never accepted does not hold its VPC.
+      expectStatus(await w.b.api.delete(`/v1/vpcs/${theirs.vpcId}`), 204);
+      expect((await getPeering(w.a.api, p.peeringId)).state).to.equal("Rejected");
     });
 
     it("refuses while an active peering and its routes depend on it, and succeeds once the peering is deleted", async function () {
