@@ -184,6 +184,30 @@ export function checkPeeringCreate(w: World, peeringKey: string, quotas: Quotas,
   });
   if (unknowns.length > 0) defer(out, "peering.create", subject, unknowns.join("; "), ["CidrOverlap", "PeerCidrOverlap", "BandwidthRequired", "BandwidthNotAllowed"]);
 
+  // The caller's account must own the local VPC, and the declared peer account the peer VPC (the server
+  // answers NotFound otherwise).
+  const requesterAccount = known(p.requester.accountId);
+  const localOwner = known(localVpc?.accountId);
+  if (localVpc && requesterAccount !== undefined && localOwner !== undefined && requesterAccount !== localOwner) {
+    out.violations.push({
+      code: "NotFound",
+      field: "vpcId",
+      message: `${describeVpc(localVpc, p.requester.vpcKey)} is not in account ${requesterAccount}, which ${subject} acts for; it belongs to account ${localOwner}: use that account's connection, or another VPC`,
+      details: { vpcId: localVpc.vpcId, accountId: requesterAccount },
+    });
+    return out;
+  }
+  const declaredPeerAccount = known(p.accepter.accountId);
+  const peerOwner = known(peerVpc?.accountId);
+  if (peerVpc && declaredPeerAccount !== undefined && peerOwner !== undefined && declaredPeerAccount !== peerOwner) {
+    out.violations.push({
+      code: "NotFound",
+      field: "peerAccountId",
+      message: `peer ${describeVpc(peerVpc, p.accepter.vpcKey)} is not in account ${declaredPeerAccount} ("peerAccountId" of ${subject}); it belongs to account ${peerOwner}: set "peerAccountId" to ${peerOwner}, or omit it`,
+      details: { peerVpcId: peerVpc.vpcId, peerAccountId: declaredPeerAccount },
+    });
+    return out;
+  }
   // Peer information on both ends: another account's VPC takes requests only from the accounts it lists.
   const requester = known(p.requester.accountId);
   if (peerVpc?.allowedPeerAccountIds && requester !== undefined && known(peerVpc.accountId) !== undefined) {

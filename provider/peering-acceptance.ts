@@ -1,7 +1,7 @@
 // PeeringAcceptance: the accepter's side: accepts a request from an allowed account.
 import * as pulumi from "@pulumi/pulumi";
 import { Connection, secretConnection, withSecretConnection } from "./connection";
-import { ownerRefFor, registerAcceptance } from "./planning";
+import { acceptanceRefs, ownerRefFor, registerAcceptance } from "./planning";
 import { peeringAcceptanceProvider } from "./providers";
 
 export interface PeeringAcceptanceArgs {
@@ -59,6 +59,7 @@ export class PeeringAcceptance extends pulumi.dynamic.Resource {
         onDelete: args.onDelete,
         connection: secretConnection(args.connection),
         ownerRef: ownerRefFor("PeeringAcceptance", name),
+        __refs: acceptanceRefs(args.peeringId),
         accountId: undefined,
         requesterAccountId: undefined,
         requesterVpcId: undefined,

@@ -144,6 +144,12 @@ export function registerRoute(name: string, ownerRef: string, args: { routeTable
   return refs;
 }
 
+/** The hidden `__refs` of an acceptance: the program's PeeringConnection it accepts, when traced. */
+export function acceptanceRefs(peeringId: unknown): ResourceRefs {
+  const reg = traced(peeringId, peeringByObject);
+  return reg ? { peering: reg.ownerRef } : {};
+}
+
 /** Registers an acceptance; its peeringId output then also identifies the peering. */
 export function registerAcceptance(peeringId: unknown, outputs: pulumi.Output<string>[]): void {
   const reg = traced(peeringId, peeringByObject);

@@ -107,6 +107,7 @@ export type OnDelete = "disconnect" | "retain";
 
 export interface PeeringAcceptanceInputs extends CommonInputs {
   peeringId: string;
+  __refs?: ResourceRefs;
   allowedRequesterAccountIds: string[];
   onDelete?: OnDelete;
 }

@@ -1,7 +1,10 @@
 // PeeringAcceptance provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/peering-acceptance.js"). Acts as the accepter's account.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { acceptanceViolations } from "../../domain";
+import { acceptanceViolations, checkAcceptance, known } from "../../domain";
+import { readWorlds } from "../preview/checks";
+import { projectedWorld } from "../preview/project";
+import { PlannedPeering, plannedByOwnerRef } from "../preview/plan";
 import { ApiPeering, isApiError, PeerlinkApiError, PeerlinkClient } from "../client";
 import type { OnDelete, PeeringAcceptanceInputs, PeeringAcceptanceOutputs } from "../types";
 import {
@@ -16,6 +19,7 @@ import {
   validateConnection,
   validateId,
   validateOnDelete,
+  violationsToFailures,
   withAccountRule,
 } from "../validation";
 import { clientFor, configureProvider, connectionFailure, controlPlaneChecksEnabled, newAccountIfConnectionChanged, waitTimeoutMs, withoutHidden } from "./common";
@@ -42,7 +46,7 @@ export function acceptabilityFailures(p: ApiPeering, callerAccountId: string, al
     return [
       {
         property: "connection",
-        reason: `${pre}account ${callerAccountId} is the requester of ${p.peeringId}, not its accepter; use the connection of account ${p.accepter.accountId}`,
+        reason: `${pre}Forbidden: account ${callerAccountId} is the requester of ${p.peeringId}, not its accepter; use the connection of account ${p.accepter.accountId}`,
       },
     ];
   }
@@ -51,19 +55,43 @@ export function acceptabilityFailures(p: ApiPeering, callerAccountId: string, al
       {
         property: "allowedRequesterAccountIds",
         reason:
-          `${pre}peering ${p.peeringId} was requested by account ${p.requester.accountId} (VPC ${p.requester.vpcId}), which is not in ` +
+          `${pre}Forbidden: peering ${p.peeringId} was requested by account ${p.requester.accountId} (VPC ${p.requester.vpcId}), which is not in ` +
           `allowedRequesterAccountIds [${allowed.join(", ")}]; refusing a request from an unknown account: add ${p.requester.accountId} only if you trust it, otherwise reject the request`,
       },
     ];
   }
   if (p.state === "Rejected" || p.state === "Deleted") {
-    return [{ property: "peeringId", reason: `${pre}peering ${p.peeringId} is ${p.state} and can no longer be accepted; ask the requester for a new request` }];
+    return [{ property: "peeringId", reason: `${pre}InvalidState: peering ${p.peeringId} is ${p.state} and can no longer be accepted; ask the requester for a new request` }];
   }
   if (p.state === "Expired") {
     return [
       {
         property: "peeringId",
-        reason: `${pre}peering ${p.peeringId} expired before it was accepted; the requester must re-enable it (\`pulumi up\` in the requester's stack) before it can be accepted`,
+        reason: `${pre}InvalidState: peering ${p.peeringId} expired before it was accepted; the requester must re-enable it (\`pulumi up\` in the requester's stack) before it can be accepted`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** The same failures for a peering the program has not created yet, from its planned accounts. */
+export function plannedAcceptabilityFailures(p: PlannedPeering, callerAccountId: string, allowed: string[], subj: string): Failure[] {
+  const accepter = known(p.peerAccountId);
+  if (accepter !== undefined && accepter !== callerAccountId) {
+    return [
+      {
+        property: "connection",
+        reason: `${subj}: Forbidden: ${p.label} asks account ${accepter} to accept it, not account ${callerAccountId}; use the connection of account ${accepter}`,
+      },
+    ];
+  }
+  if (acceptanceViolations(p.accountId, allowed).length > 0) {
+    return [
+      {
+        property: "allowedRequesterAccountIds",
+        reason:
+          `${subj}: Forbidden: ${p.label} is requested by account ${p.accountId}, which is not in allowedRequesterAccountIds [${allowed.join(", ")}]; ` +
+          `refusing a request from an unknown account: add ${p.accountId} only if you trust it`,
       },
     ];
   }
@@ -140,10 +168,21 @@ export const provider: dynamic.ResourceProvider<PeeringAcceptanceInputs, Peering
     const failures = acceptanceInputFailures(news);
     const peeringId = knownString(news.peeringId);
     const skip = !controlPlaneChecksEnabled();
-    if (skip || failures.length > 0 || !peeringId || hasUnknown(news.connection) || hasUnknown(news.allowedRequesterAccountIds)) {
+    if (skip || failures.length > 0 || hasUnknown(news.connection) || hasUnknown(news.allowedRequesterAccountIds)) {
       return { inputs, failures };
     }
     const s = subject(KIND, news.ownerRef);
+    if (!peeringId) {
+      // A peering this program creates: the plan says who requests it.
+      const planned = news.__refs && !hasUnknown(news.__refs) ? plannedByOwnerRef(news.__refs.peering) : undefined;
+      if (!planned || planned.kind !== "PeeringConnection") return { inputs, failures };
+      try {
+        const account = await clientFor(news.connection).getAccount(`checking ${s}`);
+        return { inputs, failures: plannedAcceptabilityFailures(planned, account.accountId, news.allowedRequesterAccountIds, s) };
+      } catch (e) {
+        return { inputs, failures: [connectionFailure(e)] };
+      }
+    }
     try {
       const client = clientFor(news.connection);
       const op = `checking ${s}`;
@@ -164,7 +203,13 @@ export const provider: dynamic.ResourceProvider<PeeringAcceptanceInputs, Peering
         };
       }
       // Once accepted, only a still-acceptable peering matters; an existing acceptance of a live peering is fine.
-      return { inputs, failures: acceptabilityFailures(p, account.accountId, news.allowedRequesterAccountIds, s) };
+      const unacceptable = acceptabilityFailures(p, account.accountId, news.allowedRequesterAccountIds, s);
+      if (unacceptable.length > 0 || p.state !== "Pending") return { inputs, failures: unacceptable };
+      // The accept makes the request count against the acceptor's VPC: it must fit that VPC's quota, with
+      // everything the program puts on the VPC.
+      const { stored, quotas } = await readWorlds(client, op);
+      const verdict = checkAcceptance(projectedWorld(stored), p.peeringId, account.accountId, quotas, { accepting: true });
+      return { inputs, failures: violationsToFailures(verdict.violations, "peeringId", s) };
     } catch (e) {
       return { inputs, failures: [connectionFailure(e)] };
     }

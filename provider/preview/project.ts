@@ -124,12 +124,13 @@ function plannedPeeringNode(e: Extract<Planned, { kind: "PeeringConnection" }>, 
   const ownVpc = (vpcKey: string) =>
     stored.vpcs.some((v) => v.key === vpcKey) || plannedEntries().some((x) => x.kind === "Vpc" && keyOf(x) === vpcKey);
   const end = (vpcKey: string, account: WorldEnd["accountId"]): WorldEnd => {
+    // The account the program says the end is in; the VPC's own facts fill the rest.
+    const withAccount = (e: WorldEnd): WorldEnd => (known(account) !== undefined ? { ...e, accountId: account } : e);
     // A VPC of the program's accounts: project() fills in its (new) facts.
-    if (ownVpc(vpcKey)) return unknownEnd(vpcKey, "filled from the VPC");
+    if (ownVpc(vpcKey)) return withAccount(unknownEnd(vpcKey, "filled from the VPC"));
     const fromStore = storedEnd(vpcKey);
-    if (fromStore) return fromStore;
-    const base = unknownEnd(vpcKey, vpcKey.startsWith("unknown:") ? "comes from an output the preview cannot trace" : "not visible to this account");
-    return { ...base, accountId: known(account) !== undefined ? account : base.accountId };
+    if (fromStore) return withAccount(fromStore);
+    return withAccount(unknownEnd(vpcKey, vpcKey.startsWith("unknown:") ? "comes from an output the preview cannot trace" : "not visible to this account"));
   };
   return {
     key,

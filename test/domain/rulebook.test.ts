@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+  checkAcceptance,
   checkPeeringCreate,
   checkRouteCreate,
   checkVpcCreate,
@@ -77,6 +78,40 @@ describe("the rule book over a world", () => {
     const out = checkPeeringCreate(w, "planned:self", quotas);
     expect(codes(out)).to.deep.equal(["ValidationError"]);
     expect(out.violations[0].message).to.contain("cannot be peered with itself");
+  });
+
+  it("refuses a peerAccountId that is not the peer VPC's account, as the server's NotFound", () => {
+    const b1 = vpc("vpc-b1", "10.8.0.0/16", "ap-guangzhou", "acc-b");
+    const wrong = { ...peering("planned:x", hub, b1), accepter: { ...peering("planned:x", hub, b1).accepter, accountId: "acc-c" } };
+    const out = checkPeeringCreate(project({ ...stored, vpcs: [...stored.vpcs, b1] }, { peerings: [wrong] }), "planned:x", quotas);
+    expect(out.violations).to.have.length(1);
+    expect(out.violations[0]).to.include({ code: "NotFound", field: "peerAccountId" });
+    expect(out.violations[0].message).to.contain("belongs to account acc-b");
+  });
+
+  it("refuses a request to another account's VPC that does not list the requester", () => {
+    const closed = { ...vpc("vpc-b1", "10.8.0.0/16", "ap-guangzhou", "acc-b"), allowedPeerAccountIds: [] };
+    const w = project({ ...stored, vpcs: [...stored.vpcs, closed] }, { peerings: [peering("planned:x", hub, closed)] });
+    const out = checkPeeringCreate(w, "planned:x", quotas);
+    expect(codes(out)).to.deep.equal(["NotFound"]);
+    expect(out.violations[0].message).to.contain("allowedPeerAccountIds");
+    const open = { ...closed, allowedPeerAccountIds: ["acc-a"] };
+    expect(codes(checkPeeringCreate(project({ ...stored, vpcs: [...stored.vpcs, open] }, { peerings: [peering("planned:x", hub, open)] }), "planned:x", quotas))).to.deep.equal([]);
+  });
+
+  it("a pending request counts against the acceptor's VPC only once accepted, and an accept must fit its quota", () => {
+    const b1 = vpc("vpc-b1", "10.8.0.0/16", "ap-guangzhou", "acc-b");
+    const b2 = vpc("vpc-b2", "10.9.0.0/16", "ap-guangzhou", "acc-b");
+    const b3 = vpc("vpc-b3", "10.7.0.0/16", "ap-guangzhou", "acc-b");
+    // b1 already has 2 active peerings (its quota); a pending request from acc-a aimed at it does not count yet.
+    const w: World = {
+      vpcs: [hub, b1, b2, b3],
+      peerings: [peering("pcx-b12", b1, b2, "Activated"), peering("pcx-b13", b1, b3, "Activated"), peering("pcx-req", hub, b1, "Pending")],
+      routes: [],
+    };
+    expect(codes(checkPeeringCreate(project(w, { peerings: [peering("planned:y", b1, b2)] }), "planned:y", quotas))).to.include("QuotaExceeded");
+    const acc = checkAcceptance(w, "pcx-req", "acc-b", quotas, { accepting: true });
+    expect(codes(acc)).to.deep.equal(["QuotaExceeded"]);
   });
 
   it("refuses a peerRegion that does not match the peer VPC", () => {
