@@ -11,7 +11,7 @@ import * as path from "path";
 import { TestServer } from "../helpers/server";
 import { fuzzCase } from "./generator";
 import { FuzzCase } from "./plan";
-import { brokenSummary, CaseReport, runCase, startFuzzServer } from "./runner";
+import { breaksWanted, brokenSummary, CaseReport, runCase, startFuzzServer } from "./runner";
 import { fuzzSettings } from "./settings";
 
 const settings = fuzzSettings();
@@ -86,7 +86,7 @@ describe("differential: a preview that passes is an up that succeeds", function 
       const r = await runCase(server, c);
       record(r, label, c);
       fc.pre(r.verdict !== "discarded");
-      if (r.verdict !== "broken") return;
+      if (!breaksWanted(r, settings.signature)) return;
       if (settings.keepGoing) {
         broken.push({ label, report: r, file: saveCase(c, `${settings.seed}-${label.replace(/\s+/g, "-")}`) });
         return;

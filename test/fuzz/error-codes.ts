@@ -20,6 +20,38 @@ export function errorText(output: string): string {
   return kept.join("\n");
 }
 
+/**
+ * The codes of each resource's error diagnostics, by logical name (the "  <type> (<name>):" headers of the
+ * Diagnostics section).
+ */
+export function errorCodesByResource(output: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const at = output.indexOf("\nDiagnostics:");
+  if (at < 0) return out;
+  let current: string | undefined;
+  let chunk: string[] = [];
+  const flush = () => {
+    if (current === undefined) return;
+    const codes = errorCodes(chunk.join("\n"));
+    if (codes.length > 0) out.set(current, [...new Set([...(out.get(current) ?? []), ...codes])].sort());
+  };
+  for (const line of output.slice(at).split("\n")) {
+    const header = /^  \S+ \((.+)\):\s*$/.exec(line);
+    if (header) {
+      flush();
+      current = header[1];
+      chunk = [];
+    } else if (/^\S/.test(line) && !line.startsWith("Diagnostics:")) {
+      flush();
+      current = undefined;
+    } else {
+      chunk.push(line);
+    }
+  }
+  flush();
+  return out;
+}
+
 /** The distinct error codes in the error diagnostics of a CLI run, sorted. */
 export function errorCodes(output: string): string[] {
   const found = new Set<string>();

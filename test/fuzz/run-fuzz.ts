@@ -1,4 +1,4 @@
-// `npm run test:fuzz -- [--runs N] [--seed S] [--path P] [--case FILE] [--shrink-seconds N] [--keep-going] [--report FILE]`
+// `npm run test:fuzz -- [--runs N] [--seed S] [--path P] [--case FILE] [--shrink-seconds N] [--keep-going] [--report FILE] [--signature SIG]`
 // runs the differential test with more cases than `npm test` (defaults: 100 cases, a new seed, 10 minutes
 // of shrinking). The options map to the PEERLINK_FUZZ_* variables (test/fuzz/settings.ts), which also work.
 import { spawnSync } from "child_process";
@@ -11,10 +11,11 @@ const OPTIONS: Record<string, string> = {
   "--case": "PEERLINK_FUZZ_CASE",
   "--shrink-seconds": "PEERLINK_FUZZ_SHRINK_SECONDS",
   "--report": "PEERLINK_FUZZ_REPORT",
+  "--signature": "PEERLINK_FUZZ_SIGNATURE",
 };
 
 function usage(problem: string): never {
-  console.error(`${problem}\nusage: npm run test:fuzz -- [--runs N] [--seed S] [--path P] [--case FILE] [--shrink-seconds N] [--keep-going] [--report FILE]`);
+  console.error(`${problem}\nusage: npm run test:fuzz -- [--runs N] [--seed S] [--path P] [--case FILE] [--shrink-seconds N] [--keep-going] [--report FILE] [--signature SIG]`);
   process.exit(2);
 }
 

@@ -12,6 +12,8 @@ export interface FuzzSettings {
   keepGoing: boolean;
   /** Append one JSON line per case here. */
   reportFile?: string;
+  /** Only a break with this signature (as reports print it, e.g. "c:NotFound") counts: shrinks one class. */
+  signature?: string;
 }
 
 export const DEFAULT_RUNS = 12;
@@ -34,5 +36,6 @@ export function fuzzSettings(): FuzzSettings {
     shrinkSeconds: whole("PEERLINK_FUZZ_SHRINK_SECONDS", 0),
     keepGoing: process.env.PEERLINK_FUZZ_KEEP_GOING === "1",
     reportFile: process.env.PEERLINK_FUZZ_REPORT || undefined,
+    signature: process.env.PEERLINK_FUZZ_SIGNATURE || undefined,
   };
 }
