@@ -28,7 +28,7 @@ function saveCase(c: FuzzCase, label: string): string {
 
 function line(r: CaseReport, label: string): string {
   const preview = r.previewPassed === undefined ? "" : r.previewPassed ? "preview passed" : `preview failed: ${r.previewCodes.join(",") || "no code"}`;
-  const verdict = r.verdict === "broken" ? `BROKEN ${brokenSummary(r)}` : r.verdict;
+  const verdict = r.verdict === "broken" ? `BROKEN ${brokenSummary(r)}` : r.unjudged ? `held, (c) not judged: ${r.unjudged}` : r.verdict;
   return `[fuzz] ${label}: ${verdict} (${r.seconds.toFixed(1)} s, ${r.cliRuns} CLI runs${preview ? `; ${preview}` : ""})`;
 }
 
@@ -47,7 +47,7 @@ describe("differential: a preview that passes is an up that succeeds", function 
     const seconds = ran.reduce((s, r) => s + r.seconds, 0);
     console.log(
       `[fuzz] ${reports.length} cases (${ran.length} judged, ${reports.length - ran.length} discarded): ` +
-        `${ran.filter((r) => r.verdict === "held").length} held, ${ran.filter((r) => r.verdict === "broken").length} broken; ` +
+        `${ran.filter((r) => r.verdict === "held").length} held (${ran.filter((r) => r.unjudged).length} with (c) not judged), ${ran.filter((r) => r.verdict === "broken").length} broken; ` +
         `previews ${ran.filter((r) => r.previewPassed).length} passed / ${ran.filter((r) => r.previewPassed === false).length} failed; ` +
         `${(seconds / Math.max(1, ran.length)).toFixed(1)} s per judged case`,
     );

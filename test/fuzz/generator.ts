@@ -207,7 +207,13 @@ class Builder {
   addPeering(p: PeeringIntent, opts: { displayName: boolean; valid: boolean }): void {
     if (this.vpcs.length === 0) return;
     const local = this.vpcs[p.from % this.vpcs.length];
-    const peer = p.self && !opts.valid ? local : this.vpcs[(p.from + 1 + (p.to % Math.max(1, this.vpcs.length - 1))) % this.vpcs.length];
+    // Ordinary choices peer VPCs that do not overlap (adjacent blocks included), when there is one.
+    const disjoint = this.vpcs.filter((v) => v !== local && !cidrsOverlap(v.cidr, local.cidr));
+    const peer = p.self && !opts.valid
+      ? local
+      : opts.valid && disjoint.length > 0
+        ? disjoint[p.to % disjoint.length]
+        : this.vpcs[(p.from + 1 + (p.to % Math.max(1, this.vpcs.length - 1))) % this.vpcs.length];
     if (opts.valid && peer === local) return;
     const intent: PeeringIntent = opts.valid
       ? { ...p, bandwidth: p.bandwidth === "atCap" ? "atCap" : "auto", peerRegion: p.peerRegion === "wrong" ? "right" : p.peerRegion, peerAccount: "auto", acceptance: p.acceptance === "wrongAllowed" ? "yes" : p.acceptance, twin: "none" }
