@@ -209,12 +209,19 @@ class Builder {
     const local = this.vpcs[p.from % this.vpcs.length];
     // Ordinary choices peer VPCs that do not overlap (adjacent blocks included), when there is one.
     const disjoint = this.vpcs.filter((v) => v !== local && !cidrsOverlap(v.cidr, local.cidr));
-    const peer = p.self && !opts.valid
+    let peer = p.self && !opts.valid
       ? local
       : opts.valid && disjoint.length > 0
         ? disjoint[p.to % disjoint.length]
         : this.vpcs[(p.from + 1 + (p.to % Math.max(1, this.vpcs.length - 1))) % this.vpcs.length];
     if (opts.valid && peer === local) return;
+    // A pair that is already peered is peered again only on purpose (a twin); otherwise another pair, or none.
+    const peered = (v: PoolVpc) => this.peerings.some((x) => (x.local === local && x.peer === v) || (x.local === v && x.peer === local));
+    if (peer !== local && peered(peer) && (opts.valid || p.twin === "none")) {
+      const fresh = (opts.valid && disjoint.length > 0 ? disjoint : this.vpcs.filter((v) => v !== local)).filter((v) => !peered(v));
+      if (fresh.length === 0) return;
+      peer = fresh[p.to % fresh.length];
+    }
     const intent: PeeringIntent = opts.valid
       ? { ...p, bandwidth: p.bandwidth === "atCap" ? "atCap" : "auto", peerRegion: p.peerRegion === "wrong" ? "right" : p.peerRegion, peerAccount: "auto", acceptance: p.acceptance === "wrongAllowed" ? "yes" : p.acceptance, twin: "none" }
       : p;
