@@ -62,13 +62,19 @@ describe("differential: a preview that passes is an up that succeeds", function 
   }
 
   if (settings.caseFile) {
-    it(`holds for the case in ${settings.caseFile}`, async () => {
-      const c: FuzzCase = JSON.parse(fs.readFileSync(settings.caseFile!, "utf8"));
-      const r = await runCase(server, c);
-      record(r, "replay", c);
-      if (r.verdict === "discarded") throw new Error(`the case's existing part could not be made:\n${r.details}`);
-      if (r.verdict === "broken") throw new Error(`${brokenSummary(r)}\n${r.details}`);
-    });
+    // One case file, or a directory of them (e.g. test/fuzz/cases, the catalogued failures).
+    const files = fs.statSync(settings.caseFile).isDirectory()
+      ? fs.readdirSync(settings.caseFile).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(settings.caseFile!, f))
+      : [settings.caseFile];
+    for (const file of files) {
+      it(`holds for the case in ${path.relative(process.cwd(), file)}`, async () => {
+        const c: FuzzCase = JSON.parse(fs.readFileSync(file, "utf8"));
+        const r = await runCase(server, c);
+        record(r, path.basename(file), c);
+        if (r.verdict === "discarded") throw new Error(`the case's existing part could not be made:\n${r.details}`);
+        if (r.verdict === "broken") throw new Error(`${brokenSummary(r)}\n${r.details}`);
+      });
+    }
     return;
   }
 
