@@ -104,7 +104,13 @@ export async function makeByHand(url: string, accounts: Accounts, existing: Plan
   for (const v of plan.vpcs) {
     const made = await ok<any>(
       `create VPC ${v.name}`,
-      client(url, accounts[v.account]).post("/v1/vpcs", { region: v.region, cidrBlock: v.cidrBlock, name: v.displayName ?? v.name, ...(v.tags ? { tags: v.tags } : {}) }),
+      client(url, accounts[v.account]).post("/v1/vpcs", {
+        region: v.region,
+        cidrBlock: v.cidrBlock,
+        name: v.displayName ?? v.name,
+        ...(v.allowedPeerAccountIds ? { allowedPeerAccountIds: v.allowedPeerAccountIds } : {}),
+        ...(v.tags ? { tags: v.tags } : {}),
+      }),
     );
     vpcIds.set(v.name, { vpcId: made.vpcId, routeTableId: made.routeTableId, region: v.region, account: v.account });
   }

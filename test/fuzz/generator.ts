@@ -82,8 +82,10 @@ const vpcIntent = fc.record({
   account: weighted<Alias>(["A", 3], ["B", 2]),
   region: weighted<number>([0, 4], [1, 2], [2, 1]),
   cidr: fc.nat({ max: FUZZ_CIDRS.length - 1 }),
+  /** Peer information on both ends: the VPC lists the other account (the ordinary choice), or nobody. */
+  listed: weighted<"other" | "none">(["other", 9], ["none", 1]),
 });
-type VpcIntent = { account: Alias; region: number; cidr: number };
+type VpcIntent = { account: Alias; region: number; cidr: number; listed: "other" | "none" };
 
 const peeringIntent = fc.record({
   from: fc.nat({ max: 7 }),
@@ -197,7 +199,9 @@ class Builder {
     const name = this.name("v", this.plan.vpcs.length);
     const region = FUZZ_REGIONS[v.region];
     const cidrBlock = FUZZ_CIDRS[v.cidr];
-    this.plan.vpcs.push({ name, account: v.account, region, cidrBlock, ...(displayName ? { displayName: name } : {}) });
+    // A VPC of the existing part always lists the other account, so the existing part stays within the rules.
+    const listed = displayName || v.listed === "other" ? [accountPlaceholder(v.account === "A" ? "B" : "A")] : [];
+    this.plan.vpcs.push({ name, account: v.account, region, cidrBlock, allowedPeerAccountIds: listed, ...(displayName ? { displayName: name } : {}) });
     const pooled: PoolVpc = { name, ref: { vpc: name }, table: { vpc: name }, account: v.account, region, cidr: cidrBlock };
     this.vpcs.push(pooled);
     return pooled;

@@ -18,6 +18,8 @@ export interface PlanVpc {
   account: Alias;
   region: string;
   cidrBlock: string;
+  /** accounts (as "@account:X") that may request peerings to it */
+  allowedPeerAccountIds?: string[];
   displayName?: string;
   tags?: Record<string, string>;
 }
@@ -129,7 +131,11 @@ export function toTypeScript(plan: Plan): string {
     `// accountA, accountB: peerlink.Connection of the two accounts (apiKey as a secret)`,
   ];
   for (const v of plan.vpcs) {
-    const extra = [v.displayName !== undefined ? `name: ${lit(v.displayName)}` : "", v.tags ? `tags: ${lit(v.tags)}` : ""].filter(Boolean);
+    const extra = [
+      v.allowedPeerAccountIds !== undefined ? `allowedPeerAccountIds: ${lit(v.allowedPeerAccountIds)}` : "",
+      v.displayName !== undefined ? `name: ${lit(v.displayName)}` : "",
+      v.tags ? `tags: ${lit(v.tags)}` : "",
+    ].filter(Boolean);
     lines.push(
       `const ${ident(v.name)} = new peerlink.Vpc(${lit(v.name)}, { region: ${lit(v.region)}, cidrBlock: ${lit(v.cidrBlock)}, ${[...extra, `connection: account${v.account}`].join(", ")} });`,
     );

@@ -39,6 +39,7 @@ for (const v of plan.vpcs) {
         new peerlink.Vpc(v.name, {
             region: v.region,
             cidrBlock: v.cidrBlock,
+            allowedPeerAccountIds: v.allowedPeerAccountIds,
             name: v.displayName,
             tags: v.tags,
             connection: connection(v.account),
