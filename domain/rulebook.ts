@@ -160,6 +160,8 @@ export function checkVpcDelete(w: World, vpcKey: string): Verdict {
 export type PeeringCheckOptions = {
   /** false when the caller may not learn the peer VPC's facts (another account's VPC) */
   revealPeer?: boolean;
+  /** the account that reads the answer: other accounts' CIDRs are not named to it */
+  viewer?: string;
 };
 
 /**
@@ -237,7 +239,12 @@ export function checkPeeringCreate(w: World, peeringKey: string, quotas: Quotas,
       .filter((q) => peeringCrossRegion(q) === true)
       .map((q) => ({ end: otherEnd(q, vpcKey), q }))
       .filter(({ end }) => known(end.cidr) !== undefined)
-      .map(({ end, q }) => ({ peeringId: describePeering(q), name: q.label, cidr: known(end.cidr)! }));
+      .map(({ end, q }) => ({
+        peeringId: describePeering(q),
+        name: q.label,
+        cidr: known(end.cidr)!,
+        hidden: opts.viewer !== undefined && known(end.accountId) !== opts.viewer,
+      }));
   const existing = peeringJoining(w, p.requester.vpcKey, p.accepter.vpcKey, peeringKey);
   const pending = known(p.requester.accountId) !== undefined ? pendingRequestsOf(w, known(p.requester.accountId)!, peeringKey) : [];
   const bandwidth = p.bandwidthMbps;

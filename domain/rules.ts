@@ -16,7 +16,8 @@ export type VpcFacts = {
   accountId?: string;
 };
 
-export type CrossRegionPeer = { peeringId?: string; name?: string; cidr: string };
+/** `hidden`: the other end is another account's VPC, whose CIDR the caller may not learn. */
+export type CrossRegionPeer = { peeringId?: string; name?: string; cidr: string; hidden?: boolean };
 
 export type PeeringFacts = {
   local: VpcFacts;
@@ -168,13 +169,14 @@ export function peeringViolations(f: PeeringFacts): Violation[] {
         const c = tryParse(other.cidr);
         if (!c || !cidrsOverlap(c, peerCidr)) continue;
         const via = other.peeringId ? ` via ${other.peeringId}` : "";
+        const theirs = other.hidden ? "the CIDR of another account's VPC" : other.cidr;
         out.push({
           code: "PeerCidrOverlap",
           field: "peerVpcId",
           message: reveal
-            ? `peer ${peerName} (${peerCidr.text}) overlaps ${other.cidr}, already peered cross-region with ${localName}${via}; peer CIDRs of one VPC's cross-region peerings must not overlap`
-            : `the CIDR of peer ${peerName} overlaps ${other.cidr}, already peered cross-region with ${localName}${via}; peer CIDRs of one VPC's cross-region peerings must not overlap`,
-          details: { vpcId: f.local.vpcId, conflictingCidr: other.cidr, conflictingPeeringId: other.peeringId },
+            ? `peer ${peerName} (${peerCidr.text}) overlaps ${theirs}, already peered cross-region with ${localName}${via}; peer CIDRs of one VPC's cross-region peerings must not overlap`
+            : `the CIDR of peer ${peerName} overlaps ${theirs}, already peered cross-region with ${localName}${via}; peer CIDRs of one VPC's cross-region peerings must not overlap`,
+          details: { vpcId: f.local.vpcId, ...(other.hidden ? {} : { conflictingCidr: other.cidr }), conflictingPeeringId: other.peeringId },
         });
       }
     }

@@ -245,7 +245,17 @@ const planVpc = {
   type: "object",
   additionalProperties: false,
   required: ["key", "accountId", "region", "cidr"],
-  properties: { key: str(1024), vpcId: idSchema, accountId: fact(str(64)), region: fact(str(64)), cidr: fact(str(64)), name: str(NAME_MAX_LENGTH), ownerRef: str(1024), label: str(1024) },
+  properties: {
+    key: str(1024),
+    vpcId: idSchema,
+    accountId: fact(str(64)),
+    region: fact(str(64)),
+    cidr: fact(str(64)),
+    name: str(NAME_MAX_LENGTH),
+    ownerRef: str(1024),
+    label: str(1024),
+    allowedPeerAccountIds: { type: "array", maxItems: 100, items: idSchema },
+  },
 } as const;
 const planEnd = {
   type: "object",

@@ -112,6 +112,23 @@ function plannedByOwnerRef(
   return { planned, removedKeys };
 }
 
+/**
+ * A dry run's plan may stand in for what the caller's own program changes, never for what others own:
+ * elements keyed as another account's stored VPC or peering are dropped, and so are removals of them.
+ */
+function ownPartOf(plan: PlanDelta, stored: World, caller: string): PlanDelta {
+  const foreignVpc = new Set(stored.vpcs.filter((v) => v.accountId !== caller).map((v) => v.key));
+  const foreignPeering = new Set(
+    stored.peerings.filter((p) => p.requester.accountId !== caller && p.accepter.accountId !== caller).map((p) => p.key),
+  );
+  const foreign = (key: string) => foreignVpc.has(key) || foreignPeering.has(key);
+  return {
+    vpcs: plan.vpcs?.filter((v) => !foreignVpc.has(v.key)),
+    peerings: plan.peerings?.filter((p) => !foreignPeering.has(p.key)),
+    removedKeys: plan.removedKeys?.filter((k) => !foreign(k)),
+  };
+}
+
 /** Every create-time rule of a peering between two VPCs, over the stored state (plus a dry run's plan). */
 async function peeringVerdict(
   ctx: TxContext,
@@ -121,6 +138,17 @@ async function peeringVerdict(
   opts: Projection & { localKey?: string; peerKey?: string },
 ): Promise<Violation[]> {
   const stored = await worldForPeering(ctx, local, peer);
+  if (opts.plan) {
+    const own = ownPartOf(opts.plan, stored, local.accountId);
+    opts = { ...opts, plan: own };
+    // The VPCs the plan's peerings reach, as far as the caller may see them (its own, or ones that list it).
+    const known = new Set(stored.vpcs.map((v) => v.key));
+    for (const key of new Set((own.peerings ?? []).flatMap((p) => [p.requester.vpcKey, p.accepter.vpcKey]))) {
+      if (known.has(key) || !key.startsWith("vpc-")) continue;
+      const v = await ctx.tx.getVpc(key);
+      if (v && mayRequestPeering(v, local.accountId)) stored.vpcs.push(vpcNode(v));
+    }
+  }
   const localKey = keyOf(local, "local", opts.localKey);
   const peerKey = keyOf(peer, "peer", opts.peerKey);
   const self: WorldPeering = {
@@ -149,7 +177,7 @@ async function peeringVerdict(
     routes: opts.plan?.routes,
     removedKeys: removed,
   });
-  return checkPeeringCreate(world, "write", ctx.quotas, { revealPeer: opts.revealPeer }).violations;
+  return checkPeeringCreate(world, "write", ctx.quotas, { revealPeer: opts.revealPeer, viewer: local.accountId }).violations;
 }
 
 export async function createPeering(

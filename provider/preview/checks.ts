@@ -7,6 +7,7 @@ import {
   checkVpcCreate,
   Deferred,
   ErrorCode,
+  isUnknown,
   known,
   PlanDelta,
   project,
@@ -14,6 +15,7 @@ import {
   Verdict,
   Violation,
   World,
+  WorldPeering,
 } from "../../domain";
 import { ApiWorld, PeerlinkClient } from "../client";
 import { clientFor } from "../impl/common";
@@ -87,16 +89,33 @@ function entryOf(entries: Planned[], subject: Planned): Planned {
   return entries.find((e) => e.ownerRef === subject.ownerRef) ?? subject;
 }
 
-/** The dry-run body for a peering whose peer VPC this program's accounts cannot read. */
+/**
+ * Whether a rule of this peering reads the CIDR of a VPC the program's accounts cannot see: another live
+ * or planned peering on either of its VPCs reaches one. Then the control plane evaluates it (dry run).
+ */
+function reachesHiddenVpc(world: World, me: WorldPeering): boolean {
+  const visible = new Set(world.vpcs.map((v) => v.key));
+  return world.peerings.some(
+    (p) =>
+      p.key !== me.key &&
+      [me.requester.vpcKey, me.accepter.vpcKey].some((k) => p.requester.vpcKey === k || p.accepter.vpcKey === k) &&
+      [p.requester, p.accepter].some((e) => !visible.has(e.vpcKey) && !e.vpcKey.startsWith("unknown:") && isUnknown(e.cidr)),
+  );
+}
+
+/** The dry-run body for a peering whose rules need what this program's accounts cannot read. */
 function dryRunBody(subject: PlannedPeering, world: World, delta: PlanDelta): Record<string, unknown> {
   const key = keyOf(subject);
   const me = delta.peerings?.find((p) => p.key === key);
   const localKey = me?.requester.vpcKey ?? "";
   const peerKey = me?.accepter.vpcKey ?? "";
   const localVpc = world.vpcs.find((v) => v.key === localKey);
-  const body: Record<string, unknown> = { peerVpcId: peerKey, ownerRef: subject.ownerRef };
+  const peerVpc = world.vpcs.find((v) => v.key === peerKey);
+  const body: Record<string, unknown> = { ownerRef: subject.ownerRef };
   if (localVpc?.vpcId) body.vpcId = localVpc.vpcId;
   else body.localVpc = { key: localKey, region: known(localVpc?.region), cidrBlock: known(localVpc?.cidr), ...(localVpc?.name ? { name: localVpc.name } : {}) };
+  if (!peerVpc || peerVpc.vpcId) body.peerVpcId = peerVpc?.vpcId ?? peerKey;
+  else body.peerVpc = { key: peerKey, region: known(peerVpc.region), cidrBlock: known(peerVpc.cidr), ...(peerVpc.name ? { name: peerVpc.name } : {}) };
   const peerAccount = known(subject.peerAccountId);
   if (peerAccount) body.peerAccountId = peerAccount;
   const peerRegion = known(subject.peerRegion);
@@ -130,7 +149,9 @@ export async function previewPeering(client: PeerlinkClient, op: string, subject
   const me = world.peerings.find((p) => p.key === keyOf(subject));
   const peerKnown = me !== undefined && world.vpcs.some((v) => v.key === me.accepter.vpcKey);
   const localKnown = me !== undefined && world.vpcs.some((v) => v.key === me.requester.vpcKey);
-  if (!me || !localKnown || peerKnown || subject.order === "update" || me.accepter.vpcKey.startsWith("unknown:")) {
+  if (!me || !localKnown || subject.order === "update" || me.accepter.vpcKey.startsWith("unknown:")) return inOrder(subject, evaluate);
+  if (peerKnown && !reachesHiddenVpc(world, me)) return inOrder(subject, evaluate);
+  if (peerKnown && (known(world.vpcs.find((v) => v.key === me.accepter.vpcKey)?.cidr) === undefined || known(me.requester.cidr) === undefined)) {
     return inOrder(subject, evaluate);
   }
   // Another account's VPC: the control plane evaluates the same rules over its state plus this plan.

@@ -175,7 +175,7 @@ describe("fuzz generator", () => {
         if (local.account !== peer.account && !acceptedHere(p, c.plan, "")) requesters.push(local.account);
       }
       return countBy(requesters, (a) => a) > FUZZ_QUOTAS.pendingRequestsPerAccount;
-    }, 0.005);
+    }, 0.003);
 
     const changed = (c: FuzzCase, pred: (before: Plan, after: Plan) => boolean) => c.existingVia === "sameStack" && pred(c.existing, c.plan);
     often("an update in place of what the stack deployed (tags)", (c) => changed(c, (b, a) => a.vpcs.some((v) => v.tags && b.vpcs.some((w) => w.name === v.name && !w.tags))));

@@ -108,6 +108,37 @@ describe("control plane: dry-run validation", function () {
       expect(codes(body.violations)).to.include("QuotaExceeded");
     });
 
+    it("evaluates the caller's plan over the stored state, and lets it stand in only for the caller's own resources", async function () {
+      const mine = await createVpc(w.a.api, { cidrBlock: "10.140.0.0/16" });
+      const theirs = await createVpc(w.b.api, { cidrBlock: "10.140.128.0/17", allowedPeerAccountIds: [w.a.accountId] });
+      const body = { vpcId: mine.vpcId, peerVpcId: theirs.vpcId, peerAccountId: w.b.accountId, ownerRef: "p/s/PeeringConnection/x" };
+      expect(codes(expectStatus(await w.a.api.post("/v1/peering-connections/validate", body), 200).violations)).to.include("CidrOverlap");
+      // A plan that claims another CIDR for the other account's VPC changes nothing.
+      const forged = {
+        ...body,
+        plan: { vpcs: [{ key: theirs.vpcId, accountId: w.b.accountId, region: theirs.region, cidr: "192.168.0.0/24", allowedPeerAccountIds: [w.a.accountId] }] },
+      };
+      expect(codes(expectStatus(await w.a.api.post("/v1/peering-connections/validate", forged), 200).violations)).to.include("CidrOverlap");
+      // A planned peering of the caller's program on its own VPC counts against the quota of 1.
+      const other = await createVpc(w.a.api, { cidrBlock: "10.141.0.0/16" });
+      const planned = {
+        ...body,
+        peerVpcId: (await createVpc(w.b.api, { cidrBlock: "10.142.0.0/16", allowedPeerAccountIds: [w.a.accountId] })).vpcId,
+        plan: {
+          peerings: [
+            {
+              key: "planned:p/s/PeeringConnection/y",
+              state: "Planned",
+              requester: { vpcKey: mine.vpcId, accountId: w.a.accountId, region: mine.region, cidr: mine.cidrBlock },
+              accepter: { vpcKey: other.vpcId, accountId: w.a.accountId, region: other.region, cidr: other.cidrBlock },
+              bandwidthMbps: null,
+            },
+          ],
+        },
+      };
+      expect(codes(expectStatus(await w.a.api.post("/v1/peering-connections/validate", planned), 200).violations)).to.include("QuotaExceeded");
+    });
+
     it("refuses a validate body with unknown fields", async function () {
       const v1 = await createVpc(w.a.api);
       const v2 = await createVpc(w.a.api);
