@@ -168,6 +168,30 @@ export class PulumiWorkspace {
         }
     }
 
+    /**
+     * After `pulumi` was killed while it rewrote the file backend's checkpoint, the stack file can be empty
+     * (the backend writes it in place, with a separate attributes file) and every command then fails with
+     * "failed to load checkpoint". The user's way back is the backup the backend keeps beside it
+     * (`<stack>.json.bak`): put it back. Returns the files it repaired.
+     */
+    restoreTruncatedCheckpoint(): string[] {
+        const repaired: string[] = [];
+        const walk = (dir: string) => {
+            if (!fs.existsSync(dir)) return;
+            for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+                const file = path.join(dir, entry.name);
+                if (entry.isDirectory()) walk(file);
+                else if (entry.name.endsWith(".json") && fs.statSync(file).size === 0 && fs.existsSync(`${file}.bak`)) {
+                    fs.copyFileSync(`${file}.bak`, file);
+                    fs.rmSync(`${file}.attrs`, { force: true });
+                    repaired.push(file);
+                }
+            }
+        };
+        walk(path.join(this.root, "state"));
+        return repaired;
+    }
+
     async exportStack(): Promise<{ text: string; deployment: any }> {
         const result = await this.mustRun(["stack", "export", "--stack", this.stack]);
         return { text: result.stdout, deployment: JSON.parse(result.stdout).deployment };
