@@ -169,10 +169,10 @@ export class PulumiWorkspace {
     }
 
     /**
-     * After `pulumi` was killed while it rewrote the file backend's checkpoint, the stack file can be empty
-     * (the backend writes it in place, with a separate attributes file) and every command then fails with
-     * "failed to load checkpoint". The user's way back is the backup the backend keeps beside it
-     * (`<stack>.json.bak`): put it back. Returns the files it repaired.
+     * After `pulumi` was killed while it rewrote the file backend's checkpoint, the stack file or its
+     * attributes file can be left empty, and every command then fails with "failed to load checkpoint:
+     * EOF". The user's way back: put back the backup the backend keeps (`<stack>.json.bak`), and drop an
+     * empty attributes file. Returns the files it repaired.
      */
     restoreTruncatedCheckpoint(): string[] {
         const repaired: string[] = [];
@@ -180,10 +180,15 @@ export class PulumiWorkspace {
             if (!fs.existsSync(dir)) return;
             for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
                 const file = path.join(dir, entry.name);
-                if (entry.isDirectory()) walk(file);
-                else if (entry.name.endsWith(".json") && fs.statSync(file).size === 0 && fs.existsSync(`${file}.bak`)) {
+                if (entry.isDirectory()) {
+                    walk(file);
+                } else if (entry.name.endsWith(".json") && fs.statSync(file).size === 0 && fs.existsSync(`${file}.bak`)) {
                     fs.copyFileSync(`${file}.bak`, file);
                     fs.rmSync(`${file}.attrs`, { force: true });
+                    repaired.push(file);
+                } else if (entry.name.endsWith(".attrs") && fs.existsSync(file) && fs.statSync(file).size === 0) {
+                    // An empty attributes file (cut off mid-write) fails to parse; without one the blob reads plainly.
+                    fs.rmSync(file);
                     repaired.push(file);
                 }
             }
