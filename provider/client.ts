@@ -206,6 +206,11 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** a POST that changes nothing (a dry run): as safe to retry as a GET */
   readOnly?: boolean;
+  /**
+   * a POST that a repeat cannot apply twice: a state action (accept, reject, ...) whose repeat after it
+   * took effect is refused with InvalidState, which the callers read as done
+   */
+  repeatable?: boolean;
 }
 
 const IDEMPOTENT_METHODS = ["get", "head", "options", "put", "delete"];
@@ -286,7 +291,7 @@ export class PeerlinkClient {
         params: opts.params,
         timeout: opts.timeoutMs ?? this.timeoutMs,
         headers: opts.idempotencyKey ? { "Idempotency-Key": opts.idempotencyKey } : undefined,
-        ...(opts.readOnly ? { peerlinkReadOnly: true } : {}),
+        ...(opts.readOnly || opts.repeatable ? { peerlinkReadOnly: true } : {}),
       } as AxiosRequestConfig);
       return { status: res.status, data: res.data, headers: { ...(res.headers as Record<string, string>) } };
     } catch (err) {
@@ -412,7 +417,7 @@ export class PeerlinkClient {
     return this.request(op, "PATCH", `/v1/peering-connections/${encodeURIComponent(peeringId)}`, { body });
   }
   peeringAction(op: string, peeringId: string, action: "accept" | "reject" | "enable" | "suspend" | "resume"): Promise<ApiPeering> {
-    return this.request(op, "POST", `/v1/peering-connections/${encodeURIComponent(peeringId)}/${action}`);
+    return this.request(op, "POST", `/v1/peering-connections/${encodeURIComponent(peeringId)}/${action}`, { repeatable: true });
   }
   /** Deletes (either side); NotFound is success. */
   async deletePeering(op: string, peeringId: string): Promise<void> {

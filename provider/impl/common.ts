@@ -117,6 +117,24 @@ export function connectionFailure(e: unknown): { property: string; reason: strin
   throw e;
 }
 
+/**
+ * A state action (accept, enable, ...). It is retried on a lost answer, so a repeat of one that took
+ * effect meets InvalidState: then the peering as it now is answers.
+ */
+export async function peeringActionOnce(
+  client: PeerlinkClient,
+  op: string,
+  peeringId: string,
+  action: "accept" | "reject" | "enable" | "suspend" | "resume",
+): Promise<ApiPeering> {
+  try {
+    return await client.peeringAction(op, peeringId, action);
+  } catch (e) {
+    if (!isApiError(e, "InvalidState")) throw e;
+    return client.getPeering(op, peeringId);
+  }
+}
+
 /** "the peer account acc-x must accept it" style hint for a peering that is not Activated. */
 export function pendingHint(p: ApiPeering): string {
   if (p.state === "Pending") {

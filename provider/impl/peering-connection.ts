@@ -28,6 +28,7 @@ import {
   connectionFailure,
   createIdempotent,
   newAccountIfConnectionChanged,
+  peeringActionOnce,
   pendingHint,
   waitTimeoutMs,
   withoutHidden,
@@ -133,7 +134,7 @@ async function settle(client: PeerlinkClient, op: string, p: ApiPeering): Promis
   if (!sameAccount || p.state === "Activated") return p;
   if (p.state === "Pending") {
     // Same account, pending again after a re-enable: the caller is also the accepter.
-    p = await client.peeringAction(`${op}: accepting its own re-enabled request`, p.peeringId, "accept");
+    p = await peeringActionOnce(client, `${op}: accepting its own re-enabled request`, p.peeringId, "accept");
   }
   return (await client.waitForPeering(op, p.peeringId, ["Activated"], {
     timeoutMs: waitTimeoutMs(),
@@ -170,7 +171,7 @@ async function adopt(client: PeerlinkClient, op: string, inputs: PeeringConnecti
   if (inputs.name !== undefined && inputs.name !== p.name) patch.name = inputs.name;
   if (inputs.tags !== undefined && !sameTags(p.tags, inputs.tags)) patch.tags = inputs.tags;
   if (Object.keys(patch).length > 0) p = await client.patchPeering(op, id, patch);
-  if (p.state === "Expired") p = await client.peeringAction(`${op}: re-enabling the expired request`, id, "enable");
+  if (p.state === "Expired") p = await peeringActionOnce(client, `${op}: re-enabling the expired request`, id, "enable");
   p = await settle(client, op, p);
   return { id: p.peeringId, outs: peeringOutputs(p, inputs) };
 }
@@ -249,7 +250,7 @@ export const provider: dynamic.ResourceProvider<PeeringConnectionInputs, Peering
     const client = clientFor(news.connection);
     let p = await client.getPeering(op, id);
     if (p.state === "Expired") {
-      p = await client.peeringAction(`${op}: re-enabling the expired request`, id, "enable");
+      p = await peeringActionOnce(client, `${op}: re-enabling the expired request`, id, "enable");
     }
     const patch: Record<string, unknown> = {};
     if ((news.bandwidthMbps ?? null) !== (p.bandwidthMbps ?? null)) patch.bandwidthMbps = news.bandwidthMbps ?? null;

@@ -60,6 +60,30 @@ describe("faults survived under the real pulumi CLI", function () {
         server = undefined;
     });
 
+    it("accepts cross-account requests through 20% of requests answered 503 (state actions are retried)", async () => {
+        server = await startTestServer({ subprocess: true, faults: "503=0.2", logLevel: "warn" });
+        const owner = await server.createAccount("owner");
+        const partner = await server.createAccount("partner");
+        const program = `import * as pulumi from "@pulumi/pulumi";
+import * as peerlink from "peerlink";
+const partner = { endpoint: "${server.url}", apiKey: new pulumi.Config().requireSecret("partnerKey") };
+export const states = Array.from({ length: 5 }, (_, i) => {
+    const a = new peerlink.Vpc(\`a-\${i}\`, { region: "ap-guangzhou", cidrBlock: \`10.\${i}.0.0/16\` });
+    const b = new peerlink.Vpc(\`b-\${i}\`, { region: "ap-guangzhou", cidrBlock: \`10.\${100 + i}.0.0/16\`, allowedPeerAccountIds: ["${owner.accountId}"], connection: partner });
+    const p = new peerlink.PeeringConnection(\`p-\${i}\`, { vpc: a, peerVpc: b });
+    return new peerlink.PeeringAcceptance(\`acc-\${i}\`, { peeringId: p.peeringId, allowedRequesterAccountIds: ["${owner.accountId}"], connection: partner }).state;
+});
+`;
+        const ws = await PulumiWorkspace.create({ program, endpoint: server.url, apiKey: owner.apiKey, secrets: { partnerKey: partner.apiKey } });
+        workspaces.push(ws);
+        expectOk(await ws.up(), "cross-account up under faults");
+        const live = await inventoryThroughFaults(server.url, owner);
+        expect(live.peerings.map((p: any) => p.state)).to.deep.equal(Array(5).fill("Activated"));
+        expectOk(await ws.preview("--expect-no-changes"), "converged");
+        expect(server.output!(), "faults were injected").to.contain("ServiceUnavailable");
+        expectOk(await ws.destroy(), "destroy under faults");
+    });
+
     it("converges a pulumi up of 20 pairs with 10% of requests answered 503 and the rate limit low", async () => {
         server = await startTestServer({
             subprocess: true,
