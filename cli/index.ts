@@ -7,12 +7,12 @@ import { parseQuotaOverrides, PeerlinkError } from "../controlplane/domain";
 import { startServer } from "../controlplane/server";
 
 const USAGE = `usage:
-  peerlink server [--host 127.0.0.1] [--port 8787] [--data .peerlink] [--transition-delay-ms N]
-                  [--test-clock] [--quota name=N ...] [--log-level info]
-  peerlink account create <name> [--data DIR]
+  peerlink server [--host 127.0.0.1] [--port 8787] [--data .peerlink | --store postgres://...]
+                  [--transition-delay-ms N] [--test-clock] [--quota name=N ...] [--log-level info]
+  peerlink account create <name> [--data DIR | --store postgres://...]
   peerlink peering list [--json] | accept <id> | reject <id>   [--endpoint URL] [--api-key KEY]
   peerlink vpc list [--json]                                   [--endpoint URL] [--api-key KEY]
-(--endpoint and --api-key default to PEERLINK_ENDPOINT and PEERLINK_API_KEY)`;
+(--store defaults to PEERLINK_STORE; --endpoint and --api-key to PEERLINK_ENDPOINT and PEERLINK_API_KEY)`;
 
 class UsageError extends Error {}
 
@@ -25,6 +25,14 @@ function int(name: string, value: string | undefined): number | undefined {
   return Number(value);
 }
 
+/** --store, else PEERLINK_STORE; an explicit --data picks SQLite even when PEERLINK_STORE is set. */
+function storeUrl(values: { data?: string; store?: string }): string | undefined {
+  if (values.store !== undefined && values.data !== undefined) throw new UsageError("give --data DIR or --store URL, not both");
+  if (values.store !== undefined) return values.store;
+  if (values.data !== undefined) return undefined;
+  return process.env.PEERLINK_STORE || undefined;
+}
+
 async function serverCommand(args: string[], io: Out): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -32,6 +40,7 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
       host: { type: "string" },
       port: { type: "string" },
       data: { type: "string" },
+      store: { type: "string" },
       "transition-delay-ms": { type: "string" },
       "test-clock": { type: "boolean" },
       quota: { type: "string", multiple: true },
@@ -46,12 +55,13 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
     host: values.host ?? env.PEERLINK_HOST ?? "127.0.0.1",
     port: int("port", values.port ?? env.PEERLINK_PORT) ?? 8787,
     dataDir: values.data ?? env.PEERLINK_DATA_DIR ?? ".peerlink",
+    storeUrl: storeUrl(values),
     transitionDelayMs: int("transition-delay-ms", values["transition-delay-ms"] ?? env.PEERLINK_TRANSITION_DELAY_MS) ?? 300,
     testClock: values["test-clock"] ?? false,
     quotas,
     logLevel: values["log-level"] ?? "info",
   });
-  io.out(`peerlink control plane listening on ${server.url}`);
+  io.out(`peerlink control plane listening on ${server.url} (store: ${server.storeDescription})`);
   const stop = (signal: string) => {
     server
       .close()
@@ -67,9 +77,16 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
 }
 
 async function accountCommand(args: string[], io: Out): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { data: { type: "string" } }, allowPositionals: true });
-  if (positionals[0] !== "create" || positionals.length !== 2) throw new UsageError("usage: peerlink account create <name> [--data DIR]");
-  const acc = await createAccount(values.data ?? process.env.PEERLINK_DATA_DIR ?? ".peerlink", positionals[1]);
+  const { values, positionals } = parseArgs({
+    args,
+    options: { data: { type: "string" }, store: { type: "string" } },
+    allowPositionals: true,
+  });
+  if (positionals[0] !== "create" || positionals.length !== 2) {
+    throw new UsageError("usage: peerlink account create <name> [--data DIR | --store postgres://...]");
+  }
+  const dataDir = values.data ?? process.env.PEERLINK_DATA_DIR ?? ".peerlink";
+  const acc = await createAccount({ dataDir, storeUrl: storeUrl(values) }, positionals[1]);
   io.out(JSON.stringify({ accountId: acc.accountId, apiKey: acc.apiKey }));
   return 0;
 }

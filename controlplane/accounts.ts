@@ -1,7 +1,8 @@
-// Account creation straight on a data directory: works whether or not a server runs on it (WAL).
+// Account creation straight on the store: works whether or not servers run on it (SQLite WAL, or
+// PostgreSQL shared by replicas).
 import { ValidationError } from "./domain";
 import { hashApiKey, newApiKey, newId } from "./ids";
-import { SqliteStore } from "./store/sqlite";
+import { openStore, StoreLocation } from "./store/open";
 import { Store } from "./store/store";
 
 export type NewAccount = { accountId: string; apiKey: string };
@@ -21,8 +22,10 @@ export async function createAccountInStore(store: Store, name: string, now = Dat
   return { accountId, apiKey };
 }
 
-export async function createAccount(dataDir: string, name: string): Promise<NewAccount> {
-  const store = new SqliteStore(dataDir);
+/** where: a SQLite data directory, or a store location (a postgres:// URL wins over the directory) */
+export async function createAccount(where: string | StoreLocation, name: string): Promise<NewAccount> {
+  checkAccountName(name);
+  const store = await openStore(typeof where === "string" ? { dataDir: where } : where, { listen: false, poolSize: 1 });
   try {
     return await createAccountInStore(store, name);
   } finally {

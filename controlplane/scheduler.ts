@@ -17,11 +17,12 @@ export class Scheduler {
   constructor(
     private readonly service: ControlPlaneService,
     private readonly onError: (e: unknown) => void,
+    private readonly sweepMs = SWEEP_MS,
   ) {}
 
   start(): void {
     this.service.events.on("schedule", this.onSchedule);
-    this.sweep = setInterval(() => this.kick(), SWEEP_MS);
+    this.sweep = setInterval(() => this.kick(), this.sweepMs);
     this.sweep.unref();
     this.kick();
   }

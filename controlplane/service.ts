@@ -1,11 +1,12 @@
-// The control plane's use-cases behind one object. Every call is one store transaction that first
-// settles due transitions (so no read shows a stale state), then runs the domain rules and writes.
+// The control plane's use-cases behind one object. Every call is one store transaction (a read-only
+// snapshot for reads) that runs the domain rules and writes. Due timed transitions are settled first,
+// in their own transaction, so no read shows a stale state.
 import { EventEmitter } from "node:events";
 import { Clock, TestClock } from "./clock";
 import { ForbiddenError, PeeringState, Quotas, resolveQuotas, UnauthorizedError, ValidationError } from "./domain";
 import { hashApiKey } from "./ids";
-import { Store, Tags } from "./store/store";
-import { Caller, IDEMPOTENCY_RETENTION_MS, settle, TxContext } from "./usecases/context";
+import { Store, StoreTx, Tags } from "./store/store";
+import { Caller, IDEMPOTENCY_RETENTION_MS, isDue, settle, TxContext } from "./usecases/context";
 import * as peerings from "./usecases/peerings";
 import * as routes from "./usecases/routes";
 import * as vpcs from "./usecases/vpcs";
@@ -34,46 +35,108 @@ export class ControlPlaneService {
   private readonly clock: Clock;
   private readonly callers = new Map<string, Caller>();
   private closing = false;
+  /** how often a long-poll re-reads although nothing woke it (a missed notification); null = never */
+  private readonly backstopMs: number | null;
 
   constructor(opts: ServiceOptions) {
     this.store = opts.store;
     this.clock = opts.clock;
     this.quotas = resolveQuotas(opts.quotas);
     this.transitionDelayMs = opts.transitionDelayMs ?? 300;
+    this.backstopMs = opts.store.watchBackstopMs;
     this.events.setMaxListeners(0);
+    // Commits of other replicas wake this one's long-polls and scheduler like its own commits do.
+    opts.store.watch({
+      change: (c) => this.emitChanges(c.peeringIds, c.schedule),
+      resync: () => {
+        this.events.emit("resync");
+        this.events.emit("schedule");
+      },
+    });
   }
 
-  /** Restores a persisted test-clock offset so records never appear to come from the future. */
+  /** Restores the stored test-clock offset so records never appear to come from the future. */
   async init(): Promise<void> {
-    if (!(this.clock instanceof TestClock)) return;
-    const clock = this.clock;
-    const saved = await this.store.transaction((tx) => tx.getMeta(TEST_CLOCK_META));
-    const offset = saved === undefined ? 0 : Number(saved);
-    if (offset > clock.offset) clock.advance(offset - clock.offset);
+    await this.store.read((tx) => this.syncClock(tx));
   }
 
   now(): number {
     return this.clock.now();
   }
 
+  /** The test clock lives in the store, so every replica agrees on it; a local clock only moves forward. */
+  private async syncClock(tx: StoreTx): Promise<void> {
+    if (!(this.clock instanceof TestClock)) return;
+    const saved = await tx.getMeta(TEST_CLOCK_META);
+    const offset = saved === undefined ? 0 : Number(saved);
+    if (offset > this.clock.offset) this.clock.advance(offset - this.clock.offset);
+  }
+
+  private context(tx: StoreTx): TxContext {
+    return {
+      tx,
+      now: this.clock.now(),
+      quotas: this.quotas,
+      transitionDelayMs: this.transitionDelayMs,
+      changed: new Set(),
+      scheduleChanged: false,
+    };
+  }
+
+  private emitChanges(peeringIds: Iterable<string>, schedule: boolean): void {
+    for (const id of peeringIds) this.events.emit(`peering:${id}`);
+    if (schedule) this.events.emit("schedule");
+  }
+
+  /**
+   * A write: one transaction. When something is due it first gives way to a settle transaction,
+   * which locks only peerings, so the use-case's own locks keep their fixed order.
+   */
   private async run<T>(fn: (ctx: TxContext) => Promise<T>): Promise<T> {
-    const ctx = await this.store.transaction(async (tx) => {
-      const c: TxContext = {
-        tx,
-        now: this.clock.now(),
-        quotas: this.quotas,
-        transitionDelayMs: this.transitionDelayMs,
-        changed: new Set(),
-        scheduleChanged: false,
-      };
-      await settle(c);
-      const result = await fn(c);
-      return { c, result };
+    for (let pass = 0; ; pass++) {
+      const out = await this.store.transaction(async (tx) => {
+        await this.syncClock(tx);
+        const c = this.context(tx);
+        if (pass < 3 && (await isDue(c))) return undefined;
+        const result = await fn(c);
+        await tx.announce({ peeringIds: [...c.changed], schedule: c.scheduleChanged });
+        return { c, result };
+      });
+      if (out === undefined) {
+        await this.settleDue();
+        continue;
+      }
+      // Only after commit: a woken long-poll must read the committed state.
+      this.emitChanges(out.c.changed, out.c.scheduleChanged);
+      return out.result;
+    }
+  }
+
+  /** A read: a snapshot that never waits for the write lock, after settling what is due. */
+  private async read<T>(fn: (ctx: TxContext) => Promise<T>): Promise<T> {
+    for (let pass = 0; ; pass++) {
+      const out = await this.store.read(async (tx) => {
+        await this.syncClock(tx);
+        const c = this.context(tx);
+        if (pass < 3 && (await isDue(c))) return undefined;
+        return { result: await fn(c) };
+      });
+      if (out !== undefined) return out.result;
+      await this.settleDue();
+    }
+  }
+
+  /** Applies due transitions and purges; each one is claimed, so it runs once whichever replica gets it. */
+  private async settleDue(): Promise<TxContext> {
+    const c = await this.store.transaction(async (tx) => {
+      await this.syncClock(tx);
+      const ctx = this.context(tx);
+      await settle(ctx);
+      await tx.announce({ peeringIds: [...ctx.changed], schedule: ctx.scheduleChanged });
+      return ctx;
     });
-    // Only after commit: a woken long-poll must read the committed state.
-    for (const id of ctx.c.changed) this.events.emit(`peering:${id}`);
-    if (ctx.c.scheduleChanged) this.events.emit("schedule");
-    return ctx.result;
+    this.emitChanges(c.changed, c.scheduleChanged);
+    return c;
   }
 
   async authenticate(apiKey: string | undefined): Promise<Caller> {
@@ -81,7 +144,7 @@ export class ControlPlaneService {
     const hash = hashApiKey(apiKey);
     const cached = this.callers.get(hash);
     if (cached) return cached;
-    const acc = await this.store.transaction((tx) => tx.getAccountByKeyHash(hash));
+    const acc = await this.store.read((tx) => tx.getAccountByKeyHash(hash));
     if (!acc) throw new UnauthorizedError("the API key is not valid; create one with `peerlink account create <name>`");
     const caller = { accountId: acc.accountId, name: acc.name };
     this.callers.set(hash, caller);
@@ -90,6 +153,7 @@ export class ControlPlaneService {
 
   /** Applies due transitions and purges; returns the next due time (for the scheduler). */
   async tick(): Promise<number | null> {
+    await this.settleDue();
     return this.run(async (ctx) => {
       await ctx.tx.purgeIdempotency(ctx.now - IDEMPOTENCY_RETENTION_MS);
       return ctx.tx.nextTransitionDue();
@@ -101,7 +165,7 @@ export class ControlPlaneService {
     return { accountId: caller.accountId, name: caller.name };
   }
   quotaUsage(caller: Caller) {
-    return this.run((ctx) => vpcs.quotaUsage(ctx, caller));
+    return this.read((ctx) => vpcs.quotaUsage(ctx, caller));
   }
   testClockEnabled(): boolean {
     return this.clock instanceof TestClock;
@@ -112,11 +176,11 @@ export class ControlPlaneService {
     }
     if (!Number.isSafeInteger(ms) || ms < 0) throw new ValidationError('"ms" must be a whole number >= 0', { field: "ms" });
     const clock = this.clock;
-    clock.advance(ms);
     return this.run(async (ctx) => {
-      await ctx.tx.setMeta(TEST_CLOCK_META, String(clock.offset));
+      const offset = await ctx.tx.addToMeta(TEST_CLOCK_META, ms);
+      if (offset > clock.offset) clock.advance(offset - clock.offset);
       ctx.scheduleChanged = true;
-      return ctx.now;
+      return clock.now();
     });
   }
   clockNow(): number {
@@ -131,10 +195,10 @@ export class ControlPlaneService {
     return this.run((ctx) => vpcs.createVpc(ctx, caller, input, token));
   }
   listVpcs(caller: Caller, region?: string) {
-    return this.run((ctx) => vpcs.listVpcs(ctx, caller, region));
+    return this.read((ctx) => vpcs.listVpcs(ctx, caller, region));
   }
   getVpc(caller: Caller, vpcId: string) {
-    return this.run((ctx) => vpcs.getVpc(ctx, caller, vpcId));
+    return this.read((ctx) => vpcs.getVpc(ctx, caller, vpcId));
   }
   updateVpc(caller: Caller, vpcId: string, patch: { name?: string; tags?: Tags }) {
     return this.run((ctx) => vpcs.updateVpc(ctx, caller, vpcId, patch));
@@ -143,7 +207,7 @@ export class ControlPlaneService {
     return this.run((ctx) => vpcs.deleteVpc(ctx, caller, vpcId));
   }
   getRouteTable(caller: Caller, routeTableId: string) {
-    return this.run((ctx) => routes.getRouteTable(ctx, caller, routeTableId));
+    return this.read((ctx) => routes.getRouteTable(ctx, caller, routeTableId));
   }
 
   // Routes
@@ -151,13 +215,13 @@ export class ControlPlaneService {
     return this.run((ctx) => routes.createRoute(ctx, caller, routeTableId, input, token));
   }
   validateRoute(caller: Caller, routeTableId: string, input: { destinationCidrBlock: string; peeringId?: string }) {
-    return this.run((ctx) => routes.validateRoute(ctx, caller, routeTableId, input));
+    return this.read((ctx) => routes.validateRoute(ctx, caller, routeTableId, input));
   }
   listRoutes(caller: Caller, routeTableId: string) {
-    return this.run((ctx) => routes.listRoutes(ctx, caller, routeTableId));
+    return this.read((ctx) => routes.listRoutes(ctx, caller, routeTableId));
   }
   getRoute(caller: Caller, routeTableId: string, routeId: string) {
-    return this.run((ctx) => routes.getRoute(ctx, caller, routeTableId, routeId));
+    return this.read((ctx) => routes.getRoute(ctx, caller, routeTableId, routeId));
   }
   updateRoute(caller: Caller, routeTableId: string, routeId: string, patch: { peeringId?: string; description?: string }) {
     return this.run((ctx) => routes.updateRoute(ctx, caller, routeTableId, routeId, patch));
@@ -171,13 +235,13 @@ export class ControlPlaneService {
     return this.run((ctx) => peerings.createPeering(ctx, caller, input, token));
   }
   validatePeering(caller: Caller, input: peerings.ValidatePeeringInput) {
-    return this.run((ctx) => peerings.validatePeering(ctx, caller, input));
+    return this.read((ctx) => peerings.validatePeering(ctx, caller, input));
   }
   listPeerings(caller: Caller, filter: peerings.PeeringFilter) {
-    return this.run((ctx) => peerings.listPeerings(ctx, caller, filter));
+    return this.read((ctx) => peerings.listPeerings(ctx, caller, filter));
   }
   getPeering(caller: Caller, peeringId: string) {
-    return this.run((ctx) => peerings.getPeering(ctx, caller, peeringId));
+    return this.read((ctx) => peerings.getPeering(ctx, caller, peeringId));
   }
   updatePeering(caller: Caller, peeringId: string, patch: { bandwidthMbps?: number | null; name?: string; tags?: Tags }) {
     return this.run((ctx) => peerings.updatePeering(ctx, caller, peeringId, patch));
@@ -189,7 +253,7 @@ export class ControlPlaneService {
     return this.run((ctx) => peerings.deletePeering(ctx, caller, peeringId));
   }
   peeringCost(caller: Caller, peeringId: string, peakMbps: number) {
-    return this.run((ctx) => peerings.peeringCost(ctx, caller, peeringId, peakMbps));
+    return this.read((ctx) => peerings.peeringCost(ctx, caller, peeringId, peakMbps));
   }
 
   /**
@@ -216,6 +280,7 @@ export class ControlPlaneService {
       wake();
     };
     this.events.on(event, onChange);
+    this.events.on("resync", onChange);
     this.events.on("closing", onChange);
     signal?.addEventListener("abort", onChange);
     const deadline = Date.now() + Math.min(Math.max(timeoutMs, 0), MAX_WAIT_MS);
@@ -231,7 +296,8 @@ export class ControlPlaneService {
         if (left <= 0 || this.closing || signal?.aborted) return { peering: current, satisfied: false };
         if (!dirty) {
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, left);
+            // The backstop re-read catches a commit whose notification was lost.
+            const timer = setTimeout(resolve, this.backstopMs === null ? left : Math.min(left, this.backstopMs));
             wake = () => {
               clearTimeout(timer);
               resolve();
@@ -239,13 +305,14 @@ export class ControlPlaneService {
           });
         }
         dirty = false;
-        current = await this.run((ctx) => peerings.peekPeering(ctx, caller, peeringId));
+        current = await this.read((ctx) => peerings.peekPeering(ctx, caller, peeringId));
         if (current === undefined && !wanted.includes("Gone")) {
           return { peering: undefined, satisfied: false };
         }
       }
     } finally {
       this.events.off(event, onChange);
+      this.events.off("resync", onChange);
       this.events.off("closing", onChange);
       signal?.removeEventListener("abort", onChange);
     }

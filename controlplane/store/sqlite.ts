@@ -10,6 +10,7 @@ import {
   PeeringRecord,
   RouteRecord,
   Store,
+  StoreChange,
   StoreTx,
   TransitionRecord,
   VpcRecord,
@@ -50,9 +51,9 @@ CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
-const vpcFrom = (r: Row): VpcRecord => ({
+export const vpcFrom = (r: Row): VpcRecord => ({
   vpcId: r.vpc_id as string,
   accountId: r.account_id as string,
   region: r.region as string,
@@ -64,7 +65,7 @@ const vpcFrom = (r: Row): VpcRecord => ({
   updatedAt: r.updated_at as number,
 });
 
-const routeFrom = (r: Row): RouteRecord => ({
+export const routeFrom = (r: Row): RouteRecord => ({
   routeId: r.route_id as string,
   routeTableId: r.route_table_id as string,
   vpcId: r.vpc_id as string,
@@ -77,7 +78,7 @@ const routeFrom = (r: Row): RouteRecord => ({
   updatedAt: r.updated_at as number,
 });
 
-const peeringFrom = (r: Row): PeeringRecord => ({
+export const peeringFrom = (r: Row): PeeringRecord => ({
   peeringId: r.peering_id as string,
   name: r.name as string,
   tags: JSON.parse(r.tags as string),
@@ -102,7 +103,7 @@ const peeringFrom = (r: Row): PeeringRecord => ({
   updatedAt: r.updated_at as number,
 });
 
-const peeringParams = (p: PeeringRecord) => ({
+export const peeringParams = (p: PeeringRecord) => ({
   peering_id: p.peeringId,
   name: p.name,
   tags: JSON.stringify(p.tags),
@@ -123,7 +124,7 @@ const peeringParams = (p: PeeringRecord) => ({
   updated_at: p.updatedAt,
 });
 
-const routeParams = (r: RouteRecord) => ({
+export const routeParams = (r: RouteRecord) => ({
   route_id: r.routeId,
   route_table_id: r.routeTableId,
   vpc_id: r.vpcId,
@@ -136,7 +137,7 @@ const routeParams = (r: RouteRecord) => ({
   updated_at: r.updatedAt,
 });
 
-const vpcParams = (v: VpcRecord) => ({
+export const vpcParams = (v: VpcRecord) => ({
   vpc_id: v.vpcId,
   account_id: v.accountId,
   region: v.region,
@@ -194,13 +195,17 @@ class SqliteQueries {
         ON CONFLICT(peering_id) DO UPDATE SET to_state = excluded.to_state, due_at = excluded.due_at`),
       deleteTransition: q(`DELETE FROM transitions WHERE peering_id = ?`),
       listDueTransitions: q(`SELECT * FROM transitions WHERE due_at <= ? ORDER BY due_at, peering_id`),
+      claimTransition: q(`DELETE FROM transitions WHERE peering_id = ? AND due_at <= ? RETURNING *`),
       nextTransitionDue: q(`SELECT MIN(due_at) AS due FROM transitions`),
+      nextPurgeDue: q(`SELECT MIN(purge_at) AS due FROM peerings WHERE purge_at IS NOT NULL`),
       getIdempotency: q(`SELECT * FROM idempotency WHERE account_id = ? AND operation = ? AND token = ?`),
       putIdempotency: q(`INSERT INTO idempotency VALUES (@account_id, @operation, @token, @request_hash,
         @resource_id, @created_at)`),
       purgeIdempotency: q(`DELETE FROM idempotency WHERE created_at < ?`),
       getMeta: q(`SELECT value FROM meta WHERE key = ?`),
       setMeta: q(`INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
+      addToMeta: q(`INSERT INTO meta VALUES (@key, CAST(@delta AS TEXT)) ON CONFLICT(key)
+        DO UPDATE SET value = CAST(CAST(value AS INTEGER) + @delta AS TEXT) RETURNING value`),
     };
   }
 
@@ -212,7 +217,17 @@ class SqliteQueries {
     };
     const count = (stmt: string, ...args: unknown[]) => (st[stmt].get(...args) as { n: number }).n;
     const ok = async () => undefined;
+    const transitionFrom = (r: Row): TransitionRecord => ({
+      peeringId: r.peering_id as string,
+      toState: r.to_state as PeeringState,
+      dueAt: r.due_at as number,
+    });
     return {
+      // One writer at a time (BEGIN IMMEDIATE): the write lock is every row lock at once.
+      lockAccounts: ok,
+      lockVpcs: ok,
+      lockRouteTable: ok,
+      lockPeerings: ok,
       insertAccount: async (a: AccountRecord) => {
         st.insertAccount.run({ account_id: a.accountId, name: a.name, key_hash: a.keyHash, created_at: a.createdAt });
         return ok();
@@ -271,13 +286,10 @@ class SqliteQueries {
       putTransition: async (t: TransitionRecord) =>
         void st.putTransition.run({ peering_id: t.peeringId, to_state: t.toState, due_at: t.dueAt }),
       deleteTransition: async (id) => void st.deleteTransition.run(id),
-      listDueTransitions: async (now) =>
-        (st.listDueTransitions.all(now) as Row[]).map((r) => ({
-          peeringId: r.peering_id as string,
-          toState: r.to_state as PeeringState,
-          dueAt: r.due_at as number,
-        })),
+      listDueTransitions: async (now) => (st.listDueTransitions.all(now) as Row[]).map(transitionFrom),
+      claimTransition: async (id, now) => one("claimTransition", transitionFrom, id, now),
       nextTransitionDue: async () => ((st.nextTransitionDue.get() as { due: number | null }).due ?? null),
+      nextPurgeDue: async () => ((st.nextPurgeDue.get() as { due: number | null }).due ?? null),
       getIdempotency: async (accountId, operation, token) =>
         one("getIdempotency", (r): IdempotencyRecord => ({
           accountId: r.account_id as string,
@@ -299,6 +311,8 @@ class SqliteQueries {
       purgeIdempotency: async (olderThan) => void st.purgeIdempotency.run(olderThan),
       getMeta: async (key) => (st.getMeta.get(key) as { value: string } | undefined)?.value,
       setMeta: async (key, value) => void st.setMeta.run(key, value),
+      addToMeta: async (key, delta) => Number((st.addToMeta.get({ key, delta }) as { value: string }).value),
+      announce: async (_change: StoreChange) => undefined,
     };
   }
 }
@@ -309,12 +323,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isBusy = (e: unknown) => (e as { code?: string })?.code?.startsWith("SQLITE_BUSY") ?? false;
 
 export class SqliteStore implements Store {
+  readonly kind = "sqlite";
+  readonly watchBackstopMs = null;
   readonly file: string;
   private readonly db: Database.Database;
   private readonly queries: SqliteQueries;
   private readonly txApi: StoreTx;
-  // Transactions are chained: the connection is shared, so they must never interleave at an await.
+  // Reads use their own read-only connection: a WAL reader sees the last commit and never waits for
+  // the write lock. Each connection chains its transactions, which must never interleave at an await.
+  private readonly readDb: Database.Database;
+  private readonly readApi: StoreTx;
   private tail: Promise<unknown> = Promise.resolve();
+  private readTail: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly busyTimeoutMs: number;
 
@@ -334,6 +354,29 @@ export class SqliteStore implements Store {
     this.db.pragma("busy_timeout = 0");
     this.queries = new SqliteQueries(this.db);
     this.txApi = this.queries.tx();
+    this.readDb = new Database(this.file, { readonly: true });
+    this.readDb.pragma("busy_timeout = 0");
+    this.readApi = new SqliteQueries(this.readDb).tx();
+  }
+
+  watch(): void {
+    // One process writes this file; its own commits reach the service directly.
+  }
+
+  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.closed) throw new Error("store is closed");
+      // The first SELECT after BEGIN fixes the snapshot for the whole read.
+      this.readDb.exec("BEGIN");
+      try {
+        return await fn(this.readApi);
+      } finally {
+        if (this.readDb.inTransaction) this.readDb.exec("COMMIT");
+      }
+    };
+    const p = this.readTail.then(run, run);
+    this.readTail = p.catch(() => undefined);
+    return p;
   }
 
   private migrate(): void {
@@ -382,8 +425,10 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.tail;
+    await this.readTail;
     if (!this.closed) {
       this.closed = true;
+      this.readDb.close();
       this.db.close();
     }
   }

@@ -28,11 +28,25 @@ export type TxContext = {
 /** Idempotency tokens are kept at least this long (contract: >= 24 h). */
 export const IDEMPOTENCY_RETENTION_MS = 48 * 60 * 60 * 1000;
 
-/** Applies due timed transitions and purges expired records. Runs first in every transaction. */
+/** True when a timed transition or a purge is due: the caller settles first (see service.ts). */
+export async function isDue(ctx: TxContext): Promise<boolean> {
+  const transition = await ctx.tx.nextTransitionDue();
+  if (transition !== null && transition <= ctx.now) return true;
+  const purge = await ctx.tx.nextPurgeDue();
+  return purge !== null && purge <= ctx.now;
+}
+
+/**
+ * Applies due timed transitions and purges expired records, in a transaction of its own. Each
+ * transition is claimed under its peering's row lock, so it is applied once however many replicas
+ * try at the same time; one whose claimant died (its transaction rolled back) is still there to claim.
+ */
 export async function settle(ctx: TxContext): Promise<void> {
   const { tx, now } = ctx;
-  for (const t of await ctx.tx.listDueTransitions(now)) {
-    await tx.deleteTransition(t.peeringId);
+  for (const due of await ctx.tx.listDueTransitions(now)) {
+    await tx.lockPeerings([due.peeringId]);
+    const t = await tx.claimTransition(due.peeringId, now);
+    if (!t) continue; // another replica applied it meanwhile
     ctx.scheduleChanged = true;
     const p = await tx.getPeering(t.peeringId);
     if (!p) continue;

@@ -108,12 +108,23 @@ function plannedCount(live: PeeringRecord[], planned: string[] | undefined, self
   return outside + plan.size - 1;
 }
 
+/**
+ * Locks what a new live peering between the two VPCs is checked against: the requester account when
+ * the peer is another account's (pending requests), then both VPCs (their peerings and CIDRs).
+ */
+async function lockForPeering(ctx: TxContext, requesterAccountId: string, vpcId: string, peerVpcId: string): Promise<void> {
+  const peer = await ctx.tx.getVpc(peerVpcId);
+  if (peer && peer.accountId !== requesterAccountId) await ctx.tx.lockAccounts([requesterAccountId]);
+  await ctx.tx.lockVpcs([vpcId, peerVpcId]);
+}
+
 export async function createPeering(
   ctx: TxContext,
   caller: Caller,
   input: CreatePeeringInput,
   token?: string,
 ): Promise<{ peering: PeeringView; created: boolean }> {
+  await lockForPeering(ctx, caller.accountId, input.vpcId, input.peerVpcId);
   const key = idempotencyKey("CreatePeering", token, input);
   const earlier = await replayedResourceId(ctx, caller, key);
   if (earlier) {
@@ -265,6 +276,7 @@ export async function updatePeering(
   peeringId: string,
   patch: { bandwidthMbps?: number | null; name?: string; tags?: Tags },
 ): Promise<PeeringView> {
+  await ctx.tx.lockPeerings([peeringId]);
   const p = await visiblePeering(ctx, caller, peeringId);
   requireRole(p, caller, "initiator", "change");
   if (!isLive(p.state)) {
@@ -290,6 +302,12 @@ export async function actOnPeering(
   peeringId: string,
   command: PeeringCommand,
 ): Promise<PeeringView> {
+  if (command === "enable") {
+    // Re-enabling makes it live again: its VPCs are locked before it, as for a create.
+    const before = await ctx.tx.getPeering(peeringId);
+    if (before) await lockForPeering(ctx, before.requester.accountId, before.requester.vpcId, before.accepter.vpcId);
+  }
+  await ctx.tx.lockPeerings([peeringId]);
   const p = await visiblePeering(ctx, caller, peeringId);
   if (command === "accept" || command === "reject") {
     throwIfViolations(acceptanceViolations(caller.accountId, [p.accepter.accountId]));
@@ -316,6 +334,7 @@ export async function actOnPeering(
 
 /** Either side may delete; every route through the peering goes in the same transaction. */
 export async function deletePeering(ctx: TxContext, caller: Caller, peeringId: string): Promise<PeeringView> {
+  await ctx.tx.lockPeerings([peeringId]); // a route being added through it waits, then sees it Deleted
   const p = await visiblePeering(ctx, caller, peeringId);
   if (p.state !== "Deleted") {
     assertTransition(p.state, "delete", p.peeringId);

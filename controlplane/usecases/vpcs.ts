@@ -37,6 +37,7 @@ export async function createVpc(
   input: CreateVpcInput,
   token?: string,
 ): Promise<{ vpc: VpcView; created: boolean }> {
+  await ctx.tx.lockAccounts([caller.accountId]); // the per-region VPC quota and the token
   const key = idempotencyKey("CreateVpc", token, input);
   const earlier = await replayedResourceId(ctx, caller, key);
   if (earlier) {
@@ -91,6 +92,7 @@ export async function updateVpc(
   vpcId: string,
   patch: { name?: string; tags?: Tags },
 ): Promise<VpcView> {
+  await ctx.tx.lockVpcs([vpcId]);
   const v = await ownedVpc(ctx, caller, vpcId);
   if (patch.name !== undefined) v.name = patch.name;
   if (patch.tags !== undefined) v.tags = patch.tags;
@@ -100,6 +102,7 @@ export async function updateVpc(
 }
 
 export async function deleteVpc(ctx: TxContext, caller: Caller, vpcId: string): Promise<void> {
+  await ctx.tx.lockVpcs([vpcId]); // no peering or route may attach while it goes
   const v = await ownedVpc(ctx, caller, vpcId);
   const live = await ctx.tx.listPeeringsForVpc(vpcId, LIVE_STATES);
   const routes = (await ctx.tx.listRoutes(v.routeTableId)).filter((r) => r.nextHopType === "Peering");

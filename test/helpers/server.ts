@@ -1,5 +1,7 @@
 /**
- * A real control plane for tests: real HTTP on an ephemeral port, real SQLite in a temp dir.
+ * A real control plane for tests: real HTTP on an ephemeral port, real SQLite in a temp dir, or, when the
+ * store under test is PostgreSQL (PEERLINK_TEST_STORE=postgres, or setTestStore), a fresh database on a
+ * throw-away cluster this process starts once (test/helpers/postgres.ts).
  * In-process by default; `subprocess: true` runs `node dist/cli/index.js server` so a test can kill -9 it.
  */
 import { ChildProcess, spawn } from "child_process";
@@ -9,6 +11,26 @@ import * as path from "path";
 import { createAccount as createAccountOnDisk } from "../../controlplane/accounts";
 import { Quotas } from "../../controlplane/domain";
 import { RunningServer, startServer } from "../../controlplane/server";
+import { PgCluster, startPgCluster } from "./postgres";
+
+export type TestStore = "sqlite" | "postgres";
+let currentStore: TestStore = process.env.PEERLINK_TEST_STORE === "postgres" ? "postgres" : "sqlite";
+
+/** The store that startTestServer uses from now on (the conformance suite switches it per run). */
+export function setTestStore(store: TestStore): void {
+  currentStore = store;
+}
+export function testStore(): TestStore {
+  return currentStore;
+}
+
+let cluster: Promise<PgCluster> | undefined;
+const databaseOfDataDir = new Map<string, string>();
+/** One cluster per test process, started on first use, stopped at exit; each server gets its own database. */
+export function sharedPgCluster(): Promise<PgCluster> {
+  cluster ??= startPgCluster();
+  return cluster;
+}
 
 export type TestServerOptions = {
   /** default 0: transitions complete on the next tick */
@@ -19,6 +41,8 @@ export type TestServerOptions = {
   subprocess?: boolean;
   /** reuse a data dir (e.g. of a killed server); it is then left in place on stop */
   dataDir?: string;
+  /** a postgres:// URL to run on (replicas share one); default: per the store under test */
+  storeUrl?: string;
   /** default "silent" in-process (PEERLINK_TEST_LOG_LEVEL overrides), "info" for subprocesses */
   logLevel?: string;
 };
@@ -27,6 +51,8 @@ export type TestServer = {
   url: string;
   port: number;
   dataDir: string;
+  /** set when the server runs on PostgreSQL */
+  storeUrl?: string;
   createAccount(name: string): Promise<{ accountId: string; apiKey: string }>;
   stop(): Promise<void>;
   /** alias of stop() */
@@ -57,17 +83,23 @@ function freshDataDir(): string {
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? freshDataDir();
+  // On PostgreSQL a reused data dir stands for the database the earlier server used.
+  const storeUrl =
+    opts.storeUrl ??
+    (currentStore === "postgres" ? (databaseOfDataDir.get(dataDir) ?? (await (await sharedPgCluster()).createDatabase())) : undefined);
+  if (storeUrl) databaseOfDataDir.set(dataDir, storeUrl);
   const common = {
     transitionDelayMs: opts.transitionDelayMs ?? 0,
     testClock: opts.testClock ?? true,
     quotas: opts.quotas,
     dataDir,
+    storeUrl,
   };
   const handle = opts.subprocess ? await subprocessServer(common, opts.logLevel ?? "info") : await inProcessServer(common, opts.logLevel);
   return handle;
 }
 
-type Common = { transitionDelayMs: number; testClock: boolean; quotas?: Partial<Quotas>; dataDir: string };
+type Common = { transitionDelayMs: number; testClock: boolean; quotas?: Partial<Quotas>; dataDir: string; storeUrl?: string };
 
 async function inProcessServer(c: Common, logLevel?: string): Promise<TestServer> {
   const level = logLevel ?? process.env.PEERLINK_TEST_LOG_LEVEL ?? "silent";
@@ -76,7 +108,8 @@ async function inProcessServer(c: Common, logLevel?: string): Promise<TestServer
     url: server.url,
     port: server.port,
     dataDir: c.dataDir,
-    createAccount: (name) => createAccountOnDisk(c.dataDir, name),
+    storeUrl: c.storeUrl,
+    createAccount: (name) => createAccountOnDisk({ dataDir: c.dataDir, storeUrl: c.storeUrl }, name),
     stop: () => server.close(),
     close: () => server.close(),
     restart: async () => {
@@ -91,7 +124,8 @@ async function subprocessServer(c: Common, logLevel: string): Promise<TestServer
   let out = "";
   let child: ChildProcess;
   const spawnServer = async (port: number): Promise<{ child: ChildProcess; url: string; port: number }> => {
-    const args = [CLI, "server", "--host", "127.0.0.1", "--port", String(port), "--data", c.dataDir];
+    const args = [CLI, "server", "--host", "127.0.0.1", "--port", String(port)];
+    args.push(...(c.storeUrl ? ["--store", c.storeUrl] : ["--data", c.dataDir]));
     args.push("--transition-delay-ms", String(c.transitionDelayMs), "--log-level", logLevel);
     if (c.testClock) args.push("--test-clock");
     for (const [k, v] of Object.entries(c.quotas ?? {})) args.push("--quota", `${k}=${v}`);
@@ -123,8 +157,9 @@ async function subprocessServer(c: Common, logLevel: string): Promise<TestServer
     url: first.url,
     port: first.port,
     dataDir: c.dataDir,
+    storeUrl: c.storeUrl,
     child,
-    createAccount: (name) => createAccountOnDisk(c.dataDir, name),
+    createAccount: (name) => createAccountOnDisk({ dataDir: c.dataDir, storeUrl: c.storeUrl }, name),
     stop: () => stopChild("SIGTERM"),
     close: () => stopChild("SIGTERM"),
     kill9: () => stopChild("SIGKILL"),
