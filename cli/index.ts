@@ -21,7 +21,8 @@ const stdio: Out = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => pro
 
 function int(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(value)}`);
+  const what = /^[A-Z]/.test(name) ? name : `--${name}`; // an environment variable or an option
+  if (!/^\d+$/.test(value)) throw new UsageError(`${what} must be a whole number, got ${JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -56,6 +57,10 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
     port: int("port", values.port ?? env.PEERLINK_PORT) ?? 8787,
     dataDir: values.data ?? env.PEERLINK_DATA_DIR ?? ".peerlink",
     storeUrl: storeUrl(values),
+    pg: {
+      poolSize: int("PEERLINK_STORE_POOL_SIZE", env.PEERLINK_STORE_POOL_SIZE),
+      watchBackstopMs: int("PEERLINK_WATCH_BACKSTOP_MS", env.PEERLINK_WATCH_BACKSTOP_MS),
+    },
     transitionDelayMs: int("transition-delay-ms", values["transition-delay-ms"] ?? env.PEERLINK_TRANSITION_DELAY_MS) ?? 300,
     testClock: values["test-clock"] ?? false,
     quotas,

@@ -7,7 +7,7 @@ import { buildApp } from "./http/app";
 import { Scheduler } from "./scheduler";
 import { ControlPlaneService } from "./service";
 import { openStore } from "./store/open";
-import { redactUrl } from "./store/postgres/store";
+import { PgStoreOptions, redactUrl } from "./store/postgres/store";
 
 export { createAccount } from "./accounts";
 
@@ -18,6 +18,8 @@ export type ServerOptions = {
   dataDir?: string;
   /** postgres:// URL: run as one replica on a shared PostgreSQL database instead of SQLite in dataDir */
   storeUrl?: string;
+  /** PostgreSQL tuning: pool size, long-poll backstop */
+  pg?: PgStoreOptions;
   transitionDelayMs?: number;
   testClock?: boolean;
   quotas?: Partial<Quotas>;
@@ -44,7 +46,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     throw new Error(`transitionDelayMs must be a whole number >= 0, got ${transitionDelayMs}`);
   }
   const clock: Clock = opts.testClock ? new TestClock() : systemClock;
-  const store = await openStore({ storeUrl: opts.storeUrl, dataDir });
+  const store = await openStore({ storeUrl: opts.storeUrl, dataDir }, opts.pg);
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let scheduler: Scheduler | undefined;
   try {

@@ -2,6 +2,7 @@
 // snapshot for reads) that runs the domain rules and writes. Due timed transitions are settled first,
 // in their own transaction, so no read shows a stale state.
 import { EventEmitter } from "node:events";
+import os from "node:os";
 import { Clock, TestClock } from "./clock";
 import { ForbiddenError, PeeringState, Quotas, resolveQuotas, UnauthorizedError, ValidationError } from "./domain";
 import { hashApiKey } from "./ids";
@@ -22,6 +23,7 @@ export type ServiceOptions = {
 };
 
 const TEST_CLOCK_META = "testClockOffsetMs";
+const REPLICA = `${os.hostname()}:${process.pid}`;
 export const MAX_WAIT_MS = 60_000;
 
 export type WaitResult = { peering: PeeringView | undefined; satisfied: boolean };
@@ -80,6 +82,7 @@ export class ControlPlaneService {
       transitionDelayMs: this.transitionDelayMs,
       changed: new Set(),
       scheduleChanged: false,
+      replica: REPLICA,
     };
   }
 

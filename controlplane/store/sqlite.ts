@@ -6,6 +6,7 @@ import path from "node:path";
 import { PeeringState } from "../domain";
 import {
   AccountRecord,
+  AppliedTransitionRecord,
   IdempotencyRecord,
   PeeringRecord,
   RouteRecord,
@@ -16,7 +17,7 @@ import {
   VpcRecord,
 } from "./store";
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -49,6 +50,10 @@ CREATE TABLE IF NOT EXISTS idempotency (
   resource_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (account_id, operation, token));
 CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS applied_transitions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, peering_id TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL,
+  due_at INTEGER NOT NULL, applied_at INTEGER NOT NULL, applied_by TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS applied_transitions_peering ON applied_transitions(peering_id);
 `;
 
 export type Row = Record<string, unknown>;
@@ -101,6 +106,15 @@ export const peeringFrom = (r: Row): PeeringRecord => ({
   purgeAt: (r.purge_at as number | null) ?? null,
   createdAt: r.created_at as number,
   updatedAt: r.updated_at as number,
+});
+
+export const appliedFrom = (r: Row): AppliedTransitionRecord => ({
+  peeringId: r.peering_id as string,
+  fromState: r.from_state as PeeringState,
+  toState: r.to_state as PeeringState,
+  dueAt: r.due_at as number,
+  appliedAt: r.applied_at as number,
+  appliedBy: r.applied_by as string,
 });
 
 export const peeringParams = (p: PeeringRecord) => ({
@@ -197,6 +211,10 @@ class SqliteQueries {
       listDueTransitions: q(`SELECT * FROM transitions WHERE due_at <= ? ORDER BY due_at, peering_id`),
       claimTransition: q(`DELETE FROM transitions WHERE peering_id = ? AND due_at <= ? RETURNING *`),
       nextTransitionDue: q(`SELECT MIN(due_at) AS due FROM transitions`),
+      recordAppliedTransition: q(`INSERT INTO applied_transitions (peering_id, from_state, to_state, due_at, applied_at,
+        applied_by) VALUES (@peering_id, @from_state, @to_state, @due_at, @applied_at, @applied_by)`),
+      listAppliedTransitions: q(`SELECT * FROM applied_transitions ORDER BY seq`),
+      purgeAppliedTransitions: q(`DELETE FROM applied_transitions WHERE peering_id = ?`),
       nextPurgeDue: q(`SELECT MIN(purge_at) AS due FROM peerings WHERE purge_at IS NOT NULL`),
       getIdempotency: q(`SELECT * FROM idempotency WHERE account_id = ? AND operation = ? AND token = ?`),
       putIdempotency: q(`INSERT INTO idempotency VALUES (@account_id, @operation, @token, @request_hash,
@@ -280,6 +298,7 @@ class SqliteQueries {
         for (const id of ids) {
           st.purgePeering.run(id);
           st.deleteTransition.run(id);
+          st.purgeAppliedTransitions.run(id);
         }
         return ids;
       },
@@ -289,6 +308,16 @@ class SqliteQueries {
       listDueTransitions: async (now) => (st.listDueTransitions.all(now) as Row[]).map(transitionFrom),
       claimTransition: async (id, now) => one("claimTransition", transitionFrom, id, now),
       nextTransitionDue: async () => ((st.nextTransitionDue.get() as { due: number | null }).due ?? null),
+      recordAppliedTransition: async (r) =>
+        void st.recordAppliedTransition.run({
+          peering_id: r.peeringId,
+          from_state: r.fromState,
+          to_state: r.toState,
+          due_at: r.dueAt,
+          applied_at: r.appliedAt,
+          applied_by: r.appliedBy,
+        }),
+      listAppliedTransitions: async () => (st.listAppliedTransitions.all() as Row[]).map(appliedFrom),
       nextPurgeDue: async () => ((st.nextPurgeDue.get() as { due: number | null }).due ?? null),
       getIdempotency: async (accountId, operation, token) =>
         one("getIdempotency", (r): IdempotencyRecord => ({

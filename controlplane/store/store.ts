@@ -52,6 +52,17 @@ export type PeeringRecord = {
 /** A state change that happens on its own at dueAt (Activating -> Activated, Pending -> Expired, ...). */
 export type TransitionRecord = { peeringId: string; toState: PeeringState; dueAt: number };
 
+/** A timed transition as applied, one row each: how "exactly once" is checked across replicas. */
+export type AppliedTransitionRecord = {
+  peeringId: string;
+  fromState: PeeringState;
+  toState: PeeringState;
+  dueAt: number;
+  appliedAt: number;
+  /** host:pid of the process that applied it */
+  appliedBy: string;
+};
+
 export type IdempotencyRecord = {
   accountId: string;
   operation: string;
@@ -110,6 +121,9 @@ export interface StoreTx {
   /** removes the transition if it is still due and returns it: whoever gets it applies it, exactly once */
   claimTransition(peeringId: string, now: number): Promise<TransitionRecord | undefined>;
   nextTransitionDue(): Promise<number | null>;
+  recordAppliedTransition(r: AppliedTransitionRecord): Promise<void>;
+  /** in the order applied; kept until the peering is purged */
+  listAppliedTransitions(): Promise<AppliedTransitionRecord[]>;
   /** the earliest purgeAt of any peering */
   nextPurgeDue(): Promise<number | null>;
 

@@ -23,6 +23,8 @@ export type TxContext = {
   changed: Set<string>;
   /** true when a timed transition was added or removed */
   scheduleChanged: boolean;
+  /** host:pid of this process, recorded with each timed transition it applies */
+  replica: string;
 };
 
 /** Idempotency tokens are kept at least this long (contract: >= 24 h). */
@@ -58,6 +60,14 @@ export async function settle(ctx: TxContext): Promise<void> {
       continue; // the peering moved on (e.g. deleted) before the timer fired
     }
     if (next !== t.toState) continue;
+    await tx.recordAppliedTransition({
+      peeringId: p.peeringId,
+      fromState: p.state,
+      toState: next,
+      dueAt: t.dueAt,
+      appliedAt: now,
+      appliedBy: ctx.replica,
+    });
     p.state = next;
     p.updatedAt = t.dueAt;
     if (next === "Expired") p.purgeAt = t.dueAt + RETENTION_MS.Expired;

@@ -43,6 +43,8 @@ export type TestServerOptions = {
   dataDir?: string;
   /** a postgres:// URL to run on (replicas share one); default: per the store under test */
   storeUrl?: string;
+  /** subprocess only: extra environment (e.g. PEERLINK_WATCH_BACKSTOP_MS) */
+  env?: Record<string, string>;
   /** default "silent" in-process (PEERLINK_TEST_LOG_LEVEL overrides), "info" for subprocesses */
   logLevel?: string;
 };
@@ -95,7 +97,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     dataDir,
     storeUrl,
   };
-  const handle = opts.subprocess ? await subprocessServer(common, opts.logLevel ?? "info") : await inProcessServer(common, opts.logLevel);
+  const handle = opts.subprocess
+    ? await subprocessServer(common, opts.logLevel ?? "info", opts.env ?? {})
+    : await inProcessServer(common, opts.logLevel);
   return handle;
 }
 
@@ -120,7 +124,7 @@ async function inProcessServer(c: Common, logLevel?: string): Promise<TestServer
   return handle;
 }
 
-async function subprocessServer(c: Common, logLevel: string): Promise<TestServer> {
+async function subprocessServer(c: Common, logLevel: string, env: Record<string, string>): Promise<TestServer> {
   let out = "";
   let child: ChildProcess;
   const spawnServer = async (port: number): Promise<{ child: ChildProcess; url: string; port: number }> => {
@@ -129,7 +133,7 @@ async function subprocessServer(c: Common, logLevel: string): Promise<TestServer
     args.push("--transition-delay-ms", String(c.transitionDelayMs), "--log-level", logLevel);
     if (c.testClock) args.push("--test-clock");
     for (const [k, v] of Object.entries(c.quotas ?? {})) args.push("--quota", `${k}=${v}`);
-    const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     const url = await new Promise<string>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
         out += chunk.toString("utf8");

@@ -42,6 +42,16 @@ CREATE INDEX idempotency_created ON idempotency(created_at);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `,
   },
+  {
+    version: 2,
+    name: "applied transitions log",
+    sql: `
+CREATE TABLE applied_transitions (
+  seq BIGSERIAL PRIMARY KEY, peering_id TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL,
+  due_at BIGINT NOT NULL, applied_at BIGINT NOT NULL, applied_by TEXT NOT NULL);
+CREATE INDEX applied_transitions_peering ON applied_transitions(peering_id);
+`,
+  },
 ];
 
 /** Any 64-bit constant that other applications on the same database are unlikely to use. */

@@ -2,7 +2,7 @@
 // mappers are shared with the SQLite store, so a new method is one SQL string plus one line here.
 import { PoolClient } from "pg";
 import { PeeringState } from "../../domain";
-import { peeringFrom, peeringParams, routeFrom, routeParams, Row, vpcFrom, vpcParams } from "../sqlite";
+import { appliedFrom, peeringFrom, peeringParams, routeFrom, routeParams, Row, vpcFrom, vpcParams } from "../sqlite";
 import { AccountRecord, IdempotencyRecord, StoreChange, StoreTx, TransitionRecord } from "../store";
 
 /** The channel every replica LISTENs on; the payload is a ChangeMessage. */
@@ -53,6 +53,10 @@ const SQL = {
   listDueTransitions: `SELECT * FROM transitions WHERE due_at <= $1 ORDER BY due_at, peering_id`,
   claimTransition: `DELETE FROM transitions WHERE peering_id = $1 AND due_at <= $2 RETURNING *`,
   nextTransitionDue: `SELECT MIN(due_at) AS due FROM transitions`,
+  recordAppliedTransition: `INSERT INTO applied_transitions (peering_id, from_state, to_state, due_at, applied_at, applied_by)
+    VALUES ($1, $2, $3, $4, $5, $6)`,
+  listAppliedTransitions: `SELECT * FROM applied_transitions ORDER BY seq`,
+  purgeAppliedTransitions: `DELETE FROM applied_transitions WHERE peering_id = ANY($1)`,
   nextPurgeDue: `SELECT MIN(purge_at) AS due FROM peerings WHERE purge_at IS NOT NULL`,
   getIdempotency: `SELECT * FROM idempotency WHERE account_id = $1 AND operation = $2 AND token = $3`,
   putIdempotency: `INSERT INTO idempotency VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -148,7 +152,10 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
     countPendingRequests: (accountId) => count("countPendingRequests", [accountId]),
     purgePeerings: async (now) => {
       const ids = (await rows("purgePeerings", [now])).map((r) => r.peering_id as string);
-      if (ids.length) await run("purgeTransitions", [ids]);
+      if (ids.length) {
+        await run("purgeTransitions", [ids]);
+        await run("purgeAppliedTransitions", [ids]);
+      }
       return ids;
     },
     putTransition: async (t) => void (await run("putTransition", [t.peeringId, t.toState, t.dueAt])),
@@ -157,6 +164,9 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
     claimTransition: (id, now) => one("claimTransition", transitionFrom, [id, now]),
     nextTransitionDue: () => due("nextTransitionDue"),
     nextPurgeDue: () => due("nextPurgeDue"),
+    recordAppliedTransition: async (r) =>
+      void (await run("recordAppliedTransition", [r.peeringId, r.fromState, r.toState, r.dueAt, r.appliedAt, r.appliedBy])),
+    listAppliedTransitions: async () => (await rows("listAppliedTransitions", [])).map(appliedFrom),
     getIdempotency: (accountId, operation, token) => one("getIdempotency", idempotencyFrom, [accountId, operation, token]),
     putIdempotency: async (r) =>
       void (await run("putIdempotency", [r.accountId, r.operation, r.token, r.requestHash, r.resourceId, r.createdAt])),
