@@ -137,6 +137,25 @@ describe("PostgreSQL store: three replicas on one database", function () {
     });
   });
 
+  describe("reads", function () {
+    it("sees a write acknowledged by one replica on the next read from every other replica", async function () {
+      const urls = set.urls();
+      for (let i = 0; i < 30; i++) {
+        const writer = new SpreadClient(() => [urls[i % 3]], a.apiKey);
+        const v = await writer.create("/v1/vpcs", { region: REGION, cidrBlock: cidr(), name: `raw-${i}` }, randomUUID());
+        expect(v.status).to.equal(201);
+        for (const j of [1, 2]) {
+          const reader = new SpreadClient(() => [urls[(i + j) % 3]], a.apiKey);
+          const got = await reader.get(`/v1/vpcs/${v.data.vpcId}`);
+          expect(got.status, `replica ${(i + j) % 3} after a write on replica ${i % 3}`).to.equal(200);
+          const renamed = await writer.request({ method: "PATCH", url: `/v1/vpcs/${v.data.vpcId}`, data: { name: `raw-${i}-${j}` }, idempotent: false });
+          expect(renamed.status).to.equal(200);
+          expect((await reader.get(`/v1/vpcs/${v.data.vpcId}`)).data.name).to.equal(`raw-${i}-${j}`);
+        }
+      }
+    });
+  });
+
   describe("idempotency across replicas", function () {
     it("creates one resource for one client token sent to two replicas at once", async function () {
       const [r1, r2] = set.urls();
