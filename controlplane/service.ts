@@ -100,7 +100,7 @@ export class ControlPlaneService {
       const out = await this.store.transaction(async (tx) => {
         await this.syncClock(tx);
         const c = this.context(tx);
-        if (pass < 3 && (await isDue(c))) return undefined;
+        if (pass === 0 && (await isDue(c))) return undefined;
         const result = await fn(c);
         await tx.announce({ peeringIds: [...c.changed], schedule: c.scheduleChanged });
         return { c, result };
@@ -121,7 +121,7 @@ export class ControlPlaneService {
       const out = await this.store.read(async (tx) => {
         await this.syncClock(tx);
         const c = this.context(tx);
-        if (pass < 3 && (await isDue(c))) return undefined;
+        if (pass === 0 && (await isDue(c))) return undefined;
         return { result: await fn(c) };
       });
       if (out !== undefined) return out.result;

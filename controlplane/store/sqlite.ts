@@ -215,7 +215,8 @@ class SqliteQueries {
         applied_by) VALUES (@peering_id, @from_state, @to_state, @due_at, @applied_at, @applied_by)`),
       listAppliedTransitions: q(`SELECT * FROM applied_transitions ORDER BY seq`),
       purgeAppliedTransitions: q(`DELETE FROM applied_transitions WHERE peering_id = ?`),
-      nextPurgeDue: q(`SELECT MIN(purge_at) AS due FROM peerings WHERE purge_at IS NOT NULL`),
+      nextDueAt: q(`SELECT MIN(due) AS due FROM (SELECT MIN(due_at) AS due FROM transitions
+        UNION ALL SELECT MIN(purge_at) FROM peerings WHERE purge_at IS NOT NULL)`),
       getIdempotency: q(`SELECT * FROM idempotency WHERE account_id = ? AND operation = ? AND token = ?`),
       putIdempotency: q(`INSERT INTO idempotency VALUES (@account_id, @operation, @token, @request_hash,
         @resource_id, @created_at)`),
@@ -246,6 +247,7 @@ class SqliteQueries {
       lockVpcs: ok,
       lockRouteTable: ok,
       lockPeerings: ok,
+      tryLockPeering: async () => "locked" as const,
       insertAccount: async (a: AccountRecord) => {
         st.insertAccount.run({ account_id: a.accountId, name: a.name, key_hash: a.keyHash, created_at: a.createdAt });
         return ok();
@@ -318,7 +320,7 @@ class SqliteQueries {
           applied_by: r.appliedBy,
         }),
       listAppliedTransitions: async () => (st.listAppliedTransitions.all() as Row[]).map(appliedFrom),
-      nextPurgeDue: async () => ((st.nextPurgeDue.get() as { due: number | null }).due ?? null),
+      nextDueAt: async () => ((st.nextDueAt.get() as { due: number | null }).due ?? null),
       getIdempotency: async (accountId, operation, token) =>
         one("getIdempotency", (r): IdempotencyRecord => ({
           accountId: r.account_id as string,

@@ -82,6 +82,8 @@ export interface StoreTx {
   lockVpcs(vpcIds: string[]): Promise<void>;
   lockRouteTable(routeTableId: string): Promise<void>;
   lockPeerings(peeringIds: string[]): Promise<void>;
+  /** locks the peering unless another transaction holds it (PostgreSQL: FOR UPDATE SKIP LOCKED) */
+  tryLockPeering(peeringId: string): Promise<"locked" | "busy" | "missing">;
 
   insertAccount(a: AccountRecord): Promise<void>;
   getAccount(accountId: string): Promise<AccountRecord | undefined>;
@@ -124,8 +126,8 @@ export interface StoreTx {
   recordAppliedTransition(r: AppliedTransitionRecord): Promise<void>;
   /** in the order applied; kept until the peering is purged */
   listAppliedTransitions(): Promise<AppliedTransitionRecord[]>;
-  /** the earliest purgeAt of any peering */
-  nextPurgeDue(): Promise<number | null>;
+  /** the earliest due time of any transition or purge: one query for the check every request makes */
+  nextDueAt(): Promise<number | null>;
 
   getIdempotency(accountId: string, operation: string, token: string): Promise<IdempotencyRecord | undefined>;
   putIdempotency(r: IdempotencyRecord): Promise<void>;

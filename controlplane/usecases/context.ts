@@ -32,21 +32,21 @@ export const IDEMPOTENCY_RETENTION_MS = 48 * 60 * 60 * 1000;
 
 /** True when a timed transition or a purge is due: the caller settles first (see service.ts). */
 export async function isDue(ctx: TxContext): Promise<boolean> {
-  const transition = await ctx.tx.nextTransitionDue();
-  if (transition !== null && transition <= ctx.now) return true;
-  const purge = await ctx.tx.nextPurgeDue();
-  return purge !== null && purge <= ctx.now;
+  const due = await ctx.tx.nextDueAt();
+  return due !== null && due <= ctx.now;
 }
 
 /**
  * Applies due timed transitions and purges expired records, in a transaction of its own. Each
  * transition is claimed under its peering's row lock, so it is applied once however many replicas
  * try at the same time; one whose claimant died (its transaction rolled back) is still there to claim.
+ * A peering another transaction holds is skipped, not waited for: that one commits first, and a
+ * write that needs the peering locks it and then reads what was committed.
  */
 export async function settle(ctx: TxContext): Promise<void> {
   const { tx, now } = ctx;
   for (const due of await ctx.tx.listDueTransitions(now)) {
-    await tx.lockPeerings([due.peeringId]);
+    if ((await tx.tryLockPeering(due.peeringId)) === "busy") continue;
     const t = await tx.claimTransition(due.peeringId, now);
     if (!t) continue; // another replica applied it meanwhile
     ctx.scheduleChanged = true;

@@ -16,6 +16,8 @@ const SQL = {
   lockVpcs: `SELECT 1 FROM vpcs WHERE vpc_id = ANY($1) ORDER BY vpc_id FOR UPDATE`,
   lockRouteTable: `SELECT 1 FROM vpcs WHERE route_table_id = $1 FOR UPDATE`,
   lockPeerings: `SELECT 1 FROM peerings WHERE peering_id = ANY($1) ORDER BY peering_id FOR UPDATE`,
+  tryLockPeering: `WITH l AS (SELECT 1 FROM peerings WHERE peering_id = $1 FOR UPDATE SKIP LOCKED)
+    SELECT EXISTS (SELECT 1 FROM l) AS locked, EXISTS (SELECT 1 FROM peerings WHERE peering_id = $1) AS present`,
   insertAccount: `INSERT INTO accounts VALUES ($1, $2, $3, $4)`,
   getAccount: `SELECT * FROM accounts WHERE account_id = $1`,
   getAccountByKeyHash: `SELECT * FROM accounts WHERE key_hash = $1`,
@@ -57,7 +59,8 @@ const SQL = {
     VALUES ($1, $2, $3, $4, $5, $6)`,
   listAppliedTransitions: `SELECT * FROM applied_transitions ORDER BY seq`,
   purgeAppliedTransitions: `DELETE FROM applied_transitions WHERE peering_id = ANY($1)`,
-  nextPurgeDue: `SELECT MIN(purge_at) AS due FROM peerings WHERE purge_at IS NOT NULL`,
+  nextDueAt: `SELECT LEAST((SELECT MIN(due_at) FROM transitions),
+    (SELECT MIN(purge_at) FROM peerings WHERE purge_at IS NOT NULL)) AS due`,
   getIdempotency: `SELECT * FROM idempotency WHERE account_id = $1 AND operation = $2 AND token = $3`,
   putIdempotency: `INSERT INTO idempotency VALUES ($1, $2, $3, $4, $5, $6)`,
   purgeIdempotency: `DELETE FROM idempotency WHERE created_at < $1`,
@@ -119,6 +122,10 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
     lockVpcs: async (ids) => void (ids.length && (await run("lockVpcs", [sorted(ids)]))),
     lockRouteTable: async (id) => void (await run("lockRouteTable", [id])),
     lockPeerings: async (ids) => void (ids.length && (await run("lockPeerings", [sorted(ids)]))),
+    tryLockPeering: async (id) => {
+      const r = (await rows("tryLockPeering", [id]))[0];
+      return r.locked ? "locked" : r.present ? "busy" : "missing";
+    },
     insertAccount: async (a) => void (await run("insertAccount", [a.accountId, a.name, a.keyHash, a.createdAt])),
     getAccount: (id) => one("getAccount", accountFrom, [id]),
     getAccountByKeyHash: (hash) => one("getAccountByKeyHash", accountFrom, [hash]),
@@ -163,7 +170,7 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
     listDueTransitions: async (now) => (await rows("listDueTransitions", [now])).map(transitionFrom),
     claimTransition: (id, now) => one("claimTransition", transitionFrom, [id, now]),
     nextTransitionDue: () => due("nextTransitionDue"),
-    nextPurgeDue: () => due("nextPurgeDue"),
+    nextDueAt: () => due("nextDueAt"),
     recordAppliedTransition: async (r) =>
       void (await run("recordAppliedTransition", [r.peeringId, r.fromState, r.toState, r.dueAt, r.appliedAt, r.appliedBy])),
     listAppliedTransitions: async () => (await rows("listAppliedTransitions", [])).map(appliedFrom),
