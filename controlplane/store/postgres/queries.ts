@@ -97,12 +97,14 @@ const sorted = (ids: string[]) => [...new Set(ids)].sort();
 
 /** The StoreTx of one pooled connection inside BEGIN ... COMMIT. `replica` tags its notifications. */
 export function pgTx(client: PoolClient, replica: string): StoreTx {
-  const rows = async (sql: keyof typeof SQL, params: unknown[]) => (await client.query(SQL[sql], params)).rows as Row[];
+  // Named statements: each connection parses and plans each query once, not on every request.
+  const query = (sql: keyof typeof SQL, values: unknown[]) => client.query({ name: sql, text: SQL[sql], values });
+  const rows = async (sql: keyof typeof SQL, params: unknown[]) => (await query(sql, params)).rows as Row[];
   const one = async <T>(sql: keyof typeof SQL, map: (r: Row) => T, params: unknown[]) => {
     const r = (await rows(sql, params))[0];
     return r ? map(r) : undefined;
   };
-  const run = async (sql: keyof typeof SQL, params: unknown[]) => (await client.query(SQL[sql], params)).rowCount ?? 0;
+  const run = async (sql: keyof typeof SQL, params: unknown[]) => (await query(sql, params)).rowCount ?? 0;
   const count = async (sql: keyof typeof SQL, params: unknown[]) => Number((await rows(sql, params))[0].n);
   const due = async (sql: keyof typeof SQL) => {
     const v = (await rows(sql, []))[0].due;
