@@ -223,6 +223,28 @@ describe("PostgreSQL store: three replicas on one database", function () {
     });
   });
 
+  describe("timed transitions after suspend and resume", function () {
+    it("applies each suspension and each re-activation exactly once", async function () {
+      const hub = await vpc(a);
+      const ids: string[] = [];
+      for (const s of await Promise.all(Array.from({ length: 6 }, () => vpc(a)))) {
+        const r = await a.api.post("/v1/peering-connections", { vpcId: hub.vpcId, peerVpcId: s.vpcId });
+        ids.push(r.data.peeringId);
+      }
+      for (const id of ids) await waitFor(a, id, "Activated");
+      // the commands go to random replicas; the timed halves are claimed by whichever replica gets there
+      for (const r of await Promise.all(ids.map((id) => a.api.post(`/v1/peering-connections/${id}/suspend`)))) expect(r.status).to.equal(200);
+      for (const id of ids) await waitFor(a, id, "Suspended");
+      for (const r of await Promise.all(ids.map((id) => a.api.post(`/v1/peering-connections/${id}/resume`)))) expect(r.status).to.equal(200);
+      for (const id of ids) await waitFor(a, id, "Activated");
+      const log = await set.appliedTransitions();
+      for (const id of ids) {
+        const mine = log.filter((t) => t.peeringId === id).map((t) => `${t.fromState}->${t.toState}`);
+        expect(mine, id).to.deep.equal(["Activating->Activated", "Suspending->Suspended", "Activating->Activated"]);
+      }
+    });
+  });
+
   describe("failures", function () {
     async function writeLoad(api: SpreadClient, until: () => boolean, acked: Map<string, string>, errors: string[]) {
       const worker = async () => {
