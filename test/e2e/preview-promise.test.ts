@@ -136,8 +136,8 @@ describe("a preview that passes is an up that succeeds (real pulumi CLI)", funct
     it("counts pending cross-account requests, existing and planned, against the account's limit (1 here)", async () => {
         const { me, peer, ws } = await setup();
         const mine = await api(server.url, me).createVpc({ region: "ap-guangzhou", cidrBlock: "10.80.0.0/16" });
-        const theirs1 = await api(server.url, peer).createVpc({ region: "ap-guangzhou", cidrBlock: "10.81.0.0/16" });
-        const theirs2 = await api(server.url, peer).createVpc({ region: "ap-guangzhou", cidrBlock: "10.82.0.0/16" });
+        const theirs1 = await api(server.url, peer).createVpc({ region: "ap-guangzhou", cidrBlock: "10.81.0.0/16", allowedPeerAccountIds: [me.accountId] });
+        const theirs2 = await api(server.url, peer).createVpc({ region: "ap-guangzhou", cidrBlock: "10.82.0.0/16", allowedPeerAccountIds: [me.accountId] });
         await api(server.url, me).createPeering({ vpcId: mine.vpcId, peerVpcId: theirs1.vpcId, peerAccountId: peer.accountId });
         await failsAtPreview(
             ws,
@@ -149,7 +149,7 @@ describe("a preview that passes is an up that succeeds (real pulumi CLI)", funct
 
     it("refuses a peerRegion that does not match the peer VPC's region", async () => {
         const { me, peer, ws } = await setup();
-        const theirs = await api(server.url, peer).createVpc({ region: "ap-guangzhou", cidrBlock: "10.91.0.0/16" });
+        const theirs = await api(server.url, peer).createVpc({ region: "ap-guangzhou", cidrBlock: "10.91.0.0/16", allowedPeerAccountIds: [me.accountId] });
         const result = await failsAtPreview(
             ws,
             [me, peer],
