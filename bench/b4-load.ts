@@ -5,6 +5,7 @@
 // (each builds on what the previous one made), with the invariants checked after each.
 import { fmtMs, fmtNum, BenchResult, Row } from "./lib/report";
 import { newAccount, ServerHandle, startChildServer, getJson } from "./lib/servers";
+import type { ApiVpc } from "./load/workloads";
 import { percentile, prng } from "./lib/stats";
 import { LoadRequest, LoadRun, runLoad, statusMix } from "./load/client";
 import { checkPeerings, checkRoutes, checkVpcs, snapshot } from "./load/invariants";
@@ -26,7 +27,7 @@ export interface B4Options {
     log: (line: string) => void;
 }
 
-type Op = "create-VPC" | "create-peering" | "add-route" | "list";
+export type Op = "create-VPC" | "create-peering" | "add-route" | "list";
 
 function summary(run: LoadRun) {
     return {
@@ -51,89 +52,119 @@ async function limits(url: string, account: Account): Promise<Record<string, num
     return out;
 }
 
+/** The control plane under load: one server, or replicas sharing one store (requests spread over them). */
+export interface LoadTarget {
+    /** shown in the case column, e.g. "PG x3"; empty for B4 */
+    label: string;
+    urls: string[];
+    newAccount(name: string): Promise<Account>;
+}
+
+export function singleTarget(cp: ServerHandle, label = ""): LoadTarget {
+    return { label, urls: [cp.url], newAccount: (name) => newAccount(cp, name) };
+}
+
 /** Untimed: a few hundred mixed requests to each server, so neither is measured cold. */
-async function warmUp(cp: ServerHandle, hello: ServerHandle): Promise<void> {
-    const account = await newAccount(cp, "bench-warm-up");
+export async function warmUp(cp: LoadTarget, hello: ServerHandle): Promise<void> {
+    const account = await cp.newAccount("bench-warm-up");
     const { requests } = vpcWorkload([account], 200, 50, "warm");
     const reads: LoadRequest[] = Array.from({ length: 200 }, () => ({ method: "GET", path: "/v1/vpcs", headers: { authorization: `Bearer ${account.apiKey}` } }));
     for (const list of [requests, reads]) {
-        await runLoad(cp.url, list, 8, 30);
+        await runLoad(cp.urls, list, 8, 30);
         await runLoad(hello.url, list, 8, 30);
     }
+}
+
+export type LevelResult = { rows: Row[]; data: Record<string, unknown>; runs: Record<Op, LoadRun>; accounts: Account[]; vpcs: ApiVpc[] };
+
+/**
+ * One concurrency level of B4's workloads: fresh accounts, then create-VPC, create-peering, add-route
+ * and list in that order (each builds on what the previous one made), the invariants checked after each.
+ */
+export async function runLevel(bench: string, cp: LoadTarget, hello: ServerHandle, c: number, o: B4Options): Promise<LevelResult> {
+    const rows: Row[] = [];
+    const url = cp.urls[0];
+    const label = cp.label ? `${cp.label} ` : "";
+    const tag = `${bench}${cp.label.replace(/\W/g, "")}c${c}`;
+    const rnd = prng(1000 + c);
+    const perSlot = 50 + VPC_ATTEMPTS_PER_SLOT_OVER_QUOTA;
+    const accountCount = Math.ceil(Math.ceil(o.requests / perSlot) / REGIONS.length);
+    const accounts: Account[] = [];
+    for (let i = 0; i < accountCount; i++) accounts.push(await cp.newAccount(`bench-${tag}-${i}`));
+    const q = await limits(url, accounts[0]);
+    const problems: string[] = [];
+    const level: Record<string, unknown> = {};
+    const runs = {} as Record<Op, LoadRun>;
+
+    const measure = async (op: Op, requests: LoadRequest[], i: number): Promise<LoadRun> => {
+        // Alternate which server goes first.
+        const order = (i + c) % 2 === 0 ? ["cp", "hello"] : ["hello", "cp"];
+        const r: Record<string, LoadRun> = {};
+        for (const which of order) r[which] = await runLoad(which === "cp" ? cp.urls : hello.url, requests, c, o.opSeconds);
+        const a = summary(r.cp);
+        const b = summary(r.hello);
+        level[op] = { controlPlane: a, hello: b };
+        o.log(`${label}c=${c} ${op}: ${a.sent} requests, ${fmtNum(a.throughput)} req/s (hello ${fmtNum(b.throughput)}), ${JSON.stringify(a.mix)}`);
+        rows.push({
+            bench,
+            case: `${label}${op} c=${c}${a.capped ? " (time cap)" : ""}`,
+            measured: `${fmtNum(a.throughput)} req/s p50 ${fmtMs(a.p50)} p99 ${fmtMs(a.p99)}`,
+            baseline: `${fmtNum(b.throughput)} req/s p50 ${fmtMs(b.p50)} p99 ${fmtMs(b.p99)} hello`,
+            ratio: b.throughput / a.throughput,
+        });
+        runs[op] = r.cp;
+        return r.cp;
+    };
+
+    const vpcs = vpcWorkload(accounts, o.requests, q.vpcsPerRegion, tag);
+    const vpcRun = await measure("create-VPC", vpcs.requests, 0);
+    const s1 = await snapshot(url, accounts, false);
+    problems.push(...checkVpcs(s1, vpcs.slots, q.vpcsPerRegion, created(vpcRun)));
+
+    const pcxRun = await measure("create-peering", peeringWorkload(accounts, s1.vpcs, o.requests, rnd, tag), 1);
+    const s2 = await snapshot(url, accounts, false);
+    problems.push(...checkPeerings(s2, q.peeringsPerVpc, created(pcxRun)));
+    if (s2.vpcs.length !== s1.vpcs.length) problems.push(`create-peering changed the VPC count from ${s1.vpcs.length} to ${s2.vpcs.length}`);
+
+    const active = s2.peerings.filter((p) => p.state === "Activated");
+    const rtRun = await measure("add-route", routeWorkload(accounts, s2.vpcs, active, o.requests, rnd, tag), 2);
+    const s3 = await snapshot(url, accounts, true);
+    problems.push(...checkRoutes(s3, q.routesPerTable, created(rtRun)));
+
+    const listRun = await measure("list", listWorkload(accounts, s3.vpcs, o.requests), 3);
+    const failedReads = listRun.responses.filter((r) => r.status !== 200).length;
+    if (failedReads > 0) problems.push(`${failedReads} list requests did not answer 200`);
+    const s4 = await snapshot(url, accounts, true);
+    if (s4.vpcs.length !== s3.vpcs.length || s4.peerings.length !== s3.peerings.length) problems.push("list changed what exists");
+
+    level.invariants = { problems, vpcs: s3.vpcs.length, livePeerings: s3.peerings.length, routes: [...s3.routes.values()].reduce((n, r) => n + r.length, 0) };
+    rows.push({
+        bench,
+        case: `${label}invariants c=${c}`,
+        measured: problems.length === 0
+            ? `hold (${s3.vpcs.length} VPCs, ${s3.peerings.length} peerings, ${(level.invariants as { routes: number }).routes} routes)`
+            : `${problems.length} broken: ${problems.slice(0, 3).join("; ")}`,
+        target: "quotas, no overlap, no duplicate",
+        met: problems.length === 0,
+    });
+    return { rows, data: level, runs, accounts, vpcs: s3.vpcs };
 }
 
 export async function runB4(o: B4Options): Promise<BenchResult> {
     const rows: Row[] = [];
     const data: Record<string, unknown> = {};
-    const cp = await startChildServer({ mode: "controlplane", transitionDelayMs: 0, logLevel: o.logLevel });
+    const server = await startChildServer({ mode: "controlplane", transitionDelayMs: 0, logLevel: o.logLevel });
     const hello = await startChildServer({ mode: "hello" });
     try {
+        const cp = singleTarget(server);
         await warmUp(cp, hello);
         for (const c of o.clients) {
-            const tag = `c${c}`;
-            const rnd = prng(1000 + c);
-            const perSlot = 50 + VPC_ATTEMPTS_PER_SLOT_OVER_QUOTA;
-            const accountCount = Math.ceil(Math.ceil(o.requests / perSlot) / REGIONS.length);
-            const accounts: Account[] = [];
-            for (let i = 0; i < accountCount; i++) accounts.push(await newAccount(cp, `bench-${tag}-${i}`));
-            const q = await limits(cp.url, accounts[0]);
-            const problems: string[] = [];
-            const level: Record<string, unknown> = {};
-
-            const measure = async (op: Op, requests: LoadRequest[], i: number): Promise<LoadRun> => {
-                // Alternate which server goes first.
-                const order = (i + c) % 2 === 0 ? ["cp", "hello"] : ["hello", "cp"];
-                const runs: Record<string, LoadRun> = {};
-                for (const which of order) runs[which] = await runLoad(which === "cp" ? cp.url : hello.url, requests, c, o.opSeconds);
-                const a = summary(runs.cp);
-                const b = summary(runs.hello);
-                level[op] = { controlPlane: a, hello: b };
-                o.log(`c=${c} ${op}: ${a.sent} requests, ${fmtNum(a.throughput)} req/s (hello ${fmtNum(b.throughput)}), ${JSON.stringify(a.mix)}`);
-                rows.push({
-                    bench: "B4",
-                    case: `${op} c=${c}${a.capped ? " (time cap)" : ""}`,
-                    measured: `${fmtNum(a.throughput)} req/s p50 ${fmtMs(a.p50)} p99 ${fmtMs(a.p99)}`,
-                    baseline: `${fmtNum(b.throughput)} req/s p50 ${fmtMs(b.p50)} p99 ${fmtMs(b.p99)} hello`,
-                    ratio: b.throughput / a.throughput,
-                });
-                return runs.cp;
-            };
-
-            const vpcs = vpcWorkload(accounts, o.requests, q.vpcsPerRegion, tag);
-            const vpcRun = await measure("create-VPC", vpcs.requests, 0);
-            const s1 = await snapshot(cp.url, accounts, false);
-            problems.push(...checkVpcs(s1, vpcs.slots, q.vpcsPerRegion, created(vpcRun)));
-
-            const pcxRun = await measure("create-peering", peeringWorkload(accounts, s1.vpcs, o.requests, rnd, tag), 1);
-            const s2 = await snapshot(cp.url, accounts, false);
-            problems.push(...checkPeerings(s2, q.peeringsPerVpc, created(pcxRun)));
-            if (s2.vpcs.length !== s1.vpcs.length) problems.push(`create-peering changed the VPC count from ${s1.vpcs.length} to ${s2.vpcs.length}`);
-
-            const active = s2.peerings.filter((p) => p.state === "Activated");
-            const rtRun = await measure("add-route", routeWorkload(accounts, s2.vpcs, active, o.requests, rnd, tag), 2);
-            const s3 = await snapshot(cp.url, accounts, true);
-            problems.push(...checkRoutes(s3, q.routesPerTable, created(rtRun)));
-
-            const listRun = await measure("list", listWorkload(accounts, s3.vpcs, o.requests), 3);
-            const failedReads = listRun.responses.filter((r) => r.status !== 200).length;
-            if (failedReads > 0) problems.push(`${failedReads} list requests did not answer 200`);
-            const s4 = await snapshot(cp.url, accounts, true);
-            if (s4.vpcs.length !== s3.vpcs.length || s4.peerings.length !== s3.peerings.length) problems.push("list changed what exists");
-
-            level.invariants = { problems, vpcs: s3.vpcs.length, livePeerings: s3.peerings.length, routes: [...s3.routes.values()].reduce((n, r) => n + r.length, 0) };
-            data[`c=${c}`] = level;
-            rows.push({
-                bench: "B4",
-                case: `invariants c=${c}`,
-                measured: problems.length === 0
-                    ? `hold (${s3.vpcs.length} VPCs, ${s3.peerings.length} peerings, ${(level.invariants as { routes: number }).routes} routes)`
-                    : `${problems.length} broken: ${problems.slice(0, 3).join("; ")}`,
-                target: "quotas, no overlap, no duplicate",
-                met: problems.length === 0,
-            });
+            const level = await runLevel("B4", cp, hello, c, o);
+            rows.push(...level.rows);
+            data[`c=${c}`] = level.data;
         }
     } finally {
-        await cp.stop();
+        await server.stop();
         await hello.stop();
     }
     return { rows, data };

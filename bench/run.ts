@@ -8,6 +8,7 @@ import { b2Rows } from "./b2-preview";
 import { b3Rows } from "./b3-requests";
 import { runB4 } from "./b4-load";
 import { runB5 } from "./b5-scaling";
+import { runB6 } from "./b6-replicas";
 import { checksOffEnv, Options, readOptions } from "./lib/options";
 import { runProfile } from "./profile";
 import { runPulumiRounds } from "./lib/pulumi-rounds";
@@ -91,6 +92,9 @@ async function main(): Promise<void> {
         ok = (await guarded("B4", results, rows, () => runB4({ clients: o.clients, requests: o.requests, opSeconds: o.opSeconds, logLevel: o.logLevel, log }))) && ok;
     }
     if (o.only.includes("B5")) ok = (await guarded("B5", results, rows, () => runB5(o.cidrs))) && ok;
+    if (o.only.includes("B6")) {
+        ok = (await guarded("B6", results, rows, () => runB6({ clients: o.clients, requests: o.requests, opSeconds: o.opSeconds, logLevel: o.logLevel, log }))) && ok;
+    }
     const seconds = (Date.now() - started.getTime()) / 1000;
     const file = writeResults(path.join(REPO_ROOT, "bench", "results"), {
         startedAt: started.toISOString(),

@@ -10,19 +10,19 @@ import { parseRateLimit } from "../controlplane/http/limits";
 import { startServer } from "../controlplane/server";
 
 const USAGE = `usage:
-  peerlink server [--host 127.0.0.1] [--port 8787] [--data .peerlink] [--transition-delay-ms N]
-                  [--test-clock] [--quota name=N ...] [--log-level info]
+  peerlink server [--host 127.0.0.1] [--port 8787] [--data .peerlink | --store postgres://...]
+                  [--transition-delay-ms N] [--test-clock] [--quota name=N ...] [--log-level info]
                   [--rate-limit 50/s,burst=200 | off] [--request-timeout-ms N] [--max-connections-per-client N]
                   [--faults 503=0.1,latency=50ms]   (test mode only: needs --test-clock)
-  peerlink account create <name> [--data DIR]
-  peerlink account rotate-key --account ID [--grace-seconds 86400] [--data DIR]
-  peerlink account revoke-key --account ID --key-id KEY-ID [--data DIR]
-  peerlink quota set --account ID name=N [name=N ...] [--data DIR]
+  peerlink account create <name> [--data DIR | --store postgres://...]
+  peerlink account rotate-key --account ID [--grace-seconds 86400] [--data DIR | --store postgres://...]
+  peerlink account revoke-key --account ID --key-id KEY-ID [--data DIR | --store postgres://...]
+  peerlink quota set --account ID name=N [name=N ...] [--data DIR | --store postgres://...]
   peerlink peering list [--json] | accept <id> | reject <id>   [--endpoint URL] [--api-key KEY]
   peerlink vpc list [--json]                                   [--endpoint URL] [--api-key KEY]
   peerlink events [--since ISO-TIME] [--resource ID] [--json]  [--endpoint URL] [--api-key KEY]
-(--endpoint defaults to PEERLINK_ENDPOINT; the key comes from PEERLINK_API_KEY or, with --api-key-stdin,
- from standard input, so it never has to be on the command line)`;
+(--store defaults to PEERLINK_STORE; --endpoint to PEERLINK_ENDPOINT; the key comes from PEERLINK_API_KEY or,
+ with --api-key-stdin, from standard input, so it never has to be on the command line)`;
 
 class UsageError extends Error {}
 
@@ -31,8 +31,17 @@ const stdio: Out = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => pro
 
 function int(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(value)}`);
+  const what = /^[A-Z]/.test(name) ? name : `--${name}`; // an environment variable or an option
+  if (!/^\d+$/.test(value)) throw new UsageError(`${what} must be a whole number, got ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+/** --store, else PEERLINK_STORE; an explicit --data picks SQLite even when PEERLINK_STORE is set. */
+function storeUrl(values: { data?: string; store?: string }): string | undefined {
+  if (values.store !== undefined && values.data !== undefined) throw new UsageError("give --data DIR or --store URL, not both");
+  if (values.store !== undefined) return values.store;
+  if (values.data !== undefined) return undefined;
+  return process.env.PEERLINK_STORE || undefined;
 }
 
 async function serverCommand(args: string[], io: Out): Promise<number> {
@@ -42,6 +51,7 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
       host: { type: "string" },
       port: { type: "string" },
       data: { type: "string" },
+      store: { type: "string" },
       "transition-delay-ms": { type: "string" },
       "test-clock": { type: "boolean" },
       quota: { type: "string", multiple: true },
@@ -61,6 +71,11 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
     host: values.host ?? env.PEERLINK_HOST ?? "127.0.0.1",
     port: int("port", values.port ?? env.PEERLINK_PORT) ?? 8787,
     dataDir: values.data ?? env.PEERLINK_DATA_DIR ?? ".peerlink",
+    storeUrl: storeUrl(values),
+    pg: {
+      poolSize: int("PEERLINK_STORE_POOL_SIZE", env.PEERLINK_STORE_POOL_SIZE),
+      watchBackstopMs: int("PEERLINK_WATCH_BACKSTOP_MS", env.PEERLINK_WATCH_BACKSTOP_MS),
+    },
     transitionDelayMs: int("transition-delay-ms", values["transition-delay-ms"] ?? env.PEERLINK_TRANSITION_DELAY_MS) ?? 300,
     testClock: values["test-clock"] ?? false,
     quotas,
@@ -72,7 +87,7 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
       maxConnectionsPerClient: int("max-connections-per-client", values["max-connections-per-client"] ?? env.PEERLINK_MAX_CONNECTIONS_PER_CLIENT),
     },
   });
-  io.out(`peerlink control plane listening on ${server.url}`);
+  io.out(`peerlink control plane listening on ${server.url} (store: ${server.storeDescription})`);
   const stop = (signal: string) => {
     server
       .close()
@@ -90,24 +105,35 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
 async function accountCommand(args: string[], io: Out): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { data: { type: "string" }, account: { type: "string" }, "grace-seconds": { type: "string" }, "key-id": { type: "string" } },
+    options: {
+      data: { type: "string" },
+      store: { type: "string" },
+      account: { type: "string" },
+      "grace-seconds": { type: "string" },
+      "key-id": { type: "string" },
+    },
     allowPositionals: true,
   });
-  const dataDir = values.data ?? process.env.PEERLINK_DATA_DIR ?? ".peerlink";
+  const where = { dataDir: values.data ?? process.env.PEERLINK_DATA_DIR ?? ".peerlink", storeUrl: storeUrl(values) };
+  const whereUsage = "[--data DIR | --store postgres://...]";
   if (positionals[0] === "rotate-key" && positionals.length === 1) {
-    if (!values.account) throw new UsageError("usage: peerlink account rotate-key --account ID [--grace-seconds 86400] [--data DIR]");
+    if (!values.account) throw new UsageError(`usage: peerlink account rotate-key --account ID [--grace-seconds 86400] ${whereUsage}`);
     const grace = int("grace-seconds", values["grace-seconds"]) ?? 86_400;
-    io.out(JSON.stringify(await rotateKey(dataDir, values.account, grace)));
+    io.out(JSON.stringify(await rotateKey(where, values.account, grace)));
     return 0;
   }
   if (positionals[0] === "revoke-key" && positionals.length === 1) {
-    if (!values.account || !values["key-id"]) throw new UsageError("usage: peerlink account revoke-key --account ID --key-id KEY-ID [--data DIR]");
-    await revokeKey(dataDir, values.account, values["key-id"]);
+    if (!values.account || !values["key-id"]) {
+      throw new UsageError(`usage: peerlink account revoke-key --account ID --key-id KEY-ID ${whereUsage}`);
+    }
+    await revokeKey(where, values.account, values["key-id"]);
     io.out(JSON.stringify({ accountId: values.account, revokedKeyId: values["key-id"] }));
     return 0;
   }
-  if (positionals[0] !== "create" || positionals.length !== 2) throw new UsageError("usage: peerlink account create <name> [--data DIR]");
-  const acc = await createAccount(dataDir, positionals[1]);
+  if (positionals[0] !== "create" || positionals.length !== 2) {
+    throw new UsageError(`usage: peerlink account create <name> ${whereUsage}`);
+  }
+  const acc = await createAccount(where, positionals[1]);
   io.out(JSON.stringify({ accountId: acc.accountId, apiKey: acc.apiKey }));
   return 0;
 }
@@ -115,13 +141,14 @@ async function accountCommand(args: string[], io: Out): Promise<number> {
 async function quotaCommand(args: string[], io: Out): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { data: { type: "string" }, account: { type: "string" } },
+    options: { data: { type: "string" }, store: { type: "string" }, account: { type: "string" } },
     allowPositionals: true,
   });
-  const usage = "usage: peerlink quota set --account ID name=N [name=N ...] [--data DIR]";
+  const usage = "usage: peerlink quota set --account ID name=N [name=N ...] [--data DIR | --store postgres://...]";
   if (positionals[0] !== "set") throw new UsageError(usage);
   if (!values.account) throw new UsageError(`--account is required; ${usage}`);
-  const set = await setAccountQuotas(values.data ?? process.env.PEERLINK_DATA_DIR ?? ".peerlink", values.account, positionals.slice(1));
+  const where = { dataDir: values.data ?? process.env.PEERLINK_DATA_DIR ?? ".peerlink", storeUrl: storeUrl(values) };
+  const set = await setAccountQuotas(where, values.account, positionals.slice(1));
   io.out(JSON.stringify({ accountId: values.account, quotas: set }));
   return 0;
 }

@@ -1,7 +1,8 @@
-// Account creation straight on a data directory: works whether or not a server runs on it (WAL).
+// Account creation and key changes straight on the store: works whether or not servers run on it
+// (SQLite WAL, or PostgreSQL shared by replicas).
 import { NotFoundError, ValidationError } from "../domain";
 import { hashApiKey, newApiKey, newId } from "./ids";
-import { SqliteStore } from "./store/sqlite";
+import { openStore, StoreLocation } from "./store/open";
 import { Store } from "./store/store";
 
 export type NewAccount = { accountId: string; apiKey: string };
@@ -21,8 +22,10 @@ export async function createAccountInStore(store: Store, name: string, now = Dat
   return { accountId, apiKey };
 }
 
-export async function createAccount(dataDir: string, name: string): Promise<NewAccount> {
-  const store = new SqliteStore(dataDir);
+/** where: a SQLite data directory, or a store location (a postgres:// URL wins over the directory) */
+export async function createAccount(where: string | StoreLocation, name: string): Promise<NewAccount> {
+  checkAccountName(name);
+  const store = await openStore(typeof where === "string" ? { dataDir: where } : where, { listen: false, poolSize: 1 });
   try {
     return await createAccountInStore(store, name);
   } finally {
@@ -30,7 +33,7 @@ export async function createAccount(dataDir: string, name: string): Promise<NewA
   }
 }
 
-// --- Issue 10: key rotation and revocation, straight on the data directory like account creation.
+// --- Issue 10: key rotation and revocation, straight on the store like account creation.
 
 export type RotatedKey = { accountId: string; apiKey: string; keyId: string; oldKeysExpireAt: string };
 
@@ -43,7 +46,8 @@ export async function rotateKeyInStore(store: Store, accountId: string, graceSec
   const keyHash = hashApiKey(apiKey);
   const until = now + graceSeconds * 1000;
   await store.transaction(async (tx) => {
-    if (!(await tx.getAccount(accountId))) throw new NotFoundError(`account ${accountId} not found in this data directory; check --account and --data`, { accountId });
+    await tx.lockAccounts([accountId]);
+    if (!(await tx.getAccount(accountId))) throw new NotFoundError(`account ${accountId} not found in this store; check --account and --data or --store`, { accountId });
     await tx.expireApiKeys(accountId, until);
     await tx.insertApiKey({ keyHash, keyId: keyHash.slice(0, 12), accountId, createdAt: now, expiresAt: null });
   });
@@ -53,6 +57,7 @@ export async function rotateKeyInStore(store: Store, accountId: string, graceSec
 /** Ends one key of the account now; keyId is the fingerprint shown in the audit trail. */
 export async function revokeKeyInStore(store: Store, accountId: string, keyId: string, now = Date.now()): Promise<void> {
   await store.transaction(async (tx) => {
+    await tx.lockAccounts([accountId]);
     const keys = await tx.listApiKeys(accountId);
     if (!keys.some((k) => k.keyId === keyId)) {
       throw new NotFoundError(`account ${accountId} has no key ${keyId}; see the key ids in \`peerlink events\``, { accountId, keyId });
@@ -61,8 +66,8 @@ export async function revokeKeyInStore(store: Store, accountId: string, keyId: s
   });
 }
 
-async function withStore<T>(dataDir: string, fn: (s: Store) => Promise<T>): Promise<T> {
-  const store = new SqliteStore(dataDir);
+async function withStore<T>(where: string | StoreLocation, fn: (s: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(typeof where === "string" ? { dataDir: where } : where, { listen: false, poolSize: 1 });
   try {
     return await fn(store);
   } finally {
@@ -70,5 +75,7 @@ async function withStore<T>(dataDir: string, fn: (s: Store) => Promise<T>): Prom
   }
 }
 
-export const rotateKey = (dataDir: string, accountId: string, graceSeconds: number) => withStore(dataDir, (s) => rotateKeyInStore(s, accountId, graceSeconds));
-export const revokeKey = (dataDir: string, accountId: string, keyId: string) => withStore(dataDir, (s) => revokeKeyInStore(s, accountId, keyId));
+export const rotateKey = (where: string | StoreLocation, accountId: string, graceSeconds: number) =>
+  withStore(where, (s) => rotateKeyInStore(s, accountId, graceSeconds));
+export const revokeKey = (where: string | StoreLocation, accountId: string, keyId: string) =>
+  withStore(where, (s) => revokeKeyInStore(s, accountId, keyId));

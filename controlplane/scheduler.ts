@@ -5,6 +5,7 @@ import { ControlPlaneService } from "./service";
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Purge sweep for idle servers; requests also settle and purge lazily. */
 const SWEEP_MS = 60_000;
+const RECHECK_MS = 10;
 
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
@@ -17,11 +18,12 @@ export class Scheduler {
   constructor(
     private readonly service: ControlPlaneService,
     private readonly onError: (e: unknown) => void,
+    private readonly sweepMs = SWEEP_MS,
   ) {}
 
   start(): void {
     this.service.events.on("schedule", this.onSchedule);
-    this.sweep = setInterval(() => this.kick(), SWEEP_MS);
+    this.sweep = setInterval(() => this.kick(), this.sweepMs);
     this.sweep.unref();
     this.kick();
   }
@@ -53,7 +55,8 @@ export class Scheduler {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (next === null || this.stopped) return;
-    const delay = Math.min(Math.max(next - this.service.now(), 0), MAX_TIMER_MS);
+    // Still due after a tick: another replica holds it and is applying it; look again shortly.
+    const delay = Math.min(Math.max(next - this.service.now(), 0) || RECHECK_MS, MAX_TIMER_MS);
     this.timer = setTimeout(() => this.kick(), delay);
   }
 

@@ -8,7 +8,8 @@ import { Faults } from "./http/faults";
 import { HttpLimits, resolveLimits } from "./http/limits";
 import { Scheduler } from "./scheduler";
 import { ControlPlaneService } from "./service";
-import { SqliteStore } from "./store/sqlite";
+import { openStore } from "./store/open";
+import { PgStoreOptions, redactUrl } from "./store/postgres/store";
 
 export { createAccount } from "./accounts";
 
@@ -17,6 +18,10 @@ export type ServerOptions = {
   /** 0 = ephemeral */
   port?: number;
   dataDir?: string;
+  /** postgres:// URL: run as one replica on a shared PostgreSQL database instead of SQLite in dataDir */
+  storeUrl?: string;
+  /** PostgreSQL tuning: pool size, long-poll backstop */
+  pg?: PgStoreOptions;
   transitionDelayMs?: number;
   testClock?: boolean;
   quotas?: Partial<Quotas>;
@@ -33,6 +38,8 @@ export type RunningServer = {
   port: number;
   host: string;
   dataDir: string;
+  /** "sqlite <file>" or "postgres <url without password>" */
+  storeDescription: string;
   service: ControlPlaneService;
   close(): Promise<void>;
 };
@@ -48,7 +55,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     throw new Error("--faults is a test feature; start the server with --test-clock as well to use it");
   }
   const clock: Clock = opts.testClock ? new TestClock() : systemClock;
-  const store = new SqliteStore(dataDir);
+  const store = await openStore({ storeUrl: opts.storeUrl, dataDir }, opts.pg);
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let scheduler: Scheduler | undefined;
   try {
@@ -57,7 +64,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     await service.init();
     app = await buildApp({ service, logger: opts.logger, logLevel: opts.logLevel ?? "info", limits: opts.limits, faults: opts.faults });
     const log = app.log;
-    scheduler = new Scheduler(service, (e) => log.error({ err: e }, "scheduled transitions failed"));
+    // With replicas, another one's commits reach this scheduler by notification; the sweep is the backstop.
+    const sweepMs = store.watchBackstopMs === null ? undefined : Math.max(store.watchBackstopMs, 1000);
+    scheduler = new Scheduler(service, (e) => log.error({ err: e }, "scheduled transitions failed"), sweepMs);
     await app.listen({ host, port: opts.port ?? 8787 });
     const addr = app.server.address();
     const port = typeof addr === "object" && addr ? addr.port : (opts.port ?? 8787);
@@ -70,6 +79,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       port,
       host,
       dataDir,
+      storeDescription: opts.storeUrl ? `postgres ${redactUrl(opts.storeUrl)}` : `sqlite ${path.join(dataDir, "peerlink.db")}`,
       service,
       close: () =>
         (closing ??= (async () => {

@@ -2,6 +2,8 @@
 //  - One axios instance per provider call (createClient), a timeout on every request.
 //  - axios-retry: exponential backoff honouring Retry-After, on 429, 5xx and network errors, for
 //    idempotent requests only (GET/PUT/DELETE and POST/PATCH carrying an Idempotency-Key).
+//  - The endpoint may be a comma-separated list of replicas: a connection error moves this client to
+//    the next one (an idempotent request is retried there; any other request fails as before).
 //  - Errors are PeerlinkApiError: "<operation>: <Code>: <server message>[; <what to do>]". The API key
 //    never appears in a message, a log line or a thrown object: axios errors are never rethrown.
 // find / status / wait, after terraform-provider-aws: findPeering turns NotFound, Deleted and Rejected
@@ -242,6 +244,23 @@ export function isIdempotentRequest(config: AxiosRequestConfig | undefined): boo
   return typeof key === "string" && key.length > 0;
 }
 
+/** "http://a:8787, http://b:8787/" -> each endpoint once, without trailing slashes. Exported for tests. */
+export function parseEndpoints(endpoint: string): string[] {
+  const list = endpoint
+    .split(",")
+    .map((e) => e.trim().replace(/\/+$/, ""))
+    .filter((e) => e.length > 0);
+  return list.length > 0 ? [...new Set(list)] : [endpoint];
+}
+
+/** No answer at all: refused, reset, unreachable. The request may be repeated on another replica. */
+export function isConnectionFailure(error: AxiosError): boolean {
+  if (error.response) return false;
+  const code = error.code ?? "";
+  return ["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE"].includes(code) ||
+    /socket hang up/i.test(error.message ?? "");
+}
+
 /** Per-process memo of account and quota reads, keyed by endpoint and a digest of the key (never the key). */
 const processCache = new Map<string, Promise<unknown>>();
 
@@ -251,6 +270,8 @@ export class PeerlinkClient {
   private readonly conn: ResolvedConnection;
   private readonly timeoutMs: number;
   private readonly keyDigest: string;
+  private readonly endpoints: string[];
+  private current = 0;
 
   constructor(conn: ResolvedConnection, opts: ClientOptions = {}) {
     this.conn = conn;
@@ -259,8 +280,9 @@ export class PeerlinkClient {
     this.timeoutMs = opts.timeoutMs ?? envNumber("PEERLINK_HTTP_TIMEOUT_MS") ?? 30_000;
     const retries = opts.retries ?? envNumber("PEERLINK_HTTP_RETRIES") ?? 4;
     const factor = opts.retryDelayFactorMs ?? 200;
+    this.endpoints = parseEndpoints(conn.endpoint);
     this.http = axios.create({
-      baseURL: conn.endpoint,
+      baseURL: this.endpoints[0],
       timeout: this.timeoutMs,
       headers: { Authorization: `Bearer ${conn.apiKey}`, Accept: "application/json" },
       // Never follow redirects with the bearer key to another host.
@@ -271,7 +293,16 @@ export class PeerlinkClient {
       shouldResetTimeout: true,
       retryDelay: (n, err) => exponentialDelay(n, err, factor),
       retryCondition: (err) => isIdempotentRequest(err.config) && isRetryableFailure(err),
+      onRetry: (_n, err, config) => {
+        if (isConnectionFailure(err)) config.baseURL = this.failOver(config.baseURL);
+      },
     });
+  }
+
+  /** After a connection error on `from`: the next endpoint, which later requests use too. */
+  private failOver(from: string | undefined): string {
+    if (this.endpoints[this.current] === from) this.current = (this.current + 1) % this.endpoints.length;
+    return this.endpoints[this.current];
   }
 
   /** One request; resolves with the body, rejects with a PeerlinkApiError. */
@@ -286,6 +317,7 @@ export class PeerlinkClient {
     try {
       const res = await this.http.request<T>({
         method,
+        baseURL: this.endpoints[this.current],
         url: path,
         data: opts.body,
         params: opts.params,
@@ -295,6 +327,8 @@ export class PeerlinkClient {
       } as AxiosRequestConfig);
       return { status: res.status, data: res.data, headers: { ...(res.headers as Record<string, string>) } };
     } catch (err) {
+      // A request that is not repeated still moves the next one to another replica.
+      if (axios.isAxiosError(err) && isConnectionFailure(err)) this.failOver(err.config?.baseURL);
       throw toApiError(err, operation, this.conn);
     }
   }

@@ -1,8 +1,8 @@
 // Benchmark options, all from the environment so each part can be run alone:
-//   PEERLINK_BENCH_ONLY=B4,B5        which benchmarks (default B1..B5)
+//   PEERLINK_BENCH_ONLY=B4,B5        which benchmarks (default B1..B6)
 //   PEERLINK_BENCH_RUNS=3            timed rounds per side in B1/B2 (medians of these)
 //   PEERLINK_BENCH_SIZES=10,50       peered pairs N in the generated programs (B1, B2; B3 uses the smallest)
-//   PEERLINK_BENCH_CLIENTS=1,8,64    concurrent clients in B4
+//   PEERLINK_BENCH_CLIENTS=1,8,64    concurrent clients in B4 and B6
 //   PEERLINK_BENCH_REQUESTS=1000     requests per operation and concurrency level in B4
 //   PEERLINK_BENCH_OP_SECONDS=20     time cap for one B4 operation run (the run stops early, and says so)
 //   PEERLINK_BENCH_CIDRS=1000,10000,100000   input sizes in B5
@@ -12,7 +12,7 @@
 //                                    under bench/results/profile-<timestamp>/: auto = when a B1 target
 //                                    is missed, 1 = always, 0 = never
 //   PEERLINK_BENCH_LOG_LEVEL=warn    the control plane's log level during the benchmarks
-export const ALL_BENCHES = ["B1", "B2", "B3", "B4", "B5"] as const;
+export const ALL_BENCHES = ["B1", "B2", "B3", "B4", "B5", "B6"] as const;
 export type BenchName = (typeof ALL_BENCHES)[number];
 
 function list(name: string, fallback: string): string[] {

@@ -1,5 +1,5 @@
 // A server in its own process, so the load generator and the pulumi runs never share its event loop.
-// argv[2] is JSON: { mode: "controlplane", dataDir, transitionDelayMs, quotas?, logLevel }
+// argv[2] is JSON: { mode: "controlplane", dataDir, storeUrl?, transitionDelayMs, quotas?, logLevel }
 //                or { mode: "hello" } (bare fastify, one catch-all route answering {"hello":"world"}).
 // Reports { url } over IPC once listening; closes on "close" or when the parent goes away.
 import Fastify from "fastify";
@@ -8,6 +8,7 @@ import { startServer } from "../../controlplane/server";
 interface ChildConfig {
     mode: "controlplane" | "hello";
     dataDir?: string;
+    storeUrl?: string;
     transitionDelayMs?: number;
     quotas?: Record<string, number>;
     logLevel?: string;
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
             host: "127.0.0.1",
             port: 0,
             dataDir: cfg.dataDir!,
+            storeUrl: cfg.storeUrl,
             transitionDelayMs: cfg.transitionDelayMs ?? 0,
             quotas: cfg.quotas,
             logLevel: cfg.logLevel ?? "warn",

@@ -9,6 +9,8 @@ import { createAccount } from "../../controlplane/accounts";
 export interface ServerHandle {
     url: string;
     dataDir?: string;
+    /** set when the control plane runs on PostgreSQL */
+    storeUrl?: string;
     child: ChildProcess;
     stop(): Promise<void>;
 }
@@ -22,6 +24,8 @@ export interface ServerSpec {
     execArgv?: string[];
     /** Append the server's stdout (its log) to this file instead of dropping it. */
     stdoutFile?: string;
+    /** a postgres:// URL: the control plane runs as a replica on it instead of SQLite */
+    storeUrl?: string;
 }
 
 const START_TIMEOUT_MS = 30_000;
@@ -29,7 +33,7 @@ const STOP_TIMEOUT_MS = 10_000;
 
 export async function startChildServer(spec: ServerSpec): Promise<ServerHandle> {
     const dataDir = spec.mode === "controlplane" ? fs.mkdtempSync(path.join(os.tmpdir(), "peerlink-bench-data-")) : undefined;
-    const cfg = { mode: spec.mode, transitionDelayMs: spec.transitionDelayMs, quotas: spec.quotas, logLevel: spec.logLevel, dataDir };
+    const cfg = { mode: spec.mode, transitionDelayMs: spec.transitionDelayMs, quotas: spec.quotas, logLevel: spec.logLevel, dataDir, storeUrl: spec.storeUrl };
     const out = spec.stdoutFile ? fs.openSync(spec.stdoutFile, "a") : "ignore";
     const child = fork(path.join(__dirname, "server-child.js"), [JSON.stringify(cfg)], {
         execArgv: spec.execArgv ?? [],
@@ -60,12 +64,12 @@ export async function startChildServer(spec: ServerSpec): Promise<ServerHandle> 
         clearTimeout(timer);
         if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     };
-    return { url, dataDir, child, stop };
+    return { url, dataDir, storeUrl: spec.storeUrl, child, stop };
 }
 
 export async function newAccount(server: ServerHandle, name: string): Promise<{ accountId: string; apiKey: string }> {
     if (!server.dataDir) throw new Error("accounts exist only on the control plane");
-    return createAccount(server.dataDir, name);
+    return createAccount({ dataDir: server.dataDir, storeUrl: server.storeUrl }, name);
 }
 
 /** A plain GET returning parsed JSON (used outside the timed paths). */

@@ -54,9 +54,17 @@ export function send(agent: http.Agent, base: URL, req: LoadRequest): Promise<Lo
     });
 }
 
-export async function runLoad(baseUrl: string, requests: LoadRequest[], concurrency: number, maxSeconds: number): Promise<LoadRun> {
-    const base = new URL(baseUrl);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
+/** baseUrl: one server, or several replicas (request i goes to replica i mod n). */
+export async function runLoad(
+    baseUrl: string | string[],
+    requests: LoadRequest[],
+    concurrency: number,
+    maxSeconds: number,
+    /** ends the run early (a background load that lasts as long as a measurement) */
+    stop?: () => boolean,
+): Promise<LoadRun> {
+    const bases = (Array.isArray(baseUrl) ? baseUrl : [baseUrl]).map((u) => new URL(u));
+    const agents = bases.map(() => new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency }));
     const latenciesMs: number[] = new Array(requests.length);
     const responses: LoadResponse[] = new Array(requests.length);
     let next = 0;
@@ -65,21 +73,21 @@ export async function runLoad(baseUrl: string, requests: LoadRequest[], concurre
     const deadline = start + BigInt(Math.round(maxSeconds * 1e9));
     const worker = async () => {
         for (;;) {
-            if (next >= requests.length) return;
+            if (next >= requests.length || stop?.()) return;
             if (process.hrtime.bigint() > deadline) {
                 capped = true;
                 return;
             }
             const i = next++;
             const t0 = process.hrtime.bigint();
-            responses[i] = await send(agent, base, requests[i]);
+            responses[i] = await send(agents[i % bases.length], bases[i % bases.length], requests[i]);
             latenciesMs[i] = Number(process.hrtime.bigint() - t0) / 1e6;
         }
     };
     try {
         await Promise.all(Array.from({ length: concurrency }, worker));
     } finally {
-        agent.destroy();
+        for (const agent of agents) agent.destroy();
     }
     const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
     const sent = next;

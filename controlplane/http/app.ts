@@ -68,7 +68,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     genReqId: () => crypto.randomUUID(),
     // Strict bodies: unknown fields are refused (not stripped) and "10" is not a number.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, useDefaults: true } },
-    return503OnClosing: true,
+    // A replica shutting down answers the requests already on its connections (the store closes after
+    // them) instead of 503, so a rolling restart fails nothing; new connections go to the other replicas.
+    return503OnClosing: false,
     // Router-level failures (over-long path parameters, bad URL encoding) get the same error body.
     frameworkErrors: (err, _req, reply) => {
       const e = new ValidationError(`bad request: ${err.message.split(":")[0].slice(0, 120)}`, { reason: err.code });

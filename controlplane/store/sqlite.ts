@@ -8,16 +8,18 @@ import {
   AccountRecord,
   ApiKeyRecord,
   EventRecord,
+  AppliedTransitionRecord,
   IdempotencyRecord,
   PeeringRecord,
   RouteRecord,
   Store,
+  StoreChange,
   StoreTx,
   TransitionRecord,
   VpcRecord,
 } from "./store";
 
-const SCHEMA_VERSION = 6;
+const SCHEMA_VERSION = 7;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -63,12 +65,18 @@ CREATE TABLE IF NOT EXISTS api_keys (
   key_hash TEXT PRIMARY KEY, key_id TEXT NOT NULL, account_id TEXT NOT NULL REFERENCES accounts(account_id),
   created_at INTEGER NOT NULL, expires_at INTEGER);
 CREATE INDEX IF NOT EXISTS api_keys_account ON api_keys(account_id);
+CREATE TABLE IF NOT EXISTS applied_transitions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, peering_id TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL,
+  due_at INTEGER NOT NULL, applied_at INTEGER NOT NULL, applied_by TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS applied_transitions_peering ON applied_transitions(peering_id);
 `;
 
 /**
  * Steps from each older schema version to the next; a fresh file gets SCHEMA (the latest) at once.
  * (issue 10) v2: vpcs.allowed_peers. v3: account_quotas. v4: events. v5: api_keys (tables created by
- * SCHEMA; BACKFILL then copies what older versions kept elsewhere).
+ * SCHEMA; BACKFILL then copies what older versions kept elsewhere). v6: owner_ref. v7 (issue 14):
+ * applied_transitions (created by SCHEMA). The PostgreSQL migrations (postgres/migrations.ts) make the
+ * same schema.
  */
 const MIGRATIONS: Record<number, string> = {
   1: `ALTER TABLE vpcs ADD COLUMN allowed_peers TEXT NOT NULL DEFAULT '[]';`,
@@ -77,6 +85,7 @@ const MIGRATIONS: Record<number, string> = {
   4: ``,
   // a route remembers the program resource that made it (ownerRef), as a peering does
   5: `ALTER TABLE routes ADD COLUMN owner_ref TEXT;`,
+  6: ``,
 };
 
 /** Run after SCHEMA when upgrading from the given version. */
@@ -84,9 +93,9 @@ const BACKFILL: Record<number, string> = {
   4: `INSERT OR IGNORE INTO api_keys SELECT key_hash, substr(key_hash, 1, 12), account_id, created_at, NULL FROM accounts;`,
 };
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
-const vpcFrom = (r: Row): VpcRecord => ({
+export const vpcFrom = (r: Row): VpcRecord => ({
   vpcId: r.vpc_id as string,
   accountId: r.account_id as string,
   region: r.region as string,
@@ -99,7 +108,7 @@ const vpcFrom = (r: Row): VpcRecord => ({
   updatedAt: r.updated_at as number,
 });
 
-const routeFrom = (r: Row): RouteRecord => ({
+export const routeFrom = (r: Row): RouteRecord => ({
   routeId: r.route_id as string,
   routeTableId: r.route_table_id as string,
   vpcId: r.vpc_id as string,
@@ -113,7 +122,7 @@ const routeFrom = (r: Row): RouteRecord => ({
   updatedAt: r.updated_at as number,
 });
 
-const peeringFrom = (r: Row): PeeringRecord => ({
+export const peeringFrom = (r: Row): PeeringRecord => ({
   peeringId: r.peering_id as string,
   name: r.name as string,
   tags: JSON.parse(r.tags as string),
@@ -138,7 +147,16 @@ const peeringFrom = (r: Row): PeeringRecord => ({
   updatedAt: r.updated_at as number,
 });
 
-const peeringParams = (p: PeeringRecord) => ({
+export const appliedFrom = (r: Row): AppliedTransitionRecord => ({
+  peeringId: r.peering_id as string,
+  fromState: r.from_state as PeeringState,
+  toState: r.to_state as PeeringState,
+  dueAt: r.due_at as number,
+  appliedAt: r.applied_at as number,
+  appliedBy: r.applied_by as string,
+});
+
+export const peeringParams = (p: PeeringRecord) => ({
   peering_id: p.peeringId,
   name: p.name,
   tags: JSON.stringify(p.tags),
@@ -159,7 +177,7 @@ const peeringParams = (p: PeeringRecord) => ({
   updated_at: p.updatedAt,
 });
 
-const keyFrom = (r: Row): ApiKeyRecord => ({
+export const keyFrom = (r: Row): ApiKeyRecord => ({
   keyHash: r.key_hash as string,
   keyId: r.key_id as string,
   accountId: r.account_id as string,
@@ -167,7 +185,7 @@ const keyFrom = (r: Row): ApiKeyRecord => ({
   expiresAt: (r.expires_at as number | null) ?? null,
 });
 
-const keyParams = (k: ApiKeyRecord) => ({
+export const keyParams = (k: ApiKeyRecord) => ({
   key_hash: k.keyHash,
   key_id: k.keyId,
   account_id: k.accountId,
@@ -175,7 +193,34 @@ const keyParams = (k: ApiKeyRecord) => ({
   expires_at: k.expiresAt,
 });
 
-const routeParams = (r: RouteRecord) => ({
+export const eventFrom = (r: Row): EventRecord => ({
+  eventId: Number(r.event_id),
+  at: Number(r.at),
+  requestId: (r.request_id as string | null) ?? null,
+  actorAccountId: (r.actor_account as string | null) ?? null,
+  actorKeyId: (r.actor_key as string | null) ?? null,
+  action: r.action as string,
+  resourceType: r.resource_type as string,
+  resourceId: r.resource_id as string,
+  party1: r.party1 as string,
+  party2: (r.party2 as string | null) ?? null,
+  details: JSON.parse(r.details as string),
+});
+
+export const eventParams = (e: EventRecord) => ({
+  at: e.at,
+  request_id: e.requestId,
+  actor_account: e.actorAccountId,
+  actor_key: e.actorKeyId,
+  action: e.action,
+  resource_type: e.resourceType,
+  resource_id: e.resourceId,
+  party1: e.party1,
+  party2: e.party2,
+  details: JSON.stringify(e.details),
+});
+
+export const routeParams = (r: RouteRecord) => ({
   route_id: r.routeId,
   route_table_id: r.routeTableId,
   vpc_id: r.vpcId,
@@ -189,7 +234,7 @@ const routeParams = (r: RouteRecord) => ({
   owner_ref: r.ownerRef ?? null,
 });
 
-const vpcParams = (v: VpcRecord) => ({
+export const vpcParams = (v: VpcRecord) => ({
   vpc_id: v.vpcId,
   account_id: v.accountId,
   region: v.region,
@@ -251,7 +296,14 @@ class SqliteQueries {
         ON CONFLICT(peering_id) DO UPDATE SET to_state = excluded.to_state, due_at = excluded.due_at`),
       deleteTransition: q(`DELETE FROM transitions WHERE peering_id = ?`),
       listDueTransitions: q(`SELECT * FROM transitions WHERE due_at <= ? ORDER BY due_at, peering_id`),
+      claimTransition: q(`DELETE FROM transitions WHERE peering_id = ? AND due_at <= ? RETURNING *`),
       nextTransitionDue: q(`SELECT MIN(due_at) AS due FROM transitions`),
+      recordAppliedTransition: q(`INSERT INTO applied_transitions (peering_id, from_state, to_state, due_at, applied_at,
+        applied_by) VALUES (@peering_id, @from_state, @to_state, @due_at, @applied_at, @applied_by)`),
+      listAppliedTransitions: q(`SELECT * FROM applied_transitions ORDER BY seq`),
+      purgeAppliedTransitions: q(`DELETE FROM applied_transitions WHERE peering_id = ?`),
+      nextDueAt: q(`SELECT MIN(due) AS due FROM (SELECT MIN(due_at) AS due FROM transitions
+        UNION ALL SELECT MIN(purge_at) FROM peerings WHERE purge_at IS NOT NULL)`),
       getIdempotency: q(`SELECT * FROM idempotency WHERE account_id = ? AND operation = ? AND token = ?`),
       putIdempotency: q(`INSERT INTO idempotency VALUES (@account_id, @operation, @token, @request_hash,
         @resource_id, @created_at)`),
@@ -274,6 +326,8 @@ class SqliteQueries {
         @resource_id, @party1, @party2, @details)`),
       listEvents: q(`SELECT * FROM events WHERE (party1 = @account OR party2 = @account) AND at >= @since
         AND (@resource IS NULL OR resource_id = @resource) ORDER BY event_id LIMIT @limit`),
+      addToMeta: q(`INSERT INTO meta VALUES (@key, CAST(@delta AS TEXT)) ON CONFLICT(key)
+        DO UPDATE SET value = CAST(CAST(value AS INTEGER) + @delta AS TEXT) RETURNING value`),
     };
   }
 
@@ -285,7 +339,18 @@ class SqliteQueries {
     };
     const count = (stmt: string, ...args: unknown[]) => (st[stmt].get(...args) as { n: number }).n;
     const ok = async () => undefined;
+    const transitionFrom = (r: Row): TransitionRecord => ({
+      peeringId: r.peering_id as string,
+      toState: r.to_state as PeeringState,
+      dueAt: r.due_at as number,
+    });
     return {
+      // One writer at a time (BEGIN IMMEDIATE): the write lock is every row lock at once.
+      lockAccounts: ok,
+      lockVpcs: ok,
+      lockRouteTable: ok,
+      lockPeerings: ok,
+      tryLockPeering: async () => "locked" as const,
       insertAccount: async (a: AccountRecord) => {
         st.insertAccount.run({ account_id: a.accountId, name: a.name, key_hash: a.keyHash, created_at: a.createdAt });
         st.insertApiKey.run(keyParams({ keyHash: a.keyHash, keyId: a.keyHash.slice(0, 12), accountId: a.accountId, createdAt: a.createdAt, expiresAt: null }));
@@ -339,19 +404,27 @@ class SqliteQueries {
         for (const id of ids) {
           st.purgePeering.run(id);
           st.deleteTransition.run(id);
+          st.purgeAppliedTransitions.run(id);
         }
         return ids;
       },
       putTransition: async (t: TransitionRecord) =>
         void st.putTransition.run({ peering_id: t.peeringId, to_state: t.toState, due_at: t.dueAt }),
       deleteTransition: async (id) => void st.deleteTransition.run(id),
-      listDueTransitions: async (now) =>
-        (st.listDueTransitions.all(now) as Row[]).map((r) => ({
-          peeringId: r.peering_id as string,
-          toState: r.to_state as PeeringState,
-          dueAt: r.due_at as number,
-        })),
+      listDueTransitions: async (now) => (st.listDueTransitions.all(now) as Row[]).map(transitionFrom),
+      claimTransition: async (id, now) => one("claimTransition", transitionFrom, id, now),
       nextTransitionDue: async () => ((st.nextTransitionDue.get() as { due: number | null }).due ?? null),
+      recordAppliedTransition: async (r) =>
+        void st.recordAppliedTransition.run({
+          peering_id: r.peeringId,
+          from_state: r.fromState,
+          to_state: r.toState,
+          due_at: r.dueAt,
+          applied_at: r.appliedAt,
+          applied_by: r.appliedBy,
+        }),
+      listAppliedTransitions: async () => (st.listAppliedTransitions.all() as Row[]).map(appliedFrom),
+      nextDueAt: async () => ((st.nextDueAt.get() as { due: number | null }).due ?? null),
       getIdempotency: async (accountId, operation, token) =>
         one("getIdempotency", (r): IdempotencyRecord => ({
           accountId: r.account_id as string,
@@ -383,35 +456,11 @@ class SqliteQueries {
       listApiKeys: async (accountId) => (st.listApiKeys.all(accountId) as Row[]).map(keyFrom),
       expireApiKeys: async (accountId, at, keyId) => st.expireApiKeys.run({ account: accountId, at, key_id: keyId ?? null }).changes,
       // --- Issue 10: audit trail
-      insertEvent: async (e) =>
-        void st.insertEvent.run({
-          at: e.at,
-          request_id: e.requestId,
-          actor_account: e.actorAccountId,
-          actor_key: e.actorKeyId,
-          action: e.action,
-          resource_type: e.resourceType,
-          resource_id: e.resourceId,
-          party1: e.party1,
-          party2: e.party2,
-          details: JSON.stringify(e.details),
-        }),
+      insertEvent: async (e) => void st.insertEvent.run(eventParams(e)),
       listEvents: async (accountId, q) =>
-        (st.listEvents.all({ account: accountId, since: q.since ?? 0, resource: q.resourceId ?? null, limit: q.limit }) as Row[]).map(
-          (r): EventRecord => ({
-            eventId: r.event_id as number,
-            at: r.at as number,
-            requestId: (r.request_id as string | null) ?? null,
-            actorAccountId: (r.actor_account as string | null) ?? null,
-            actorKeyId: (r.actor_key as string | null) ?? null,
-            action: r.action as string,
-            resourceType: r.resource_type as string,
-            resourceId: r.resource_id as string,
-            party1: r.party1 as string,
-            party2: (r.party2 as string | null) ?? null,
-            details: JSON.parse(r.details as string),
-          }),
-        ),
+        (st.listEvents.all({ account: accountId, since: q.since ?? 0, resource: q.resourceId ?? null, limit: q.limit }) as Row[]).map(eventFrom),
+      addToMeta: async (key, delta) => Number((st.addToMeta.get({ key, delta }) as { value: string }).value),
+      announce: async (_change: StoreChange) => undefined,
     };
   }
 }
@@ -422,12 +471,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isBusy = (e: unknown) => (e as { code?: string })?.code?.startsWith("SQLITE_BUSY") ?? false;
 
 export class SqliteStore implements Store {
+  readonly kind = "sqlite";
+  readonly watchBackstopMs = null;
   readonly file: string;
   private readonly db: Database.Database;
   private readonly queries: SqliteQueries;
   private readonly txApi: StoreTx;
-  // Transactions are chained: the connection is shared, so they must never interleave at an await.
+  // Reads use their own read-only connection: a WAL reader sees the last commit and never waits for
+  // the write lock. Each connection chains its transactions, which must never interleave at an await.
+  private readonly readDb: Database.Database;
+  private readonly readApi: StoreTx;
   private tail: Promise<unknown> = Promise.resolve();
+  private readTail: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly busyTimeoutMs: number;
 
@@ -453,6 +508,29 @@ export class SqliteStore implements Store {
     this.db.pragma("busy_timeout = 0");
     this.queries = new SqliteQueries(this.db);
     this.txApi = this.queries.tx();
+    this.readDb = new Database(this.file, { readonly: true });
+    this.readDb.pragma("busy_timeout = 0");
+    this.readApi = new SqliteQueries(this.readDb).tx();
+  }
+
+  watch(): void {
+    // One process writes this file; its own commits reach the service directly.
+  }
+
+  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.closed) throw new Error("store is closed");
+      // The first SELECT after BEGIN fixes the snapshot for the whole read.
+      this.readDb.exec("BEGIN");
+      try {
+        return await fn(this.readApi);
+      } finally {
+        if (this.readDb.inTransaction) this.readDb.exec("COMMIT");
+      }
+    };
+    const p = this.readTail.then(run, run);
+    this.readTail = p.catch(() => undefined);
+    return p;
   }
 
   private migrate(): void {
@@ -507,8 +585,10 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.tail;
+    await this.readTail;
     if (!this.closed) {
       this.closed = true;
+      this.readDb.close();
       this.db.close();
     }
   }

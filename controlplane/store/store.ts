@@ -1,5 +1,5 @@
 // The persistence boundary. The service only talks to this interface; all SQL lives in the
-// implementations (SQLite now, PostgreSQL later). Methods are async so a networked store fits.
+// implementations (sqlite.ts, postgres/). Methods are async so a networked store fits.
 import { PeeringState } from "../../domain";
 
 export type Tags = Record<string, string>;
@@ -56,6 +56,17 @@ export type PeeringRecord = {
 /** A state change that happens on its own at dueAt (Activating -> Activated, Pending -> Expired, ...). */
 export type TransitionRecord = { peeringId: string; toState: PeeringState; dueAt: number };
 
+/** A timed transition as applied, one row each: how "exactly once" is checked across replicas. */
+export type AppliedTransitionRecord = {
+  peeringId: string;
+  fromState: PeeringState;
+  toState: PeeringState;
+  dueAt: number;
+  appliedAt: number;
+  /** host:pid of the process that applied it */
+  appliedBy: string;
+};
+
 export type IdempotencyRecord = {
   accountId: string;
   operation: string;
@@ -86,6 +97,18 @@ export type EventRecord = {
 };
 
 export interface StoreTx {
+  /**
+   * Row locks for the invariant a use-case is about to check (PostgreSQL: SELECT ... FOR UPDATE; SQLite:
+   * nothing to do, one writer at a time). Always taken in this order, each call with its ids sorted:
+   * accounts, then VPCs (a route table locks its VPC), then peerings. Nothing is locked twice.
+   */
+  lockAccounts(accountIds: string[]): Promise<void>;
+  lockVpcs(vpcIds: string[]): Promise<void>;
+  lockRouteTable(routeTableId: string): Promise<void>;
+  lockPeerings(peeringIds: string[]): Promise<void>;
+  /** locks the peering unless another transaction holds it (PostgreSQL: FOR UPDATE SKIP LOCKED) */
+  tryLockPeering(peeringId: string): Promise<"locked" | "busy" | "missing">;
+
   insertAccount(a: AccountRecord): Promise<void>;
   getAccount(accountId: string): Promise<AccountRecord | undefined>;
   getAccountByKeyHash(keyHash: string): Promise<AccountRecord | undefined>;
@@ -121,7 +144,14 @@ export interface StoreTx {
   putTransition(t: TransitionRecord): Promise<void>;
   deleteTransition(peeringId: string): Promise<void>;
   listDueTransitions(now: number): Promise<TransitionRecord[]>;
+  /** removes the transition if it is still due and returns it: whoever gets it applies it, exactly once */
+  claimTransition(peeringId: string, now: number): Promise<TransitionRecord | undefined>;
   nextTransitionDue(): Promise<number | null>;
+  recordAppliedTransition(r: AppliedTransitionRecord): Promise<void>;
+  /** in the order applied; kept until the peering is purged */
+  listAppliedTransitions(): Promise<AppliedTransitionRecord[]>;
+  /** the earliest due time of any transition or purge: one query for the check every request makes */
+  nextDueAt(): Promise<number | null>;
 
   getIdempotency(accountId: string, operation: string, token: string): Promise<IdempotencyRecord | undefined>;
   putIdempotency(r: IdempotencyRecord): Promise<void>;
@@ -147,13 +177,36 @@ export interface StoreTx {
   listApiKeys(accountId: string): Promise<ApiKeyRecord[]>;
   /** sets expiresAt = at for the account's keys that would outlive it; returns how many changed */
   expireApiKeys(accountId: string, at: number, keyId?: string): Promise<number>;
+  /** adds delta to a numeric meta value (missing = 0) atomically and returns the sum */
+  addToMeta(key: string, delta: number): Promise<number>;
+
+  /** tells other processes on the same store, on commit, which peerings changed (SQLite: one process, nothing to do) */
+  announce(change: StoreChange): Promise<void>;
 }
+
+/** What a committed transaction changed, as other replicas hear it. */
+export type StoreChange = { peeringIds: string[]; schedule: boolean };
 
 export interface Store {
   /**
-   * Runs fn in one serialisable transaction: commits when it resolves, rolls back when it throws.
-   * Transactions never interleave, so reading what an invariant needs and writing is race-free.
+   * Runs fn in one transaction: commits when it resolves, rolls back when it throws. With the row locks
+   * of StoreTx taken first, reading what an invariant needs and writing is race-free. fn may run again
+   * (PostgreSQL retries a deadlock or a lost race on a unique key), so it keeps no state outside.
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn on a consistent snapshot without taking the write lock, so reads never queue behind writes.
+   * It sees every transaction committed before it started. fn must not write.
+   */
+  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Changes committed by other processes on the same store (PostgreSQL: LISTEN/NOTIFY). `resync` is called
+   * when changes may have been missed (a reconnect), so listeners re-read everything they wait on.
+   */
+  watch(listener: { change(c: StoreChange): void; resync(): void }): void;
+  /** how often a long-poll re-reads anyway, in case a notification was missed; null = never needed */
+  readonly watchBackstopMs: number | null;
+  /** "sqlite" or "postgres", for logs and the health check */
+  readonly kind: string;
   close(): Promise<void>;
 }

@@ -34,16 +34,32 @@ export type TxContext = {
   scheduleChanged: boolean;
   /** who acts in this transaction (undefined: the control plane itself) */
   actor?: Caller;
+  /** host:pid of this process, recorded with each timed transition it applies */
+  replica: string;
 };
 
 /** Idempotency tokens are kept at least this long (contract: >= 24 h). */
 export const IDEMPOTENCY_RETENTION_MS = 48 * 60 * 60 * 1000;
 
-/** Applies due timed transitions and purges expired records. Runs first in every transaction. */
+/** True when a timed transition or a purge is due: the caller settles first (see service.ts). */
+export async function isDue(ctx: TxContext): Promise<boolean> {
+  const due = await ctx.tx.nextDueAt();
+  return due !== null && due <= ctx.now;
+}
+
+/**
+ * Applies due timed transitions and purges expired records, in a transaction of its own. Each
+ * transition is claimed under its peering's row lock, so it is applied once however many replicas
+ * try at the same time; one whose claimant died (its transaction rolled back) is still there to claim.
+ * A peering another transaction holds is skipped, not waited for: that one commits first, and a
+ * write that needs the peering locks it and then reads what was committed.
+ */
 export async function settle(ctx: TxContext): Promise<void> {
   const { tx, now } = ctx;
-  for (const t of await ctx.tx.listDueTransitions(now)) {
-    await tx.deleteTransition(t.peeringId);
+  for (const due of await ctx.tx.listDueTransitions(now)) {
+    if ((await tx.tryLockPeering(due.peeringId)) === "busy") continue;
+    const t = await tx.claimTransition(due.peeringId, now);
+    if (!t) continue; // another replica applied it meanwhile
     ctx.scheduleChanged = true;
     const p = await tx.getPeering(t.peeringId);
     if (!p) continue;
@@ -55,6 +71,14 @@ export async function settle(ctx: TxContext): Promise<void> {
       continue; // the peering moved on (e.g. deleted) before the timer fired
     }
     if (next !== t.toState) continue;
+    await tx.recordAppliedTransition({
+      peeringId: p.peeringId,
+      fromState: p.state,
+      toState: next,
+      dueAt: t.dueAt,
+      appliedAt: now,
+      appliedBy: ctx.replica,
+    });
     p.state = next;
     p.updatedAt = t.dueAt;
     if (next === "Expired") p.purgeAt = t.dueAt + RETENTION_MS.Expired;

@@ -180,12 +180,23 @@ async function peeringVerdict(
   return checkPeeringCreate(world, "write", ctx.quotas, { revealPeer: opts.revealPeer, viewer: local.accountId }).violations;
 }
 
+/**
+ * Locks what a new live peering between the two VPCs is checked against: the requester account when
+ * the peer is another account's (pending requests), then both VPCs (their peerings and CIDRs).
+ */
+async function lockForPeering(ctx: TxContext, requesterAccountId: string, vpcId: string, peerVpcId: string): Promise<void> {
+  const peer = await ctx.tx.getVpc(peerVpcId);
+  if (peer && peer.accountId !== requesterAccountId) await ctx.tx.lockAccounts([requesterAccountId]);
+  await ctx.tx.lockVpcs([vpcId, peerVpcId]);
+}
+
 export async function createPeering(
   ctx: TxContext,
   caller: Caller,
   input: CreatePeeringInput,
   token?: string,
 ): Promise<{ peering: PeeringView; created: boolean }> {
+  await lockForPeering(ctx, caller.accountId, input.vpcId, input.peerVpcId);
   const key = idempotencyKey("CreatePeering", token, input);
   const earlier = await replayedResourceId(ctx, caller, key);
   if (earlier) {
@@ -342,6 +353,7 @@ export async function updatePeering(
   peeringId: string,
   patch: { bandwidthMbps?: number | null; name?: string; tags?: Tags },
 ): Promise<PeeringView> {
+  await ctx.tx.lockPeerings([peeringId]);
   const p = await visiblePeering(ctx, caller, peeringId);
   requireRole(p, caller, "initiator", "change");
   if (!isLive(p.state)) {
@@ -374,6 +386,17 @@ export async function actOnPeering(
   peeringId: string,
   command: PeeringCommand,
 ): Promise<PeeringView> {
+  if (command === "enable") {
+    // Re-enabling makes it live again: its VPCs are locked before it, as for a create.
+    const before = await ctx.tx.getPeering(peeringId);
+    if (before) await lockForPeering(ctx, before.requester.accountId, before.requester.vpcId, before.accepter.vpcId);
+  } else if (command === "accept") {
+    // An accept starts counting against the acceptor's VPC (its quota) and races that VPC's delete:
+    // the VPC is locked before the peering, as for a create. A peering's VPC ids never change.
+    const before = await ctx.tx.getPeering(peeringId);
+    if (before) await ctx.tx.lockVpcs([before.accepter.vpcId]);
+  }
+  await ctx.tx.lockPeerings([peeringId]);
   const p = await visiblePeering(ctx, caller, peeringId);
   if (command === "accept" || command === "reject") {
     const world: World = { vpcs: [], peerings: [peeringNode(p)], routes: [] };
@@ -414,6 +437,7 @@ export async function actOnPeering(
 
 /** Either side may delete; every route through the peering goes in the same transaction. */
 export async function deletePeering(ctx: TxContext, caller: Caller, peeringId: string): Promise<PeeringView> {
+  await ctx.tx.lockPeerings([peeringId]); // a route being added through it waits, then sees it Deleted
   const p = await visiblePeering(ctx, caller, peeringId);
   if (p.state !== "Deleted") {
     assertTransition(p.state, "delete", p.peeringId);

@@ -58,6 +58,9 @@ export async function createRoute(
   input: CreateRouteInput,
   token?: string,
 ): Promise<{ route: RouteView; created: boolean }> {
+  // The table (its routes and quota), then the next hop, so a delete of the peering cannot slip between.
+  await ctx.tx.lockRouteTable(routeTableId);
+  await ctx.tx.lockPeerings([input.peeringId]);
   const table = await ownedTable(ctx, caller, routeTableId);
   const key = idempotencyKey("CreateRoute", token, { routeTableId, ...input });
   const earlier = await replayedResourceId(ctx, caller, key);
@@ -146,6 +149,8 @@ export async function updateRoute(
   routeId: string,
   patch: { peeringId?: string; description?: string },
 ): Promise<RouteView> {
+  await ctx.tx.lockRouteTable(routeTableId);
+  if (patch.peeringId !== undefined) await ctx.tx.lockPeerings([patch.peeringId]);
   const { table, route } = await ownedRoute(ctx, caller, routeTableId, routeId);
   refuseLocal(route, "changed");
   if (patch.peeringId !== undefined && patch.peeringId !== route.peeringId) {
@@ -160,6 +165,7 @@ export async function updateRoute(
 }
 
 export async function deleteRoute(ctx: TxContext, caller: Caller, routeTableId: string, routeId: string): Promise<void> {
+  await ctx.tx.lockRouteTable(routeTableId);
   const { route } = await ownedRoute(ctx, caller, routeTableId, routeId);
   refuseLocal(route, "deleted");
   await ctx.tx.deleteRoute(routeId);

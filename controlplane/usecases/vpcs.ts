@@ -41,6 +41,7 @@ export async function createVpc(
   input: CreateVpcInput,
   token?: string,
 ): Promise<{ vpc: VpcView; created: boolean }> {
+  await ctx.tx.lockAccounts([caller.accountId]); // the per-region VPC quota and the token
   const key = idempotencyKey("CreateVpc", token, input);
   const earlier = await replayedResourceId(ctx, caller, key);
   if (earlier) {
@@ -98,6 +99,7 @@ export async function updateVpc(
   vpcId: string,
   patch: VpcPatch,
 ): Promise<VpcView> {
+  await ctx.tx.lockVpcs([vpcId]);
   const v = await ownedVpc(ctx, caller, vpcId);
   if (patch.name !== undefined) v.name = patch.name;
   if (patch.tags !== undefined) v.tags = patch.tags;
@@ -109,7 +111,11 @@ export async function updateVpc(
 }
 
 export async function deleteVpc(ctx: TxContext, caller: Caller, vpcId: string): Promise<void> {
+  await ctx.tx.lockVpcs([vpcId]); // no peering or route may attach while it goes
   const v = await ownedVpc(ctx, caller, vpcId);
+  // The pending requests it rejects may be acted on meanwhile (deleted, expired): lock them (peerings
+  // come after VPCs), then read what was committed. No new one can attach while the VPC is locked.
+  await ctx.tx.lockPeerings((await ctx.tx.listPeeringsForVpc(vpcId, LIVE_STATES)).map((p) => p.peeringId));
   const all = await ctx.tx.listPeeringsForVpc(vpcId, LIVE_STATES);
   const world: World = { vpcs: [vpcNode(v)], peerings: all.map(peeringNode), routes: (await ctx.tx.listRoutes(v.routeTableId)).map(routeNode) };
   throwIfViolations(checkVpcDelete(world, vpcId).violations);

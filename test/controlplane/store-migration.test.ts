@@ -5,6 +5,41 @@ import * as os from "os";
 import * as path from "path";
 import { SqliteStore } from "../../controlplane/store/sqlite";
 
+/** The schema a version-1 file has (f4bac95, before issues 8, 10 and 14). */
+const V1_SCHEMA = `
+CREATE TABLE IF NOT EXISTS accounts (
+  account_id TEXT PRIMARY KEY, name TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS vpcs (
+  vpc_id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(account_id), region TEXT NOT NULL,
+  cidr_block TEXT NOT NULL, name TEXT NOT NULL, tags TEXT NOT NULL, route_table_id TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS vpcs_account_region ON vpcs(account_id, region);
+CREATE TABLE IF NOT EXISTS routes (
+  route_id TEXT PRIMARY KEY, route_table_id TEXT NOT NULL, vpc_id TEXT NOT NULL, account_id TEXT NOT NULL,
+  destination TEXT NOT NULL, next_hop_type TEXT NOT NULL, peering_id TEXT, description TEXT NOT NULL,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, UNIQUE(route_table_id, destination));
+CREATE INDEX IF NOT EXISTS routes_peering ON routes(peering_id);
+CREATE TABLE IF NOT EXISTS peerings (
+  peering_id TEXT PRIMARY KEY, name TEXT NOT NULL, tags TEXT NOT NULL, owner_ref TEXT, state TEXT NOT NULL,
+  req_account TEXT NOT NULL, req_vpc TEXT NOT NULL, req_region TEXT NOT NULL, req_cidr TEXT NOT NULL,
+  acc_account TEXT NOT NULL, acc_vpc TEXT NOT NULL, acc_region TEXT NOT NULL, acc_cidr TEXT NOT NULL,
+  bandwidth_mbps INTEGER, expires_at INTEGER, purge_at INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS peerings_req_account ON peerings(req_account);
+CREATE INDEX IF NOT EXISTS peerings_acc_account ON peerings(acc_account);
+CREATE INDEX IF NOT EXISTS peerings_req_vpc ON peerings(req_vpc);
+CREATE INDEX IF NOT EXISTS peerings_acc_vpc ON peerings(acc_vpc);
+CREATE INDEX IF NOT EXISTS peerings_purge ON peerings(purge_at) WHERE purge_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS transitions (
+  peering_id TEXT PRIMARY KEY, to_state TEXT NOT NULL, due_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS transitions_due ON transitions(due_at);
+CREATE TABLE IF NOT EXISTS idempotency (
+  account_id TEXT NOT NULL, operation TEXT NOT NULL, token TEXT NOT NULL, request_hash TEXT NOT NULL,
+  resource_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (account_id, operation, token));
+CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+
 describe("SQLite data files of an older version", () => {
   it("migrates a version-5 file in place: routes keep their data and gain an ownerRef", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peerlink-migrate-"));
@@ -32,6 +67,37 @@ describe("SQLite data files of an older version", () => {
       );
       expect((await migrated.transaction((tx) => tx.getRoute("rt-2")))!.ownerRef).to.equal("p/s/RouteEntry/r");
       await migrated.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("migrates a version-1 file to the latest: the old key still works, VPCs gain an empty allow-list", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peerlink-migrate-v1-"));
+    try {
+      const raw = new Database(path.join(dir, "peerlink.db"));
+      raw.exec(V1_SCHEMA);
+      raw.exec(`INSERT INTO accounts VALUES ('acc-1', 'a', 'abcdef0123456789', 1);
+        INSERT INTO vpcs VALUES ('vpc-1', 'acc-1', 'ap-guangzhou', '10.0.0.0/16', 'v', '{}', 'rtb-1', 1, 1);
+        INSERT INTO routes VALUES ('rt-1', 'rtb-1', 'vpc-1', 'acc-1', '10.0.0.0/16', 'Local', NULL, 'local', 1, 1);`);
+      raw.pragma("user_version = 1");
+      raw.close();
+
+      const migrated = new SqliteStore(dir);
+      await migrated.transaction(async (tx) => {
+        expect(await tx.getApiKey("abcdef0123456789")).to.deep.equal({
+          keyHash: "abcdef0123456789", keyId: "abcdef012345", accountId: "acc-1", createdAt: 1, expiresAt: null,
+        });
+        expect((await tx.getVpc("vpc-1"))!.allowedPeerAccountIds).to.deep.equal([]);
+        expect((await tx.listRoutes("rtb-1"))[0]).to.include({ routeId: "rt-1", ownerRef: null });
+        expect(await tx.getAccountQuotas("acc-1")).to.deep.equal({});
+        expect(await tx.listEvents("acc-1", { limit: 10 })).to.deep.equal([]);
+        expect(await tx.listAppliedTransitions()).to.deep.equal([]);
+      });
+      await migrated.close();
+      const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
+      expect(check.pragma("user_version", { simple: true })).to.equal(7);
+      check.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -52,12 +52,16 @@ export function parseResponse(raw: Buffer): RawResponse {
   return { status, headers, text, json };
 }
 
-/** Sends raw bytes and resolves with everything the server wrote until it closed the connection. */
+/**
+ * Sends raw bytes and resolves with everything the server wrote until it closed the connection. The
+ * client does not half-close: Node's HTTP server drops a request whose client sent FIN before the answer
+ * was written, which happens whenever the handler awaits I/O (PostgreSQL). Requests say connection: close.
+ */
 export function sendBytes(url: string, bytes: Buffer | string, timeoutMs = 30_000): Promise<Buffer> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const sock = net.connect(Number(port), hostname, () => sock.end(bytes));
+    const sock = net.connect(Number(port), hostname, () => sock.write(bytes));
     sock.setTimeout(timeoutMs, () => sock.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     sock.on("data", (c) => chunks.push(c));
     sock.on("end", () => resolve(Buffer.concat(chunks)));

@@ -1,5 +1,7 @@
 /**
- * A real control plane for tests: real HTTP on an ephemeral port, real SQLite in a temp dir.
+ * A real control plane for tests: real HTTP on an ephemeral port, real SQLite in a temp dir, or, when the
+ * store under test is PostgreSQL (PEERLINK_TEST_STORE=postgres, or setTestStore), a fresh database on a
+ * throw-away cluster this process starts once (test/helpers/postgres.ts).
  * In-process by default; `subprocess: true` runs `node dist/cli/index.js server` so a test can kill -9 it.
  */
 import { ChildProcess, spawn } from "child_process";
@@ -11,6 +13,26 @@ import { Quotas } from "../../domain";
 import { parseFaults } from "../../controlplane/http/faults";
 import { HttpLimits, RateLimit } from "../../controlplane/http/limits";
 import { RunningServer, startServer } from "../../controlplane/server";
+import { PgCluster, startPgCluster } from "./postgres";
+
+export type TestStore = "sqlite" | "postgres";
+let currentStore: TestStore = process.env.PEERLINK_TEST_STORE === "postgres" ? "postgres" : "sqlite";
+
+/** The store that startTestServer uses from now on (the conformance suite switches it per run). */
+export function setTestStore(store: TestStore): void {
+  currentStore = store;
+}
+export function testStore(): TestStore {
+  return currentStore;
+}
+
+let cluster: Promise<PgCluster> | undefined;
+const databaseOfDataDir = new Map<string, string>();
+/** One cluster per test process, started on first use, stopped at exit; each server gets its own database. */
+export function sharedPgCluster(): Promise<PgCluster> {
+  cluster ??= startPgCluster();
+  return cluster;
+}
 
 export type TestServerOptions = {
   /** default 0: transitions complete on the next tick */
@@ -21,6 +43,10 @@ export type TestServerOptions = {
   subprocess?: boolean;
   /** reuse a data dir (e.g. of a killed server); it is then left in place on stop */
   dataDir?: string;
+  /** a postgres:// URL to run on (replicas share one); default: per the store under test */
+  storeUrl?: string;
+  /** subprocess only: extra environment (e.g. PEERLINK_WATCH_BACKSTOP_MS) */
+  env?: Record<string, string>;
   /** default "silent" in-process (PEERLINK_TEST_LOG_LEVEL overrides), "info" for subprocesses */
   logLevel?: string;
   /** requests per account; default off in tests (suites that test it turn it on) */
@@ -35,6 +61,8 @@ export type TestServer = {
   url: string;
   port: number;
   dataDir: string;
+  /** set when the server runs on PostgreSQL */
+  storeUrl?: string;
   createAccount(name: string): Promise<{ accountId: string; apiKey: string }>;
   stop(): Promise<void>;
   /** alias of stop() */
@@ -65,6 +93,11 @@ function freshDataDir(): string {
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? freshDataDir();
+  // On PostgreSQL a reused data dir stands for the database the earlier server used.
+  const storeUrl =
+    opts.storeUrl ??
+    (currentStore === "postgres" ? (databaseOfDataDir.get(dataDir) ?? (await (await sharedPgCluster()).createDatabase())) : undefined);
+  if (storeUrl) databaseOfDataDir.set(dataDir, storeUrl);
   const common: Common = {
     transitionDelayMs: opts.transitionDelayMs ?? 0,
     testClock: opts.testClock ?? true,
@@ -72,12 +105,23 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     dataDir,
     limits: { ...(opts.limits ?? {}), rateLimit: opts.rateLimit ?? null },
     faults: opts.faults,
+    storeUrl,
   };
-  const handle = opts.subprocess ? await subprocessServer(common, opts.logLevel ?? "info") : await inProcessServer(common, opts.logLevel);
+  const handle = opts.subprocess
+    ? await subprocessServer(common, opts.logLevel ?? "info", opts.env ?? {})
+    : await inProcessServer(common, opts.logLevel);
   return handle;
 }
 
-type Common = { transitionDelayMs: number; testClock: boolean; quotas?: Partial<Quotas>; dataDir: string; limits: Partial<HttpLimits>; faults?: string };
+type Common = {
+  transitionDelayMs: number;
+  testClock: boolean;
+  quotas?: Partial<Quotas>;
+  dataDir: string;
+  storeUrl?: string;
+  limits: Partial<HttpLimits>;
+  faults?: string;
+};
 
 async function inProcessServer(c: Common, logLevel?: string): Promise<TestServer> {
   const level = logLevel ?? process.env.PEERLINK_TEST_LOG_LEVEL ?? "silent";
@@ -87,7 +131,8 @@ async function inProcessServer(c: Common, logLevel?: string): Promise<TestServer
     url: server.url,
     port: server.port,
     dataDir: c.dataDir,
-    createAccount: (name) => createAccountOnDisk(c.dataDir, name),
+    storeUrl: c.storeUrl,
+    createAccount: (name) => createAccountOnDisk({ dataDir: c.dataDir, storeUrl: c.storeUrl }, name),
     stop: () => server.close(),
     close: () => server.close(),
     restart: async () => {
@@ -98,11 +143,12 @@ async function inProcessServer(c: Common, logLevel?: string): Promise<TestServer
   return handle;
 }
 
-async function subprocessServer(c: Common, logLevel: string): Promise<TestServer> {
+async function subprocessServer(c: Common, logLevel: string, env: Record<string, string>): Promise<TestServer> {
   let out = "";
   let child: ChildProcess;
   const spawnServer = async (port: number): Promise<{ child: ChildProcess; url: string; port: number }> => {
-    const args = [CLI, "server", "--host", "127.0.0.1", "--port", String(port), "--data", c.dataDir];
+    const args = [CLI, "server", "--host", "127.0.0.1", "--port", String(port)];
+    args.push(...(c.storeUrl ? ["--store", c.storeUrl] : ["--data", c.dataDir]));
     args.push("--transition-delay-ms", String(c.transitionDelayMs), "--log-level", logLevel);
     if (c.testClock) args.push("--test-clock");
     for (const [k, v] of Object.entries(c.quotas ?? {})) args.push("--quota", `${k}=${v}`);
@@ -111,7 +157,7 @@ async function subprocessServer(c: Common, logLevel: string): Promise<TestServer
     if (c.limits.requestTimeoutMs !== undefined) args.push("--request-timeout-ms", String(c.limits.requestTimeoutMs));
     if (c.faults) args.push("--faults", c.faults);
     if (c.limits.maxConnectionsPerClient !== undefined) args.push("--max-connections-per-client", String(c.limits.maxConnectionsPerClient));
-    const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     const url = await new Promise<string>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
         out += chunk.toString("utf8");
@@ -139,8 +185,9 @@ async function subprocessServer(c: Common, logLevel: string): Promise<TestServer
     url: first.url,
     port: first.port,
     dataDir: c.dataDir,
+    storeUrl: c.storeUrl,
     child,
-    createAccount: (name) => createAccountOnDisk(c.dataDir, name),
+    createAccount: (name) => createAccountOnDisk({ dataDir: c.dataDir, storeUrl: c.storeUrl }, name),
     stop: () => stopChild("SIGTERM"),
     close: () => stopChild("SIGTERM"),
     kill9: () => stopChild("SIGKILL"),
@@ -154,4 +201,9 @@ async function subprocessServer(c: Common, logLevel: string): Promise<TestServer
     },
   };
   return handle;
+}
+
+/** The admin commands' store option for this server: `--store URL` on PostgreSQL, else `--data DIR`. */
+export function storeArgs(server: { dataDir: string; storeUrl?: string }): string[] {
+  return server.storeUrl ? ["--store", server.storeUrl] : ["--data", server.dataDir];
 }

@@ -35,6 +35,9 @@ function peerlink(args: string[], env: Record<string, string> = {}): Promise<Run
   });
 }
 
+/** Where `account create` writes: the server's PostgreSQL database, or its SQLite data dir. */
+const storeArgs = (w: World) => (w.server.storeUrl ? ["--store", w.server.storeUrl] : ["--data", w.server.dataDir]);
+
 describe("peerlink CLI against a running server", function () {
   let w: World;
 
@@ -48,7 +51,7 @@ describe("peerlink CLI against a running server", function () {
 
   describe("account create", function () {
     it("creates an account on the server's data dir and prints its id and key once", async function () {
-      const res = await peerlink(["account", "create", "cli-user", "--data", w.server.dataDir]);
+      const res = await peerlink(["account", "create", "cli-user", ...storeArgs(w)]);
       expect(res.code, res.stderr).to.equal(0);
       const printed = JSON.parse(res.stdout.trim());
       expect(printed.accountId).to.match(/^acc-[0-9a-f]{12}$/);
@@ -59,8 +62,8 @@ describe("peerlink CLI against a running server", function () {
     });
 
     it("gives each account its own key", async function () {
-      const one = JSON.parse((await peerlink(["account", "create", "one", "--data", w.server.dataDir])).stdout.trim());
-      const two = JSON.parse((await peerlink(["account", "create", "two", "--data", w.server.dataDir])).stdout.trim());
+      const one = JSON.parse((await peerlink(["account", "create", "one", ...storeArgs(w)])).stdout.trim());
+      const two = JSON.parse((await peerlink(["account", "create", "two", ...storeArgs(w)])).stdout.trim());
       expect(one.accountId).to.not.equal(two.accountId);
       expect(one.apiKey).to.not.equal(two.apiKey);
     });

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { main } from "../../../cli/index";
+import { storeArgs } from "../../helpers/server";
 import { createVpc, expectError, expectStatus, newActor, bootServer, Actor, ServerHandle, pendingPeering, waitForState } from "../../helpers/api";
 
 /** Quotas follow the cloud: a pending request is the requester's; the acceptor's VPC pays only once it accepts. */
@@ -74,7 +75,7 @@ describe("control plane: quotas follow the cloud", function () {
       const out: string[] = [];
       const err: string[] = [];
       const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s) };
-      const code = await main(["quota", "set", "--account", a.accountId, "vpcsPerRegion=1", "--data", server.dataDir], io);
+      const code = await main(["quota", "set", "--account", a.accountId, "vpcsPerRegion=1", ...storeArgs(server)], io);
       expect(code, err.join("\n")).to.equal(0);
       expect(out.join("\n")).to.contain("vpcsPerRegion");
       const limitOf = async (who: Actor) =>
@@ -96,7 +97,7 @@ describe("control plane: quotas follow the cloud", function () {
         [["vpcsPerRegion=3"], "--account"],
       ] as const) {
         const err: string[] = [];
-        const code = await main(["quota", "set", ...args, "--data", server.dataDir], { out: () => undefined, err: (s) => err.push(s) });
+        const code = await main(["quota", "set", ...args, ...storeArgs(server)], { out: () => undefined, err: (s) => err.push(s) });
         expect(code).to.equal(1);
         expect(err.join("\n")).to.contain(fragment);
       }

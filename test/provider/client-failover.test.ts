@@ -1,0 +1,60 @@
+import { expect } from "chai";
+import { createClient, parseEndpoints, PeerlinkApiError } from "../../provider/client";
+import { freePort } from "../helpers/postgres";
+import { startTestServer, TestServer } from "../helpers/server";
+
+describe("provider client: a list of endpoints", function () {
+  let server: TestServer;
+  let apiKey: string;
+  let dead: string;
+
+  before(async function () {
+    server = await startTestServer();
+    apiKey = (await server.createAccount("failover")).apiKey;
+    // a port nobody listens on: connections are refused, as with a replica that is down
+    dead = `http://127.0.0.1:${await freePort()}`;
+  });
+
+  after(async function () {
+    await server?.stop();
+  });
+
+  it("parses a comma-separated list, trimming spaces and trailing slashes", function () {
+    expect(parseEndpoints(" http://a:1/, http://b:2 ,,http://a:1")).to.deep.equal(["http://a:1", "http://b:2"]);
+    expect(parseEndpoints("http://a:1")).to.deep.equal(["http://a:1"]);
+  });
+
+  it("moves an idempotent request to the next endpoint on a connection error", async function () {
+    const c = createClient({ endpoint: `${dead},${server.url}`, apiKey }, { retryDelayFactorMs: 1 });
+    const vpcs = await c.listVpcs("listing VPCs");
+    expect(vpcs).to.be.an("array");
+    const made = await c.createVpc("creating Vpc (a)", { region: "ap-guangzhou", cidrBlock: "10.0.0.0/16" }, "failover-token-1");
+    expect(made.status).to.equal(201);
+  });
+
+  it("does not repeat a request without an idempotency key, but sends the next one to another endpoint", async function () {
+    const c = createClient({ endpoint: `${dead},${server.url}`, apiKey }, { retryDelayFactorMs: 1 });
+    let err: PeerlinkApiError | undefined;
+    await c.peeringAction("accepting", "pcx-000000000001", "accept").catch((e) => (err = e));
+    expect(err?.code).to.equal("NetworkError");
+    let second: PeerlinkApiError | undefined;
+    await c.peeringAction("accepting", "pcx-000000000001", "accept").catch((e) => (second = e));
+    expect(second?.code, "the second request reached the live endpoint").to.equal("NotFound");
+  });
+
+  it("moves a dry run (a read-only POST) to the next endpoint like a GET", async function () {
+    const c = createClient({ endpoint: `${dead},${server.url}`, apiKey }, { retryDelayFactorMs: 1 });
+    const answer = await c.validatePeering("validating", { vpcId: "vpc-000000000001", peerVpcId: "vpc-000000000002" });
+    expect(answer.valid).to.equal(false);
+  });
+
+  it("fails with NetworkError naming the endpoints when none answers", async function () {
+    const other = `http://127.0.0.1:${await freePort()}`;
+    const c = createClient({ endpoint: `${dead},${other}`, apiKey }, { retryDelayFactorMs: 1, retries: 3 });
+    let err: PeerlinkApiError | undefined;
+    await c.listVpcs("listing VPCs").catch((e) => (err = e));
+    expect(err?.code).to.equal("NetworkError");
+    expect(err?.message).to.contain(dead).and.to.contain(other);
+    expect(err?.message).to.not.contain(apiKey);
+  });
+});
