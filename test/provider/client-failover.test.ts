@@ -32,14 +32,21 @@ describe("provider client: a list of endpoints", function () {
     expect(made.status).to.equal(201);
   });
 
-  it("does not repeat a request without an idempotency key, but sends the next one to another endpoint", async function () {
+  it("does not repeat a create without an idempotency key, but sends the next request to another endpoint", async function () {
+    const c = createClient({ endpoint: `${dead},${server.url}`, apiKey }, { retryDelayFactorMs: 1 });
+    let err: PeerlinkApiError | undefined;
+    await c.request("creating", "POST", "/v1/vpcs", { body: { region: "ap-mars", cidrBlock: "10.0.0.0/16" } }).catch((e) => (err = e));
+    expect(err?.code).to.equal("NetworkError");
+    let second: PeerlinkApiError | undefined;
+    await c.request("creating", "POST", "/v1/vpcs", { body: { region: "ap-mars", cidrBlock: "10.0.0.0/16" } }).catch((e) => (second = e));
+    expect(second?.code, "the second request reached the live endpoint").to.equal("ValidationError");
+  });
+
+  it("moves a state action (a repeat cannot apply it twice) to the next endpoint", async function () {
     const c = createClient({ endpoint: `${dead},${server.url}`, apiKey }, { retryDelayFactorMs: 1 });
     let err: PeerlinkApiError | undefined;
     await c.peeringAction("accepting", "pcx-000000000001", "accept").catch((e) => (err = e));
-    expect(err?.code).to.equal("NetworkError");
-    let second: PeerlinkApiError | undefined;
-    await c.peeringAction("accepting", "pcx-000000000001", "accept").catch((e) => (second = e));
-    expect(second?.code, "the second request reached the live endpoint").to.equal("NotFound");
+    expect(err?.code, "retried on the live endpoint, which does not know the peering").to.equal("NotFound");
   });
 
   it("moves a dry run (a read-only POST) to the next endpoint like a GET", async function () {
