@@ -216,3 +216,68 @@ export function describeRoute(r: WorldRoute): string {
   if (r.label && r.routeId) return `${r.label} (${r.routeId})`;
   return r.label ?? r.routeId ?? r.key;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Elements from the shapes the store keeps and the API answers (they share these field names)
+
+export function vpcElement(v: { vpcId: string; accountId: string; region: string; cidrBlock: string; name?: string; allowedPeerAccountIds?: string[] }): WorldVpc {
+  return {
+    key: v.vpcId,
+    vpcId: v.vpcId,
+    accountId: v.accountId,
+    region: v.region,
+    cidr: v.cidrBlock,
+    name: v.name || undefined,
+    allowedPeerAccountIds: v.allowedPeerAccountIds ?? [],
+  };
+}
+
+type EndShape = { vpcId: string; accountId: string; region?: string | null; cidrBlock?: string | null };
+
+/** A peering's end; a region or CIDR the caller may not see yet (null) is unknown. */
+export function endElement(e: EndShape): WorldEnd {
+  const hidden = unknownFact("another account's VPC, not visible before it is accepted");
+  return { vpcKey: e.vpcId, accountId: e.accountId, region: e.region ?? hidden, cidr: e.cidrBlock ?? hidden };
+}
+
+export function peeringElement(p: {
+  peeringId: string;
+  ownerRef?: string | null;
+  name?: string;
+  state: string;
+  requester: EndShape;
+  accepter: EndShape;
+  bandwidthMbps: number | null;
+}): WorldPeering {
+  return {
+    key: p.peeringId,
+    peeringId: p.peeringId,
+    ownerRef: p.ownerRef ?? undefined,
+    label: p.name ? `peering "${p.name}"` : undefined,
+    state: p.state as WorldPeeringState,
+    requester: endElement(p.requester),
+    accepter: endElement(p.accepter),
+    bandwidthMbps: p.bandwidthMbps,
+  };
+}
+
+export function routeElement(r: {
+  routeId: string;
+  routeTableId: string;
+  vpcId: string;
+  destinationCidrBlock: string;
+  nextHopType: "Local" | "Peering";
+  peeringId: string | null;
+  ownerRef?: string | null;
+}): WorldRoute {
+  return {
+    key: r.routeId,
+    routeId: r.routeId,
+    tableKey: r.vpcId,
+    routeTableId: r.routeTableId,
+    destination: r.destinationCidrBlock,
+    nextHopType: r.nextHopType,
+    peeringKey: r.peeringId ?? undefined,
+    ownerRef: r.ownerRef ?? undefined,
+  };
+}

@@ -1,50 +1,14 @@
 // The server's side of the rule book: the slice of the stored state a write's rules look at, as a world
 // (domain/world.ts). The rules themselves are evaluated by domain/rulebook.ts, as the preview does.
-import { LIVE_STATES, World, WorldEnd, WorldPeering, WorldRoute, WorldVpc } from "../../domain";
-import { PeeringEnd, PeeringRecord, RouteRecord, VpcRecord } from "../store/store";
+import { LIVE_STATES, peeringElement, routeElement, vpcElement, World, WorldPeering, WorldRoute, WorldVpc } from "../../domain";
+import { PeeringRecord, RouteRecord, VpcRecord } from "../store/store";
 import { peeringView, routeView, vpcView } from "../views";
 import { Caller, TxContext } from "./context";
 
-export function vpcNode(v: VpcRecord): WorldVpc {
-  return {
-    key: v.vpcId,
-    vpcId: v.vpcId,
-    accountId: v.accountId,
-    region: v.region,
-    cidr: v.cidrBlock,
-    name: v.name || undefined,
-    allowedPeerAccountIds: v.allowedPeerAccountIds,
-  };
-}
-
-function end(e: PeeringEnd): WorldEnd {
-  return { vpcKey: e.vpcId, accountId: e.accountId, region: e.region, cidr: e.cidrBlock };
-}
-
-export function peeringNode(p: PeeringRecord): WorldPeering {
-  return {
-    key: p.peeringId,
-    peeringId: p.peeringId,
-    ownerRef: p.ownerRef ?? undefined,
-    state: p.state,
-    requester: end(p.requester),
-    accepter: end(p.accepter),
-    bandwidthMbps: p.bandwidthMbps,
-  };
-}
-
-export function routeNode(r: RouteRecord): WorldRoute {
-  return {
-    key: r.routeId,
-    routeId: r.routeId,
-    tableKey: r.vpcId,
-    routeTableId: r.routeTableId,
-    destination: r.destinationCidrBlock,
-    nextHopType: r.nextHopType,
-    peeringKey: r.peeringId ?? undefined,
-    ownerRef: r.ownerRef ?? undefined,
-  };
-}
+// The store's records have the API's field names: the domain maps both.
+export const vpcNode = (v: VpcRecord): WorldVpc => vpcElement(v);
+export const peeringNode = (p: PeeringRecord): WorldPeering => ({ ...peeringElement(p), label: undefined });
+export const routeNode = (r: RouteRecord): WorldRoute => routeElement(r);
 
 function uniqueByKey<T extends { key: string }>(items: T[]): T[] {
   return [...new Map(items.map((x) => [x.key, x])).values()];

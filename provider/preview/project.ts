@@ -6,64 +6,24 @@
 import {
   emptyWorld,
   known,
+  peeringElement,
   PlanDelta,
   project,
   Quotas,
+  routeElement,
   unknownFact,
+  vpcElement,
   World,
   WorldEnd,
   WorldPeering,
   WorldRoute,
   WorldVpc,
 } from "../../domain";
-import type { ApiPeering, ApiPeeringEnd, ApiRoute, ApiVpc, ApiWorld } from "../client";
+import type { ApiWorld } from "../client";
 import { deletedFirst, isAcceptedInProgram, keyOf, Planned, plannedByOwnerRef, plannedEntries, Ref } from "./plan";
 
 // ---------------------------------------------------------------------------------------------
 // What the API answers, as a world
-
-function vpcNode(v: ApiVpc): WorldVpc {
-  return {
-    key: v.vpcId,
-    vpcId: v.vpcId,
-    accountId: v.accountId,
-    region: v.region,
-    cidr: v.cidrBlock,
-    name: v.name || undefined,
-    allowedPeerAccountIds: v.allowedPeerAccountIds ?? [],
-  };
-}
-
-function endNode(e: ApiPeeringEnd): WorldEnd {
-  const hidden = unknownFact("another account's VPC, not visible before it is accepted");
-  return { vpcKey: e.vpcId, accountId: e.accountId, region: e.region ?? hidden, cidr: e.cidrBlock ?? hidden };
-}
-
-function peeringNode(p: ApiPeering): WorldPeering {
-  return {
-    key: p.peeringId,
-    peeringId: p.peeringId,
-    ownerRef: p.ownerRef ?? undefined,
-    label: p.name ? `peering "${p.name}"` : undefined,
-    state: p.state as WorldPeering["state"],
-    requester: endNode(p.requester),
-    accepter: endNode(p.accepter),
-    bandwidthMbps: p.bandwidthMbps,
-  };
-}
-
-function routeNode(r: ApiRoute): WorldRoute {
-  return {
-    key: r.routeId,
-    routeId: r.routeId,
-    tableKey: r.vpcId,
-    routeTableId: r.routeTableId,
-    destination: r.destinationCidrBlock,
-    nextHopType: r.nextHopType,
-    peeringKey: r.peeringId ?? undefined,
-    ownerRef: r.ownerRef ?? undefined,
-  };
-}
 
 /** The union of what each account of the program can read (a peering both ends see appears once). */
 export function worldFromApi(answers: ApiWorld[]): World {
@@ -75,9 +35,9 @@ export function worldFromApi(answers: ApiWorld[]): World {
     list.push(x);
   };
   for (const a of answers) {
-    for (const v of a.vpcs) add(w.vpcs, vpcNode(v));
-    for (const p of a.peerings) add(w.peerings, peeringNode(p));
-    for (const r of a.routes) add(w.routes, routeNode(r));
+    for (const v of a.vpcs) add(w.vpcs, vpcElement(v));
+    for (const p of a.peerings) add(w.peerings, peeringElement(p));
+    for (const r of a.routes) add(w.routes, routeElement(r));
   }
   return w;
 }
