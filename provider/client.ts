@@ -168,7 +168,14 @@ export function toApiError(err: unknown, operation: string, conn: ResolvedConnec
     const status = ax.response?.status;
     const body = ax.response?.data?.error;
     if (status !== undefined && body && typeof body.code === "string") {
-      return new PeerlinkApiError(operation, body.code, redact(String(body.message ?? ""), conn.apiKey), {
+      // The server stops a write at its first broken rule but lists every one: name them all, so one up
+      // shows everything to change (and which rules a preview should have named).
+      const others = (Array.isArray(body.details?.violations) ? (body.details!.violations as { code?: string; message?: string }[]) : []).slice(1);
+      const also = others
+        .filter((v) => typeof v.code === "string")
+        .map((v) => `; also ${v.code}: ${v.message ?? ""}`)
+        .join("");
+      return new PeerlinkApiError(operation, body.code, redact(String(body.message ?? "") + also, conn.apiKey), {
         httpStatus: status,
         details: body.details ?? {},
         hint: hintFor(body.code),
