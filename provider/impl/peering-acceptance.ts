@@ -4,7 +4,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { acceptanceViolations, checkAcceptance, known } from "../../domain";
 import { readWorlds } from "../preview/checks";
 import { projectedWorld } from "../preview/project";
-import { PlannedPeering, plannedByOwnerRef } from "../preview/plan";
+import { keyOf, PlannedPeering, plannedByOwnerRef } from "../preview/plan";
 import { ApiPeering, isApiError, PeerlinkApiError, PeerlinkClient } from "../client";
 import type { OnDelete, PeeringAcceptanceInputs, PeeringAcceptanceOutputs } from "../types";
 import {
@@ -177,8 +177,15 @@ export const provider: dynamic.ResourceProvider<PeeringAcceptanceInputs, Peering
       const planned = news.__refs && !hasUnknown(news.__refs) ? plannedByOwnerRef(news.__refs.peering) : undefined;
       if (!planned || planned.kind !== "PeeringConnection") return { inputs, failures };
       try {
-        const account = await clientFor(news.connection).getAccount(`checking ${s}`);
-        return { inputs, failures: plannedAcceptabilityFailures(planned, account.accountId, news.allowedRequesterAccountIds, s) };
+        const client = clientFor(news.connection);
+        const op = `checking ${s}`;
+        const account = await client.getAccount(op);
+        const unacceptable = plannedAcceptabilityFailures(planned, account.accountId, news.allowedRequesterAccountIds, s);
+        if (unacceptable.length > 0) return { inputs, failures: unacceptable };
+        // The accept will make the request count against the acceptor's VPC: it must fit that VPC's quota.
+        const { stored, quotas } = await readWorlds(client, op);
+        const verdict = checkAcceptance(projectedWorld(stored), keyOf(planned), account.accountId, quotas, { accepting: true });
+        return { inputs, failures: violationsToFailures(verdict.violations, "peeringId", s) };
       } catch (e) {
         return { inputs, failures: [connectionFailure(e)] };
       }
