@@ -3,7 +3,8 @@
 //   (b) a failing preview leaves the control plane unchanged;
 //   (c) a failing preview names the rule code that the up would have hit: the same plan, applied with the
 //       preview checks off (PEERLINK_PREVIEW_CHECKS=off) on a fresh copy of the same starting state, does
-//       fail, and a resource that fails in both runs fails the up on a code its preview named. (Both runs
+//       fail, and a resource that fails in both runs fails the up on a code its preview named (one of the
+//       codes the up lists for it). (Both runs
 //       stop at their first failures, in the engine's order, so codes are compared per resource.)
 import * as fs from "fs";
 import * as path from "path";
@@ -198,12 +199,14 @@ export async function runCase(server: TestServer, c: FuzzCase): Promise<CaseRepo
         const named = previewByResource.get(name);
         if (!named) continue;
         compared++;
-        const missing = codes.filter((code) => !named.includes(code));
-        if (missing.length > 0) {
+        // The up names every rule the server found broken for the resource (its first, and the rest); which
+        // of them a check sees depends on which other resources were written first. So the preview must
+        // have named at least one of the rules the up hit.
+        if (!codes.some((code) => named.includes(code))) {
           broken.push({
             property: "c",
-            summary: `${name} failed the up with the checks off on ${missing.join(", ")}, but its preview named ${named.join(", ")}`,
-            signature: `c:${missing.join("+")}`,
+            summary: `${name} failed the up with the checks off on ${codes.join(", ")}, but its preview named ${named.join(", ")}`,
+            signature: `c:${codes.join("+")}`,
           });
         }
       }
