@@ -104,6 +104,12 @@ export function assertTransition(from: PeeringState, action: PeeringAction, peer
   return to;
 }
 
+/** States a peering never leaves except to be deleted (Expired is terminal too, but can be re-enabled). */
+export const FINAL_STATES: readonly PeeringState[] = PEERING_STATES.filter((s) => Object.keys(TRANSITIONS[s]).every((a) => a === "delete"));
+export function isFinal(state: PeeringState): boolean {
+  return FINAL_STATES.includes(state);
+}
+
 /** The transition that completes on its own after the transition delay (Activating, Suspending). */
 export function automaticCompletion(state: PeeringState): PeeringState | null {
   return state === "Activating" || state === "Suspending" ? nextState(state, "complete") : null;

@@ -1,6 +1,6 @@
 // Plain (resolved) input and output shapes shared by the resource classes (program process) and the
 // provider implementations (dynamic-provider process). Type-only: nothing here exists at run time.
-import type { ApiCostEstimate } from "./client";
+import type { CostEstimate } from "../contract/types";
 
 /** A resolved per-resource connection. Both fields are optional; see `resolveConnection`. */
 export interface ConnectionInputs {
@@ -80,7 +80,7 @@ export interface PeeringConnectionInputs extends CommonInputs {
 }
 
 /** The control plane's daily cost estimate, as the PeeringConnection output carries it. */
-export type CostEstimateOutput = ApiCostEstimate;
+export type CostEstimateOutput = CostEstimate;
 
 export interface PeeringConnectionOutputs extends CommonOutputs {
   peeringId: string;

@@ -1,29 +1,10 @@
-// Helpers shared by the four provider implementations (dynamic-provider process only).
+// Helpers the provider implementations share (dynamic-provider process only): timeouts, idempotent
+// creates, state actions. The skeleton itself is kit.ts.
 import { createHash } from "crypto";
-import { ApiPeering, createClient, isApiError, PeerlinkApiError, PeerlinkClient } from "../client";
-import { configureFrom, ConfigSource, ConnectionConfigError, resolveConnection } from "../config";
-import type { ConnectionInputs } from "../types";
-import { connectionChanged, hasUnknown, UNKNOWN } from "../validation";
-
-/** configure() of every provider: remember stack config for this process. */
-export async function configureProvider(req: { config?: ConfigSource } | undefined): Promise<void> {
-  configureFrom(req?.config);
-}
-
-/** A client (fresh axios instance) for the effective connection of one call. */
-export function clientFor(connection: ConnectionInputs | undefined): PeerlinkClient {
-  return createClient(resolveConnection(connection && !hasUnknown(connection) ? connection : undefined));
-}
+import { isApiError, type PeerlinkClient } from "../../contract";
+import type { Peering, PeeringAction } from "../../contract/types";
 
 /** How long a create or update waits for a peering to settle. PEERLINK_WAIT_TIMEOUT_MS, default 10 min. */
-/**
- * PEERLINK_PREVIEW_CHECKS=off keeps check() to input validation: no control-plane reads or dry runs
- * (an offline preview, or measuring what the checks cost). Default on.
- */
-export function controlPlaneChecksEnabled(): boolean {
-  return (process.env.PEERLINK_PREVIEW_CHECKS ?? "on").toLowerCase() !== "off";
-}
-
 export function waitTimeoutMs(): number {
   const v = Number(process.env.PEERLINK_WAIT_TIMEOUT_MS);
   return Number.isFinite(v) && v > 0 ? v : 10 * 60_000;
@@ -65,9 +46,9 @@ export function clientToken(ownerRef: string, body: unknown, generation = 0): st
  * resource that no longer lives (`alive` returns false). Returns the live resource and whether this
  * call made it (201) or found it from an earlier attempt (200).
  */
-export async function createIdempotent<T>(
+export async function createIdempotent<T, B extends object>(
   ownerRef: string,
-  body: Record<string, unknown>,
+  body: B,
   post: (token: string) => Promise<{ status: number; data: T }>,
   alive: (made: T) => Promise<boolean>,
 ): Promise<{ made: T; replayed: boolean }> {
@@ -87,36 +68,6 @@ export async function createIdempotent<T>(
   throw new Error(`creating ${ownerRef}: too many earlier generations of this resource were deleted; rename the resource`);
 }
 
-/** Removes the hidden planning input and undefined fields from checked inputs. */
-export function withoutHidden<T extends object>(inputs: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(inputs)) {
-    if (k === "__refs" || k === "__provider" || v === undefined) continue;
-    out[k] = v;
-  }
-  return out as T;
-}
-
-/**
- * The account a changed connection acts for, or undefined when the connection did not change or the
- * account cannot be learnt now (then the diff decides nothing on it).
- */
-export async function newAccountIfConnectionChanged(oldConn: ConnectionInputs | undefined, newConn: ConnectionInputs | undefined): Promise<string | undefined> {
-  if (!connectionChanged(oldConn, newConn)) return undefined;
-  try {
-    return (await clientFor(newConn).getAccount("reading the account of the new connection")).accountId;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A check failure for a connection problem, or rethrows anything else. */
-export function connectionFailure(e: unknown): { property: string; reason: string } {
-  if (e instanceof ConnectionConfigError) return { property: "connection", reason: e.message };
-  if (e instanceof PeerlinkApiError) return { property: "connection", reason: e.message };
-  throw e;
-}
-
 /**
  * A state action (accept, enable, ...). It is retried on a lost answer, so a repeat of one that took
  * effect meets InvalidState: then the peering as it now is answers.
@@ -125,8 +76,8 @@ export async function peeringActionOnce(
   client: PeerlinkClient,
   op: string,
   peeringId: string,
-  action: "accept" | "reject" | "enable" | "suspend" | "resume",
-): Promise<ApiPeering> {
+  action: PeeringAction,
+): Promise<Peering> {
   try {
     return await client.peeringAction(op, peeringId, action);
   } catch (e) {
@@ -136,7 +87,7 @@ export async function peeringActionOnce(
 }
 
 /** "the peer account acc-x must accept it" style hint for a peering that is not Activated. */
-export function pendingHint(p: ApiPeering): string {
+export function pendingHint(p: Peering): string {
   if (p.state === "Pending") {
     return `account ${p.accepter.accountId} must accept it (a PeeringAcceptance in that account's stack, or \`peerlink peering accept ${p.peeringId}\`)`;
   }
@@ -145,4 +96,3 @@ export function pendingHint(p: ApiPeering): string {
   return "wait until it is Activated";
 }
 
-export { UNKNOWN };

@@ -1,16 +1,29 @@
 // PeeringAcceptance provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/peering-acceptance.js"). Acts as the accepter's account.
-import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { acceptanceViolations, checkAcceptance, known } from "../../domain";
+import {
+  deleted,
+  findPeering,
+  ForbiddenApiError,
+  InvalidStateApiError,
+  isApiError,
+  isGone,
+  NotFoundApiError,
+  orGone,
+  PEERING_WAITERS,
+  type PeerlinkClient,
+  waitForPeering,
+} from "../../contract";
+import type { Peering as ApiPeering } from "../../contract/types";
+import { accountOf } from "../facts";
 import { readWorlds } from "../preview/checks";
+import { keyOf, type PlannedPeering, plannedByOwnerRef } from "../preview/plan";
 import { projectedWorld } from "../preview/project";
-import { keyOf, PlannedPeering, plannedByOwnerRef } from "../preview/plan";
-import { ApiPeering, isApiError, PeerlinkApiError, PeerlinkClient } from "../client";
 import type { OnDelete, PeeringAcceptanceInputs, PeeringAcceptanceOutputs } from "../types";
 import {
   applyFieldRules,
-  DiffOutcome,
-  Failure,
+  type DiffOutcome,
+  type Failure,
   hasUnknown,
   knownString,
   sameValue,
@@ -22,7 +35,8 @@ import {
   violationsToFailures,
   withAccountRule,
 } from "../validation";
-import { clientFor, configureProvider, connectionFailure, controlPlaneChecksEnabled, newAccountIfConnectionChanged, waitTimeoutMs, withoutHidden } from "./common";
+import { waitTimeoutMs } from "./common";
+import { defineProvider, type PreviewVerdict } from "./kit";
 
 const KIND = "PeeringAcceptance";
 
@@ -131,20 +145,15 @@ export function acceptanceOutputs(p: ApiPeering, inputs: Partial<PeeringAcceptan
 }
 
 async function acceptAndWait(client: PeerlinkClient, op: string, inputs: PeeringAcceptanceInputs): Promise<ApiPeering> {
-  const account = await client.getAccount(op);
-  let p: ApiPeering;
-  try {
-    p = await client.getPeering(op, inputs.peeringId);
-  } catch (e) {
-    if (isApiError(e, "NotFound")) {
-      throw new PeerlinkApiError(op, "NotFound", `peering ${inputs.peeringId} is not visible to account ${account.accountId}`, {
-        hint: "check peeringId, and that the connection is the accepter account's",
-      });
-    }
-    throw e;
+  const account = await accountOf(client, op);
+  let p = await orGone(client.getPeering(op, inputs.peeringId));
+  if (isGone(p)) {
+    throw new NotFoundApiError(op, `peering ${inputs.peeringId} is not visible to account ${account.accountId}`, {
+      hint: "check peeringId, and that the connection is the accepter account's",
+    });
   }
   const failures = acceptabilityFailures(p, account.accountId, inputs.allowedRequesterAccountIds);
-  if (failures.length > 0) throw new PeerlinkApiError(op, "Forbidden", failures.map((f) => f.reason).join("; "));
+  if (failures.length > 0) throw new ForbiddenApiError(op, failures.map((f) => f.reason).join("; "));
   if (p.state === "Pending") {
     try {
       p = await client.peeringAction(op, inputs.peeringId, "accept");
@@ -154,111 +163,82 @@ async function acceptAndWait(client: PeerlinkClient, op: string, inputs: Peering
     }
   }
   if (p.state === "Activated") return p;
-  return (await client.waitForPeering(op, inputs.peeringId, ["Activated"], {
-    timeoutMs: waitTimeoutMs(),
-    failOn: ["Rejected", "Deleted", "Expired", "Suspending", "Suspended"],
-  }))!;
+  const settled = await waitForPeering(client, op, inputs.peeringId, PEERING_WAITERS.activated, { timeoutMs: waitTimeoutMs() });
+  if (isGone(settled)) throw new InvalidStateApiError(op, `peering ${inputs.peeringId} was deleted while it activated`);
+  return settled;
 }
 
-export const provider: dynamic.ResourceProvider<PeeringAcceptanceInputs, PeeringAcceptanceOutputs> = {
-  configure: configureProvider,
+/** The accept will make the request count against the acceptor's VPC: it must fit that VPC's quota, with everything the program puts on it. */
+async function acceptQuotaFailures(client: PeerlinkClient, op: string, key: string, accountId: string, s: string): Promise<Failure[]> {
+  const { stored, quotas } = await readWorlds(client, op);
+  const verdict = checkAcceptance(projectedWorld(stored), key, accountId, quotas, { accepting: true });
+  return violationsToFailures(verdict.violations, "peeringId", s);
+}
 
-  async check(_olds, news) {
-    const inputs = withoutHidden(news);
-    const failures = acceptanceInputFailures(news);
-    const peeringId = knownString(news.peeringId);
-    const skip = !controlPlaneChecksEnabled();
-    if (skip || failures.length > 0 || hasUnknown(news.connection) || hasUnknown(news.allowedRequesterAccountIds)) {
-      return { inputs, failures };
-    }
-    const s = subject(KIND, news.ownerRef);
-    if (!peeringId) {
-      // A peering this program creates: the plan says who requests it.
-      const planned = news.__refs && !hasUnknown(news.__refs) ? plannedByOwnerRef(news.__refs.peering) : undefined;
-      if (!planned || planned.kind !== "PeeringConnection") return { inputs, failures };
-      try {
-        const client = clientFor(news.connection);
-        const op = `checking ${s}`;
-        const account = await client.getAccount(op);
-        const unacceptable = plannedAcceptabilityFailures(planned, account.accountId, news.allowedRequesterAccountIds, s);
-        if (unacceptable.length > 0) return { inputs, failures: unacceptable };
-        // The accept will make the request count against the acceptor's VPC: it must fit that VPC's quota.
-        const { stored, quotas } = await readWorlds(client, op);
-        const verdict = checkAcceptance(projectedWorld(stored), keyOf(planned), account.accountId, quotas, { accepting: true });
-        return { inputs, failures: violationsToFailures(verdict.violations, "peeringId", s) };
-      } catch (e) {
-        return { inputs, failures: [connectionFailure(e)] };
-      }
-    }
-    try {
-      const client = clientFor(news.connection);
-      const op = `checking ${s}`;
-      const account = await client.getAccount(op);
-      let p: ApiPeering;
-      try {
-        p = await client.getPeering(op, peeringId);
-      } catch (e) {
-        if (!isApiError(e, "NotFound")) throw e;
-        return {
-          inputs,
-          failures: [
-            {
-              property: "peeringId",
-              reason: `${s}: peering ${peeringId} is not visible to account ${account.accountId}; check "peeringId" and that the connection is the accepter account's`,
-            },
-          ],
-        };
-      }
-      // Once accepted, only a still-acceptable peering matters; an existing acceptance of a live peering is fine.
-      const unacceptable = acceptabilityFailures(p, account.accountId, news.allowedRequesterAccountIds, s);
-      if (unacceptable.length > 0 || p.state !== "Pending") return { inputs, failures: unacceptable };
-      // The accept makes the request count against the acceptor's VPC: it must fit that VPC's quota, with
-      // everything the program puts on the VPC.
-      const { stored, quotas } = await readWorlds(client, op);
-      const verdict = checkAcceptance(projectedWorld(stored), p.peeringId, account.accountId, quotas, { accepting: true });
-      return { inputs, failures: violationsToFailures(verdict.violations, "peeringId", s) };
-    } catch (e) {
-      return { inputs, failures: [connectionFailure(e)] };
-    }
-  },
+async function previewCheck(client: PeerlinkClient, news: PeeringAcceptanceInputs): Promise<PreviewVerdict<PeeringAcceptanceOutputs>> {
+  const s = subject(KIND, news.ownerRef);
+  const op = `checking ${s}`;
+  const peeringId = knownString(news.peeringId);
+  if (!peeringId) {
+    // A peering this program creates: the plan says who requests it.
+    const planned = news.__refs && !hasUnknown(news.__refs) ? plannedByOwnerRef(news.__refs.peering) : undefined;
+    if (!planned || planned.kind !== "PeeringConnection") return {};
+    const account = await accountOf(client, op);
+    const unacceptable = plannedAcceptabilityFailures(planned, account.accountId, news.allowedRequesterAccountIds, s);
+    if (unacceptable.length > 0) return { failures: unacceptable };
+    return { failures: await acceptQuotaFailures(client, op, keyOf(planned), account.accountId, s) };
+  }
+  const account = await accountOf(client, op);
+  const p = await orGone(client.getPeering(op, peeringId));
+  if (isGone(p)) {
+    return {
+      failures: [
+        {
+          property: "peeringId",
+          reason: `${s}: peering ${peeringId} is not visible to account ${account.accountId}; check "peeringId" and that the connection is the accepter account's`,
+        },
+      ],
+    };
+  }
+  // Once accepted, only a still-acceptable peering matters; an existing acceptance of a live peering is fine.
+  const unacceptable = acceptabilityFailures(p, account.accountId, news.allowedRequesterAccountIds, s);
+  if (unacceptable.length > 0 || p.state !== "Pending") return { failures: unacceptable };
+  return { failures: await acceptQuotaFailures(client, op, p.peeringId, account.accountId, s) };
+}
 
-  async diff(_id, olds, news) {
-    const d = diffAcceptance(olds, news, await newAccountIfConnectionChanged(olds.connection, news.connection));
-    return { changes: d.changes, replaces: d.replaces };
-  },
+export const provider = defineProvider<PeeringAcceptanceInputs, PeeringAcceptanceOutputs>({
+  kind: KIND,
+  validate: acceptanceInputFailures,
+  ruleProperty: "peeringId",
+  previewable: (news) => !hasUnknown(news.allowedRequesterAccountIds),
+  preview: (client, _olds, news) => previewCheck(client, news),
+  diff: diffAcceptance,
 
-  async create(inputs) {
-    const op = `accepting PeeringConnection (${inputs.peeringId})`;
-    const p = await acceptAndWait(clientFor(inputs.connection), op, inputs);
+  async create(client, inputs) {
+    const p = await acceptAndWait(client, `accepting PeeringConnection (${inputs.peeringId})`, inputs);
     return { id: p.peeringId, outs: acceptanceOutputs(p, inputs) };
   },
 
-  async read(id, props) {
-    const client = clientFor(props?.connection);
+  async read(client, id, props) {
     const peeringId = props?.peeringId ?? id;
-    const p = await client.findPeering(`reading PeeringAcceptance (${peeringId})`, peeringId);
-    if (!p) return { id: "", props: {} as PeeringAcceptanceOutputs };
+    const p = await findPeering(client, `reading PeeringAcceptance (${peeringId})`, peeringId);
+    if (isGone(p)) return p;
     const outs = acceptanceOutputs(p, (props ?? {}) as Partial<PeeringAcceptanceInputs>);
-    if (props && props.ownerRef !== undefined) return { id, props: outs };
-    const inputs = { peeringId: p.peeringId, allowedRequesterAccountIds: [p.requester.accountId] };
-    return { id, props: outs, inputs: inputs as PeeringAcceptanceOutputs };
+    return { outs, inputs: { peeringId: p.peeringId, allowedRequesterAccountIds: [p.requester.accountId] } };
   },
 
-  async update(id, olds, news) {
-    const client = clientFor(news.connection);
+  async update(client, id, _olds, news) {
     const op = `updating PeeringAcceptance (${id})`;
     const current = await client.getPeering(op, news.peeringId);
     const p = current.state === "Pending" ? await acceptAndWait(client, op, news) : current;
-    void olds;
-    return { outs: acceptanceOutputs(p, news) };
+    return acceptanceOutputs(p, news);
   },
 
-  async delete(id, props) {
+  async delete(client, id, props) {
     if (props.onDelete === "retain") return;
-    const client = clientFor(props.connection);
     const peeringId = props.peeringId ?? id;
     const op = `deleting PeeringConnection (${peeringId}) as its accepter`;
-    await client.deletePeering(op, peeringId);
-    await client.waitForPeering(op, peeringId, ["Gone", "Deleted"], { timeoutMs: waitTimeoutMs() });
+    await deleted(client.deletePeering(op, peeringId));
+    await waitForPeering(client, op, peeringId, PEERING_WAITERS.deleted, { timeoutMs: waitTimeoutMs() });
   },
-};
+});

@@ -1,7 +1,9 @@
 // PeeringConnection's check before anything exists: declares the peering in the program's plan and
 // evaluates the domain's rule book over the projected world (provider/preview). Nothing here is a rule.
-import { LIVE_STATES, Violation } from "../../domain";
-import { PeerlinkClient } from "../client";
+import { LIVE_STATES, type Violation } from "../../domain";
+import type { PeerlinkClient } from "../../contract";
+import { accountOf } from "../facts";
+import type { PreviewVerdict } from "./kit";
 import { previewPeering, readWorlds, reportDeferred } from "../preview/checks";
 import { choseDeleteFirst, declare, Order, PlannedPeering } from "../preview/plan";
 import type { PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
@@ -31,21 +33,19 @@ export function orderOf(
 }
 
 /**
- * Declares the peering and evaluates its rules. Also records in `known` the outputs a preview can know
- * (the account; the id of an existing, unreplaced peering), since the engine shows a dynamic resource's
- * checked inputs as its outputs while previewing its update.
+ * Declares the peering and evaluates its rules. Also says which outputs a preview can know (the account;
+ * the id of an existing, unreplaced peering).
  */
 export async function gatherAndCheck(
+  client: PeerlinkClient,
   olds: Partial<PeeringConnectionInputs & PeeringConnectionOutputs>,
   news: PeeringConnectionInputs,
-  client: PeerlinkClient,
-  known: Partial<PeeringConnectionOutputs>,
   diffPeering: PeeringDiff,
-): Promise<Violation[]> {
+): Promise<PreviewVerdict<PeeringConnectionOutputs>> {
   const label = `${KIND} "${nameFromOwnerRef(news.ownerRef) ?? news.ownerRef}"`;
   const op = `checking ${subject(KIND, news.ownerRef)}`;
-  const account = await client.getAccount(op);
-  known.accountId = account.accountId;
+  const account = await accountOf(client, op);
+  const known: Partial<PeeringConnectionOutputs> = { accountId: account.accountId };
   const { own } = await readWorlds(client, op);
   const refs = news.__refs && !hasUnknown(news.__refs) ? news.__refs : {};
   const vpcId = knownString(news.vpcId);
@@ -69,7 +69,7 @@ export async function gatherAndCheck(
       message: `peer VPC ${peerVpcId} does not exist in account ${account.accountId}; for another account's VPC set "peerAccountId"`,
     });
   }
-  if (violations.length > 0) return violations;
+  if (violations.length > 0) return { violations, known };
 
   // This resource's own live peering: the one of an earlier run (its id, or its ownerRef), or the one it adopts.
   const live = own.peerings.filter((p) => (LIVE_STATES as readonly string[]).includes(p.state) || p.state === "Expired");
@@ -100,5 +100,5 @@ export async function gatherAndCheck(
   declare(entry);
   const verdict = await previewPeering(client, op, entry);
   await reportDeferred(label, verdict.deferred);
-  return verdict.violations;
+  return { violations: verdict.violations, known };
 }

@@ -1,14 +1,24 @@
 // PeeringConnection provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/peering-connection.js"). The initiator's side of a peering.
-import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { LIVE_STATES, PeeringState } from "../../domain";
-import { ApiPeering, isApiError, PeerlinkApiError, PeerlinkClient } from "../client";
+import { LIVE_STATES } from "../../domain";
+import {
+  deleted,
+  findPeering,
+  ForbiddenApiError,
+  InvalidStateApiError,
+  isGone,
+  PEERING_WAITERS,
+  type PeerlinkClient,
+  ValidationApiError,
+  waitForPeering,
+} from "../../contract";
+import type { CreatePeeringBody, Peering as ApiPeering, UpdatePeeringBody } from "../../contract/types";
+import { written } from "../preview/plan";
 import type { PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
 import {
   applyFieldRules,
-  DiffOutcome,
-  Failure,
-  hasUnknown,
+  type DiffOutcome,
+  type Failure,
   knownString,
   sameTags,
   subject,
@@ -18,22 +28,10 @@ import {
   validateName,
   validateRegion,
   validateTags,
-  violationsToFailures,
   withAccountRule,
 } from "../validation";
-import {
-  clientFor,
-  controlPlaneChecksEnabled,
-  configureProvider,
-  connectionFailure,
-  createIdempotent,
-  newAccountIfConnectionChanged,
-  peeringActionOnce,
-  pendingHint,
-  waitTimeoutMs,
-  withoutHidden,
-} from "./common";
-import { choseDeleteFirst, written } from "../preview/plan";
+import { createIdempotent, peeringActionOnce, pendingHint, waitTimeoutMs } from "./common";
+import { defineProvider } from "./kit";
 import { gatherAndCheck } from "./peering-checks";
 
 const KIND = "PeeringConnection";
@@ -127,8 +125,7 @@ function label(inputs: Partial<PeeringConnectionInputs>): string {
   return `${knownString(inputs.vpcId) ?? "?"} -> ${knownString(inputs.peerVpcId) ?? "?"}`;
 }
 
-const FAIL_STATES = ["Rejected", "Deleted", "Expired", "Suspending", "Suspended"];
-
+/** A same-account peering is accepted by its own requester: it settles Activated. A cross-account one waits for its accepter. */
 async function settle(client: PeerlinkClient, op: string, p: ApiPeering): Promise<ApiPeering> {
   const sameAccount = p.requester.accountId === p.accepter.accountId;
   if (!sameAccount || p.state === "Activated") return p;
@@ -136,28 +133,26 @@ async function settle(client: PeerlinkClient, op: string, p: ApiPeering): Promis
     // Same account, pending again after a re-enable: the caller is also the accepter.
     p = await peeringActionOnce(client, `${op}: accepting its own re-enabled request`, p.peeringId, "accept");
   }
-  return (await client.waitForPeering(op, p.peeringId, ["Activated"], {
-    timeoutMs: waitTimeoutMs(),
-    failOn: FAIL_STATES,
-    describe: pendingHint,
-  }))!;
+  const settled = await waitForPeering(client, op, p.peeringId, PEERING_WAITERS.activated, { timeoutMs: waitTimeoutMs(), describe: pendingHint });
+  if (isGone(settled)) throw new InvalidStateApiError(op, `peering ${p.peeringId} was deleted while it activated`);
+  return settled;
 }
 
 /** Takes over an existing peering that joins the declared VPCs, converging what update would change. */
-async function adopt(client: PeerlinkClient, op: string, inputs: PeeringConnectionInputs): Promise<dynamic.CreateResult<PeeringConnectionOutputs>> {
+async function adopt(client: PeerlinkClient, op: string, inputs: PeeringConnectionInputs): Promise<{ id: string; outs: PeeringConnectionOutputs }> {
   const id = inputs.importId!;
   let p = await client.getPeering(op, id);
   const mismatch = (what: string, declared: unknown, actual: unknown) =>
-    new PeerlinkApiError(op, "ValidationError", `peering ${id} has ${what} ${actual}, but the program declares ${declared}`, {
+    new ValidationApiError(op, `peering ${id} has ${what} ${actual}, but the program declares ${declared}`, {
       hint: `declare the peering as it is, or drop "importId" to request a new one`,
     });
   if (p.role !== "initiator") {
-    throw new PeerlinkApiError(op, "Forbidden", `account ${p.requester.accountId} requested ${id}; only the requester can adopt it`, {
+    throw new ForbiddenApiError(op, `account ${p.requester.accountId} requested ${id}; only the requester can adopt it`, {
       hint: "adopt the accepter's side with PeeringAcceptance, or use the requester account's connection",
     });
   }
-  if (!(LIVE_STATES as readonly string[]).includes(p.state) && p.state !== "Expired") {
-    throw new PeerlinkApiError(op, "InvalidState", `peering ${id} is ${p.state} and cannot be adopted`, {
+  if (!LIVE_STATES.includes(p.state) && p.state !== "Expired") {
+    throw new InvalidStateApiError(op, `peering ${id} is ${p.state} and cannot be adopted`, {
       hint: `drop "importId" to request a new peering`,
     });
   }
@@ -166,7 +161,7 @@ async function adopt(client: PeerlinkClient, op: string, inputs: PeeringConnecti
   if (inputs.peerAccountId !== undefined && p.accepter.accountId !== inputs.peerAccountId) {
     throw mismatch("accepter account", inputs.peerAccountId, p.accepter.accountId);
   }
-  const patch: Record<string, unknown> = {};
+  const patch: UpdatePeeringBody = {};
   if (inputs.bandwidthMbps !== undefined && inputs.bandwidthMbps !== p.bandwidthMbps) patch.bandwidthMbps = inputs.bandwidthMbps;
   if (inputs.name !== undefined && inputs.name !== p.name) patch.name = inputs.name;
   if (inputs.tags !== undefined && !sameTags(p.tags, inputs.tags)) patch.tags = inputs.tags;
@@ -176,102 +171,75 @@ async function adopt(client: PeerlinkClient, op: string, inputs: PeeringConnecti
   return { id: p.peeringId, outs: peeringOutputs(p, inputs) };
 }
 
-export const provider: dynamic.ResourceProvider<PeeringConnectionInputs, PeeringConnectionOutputs> = {
-  configure: configureProvider,
+export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectionOutputs>({
+  kind: KIND,
+  validate: peeringInputFailures,
+  ruleProperty: "peerVpcId",
+  preview: (client, olds, news) => gatherAndCheck(client, olds, news, diffPeering),
+  diff: diffPeering,
 
-  async check(olds, news) {
-    const inputs = withoutHidden(news);
-    const failures = peeringInputFailures(news);
-    if (failures.length > 0) return { inputs, failures };
-    if (hasUnknown(news.connection) || !controlPlaneChecksEnabled()) return { inputs };
-    try {
-      const client = clientFor(news.connection);
-      const violations = await gatherAndCheck(olds ?? {}, news, client, inputs, diffPeering);
-      return { inputs, failures: violationsToFailures(violations, "peerVpcId", subject(KIND, news.ownerRef)) };
-    } catch (e) {
-      return { inputs, failures: [connectionFailure(e)] };
-    }
-  },
-
-  async diff(_id, olds, news) {
-    const d = diffPeering(olds, news, await newAccountIfConnectionChanged(olds.connection, news.connection));
-    return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: d.deleteBeforeReplace || (d.replaces.length > 0 && choseDeleteFirst(news.ownerRef)) };
-  },
-
-  async create(inputs) {
+  async create(client, inputs) {
     const op = `creating PeeringConnection (${label(inputs)})`;
-    const client = clientFor(inputs.connection);
     if (inputs.importId) return adopt(client, `${op}: adopting ${inputs.importId}`, inputs);
-    const body: Record<string, unknown> = { vpcId: inputs.vpcId, peerVpcId: inputs.peerVpcId, ownerRef: inputs.ownerRef };
-    for (const k of ["peerAccountId", "peerRegion", "bandwidthMbps", "name", "tags"] as const) {
-      if (inputs[k] !== undefined) body[k] = inputs[k];
-    }
+    const body: CreatePeeringBody = { vpcId: inputs.vpcId, peerVpcId: inputs.peerVpcId, ownerRef: inputs.ownerRef };
+    if (inputs.peerAccountId !== undefined) body.peerAccountId = inputs.peerAccountId;
+    if (inputs.peerRegion !== undefined) body.peerRegion = inputs.peerRegion;
+    if (inputs.bandwidthMbps !== undefined) body.bandwidthMbps = inputs.bandwidthMbps;
+    if (inputs.name !== undefined) body.name = inputs.name;
+    if (inputs.tags !== undefined) body.tags = inputs.tags;
     const { made } = await createIdempotent(
       inputs.ownerRef,
       body,
       (token) => client.createPeering(op, body, token),
       async (p) => {
-        const found = await client.findPeering(op, p.peeringId);
-        return found !== undefined && (LIVE_STATES as readonly string[]).includes(found.state);
+        const found = await findPeering(client, op, p.peeringId);
+        return !isGone(found) && LIVE_STATES.includes(found.state);
       },
     );
     let p: ApiPeering;
     try {
       p = await settle(client, op, made);
     } catch (e) {
-      // Leave nothing behind: the engine will not record a failed create.
-      try {
-        await client.deletePeering(`${op}: cleaning up after a failed create`, made.peeringId);
-      } catch {
-        /* the original error matters more */
-      }
+      // Leave nothing behind: the engine will not record a failed create. If that fails too, say so.
+      const cleanup = `${op}: deleting ${made.peeringId} after a failed create`;
+      await deleted(client.deletePeering(cleanup, made.peeringId)).catch((c: Error) => {
+        if (e instanceof Error) e.message += `; also ${c.message}: delete peering ${made.peeringId} by hand (peerlink peering delete ${made.peeringId})`;
+      });
       throw e;
     }
     written(inputs.ownerRef, p.peeringId);
     return { id: p.peeringId, outs: peeringOutputs(p, inputs) };
   },
 
-  async read(id, props) {
-    const client = clientFor(props?.connection);
+  async read(client, id, props) {
     const op = `reading PeeringConnection (${id})`;
-    const p = await client.findPeering(op, id);
-    if (!p) return { id: "", props: {} as PeeringConnectionOutputs };
+    const p = await findPeering(client, op, id);
+    if (isGone(p)) return p;
     if (p.role !== "initiator") {
-      throw new PeerlinkApiError(op, "Forbidden", `account ${p.accepter.accountId} is the accepter of ${id}, not its initiator (${p.requester.accountId})`, {
+      throw new ForbiddenApiError(op, `account ${p.accepter.accountId} is the accepter of ${id}, not its initiator (${p.requester.accountId})`, {
         hint: "manage the accepter's side with PeeringAcceptance, or use the initiator account's connection",
       });
     }
-    const outs = peeringOutputs(p, (props ?? {}) as Partial<PeeringConnectionInputs>);
-    return props && props.ownerRef !== undefined ? { id, props: outs } : { id, props: outs, inputs: peeringInputsFromApi(p) as PeeringConnectionOutputs };
+    return { outs: peeringOutputs(p, (props ?? {}) as Partial<PeeringConnectionInputs>), inputs: peeringInputsFromApi(p) };
   },
 
-  async update(id, olds, news) {
+  async update(client, id, _olds, news) {
     const op = `updating PeeringConnection (${label(news)} ${id})`;
-    const client = clientFor(news.connection);
     let p = await client.getPeering(op, id);
     if (p.state === "Expired") {
       p = await peeringActionOnce(client, `${op}: re-enabling the expired request`, id, "enable");
     }
-    const patch: Record<string, unknown> = {};
+    const patch: UpdatePeeringBody = {};
     if ((news.bandwidthMbps ?? null) !== (p.bandwidthMbps ?? null)) patch.bandwidthMbps = news.bandwidthMbps ?? null;
     if (news.name !== undefined && news.name !== p.name) patch.name = news.name;
     if (news.tags !== undefined && !sameTags(p.tags, news.tags)) patch.tags = news.tags;
     if (Object.keys(patch).length > 0) p = await client.patchPeering(op, id, patch);
-    p = await settle(client, op, p);
-    void olds;
-    return { outs: peeringOutputs(p, news) };
+    return peeringOutputs(await settle(client, op, p), news);
   },
 
-  async delete(id, props) {
-    const client = clientFor(props.connection);
+  async delete(client, id, props) {
     const op = `deleting PeeringConnection (${props.vpcId ?? "?"} -> ${props.peerVpcId ?? "?"} ${id})`;
-    await client.deletePeering(op, id);
-    try {
-      await client.waitForPeering(op, id, ["Gone", "Deleted"], { timeoutMs: waitTimeoutMs() });
-    } catch (e) {
-      if (!isApiError(e, "NotFound")) throw e;
-    }
+    await deleted(client.deletePeering(op, id));
+    await waitForPeering(client, op, id, PEERING_WAITERS.deleted, { timeoutMs: waitTimeoutMs() });
   },
-};
-
-export type { PeeringState };
+});

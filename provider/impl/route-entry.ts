@@ -1,15 +1,29 @@
 // RouteEntry provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/route-entry.js").
-import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { Violation } from "../../domain";
-import { ApiRoute, PeerlinkApiError, PeerlinkClient } from "../client";
+import {
+  deleted,
+  findRoute,
+  findRouteTable,
+  type Gone,
+  GONE,
+  InvalidStateApiError,
+  isGone,
+  NotFoundApiError,
+  PEERING_WAITERS,
+  PeeringNotActiveApiError,
+  type PeerlinkClient,
+  waitForPeering,
+} from "../../contract";
+import type { CreateRouteBody, Route as ApiRoute, UpdateRouteBody } from "../../contract/types";
+import { accountOf } from "../facts";
 import { previewRoute, readWorlds, reportDeferred } from "../preview/checks";
-import { acceptedInProgram, choseDeleteFirst, declare, Order, PlannedRoute, written } from "../preview/plan";
+import { acceptedInProgram, choseDeleteFirst, declare, type Order, type PlannedRoute, written } from "../preview/plan";
 import type { RouteEntryInputs, RouteEntryOutputs } from "../types";
 import {
   applyFieldRules,
-  DiffOutcome,
-  Failure,
+  type DiffOutcome,
+  type Failure,
   hasUnknown,
   knownString,
   nameFromOwnerRef,
@@ -18,21 +32,10 @@ import {
   validateDescription,
   validateDestinationCidr,
   validateId,
-  violationsToFailures,
   withAccountRule,
 } from "../validation";
-import {
-  acceptWaitMs,
-  clientFor,
-  controlPlaneChecksEnabled,
-  configureProvider,
-  connectionFailure,
-  createIdempotent,
-  newAccountIfConnectionChanged,
-  pendingHint,
-  waitTimeoutMs,
-  withoutHidden,
-} from "./common";
+import { acceptWaitMs, createIdempotent, pendingHint, waitTimeoutMs } from "./common";
+import { defineProvider } from "./kit";
 
 const KIND = "RouteEntry";
 
@@ -88,11 +91,11 @@ export function routeInputsFromApi(r: ApiRoute): Partial<RouteEntryInputs> {
  * Declares the route in the program's plan and evaluates its rules over the projected world. The route
  * is this resource's when its table holds its old destination (an earlier run).
  */
-async function gatherAndCheck(olds: Partial<RouteEntryInputs>, news: RouteEntryInputs, client: PeerlinkClient): Promise<Violation[]> {
+async function gatherAndCheck(client: PeerlinkClient, olds: Partial<RouteEntryInputs>, news: RouteEntryInputs): Promise<Violation[]> {
   const s = subject(KIND, news.ownerRef);
   const op = `checking ${s}`;
   const label = `${KIND} "${nameFromOwnerRef(news.ownerRef) ?? news.ownerRef}"`;
-  const account = await client.getAccount(op);
+  const account = await accountOf(client, op);
   const refs = news.__refs && !hasUnknown(news.__refs) ? news.__refs : {};
   const tableId = knownString(news.routeTableId);
   const peeringId = knownString(news.peeringId);
@@ -139,104 +142,74 @@ async function gatherAndCheck(olds: Partial<RouteEntryInputs>, news: RouteEntryI
   return verdict.violations;
 }
 
+/** A route needs an Activated next hop: a Pending one has a while to be accepted; a final or stopped one fails at once. */
 async function waitActivated(client: PeerlinkClient, op: string, peeringId: string): Promise<void> {
   const p = await client.getPeering(op, peeringId);
   if (p.state === "Activated") return;
-  if (p.state === "Deleted" || p.state === "Rejected" || p.state === "Expired" || p.state === "Suspended") {
-    throw new PeerlinkApiError(op, "PeeringNotActive", `peering ${peeringId} is ${p.state}, not Activated; ${pendingHint(p)}`, {
-      details: { state: p.state, peeringId },
-    });
+  const waiter = PEERING_WAITERS.accepted;
+  if (!waiter.pending.includes(p.state)) {
+    throw new PeeringNotActiveApiError(op, `peering ${peeringId} is ${p.state}, not Activated; ${pendingHint(p)}`, { details: { state: p.state, peeringId } });
   }
-  try {
-    await client.waitForPeering(op, peeringId, ["Activated"], {
-      timeoutMs: p.state === "Pending" ? acceptWaitMs() : waitTimeoutMs(),
-      failOn: ["Rejected", "Deleted", "Expired", "Suspending", "Suspended"],
-      describe: pendingHint,
-    });
-  } catch (e) {
-    if (e instanceof PeerlinkApiError && (e.code === "Timeout" || e.code === "InvalidState")) {
-      throw new PeerlinkApiError(op, "PeeringNotActive", e.serverMessage, { details: e.details });
-    }
-    throw e;
-  }
+  await waitForPeering(client, op, peeringId, waiter, { timeoutMs: p.state === "Pending" ? acceptWaitMs() : waitTimeoutMs(), describe: pendingHint });
 }
 
-async function findRouteAnywhere(client: PeerlinkClient, op: string, routeId: string): Promise<ApiRoute | undefined> {
+async function findRouteAnywhere(client: PeerlinkClient, op: string, routeId: string): Promise<ApiRoute | Gone> {
   for (const v of await client.listVpcs(op)) {
-    const t = await client.findRouteTable(op, v.routeTableId);
-    const r = t?.routes.find((x) => x.routeId === routeId);
+    const t = await findRouteTable(client, op, v.routeTableId);
+    const r = isGone(t) ? undefined : t.routes.find((x) => x.routeId === routeId);
     if (r) return r;
   }
-  return undefined;
+  return GONE;
 }
 
-export const provider: dynamic.ResourceProvider<RouteEntryInputs, RouteEntryOutputs> = {
-  configure: configureProvider,
+export const provider = defineProvider<RouteEntryInputs, RouteEntryOutputs>({
+  kind: KIND,
+  validate: routeInputFailures,
+  ruleProperty: "destinationCidrBlock",
+  preview: async (client, olds, news) => ({ violations: await gatherAndCheck(client, olds, news) }),
+  diff: diffRoute,
 
-  async check(olds, news) {
-    const inputs = withoutHidden(news);
-    const failures = routeInputFailures(news);
-    if (failures.length > 0 || hasUnknown(news.connection) || !controlPlaneChecksEnabled()) return { inputs, failures };
-    try {
-      const violations = await gatherAndCheck(olds ?? {}, news, clientFor(news.connection));
-      return { inputs, failures: violationsToFailures(violations, "destinationCidrBlock", subject(KIND, news.ownerRef)) };
-    } catch (e) {
-      return { inputs, failures: [connectionFailure(e)] };
-    }
-  },
-
-  async diff(_id, olds, news) {
-    const d = diffRoute(olds, news, await newAccountIfConnectionChanged(olds.connection, news.connection));
-    return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: d.replaces.length > 0 && choseDeleteFirst(news.ownerRef) };
-  },
-
-  async create(inputs) {
+  async create(client, inputs) {
     const op = `creating RouteEntry (${inputs.routeTableId} ${inputs.destinationCidrBlock} -> ${inputs.peeringId})`;
-    const client = clientFor(inputs.connection);
-    const account = await client.getAccount(op);
+    const account = await accountOf(client, op);
     await waitActivated(client, op, inputs.peeringId);
-    const body: Record<string, unknown> = { destinationCidrBlock: inputs.destinationCidrBlock, peeringId: inputs.peeringId, ownerRef: inputs.ownerRef };
+    const body: CreateRouteBody = { destinationCidrBlock: inputs.destinationCidrBlock, peeringId: inputs.peeringId, ownerRef: inputs.ownerRef };
     if (inputs.description !== undefined) body.description = inputs.description;
     const { made } = await createIdempotent(
       `${inputs.ownerRef}\n${inputs.routeTableId}`,
       body,
       (token) => client.createRoute(op, inputs.routeTableId, body, token),
-      async (r) => (await client.findRoute(op, r.routeTableId, r.routeId)) !== undefined,
+      async (r) => !isGone(await findRoute(client, op, r.routeTableId, r.routeId)),
     );
     written(inputs.ownerRef, made.routeId);
     return { id: made.routeId, outs: routeOutputs(made, { ...inputs, accountId: account.accountId } as Partial<RouteEntryInputs>) };
   },
 
-  async read(id, props) {
-    const client = clientFor(props?.connection);
+  async read(client, id, props) {
     const op = `reading RouteEntry (${id})`;
-    const route = props?.routeTableId ? await client.findRoute(op, props.routeTableId, id) : await findRouteAnywhere(client, op, id);
-    if (!route) return { id: "", props: {} as RouteEntryOutputs };
+    const route = props?.routeTableId ? await findRoute(client, op, props.routeTableId, id) : await findRouteAnywhere(client, op, id);
+    if (isGone(route)) return route;
     if (route.nextHopType === "Local") {
-      throw new PeerlinkApiError(op, "InvalidState", `route ${id} is the table's Local route, which cannot be managed`);
+      throw new InvalidStateApiError(op, `route ${id} is the table's Local route, which cannot be managed`);
     }
-    const accountId = props?.accountId || (await client.getAccount(op)).accountId;
-    const outs = routeOutputs(route, { ...(props ?? {}), accountId } as Partial<RouteEntryInputs>);
-    if (props && props.ownerRef !== undefined) return { id, props: outs };
-    return { id, props: outs, inputs: routeInputsFromApi(route) as RouteEntryOutputs };
+    const accountId = props?.accountId || (await accountOf(client, op)).accountId;
+    return { outs: routeOutputs(route, { ...(props ?? {}), accountId } as Partial<RouteEntryInputs>), inputs: routeInputsFromApi(route) };
   },
 
-  async update(id, olds, news) {
+  async update(client, id, olds, news) {
     const op = `updating RouteEntry (${news.routeTableId} ${news.destinationCidrBlock} -> ${news.peeringId})`;
-    const client = clientFor(news.connection);
-    const patch: Record<string, unknown> = {};
+    const patch: UpdateRouteBody = {};
     if (news.peeringId !== olds.peeringId) {
       await waitActivated(client, op, news.peeringId);
       patch.peeringId = news.peeringId;
     }
     if ((news.description ?? "") !== (olds.description ?? "")) patch.description = news.description ?? "";
-    const r = Object.keys(patch).length > 0 ? await client.patchRoute(op, news.routeTableId, id, patch) : await client.findRoute(op, news.routeTableId, id);
-    if (!r) throw new PeerlinkApiError(op, "NotFound", `route ${id} no longer exists`, { hint: "run `pulumi refresh`, then `pulumi up` re-creates it" });
-    return { outs: routeOutputs(r, { ...news, accountId: olds.accountId } as Partial<RouteEntryInputs>) };
+    const r = Object.keys(patch).length > 0 ? await client.patchRoute(op, news.routeTableId, id, patch) : await findRoute(client, op, news.routeTableId, id);
+    if (isGone(r)) throw new NotFoundApiError(op, `route ${id} no longer exists`, { hint: "run `pulumi refresh`, then `pulumi up` re-creates it" });
+    return routeOutputs(r, { ...news, accountId: olds.accountId } as Partial<RouteEntryInputs>);
   },
 
-  async delete(id, props) {
-    const client = clientFor(props.connection);
-    await client.deleteRoute(`deleting RouteEntry (${props.routeTableId} ${props.destinationCidrBlock} ${id})`, props.routeTableId, id);
+  async delete(client, id, props) {
+    await deleted(client.deleteRoute(`deleting RouteEntry (${props.routeTableId} ${props.destinationCidrBlock} ${id})`, props.routeTableId, id));
   },
-};
+});

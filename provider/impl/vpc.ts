@@ -1,11 +1,15 @@
 // Vpc provider: runs in the dynamic-provider process, loaded by name ("peerlink/dist/provider/impl/vpc.js").
-import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { ApiVpc } from "../client";
+import type { Violation } from "../../domain";
+import { deleted, findVpc, isGone, type PeerlinkClient } from "../../contract";
+import type { CreateVpcBody, UpdateVpcBody, Vpc as ApiVpc } from "../../contract/types";
+import { accountOf } from "../facts";
+import { previewVpc, readWorlds, reportDeferred } from "../preview/checks";
+import { choseDeleteFirst, declare, type Order, type PlannedVpc, written } from "../preview/plan";
 import type { VpcInputs, VpcOutputs } from "../types";
 import {
   applyFieldRules,
-  DiffOutcome,
-  Failure,
+  type DiffOutcome,
+  type Failure,
   hasUnknown,
   knownString,
   nameFromOwnerRef,
@@ -14,17 +18,14 @@ import {
   subject,
   validateConnection,
   validateName,
-  validateRegion,
   validatePeerAccounts,
+  validateRegion,
   validateTags,
   validateVpcCidr,
-  violationsToFailures,
   withAccountRule,
 } from "../validation";
-import type { Violation } from "../../domain";
-import { previewVpc, readWorlds, reportDeferred } from "../preview/checks";
-import { choseDeleteFirst, declare, Order, PlannedVpc, written } from "../preview/plan";
-import { clientFor, configureProvider, connectionFailure, controlPlaneChecksEnabled, createIdempotent, newAccountIfConnectionChanged, withoutHidden } from "./common";
+import { createIdempotent } from "./common";
+import { defineProvider, type PreviewVerdict } from "./kit";
 
 const KIND = "Vpc";
 
@@ -95,10 +96,9 @@ function label(inputs: Partial<VpcInputs>, id?: string): string {
  * account, and for an existing VPC that is not being replaced its id and route table. The VPC is the one
  * named by the old inputs' vpcId, else the only one matching the old region, CIDR and name.
  */
-async function previewCheck(olds: Partial<VpcInputs & VpcOutputs>, news: VpcInputs): Promise<{ known: Partial<VpcOutputs>; violations: Violation[] }> {
-  const client = clientFor(news.connection);
+async function previewCheck(client: PeerlinkClient, olds: Partial<VpcInputs & VpcOutputs>, news: VpcInputs): Promise<PreviewVerdict<VpcOutputs>> {
   const op = `checking ${subject(KIND, news.ownerRef)}`;
-  const account = await client.getAccount(op);
+  const account = await accountOf(client, op);
   const known: Partial<VpcOutputs> = { accountId: account.accountId };
   const { own } = await readWorlds(client, op);
   let existing: ApiVpc | undefined;
@@ -136,34 +136,19 @@ async function previewCheck(olds: Partial<VpcInputs & VpcOutputs>, news: VpcInpu
   declare(entry);
   const verdict = await previewVpc(client, op, entry);
   await reportDeferred(entry.label, verdict.deferred);
-  return { known, violations: verdict.violations };
+  return { known, violations: verdict.violations as Violation[] };
 }
 
-export const provider: dynamic.ResourceProvider<VpcInputs, VpcOutputs> = {
-  configure: configureProvider,
+export const provider = defineProvider<VpcInputs, VpcOutputs>({
+  kind: KIND,
+  validate: vpcFailures,
+  ruleProperty: "region",
+  preview: previewCheck,
+  diff: diffVpc,
 
-  async check(olds, news) {
-    const inputs = withoutHidden(news);
-    const failures = vpcFailures(news);
-    if (failures.length > 0 || hasUnknown(news.connection) || !controlPlaneChecksEnabled()) return { inputs, failures };
-    try {
-      const { known, violations } = await previewCheck(olds ?? {}, news);
-      Object.assign(inputs, known);
-      return { inputs, failures: violationsToFailures(violations, "region", subject(KIND, news.ownerRef)) };
-    } catch (e) {
-      return { inputs, failures: [connectionFailure(e)] };
-    }
-  },
-
-  async diff(_id, olds, news) {
-    const d = diffVpc(olds, news, await newAccountIfConnectionChanged(olds.connection, news.connection));
-    return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: d.replaces.length > 0 && choseDeleteFirst(news.ownerRef) };
-  },
-
-  async create(inputs) {
+  async create(client, inputs) {
     const op = `creating Vpc (${label(inputs)})`;
-    const client = clientFor(inputs.connection);
-    const body: Record<string, unknown> = { region: inputs.region, cidrBlock: inputs.cidrBlock };
+    const body: CreateVpcBody = { region: inputs.region, cidrBlock: inputs.cidrBlock };
     if (inputs.name !== undefined) body.name = inputs.name;
     if (inputs.tags !== undefined) body.tags = inputs.tags;
     if (inputs.allowedPeerAccountIds !== undefined) body.allowedPeerAccountIds = inputs.allowedPeerAccountIds;
@@ -171,35 +156,30 @@ export const provider: dynamic.ResourceProvider<VpcInputs, VpcOutputs> = {
       inputs.ownerRef,
       body,
       (token) => client.createVpc(op, body, token),
-      async (v) => (await client.findVpc(op, v.vpcId)) !== undefined,
+      async (v) => !isGone(await findVpc(client, op, v.vpcId)),
     );
     written(inputs.ownerRef, made.vpcId);
     return { id: made.vpcId, outs: vpcOutputs(made, inputs) };
   },
 
-  async read(id, props) {
-    const client = clientFor(props?.connection);
-    const v = await client.findVpc(`reading Vpc (${id})`, id);
-    if (!v) return { id: "", props: {} as VpcOutputs };
-    const outs = vpcOutputs(v, props ?? {});
-    // Import (no earlier state): also say which inputs reproduce this VPC, so no diff follows.
-    return props && props.ownerRef !== undefined ? { id, props: outs } : { id, props: outs, inputs: vpcInputsFromApi(v) as VpcOutputs };
+  async read(client, id, props) {
+    const v = await findVpc(client, `reading Vpc (${id})`, id);
+    return isGone(v) ? v : { outs: vpcOutputs(v, props ?? {}), inputs: vpcInputsFromApi(v) };
   },
 
-  async update(id, olds, news) {
+  async update(client, id, olds, news) {
     const op = `updating Vpc (${label(news, id)})`;
-    const client = clientFor(news.connection);
-    const patch: Record<string, unknown> = {};
+    const patch: UpdateVpcBody = {};
     if (news.name !== undefined && news.name !== olds.name) patch.name = news.name;
     if (news.tags !== undefined && !sameTags(olds.tags, news.tags)) patch.tags = news.tags;
     if (news.allowedPeerAccountIds !== undefined && !sameValue(olds.allowedPeerAccountIds ?? [], news.allowedPeerAccountIds)) {
       patch.allowedPeerAccountIds = news.allowedPeerAccountIds;
     }
     const v = Object.keys(patch).length > 0 ? await client.patchVpc(op, id, patch) : await client.getVpc(op, id);
-    return { outs: vpcOutputs(v, news) };
+    return vpcOutputs(v, news);
   },
 
-  async delete(id, props) {
-    await clientFor(props.connection).deleteVpc(`deleting Vpc (${label(props, id)})`, id);
+  async delete(client, id, props) {
+    await deleted(client.deleteVpc(`deleting Vpc (${label(props, id)})`, id));
   },
-};
+});

@@ -17,24 +17,28 @@ import {
   World,
   WorldPeering,
 } from "../../domain";
-import { ApiWorld, PeerlinkClient } from "../client";
-import { clientFor } from "../impl/common";
+import { PeerlinkApiError, type PeerlinkClient } from "../../contract";
+import type { World as ApiWorld } from "../../contract/types";
+import { ConnectionConfigError } from "../config";
+import { worldOf } from "../facts";
+import { clientFor } from "../impl/kit";
 import { logToEngine } from "./engine-log";
 import { chooseDeleteFirst, declare, keyOf, Planned, PlannedPeering, plannedEntries } from "./plan";
 import { planDelta, worldFromApi } from "./project";
 
 /** What the accounts of the program can read, and the subject account's quotas. */
 export async function readWorlds(client: PeerlinkClient, op: string): Promise<{ stored: World; quotas: Quotas; own: ApiWorld }> {
-  const own = await client.getWorld(op);
+  const own = await worldOf(client, op);
   const others: ApiWorld[] = [];
   const seen = new Set([own.accountId]);
   for (const e of plannedEntries()) {
     if (seen.has(e.accountId) || !e.connection) continue;
     seen.add(e.accountId);
     try {
-      others.push(await clientFor(e.connection).getWorld(op));
-    } catch {
+      others.push(await worldOf(clientFor(e.connection), op));
+    } catch (e) {
       // Another account of the program that cannot be read now: its facts stay unknown (the dry run covers its VPCs).
+      if (!(e instanceof PeerlinkApiError || e instanceof ConnectionConfigError)) throw e;
     }
   }
   return { stored: worldFromApi([own, ...others]), quotas: own.quotas, own };

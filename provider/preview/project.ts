@@ -19,7 +19,7 @@ import {
   WorldRoute,
   WorldVpc,
 } from "../../domain";
-import type { ApiWorld } from "../client";
+import type { World as ApiWorld } from "../../contract/types";
 import { deletedFirst, isAcceptedInProgram, keyOf, Planned, plannedByOwnerRef, plannedEntries, Ref } from "./plan";
 
 // ---------------------------------------------------------------------------------------------

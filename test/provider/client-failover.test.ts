@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { createClient, parseEndpoints, PeerlinkApiError } from "../../provider/client";
+import { createClient, parseEndpoints, PeerlinkApiError } from "../../contract";
 import { freePort } from "../helpers/postgres";
 import { startTestServer, TestServer } from "../helpers/server";
 
@@ -35,10 +35,10 @@ describe("provider client: a list of endpoints", function () {
   it("does not repeat a create without an idempotency key, but sends the next request to another endpoint", async function () {
     const c = createClient({ endpoint: `${dead},${server.url}`, apiKey }, { retryDelayFactorMs: 1 });
     let err: PeerlinkApiError | undefined;
-    await c.request("creating", "POST", "/v1/vpcs", { body: { region: "ap-mars", cidrBlock: "10.0.0.0/16" } }).catch((e) => (err = e));
+    await c.transport.request("creating", "POST", "/v1/vpcs", { body: { region: "ap-mars", cidrBlock: "10.0.0.0/16" } }).catch((e) => (err = e));
     expect(err?.code).to.equal("NetworkError");
     let second: PeerlinkApiError | undefined;
-    await c.request("creating", "POST", "/v1/vpcs", { body: { region: "ap-mars", cidrBlock: "10.0.0.0/16" } }).catch((e) => (second = e));
+    await c.transport.request("creating", "POST", "/v1/vpcs", { body: { region: "ap-mars", cidrBlock: "10.0.0.0/16" } }).catch((e) => (second = e));
     expect(second?.code, "the second request reached the live endpoint").to.equal("ValidationError");
   });
 

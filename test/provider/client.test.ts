@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
 import { inspect } from "util";
-import { createClient, isIdempotentRequest, PeerlinkApiError } from "../../provider/client";
+import { createClient, isIdempotentRequest, PeerlinkApiError, PEERING_WAITERS, waitForPeering } from "../../contract";
 
 const KEY = "plk_" + "a".repeat(40);
 
@@ -45,7 +45,7 @@ describe("provider client", () => {
     try {
       const c = createClient({ endpoint: s.url, apiKey: KEY }, { retryDelayFactorMs: 5 });
       let err: PeerlinkApiError | undefined;
-      await c.request("validating", "POST", "/v1/peering-connections/validate", { body: {} }).catch((e) => (err = e));
+      await c.transport.request("validating", "POST", "/v1/peering-connections/validate", { body: {} }).catch((e) => (err = e));
       expect(err!.code).to.equal("InternalError");
       expect(s.seen).to.have.length(1);
       const made = await c.createVpc("creating Vpc (x)", { region: "ap-guangzhou", cidrBlock: "10.0.0.0/16" }, "token-1");
@@ -67,7 +67,7 @@ describe("provider client", () => {
     const s = await scripted([{ status: 422, body: { error: { code: "CidrOverlap", message: `VPC "a" overlaps "b" (${KEY})`, details: { x: 1 } } } }]);
     try {
       let err: PeerlinkApiError | undefined;
-      await createClient({ endpoint: s.url, apiKey: KEY }).createPeering("creating PeeringConnection (vpc-a -> vpc-b)", {}, "t").catch((e) => (err = e));
+      await createClient({ endpoint: s.url, apiKey: KEY }).createPeering("creating PeeringConnection (vpc-a -> vpc-b)", {} as never, "t").catch((e) => (err = e));
       expect(err).to.be.instanceOf(PeerlinkApiError);
       expect(err!.code).to.equal("CidrOverlap");
       expect(err!.httpStatus).to.equal(422);
@@ -105,10 +105,11 @@ describe("provider client", () => {
     const peering = (state: string) => ({ status: 200, body: { peeringId: "pcx-000000000001", state, status: state, requester: {}, accepter: {} } });
     const s = await scripted([peering("Activating"), peering("Activating"), peering("Activated")]);
     try {
-      const p = await createClient({ endpoint: s.url, apiKey: KEY }).waitForPeering("waiting", "pcx-000000000001", ["Activated"], { timeoutMs: 60_000, failOn: ["Deleted"] });
-      expect(p!.state).to.equal("Activated");
+      const p = await waitForPeering(createClient({ endpoint: s.url, apiKey: KEY }), "waiting", "pcx-000000000001", PEERING_WAITERS.activated, { timeoutMs: 60_000 });
+      expect(p).to.deep.include({ state: "Activated" });
       expect(s.seen).to.have.length(3);
-      for (const r of s.seen) expect(r.url).to.match(/waitFor=Activated(%2C|,)Deleted&timeoutMs=\d+/);
+      // The poll ends on the target and on every state the waiter does not wait through (Deleted among them).
+      for (const r of s.seen) expect(decodeURIComponent(r.url)).to.match(/waitFor=[A-Za-z,]*Activated[A-Za-z,]*Deleted&timeoutMs=\d+/);
     } finally {
       await s.close();
     }

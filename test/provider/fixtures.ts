@@ -3,7 +3,7 @@ import axios from "axios";
 import { startTestServer, TestServer, TestServerOptions } from "../helpers/server";
 import type { ConnectionInputs, ResourceRefs } from "../../provider/types";
 import { declare, resetPlan } from "../../provider/preview/plan";
-import { forgetWorlds } from "../../provider/client";
+import { forgetWorlds } from "../../provider/facts";
 
 /** As a new provider process starts (each engine run has its own): no plan, nothing cached. */
 export function newProviderProcess(): void {

@@ -1,0 +1,112 @@
+// The one typed HTTP client of the control plane: the provider, the CLI and the tests all call it. Each
+// method is one request of the contract (contract/schemas.ts); its types are the schemas' static types.
+// Not-found and waiting live in contract/lifecycle.ts, transport and retries in contract/transport.ts.
+import type * as W from "./types";
+import { type Answer, type Endpoint, Transport, type TransportOptions } from "./transport";
+
+const seg = encodeURIComponent;
+
+export class PeerlinkClient {
+  readonly transport: Transport;
+
+  constructor(conn: Endpoint, opts: TransportOptions = {}) {
+    this.transport = new Transport(conn, opts);
+  }
+
+  get endpoint(): string {
+    return this.transport.endpoint;
+  }
+
+  // --- the caller's account ------------------------------------------------------------------
+  getAccount(op = "reading account"): Promise<W.Account> {
+    return this.transport.request(op, "GET", "/v1/account");
+  }
+  async getQuotas(op = "reading quotas"): Promise<W.Quota[]> {
+    return (await this.transport.request<W.Quotas>(op, "GET", "/v1/quotas")).quotas;
+  }
+  /** Everything the caller can see that the rules read, in one request. */
+  getWorld(op = "reading what the account can see"): Promise<W.World> {
+    return this.transport.request(op, "GET", "/v1/world");
+  }
+  getRegions(op = "reading regions"): Promise<W.Regions> {
+    return this.transport.request(op, "GET", "/v1/regions");
+  }
+  async listEvents(op: string, query: W.EventsQuery = {}): Promise<W.AuditEvent[]> {
+    return (await this.transport.request<{ events: W.AuditEvent[] }>(op, "GET", "/v1/events", { params: query })).events;
+  }
+
+  // --- VPCs ----------------------------------------------------------------------------------
+  createVpc(op: string, body: W.CreateVpcBody, idempotencyKey: string): Promise<Answer<W.Vpc>> {
+    return this.transport.raw(op, "POST", "/v1/vpcs", { body, idempotencyKey });
+  }
+  getVpc(op: string, vpcId: string): Promise<W.Vpc> {
+    return this.transport.request(op, "GET", `/v1/vpcs/${seg(vpcId)}`);
+  }
+  async listVpcs(op: string): Promise<W.Vpc[]> {
+    return (await this.transport.request<{ vpcs: W.Vpc[] }>(op, "GET", "/v1/vpcs")).vpcs;
+  }
+  patchVpc(op: string, vpcId: string, body: W.UpdateVpcBody): Promise<W.Vpc> {
+    return this.transport.request(op, "PATCH", `/v1/vpcs/${seg(vpcId)}`, { body });
+  }
+  async deleteVpc(op: string, vpcId: string): Promise<void> {
+    await this.transport.request(op, "DELETE", `/v1/vpcs/${seg(vpcId)}`);
+  }
+
+  // --- route tables and routes -----------------------------------------------------------------
+  getRouteTable(op: string, routeTableId: string): Promise<W.RouteTable> {
+    return this.transport.request(op, "GET", `/v1/route-tables/${seg(routeTableId)}`);
+  }
+  createRoute(op: string, routeTableId: string, body: W.CreateRouteBody, idempotencyKey: string): Promise<Answer<W.Route>> {
+    return this.transport.raw(op, "POST", `/v1/route-tables/${seg(routeTableId)}/routes`, { body, idempotencyKey });
+  }
+  getRoute(op: string, routeTableId: string, routeId: string): Promise<W.Route> {
+    return this.transport.request(op, "GET", `/v1/route-tables/${seg(routeTableId)}/routes/${seg(routeId)}`);
+  }
+  patchRoute(op: string, routeTableId: string, routeId: string, body: W.UpdateRouteBody): Promise<W.Route> {
+    return this.transport.request(op, "PATCH", `/v1/route-tables/${seg(routeTableId)}/routes/${seg(routeId)}`, { body });
+  }
+  async deleteRoute(op: string, routeTableId: string, routeId: string): Promise<void> {
+    await this.transport.request(op, "DELETE", `/v1/route-tables/${seg(routeTableId)}/routes/${seg(routeId)}`);
+  }
+  validateRoute(op: string, routeTableId: string, body: W.ValidateRouteBody): Promise<W.Validation> {
+    return this.transport.request(op, "POST", `/v1/route-tables/${seg(routeTableId)}/routes/validate`, { body, readOnly: true });
+  }
+
+  // --- peerings --------------------------------------------------------------------------------
+  createPeering(op: string, body: W.CreatePeeringBody, idempotencyKey: string): Promise<Answer<W.Peering>> {
+    return this.transport.raw(op, "POST", "/v1/peering-connections", { body, idempotencyKey });
+  }
+  getPeering(op: string, peeringId: string): Promise<W.Peering> {
+    return this.transport.request(op, "GET", `/v1/peering-connections/${seg(peeringId)}`);
+  }
+  /** The long-poll read: answers once the peering's state or the caller's status is one of `waitFor`, or after `pollMs`. */
+  pollPeering(op: string, peeringId: string, waitFor: readonly string[], pollMs: number): Promise<W.Peering> {
+    return this.transport.request(op, "GET", `/v1/peering-connections/${seg(peeringId)}`, {
+      params: { waitFor: waitFor.join(","), timeoutMs: pollMs },
+      timeoutMs: pollMs + this.transport.timeoutMs,
+    });
+  }
+  async listPeerings(op: string, query: W.PeeringListQuery = {}): Promise<W.Peering[]> {
+    return (await this.transport.request<{ peeringConnections: W.Peering[] }>(op, "GET", "/v1/peering-connections", { params: query }))
+      .peeringConnections;
+  }
+  patchPeering(op: string, peeringId: string, body: W.UpdatePeeringBody): Promise<W.Peering> {
+    return this.transport.request(op, "PATCH", `/v1/peering-connections/${seg(peeringId)}`, { body });
+  }
+  peeringAction(op: string, peeringId: string, action: W.PeeringAction): Promise<W.Peering> {
+    return this.transport.request(op, "POST", `/v1/peering-connections/${seg(peeringId)}/${action}`, { repeatable: true });
+  }
+  async deletePeering(op: string, peeringId: string): Promise<void> {
+    await this.transport.request(op, "DELETE", `/v1/peering-connections/${seg(peeringId)}`);
+  }
+  validatePeering(op: string, body: W.ValidatePeeringBody): Promise<W.Validation> {
+    return this.transport.request(op, "POST", "/v1/peering-connections/validate", { body, readOnly: true });
+  }
+  peeringCost(op: string, peeringId: string, peakBandwidthMbps: number): Promise<W.CostEstimate> {
+    return this.transport.request(op, "GET", `/v1/peering-connections/${seg(peeringId)}/cost`, { params: { peakBandwidthMbps } });
+  }
+}
+
+export function createClient(conn: Endpoint, opts?: TransportOptions): PeerlinkClient {
+  return new PeerlinkClient(conn, opts);
+}

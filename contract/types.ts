@@ -1,0 +1,34 @@
+// The wire types, derived by the compiler from the schemas the server validates with (contract/schemas.ts).
+// Nothing here is written by hand twice: change a schema and every client's type follows.
+import type { Static } from "@sinclair/typebox";
+import type * as S from "./schemas";
+
+export type Vpc = Static<typeof S.vpcSchema>;
+export type Route = Static<typeof S.routeSchema>;
+export type RouteTable = Static<typeof S.routeTableSchema>;
+export type CostEstimate = Static<typeof S.costEstimateSchema>;
+export type Peering = Static<typeof S.peeringSchema>;
+export type PeeringEnd = Peering["requester"];
+export type Quota = Static<typeof S.quotaSchema>;
+export type Quotas = Static<typeof S.quotasSchema>;
+export type World = Static<typeof S.worldSchema>;
+export type Account = Static<typeof S.accountSchema>;
+export type Regions = Static<typeof S.regionsSchema>;
+export type AuditEvent = Static<typeof S.auditEventSchema>;
+export type Violation = Static<typeof S.violationSchema>;
+export type Validation = Static<typeof S.validationResultSchema>;
+export type ErrorBody = Static<typeof S.errorSchema>;
+
+export type CreateVpcBody = Static<typeof S.createVpcBody>;
+export type UpdateVpcBody = Static<typeof S.updateVpcBody>;
+export type CreatePeeringBody = Static<typeof S.createPeeringBody>;
+export type ValidatePeeringBody = Static<typeof S.validatePeeringBody>;
+export type UpdatePeeringBody = Static<typeof S.updatePeeringBody>;
+export type CreateRouteBody = Static<typeof S.createRouteBody>;
+export type ValidateRouteBody = Static<typeof S.validateRouteBody>;
+export type UpdateRouteBody = Static<typeof S.updateRouteBody>;
+export type PeeringListQuery = Static<typeof S.peeringListQuery>;
+export type EventsQuery = Static<typeof S.eventsQuery>;
+
+/** The state actions of POST /v1/peering-connections/:id/<action>. */
+export type PeeringAction = "accept" | "reject" | "enable" | "suspend" | "resume";
