@@ -1,8 +1,9 @@
 // PeeringAcceptance: the accepter's side: accepts a request from an allowed account.
 import * as pulumi from "@pulumi/pulumi";
-import { Connection, secretConnection, withSecretConnection } from "./connection";
-import { acceptanceRefs, ownerRefFor, registerAcceptance } from "./planning";
-import { peeringAcceptanceProvider } from "./providers";
+import type { Connection } from "./connection";
+import { acceptanceRefs, registerAcceptance } from "./planning";
+import { type OutputsOf, PeerlinkResource, requireArgs } from "./resource";
+import type { OnDelete, PeeringAcceptanceInputs, PeeringAcceptanceOutputs } from "./types";
 
 export interface PeeringAcceptanceArgs {
   /** The peering to accept ("pcx-..."). Required; changing it replaces the acceptance. */
@@ -21,7 +22,10 @@ export interface PeeringAcceptanceArgs {
   connection?: pulumi.Input<Connection>;
 }
 
-export class PeeringAcceptance extends pulumi.dynamic.Resource {
+export class PeeringAcceptance
+  extends PeerlinkResource<PeeringAcceptanceInputs, PeeringAcceptanceOutputs>
+  implements OutputsOf<PeeringAcceptanceOutputs>
+{
   /** The accepted peering's id (use it for the accepter's routes, so they wait for the acceptance). */
   declare readonly peeringId: pulumi.Output<string>;
   /** The accepter's account. */
@@ -41,24 +45,23 @@ export class PeeringAcceptance extends pulumi.dynamic.Resource {
   /** The allowed requester accounts. */
   declare readonly allowedRequesterAccountIds: pulumi.Output<string[]>;
   /** "disconnect" or "retain". */
-  declare readonly onDelete: pulumi.Output<string>;
+  declare readonly onDelete: pulumi.Output<OnDelete>;
 
   constructor(name: string, args: PeeringAcceptanceArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!args || args.peeringId === undefined) throw new Error(`PeeringAcceptance "${name}": "peeringId" is required`);
+    requireArgs("PeeringAcceptance", name, args, ["peeringId"]);
     if (args.allowedRequesterAccountIds === undefined) {
       throw new Error(
         `PeeringAcceptance "${name}": "allowedRequesterAccountIds" is required: list the accounts whose requests this stack may accept`,
       );
     }
     super(
-      peeringAcceptanceProvider,
+      "PeeringAcceptance",
       name,
+      args.connection,
       {
         peeringId: args.peeringId,
         allowedRequesterAccountIds: args.allowedRequesterAccountIds,
         onDelete: args.onDelete,
-        connection: secretConnection(args.connection),
-        ownerRef: ownerRefFor("PeeringAcceptance", name),
         __refs: acceptanceRefs(args.peeringId),
         accountId: undefined,
         requesterAccountId: undefined,
@@ -68,9 +71,7 @@ export class PeeringAcceptance extends pulumi.dynamic.Resource {
         state: undefined,
         status: undefined,
       },
-      withSecretConnection(opts),
-      "peerlink",
-      "PeeringAcceptance",
+      opts,
     );
     registerAcceptance(args.peeringId, [this.peeringId]);
   }

@@ -1,9 +1,9 @@
 // PeeringConnection: the requester's side of a VPC peering.
 import * as pulumi from "@pulumi/pulumi";
-import { Connection, secretConnection, withSecretConnection } from "./connection";
+import type { Connection } from "./connection";
 import { ownerRefFor, registerPeering, registerPeeringOutputs } from "./planning";
-import { peeringConnectionProvider } from "./providers";
-import type { CostEstimateOutput } from "./types";
+import { type OutputsOf, PeerlinkResource } from "./resource";
+import type { CostEstimateOutput, PeeringConnectionInputs, PeeringConnectionOutputs } from "./types";
 import type { Vpc } from "./vpc";
 
 export interface PeeringConnectionArgs {
@@ -43,7 +43,10 @@ export interface PeeringConnectionArgs {
   importId?: pulumi.Input<string>;
 }
 
-export class PeeringConnection extends pulumi.dynamic.Resource {
+export class PeeringConnection
+  extends PeerlinkResource<PeeringConnectionInputs, PeeringConnectionOutputs, "peeringId">
+  implements OutputsOf<PeeringConnectionOutputs>
+{
   /** The peering id ("pcx-..."); the same as `id`. */
   declare readonly peeringId: pulumi.Output<string>;
   /** The shared state: Pending, Activating, Activated, Suspending, Suspended, Rejected, Expired or Deleted. */
@@ -90,8 +93,9 @@ export class PeeringConnection extends pulumi.dynamic.Resource {
     const ownerRef = ownerRefFor("PeeringConnection", name);
     const { reg, refs } = registerPeering(name, ownerRef, args.vpc ?? args.vpcId, args.peerVpc ?? args.peerVpcId);
     super(
-      peeringConnectionProvider,
+      "PeeringConnection",
       name,
+      args.connection,
       {
         vpcId: args.vpc ? args.vpc.id : args.vpcId,
         peerVpcId: args.peerVpc ? args.peerVpc.id : args.peerVpcId,
@@ -101,8 +105,6 @@ export class PeeringConnection extends pulumi.dynamic.Resource {
         name: args.name,
         tags: args.tags,
         importId: args.importId,
-        connection: secretConnection(args.connection),
-        ownerRef,
         __refs: refs,
         state: undefined,
         status: undefined,
@@ -114,9 +116,7 @@ export class PeeringConnection extends pulumi.dynamic.Resource {
         expiresAt: undefined,
         costEstimate: undefined,
       },
-      withSecretConnection(opts),
-      "peerlink",
-      "PeeringConnection",
+      opts,
     );
     // Ids alias \`id\`: the engine knows a resource's id during the preview of its update, while any other
     // output of a dynamic resource is unknown then (its inputs stand in for its outputs), which would make

@@ -32,3 +32,13 @@ export const vpcProvider = forwardingProvider(IMPL_MODULES.Vpc);
 export const peeringConnectionProvider = forwardingProvider(IMPL_MODULES.PeeringConnection);
 export const peeringAcceptanceProvider = forwardingProvider(IMPL_MODULES.PeeringAcceptance);
 export const routeEntryProvider = forwardingProvider(IMPL_MODULES.RouteEntry);
+
+export type ResourceKind = keyof typeof IMPL_MODULES;
+
+/** The provider of each resource type, as PeerlinkResource hands it to the engine. */
+export const PROVIDERS: Readonly<Record<ResourceKind, pulumi.dynamic.ResourceProvider>> = {
+  Vpc: vpcProvider,
+  PeeringConnection: peeringConnectionProvider,
+  PeeringAcceptance: peeringAcceptanceProvider,
+  RouteEntry: routeEntryProvider,
+};

@@ -1,8 +1,9 @@
 // RouteEntry: a route in a VPC's route table towards the peer VPC, via a peering.
 import * as pulumi from "@pulumi/pulumi";
-import { Connection, secretConnection, withSecretConnection } from "./connection";
+import type { Connection } from "./connection";
 import { ownerRefFor, plannedCidr, registerRoute } from "./planning";
-import { routeEntryProvider } from "./providers";
+import { type OutputsOf, PeerlinkResource, requireArgs } from "./resource";
+import type { RouteEntryInputs, RouteEntryOutputs } from "./types";
 
 export interface RouteEntryArgs {
   /** The route table ("rtb-...", e.g. `vpc.routeTableId`). Required; changing it replaces the route. */
@@ -24,7 +25,7 @@ export interface RouteEntryArgs {
   connection?: pulumi.Input<Connection>;
 }
 
-export class RouteEntry extends pulumi.dynamic.Resource {
+export class RouteEntry extends PeerlinkResource<RouteEntryInputs, RouteEntryOutputs, "routeId"> implements OutputsOf<RouteEntryOutputs> {
   /** The route id ("rt-..."); the same as `id`. */
   declare readonly routeId: pulumi.Output<string>;
   /** The route table. */
@@ -43,30 +44,25 @@ export class RouteEntry extends pulumi.dynamic.Resource {
   declare readonly accountId: pulumi.Output<string>;
 
   constructor(name: string, args: RouteEntryArgs, opts?: pulumi.CustomResourceOptions) {
-    for (const k of ["routeTableId", "destinationCidrBlock", "peeringId"] as const) {
-      if (!args || args[k] === undefined) throw new Error(`RouteEntry "${name}": "${k}" is required`);
-    }
+    requireArgs("RouteEntry", name, args, ["routeTableId", "destinationCidrBlock", "peeringId"]);
     const ownerRef = ownerRefFor("RouteEntry", name);
     const destinationCidrBlock = plannedCidr(args.destinationCidrBlock);
     const refs = registerRoute(name, ownerRef, args);
     super(
-      routeEntryProvider,
+      "RouteEntry",
       name,
+      args.connection,
       {
         routeTableId: args.routeTableId,
         destinationCidrBlock,
         peeringId: args.peeringId,
         description: args.description,
-        connection: secretConnection(args.connection),
-        ownerRef,
         __refs: refs,
         vpcId: undefined,
         nextHopType: undefined,
         accountId: undefined,
       },
-      withSecretConnection(opts),
-      "peerlink",
-      "RouteEntry",
+      opts,
     );
     this.routeId = this.id;
   }

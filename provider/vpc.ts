@@ -1,8 +1,9 @@
 // Vpc: a VPC and its main route table.
 import * as pulumi from "@pulumi/pulumi";
-import { Connection, secretConnection, withSecretConnection } from "./connection";
+import type { Connection } from "./connection";
 import { ownerRefFor, registerVpc } from "./planning";
-import { vpcProvider } from "./providers";
+import { type OutputsOf, PeerlinkResource, requireArgs } from "./resource";
+import type { VpcInputs, VpcOutputs } from "./types";
 
 export interface VpcArgs {
   /** Region id, e.g. "ap-guangzhou" (see the control plane's GET /v1/regions). Required; changing it replaces the VPC. */
@@ -23,7 +24,7 @@ export interface VpcArgs {
   connection?: pulumi.Input<Connection>;
 }
 
-export class Vpc extends pulumi.dynamic.Resource {
+export class Vpc extends PeerlinkResource<VpcInputs, VpcOutputs, "vpcId"> implements OutputsOf<VpcOutputs> {
   /** The VPC id ("vpc-" + 12 hex); the same as `id`. */
   declare readonly vpcId: pulumi.Output<string>;
   /** The account that owns the VPC. */
@@ -44,27 +45,22 @@ export class Vpc extends pulumi.dynamic.Resource {
   declare readonly status: pulumi.Output<string>;
 
   constructor(name: string, args: VpcArgs, opts?: pulumi.CustomResourceOptions) {
-    if (!args || args.region === undefined || args.cidrBlock === undefined) {
-      throw new Error(`Vpc "${name}": "region" and "cidrBlock" are required`);
-    }
+    requireArgs("Vpc", name, args, ["region", "cidrBlock"]);
     super(
-      vpcProvider,
+      "Vpc",
       name,
+      args.connection,
       {
         region: args.region,
         cidrBlock: args.cidrBlock,
         name: args.name,
         tags: args.tags,
         allowedPeerAccountIds: args.allowedPeerAccountIds,
-        connection: secretConnection(args.connection),
-        ownerRef: ownerRefFor("Vpc", name),
         accountId: undefined,
         routeTableId: undefined,
         status: undefined,
       },
-      withSecretConnection(opts),
-      "peerlink",
-      "Vpc",
+      opts,
     );
     // Ids alias \`id\`: the engine knows a resource's id during the preview of its update, while any other
     // output of a dynamic resource is unknown then (its inputs stand in for its outputs), which would make

@@ -1,0 +1,51 @@
+// The base of every Peerlink resource class (program process). It adds what every resource sends its
+// provider (the connection as a secret, the ownerRef identity) and the type token, and links the public
+// class to the provider's Inputs and Outputs through the compiler:
+//  - ProviderProps: the constructor must pass every provider input, and name every other output as
+//    undefined (unknown until the provider sets it);
+//  - OutputsOf: the outputs a class declares must have the provider's output types.
+import * as pulumi from "@pulumi/pulumi";
+import { type Connection, secretConnection, withSecretConnection } from "./connection";
+import { ownerRefFor } from "./planning";
+import { PROVIDERS, type ResourceKind } from "./providers";
+import type { CommonInputs, CommonOutputs } from "./types";
+
+/** A provider value as a program may give it: each level may be an Input. */
+type Lifted<T> = [T] extends [(infer E)[]]
+  ? pulumi.Input<Lifted<E>[]>
+  : [T] extends [Record<string, unknown>]
+    ? pulumi.Input<{ [K in keyof T]: Lifted<T[K]> }>
+    : pulumi.Input<T>;
+
+/** What the base fills in for every resource. */
+type KitInputs = keyof CommonInputs;
+
+/** `IdAlias`: outputs the class sets to its `id` instead (known while the engine previews an update). */
+export type ProviderProps<I extends CommonInputs, O extends CommonOutputs, IdAlias extends keyof O = never> = {
+  [K in Exclude<keyof I, KitInputs>]-?: Lifted<NonNullable<I[K]>> | undefined;
+} & {
+  [K in Exclude<keyof O, keyof I | IdAlias>]-?: undefined;
+};
+
+/** The outputs a resource class declares, typed as the provider sets them. */
+export type OutputsOf<O extends CommonOutputs> = { readonly [K in Exclude<keyof O, KitInputs>]-?: pulumi.Output<O[K]> };
+
+export abstract class PeerlinkResource<I extends CommonInputs, O extends CommonOutputs, IdAlias extends keyof O = never> extends pulumi.dynamic.Resource {
+  protected constructor(
+    kind: ResourceKind,
+    name: string,
+    connection: pulumi.Input<Connection> | undefined,
+    props: ProviderProps<I, O, IdAlias>,
+    opts: pulumi.CustomResourceOptions | undefined,
+  ) {
+    const inputs = { ...props, connection: secretConnection(connection), ownerRef: ownerRefFor(kind, name) };
+    super(PROVIDERS[kind], name, inputs, withSecretConnection(opts), "peerlink", kind);
+  }
+}
+
+/** Throws the error a user sees when a required argument is missing. */
+export function requireArgs<A extends object>(kind: ResourceKind, name: string, args: A | undefined, keys: (keyof A & string)[]): asserts args is A {
+  for (const k of keys) {
+    if (!args || args[k] === undefined) throw new Error(`${kind} "${name}": "${k}" is required`);
+  }
+}
