@@ -1,7 +1,7 @@
 // `peerlink` command: run the control plane, create accounts, and the console workflow
 // (list/accept/reject peerings, list VPCs) for people who don't use Pulumi.
-import axios, { AxiosInstance } from "axios";
 import { parseArgs } from "node:util";
+import { createClient, PeerlinkApiError, type PeerlinkClient } from "../contract";
 import { createAccount, revokeKey, rotateKey } from "../controlplane/accounts";
 import { setAccountQuotas } from "../controlplane/quota-admin";
 import { parseQuotaOverrides, PeerlinkError } from "../domain";
@@ -163,12 +163,13 @@ async function readStdinLine(): Promise<string> {
   return text.split(/\r?\n/)[0].trim();
 }
 
-async function client(values: { endpoint?: string; "api-key"?: string; "api-key-stdin"?: boolean }): Promise<AxiosInstance> {
+async function client(values: { endpoint?: string; "api-key"?: string; "api-key-stdin"?: boolean }): Promise<PeerlinkClient> {
   const endpoint = values.endpoint ?? process.env.PEERLINK_ENDPOINT;
   const apiKey = values["api-key-stdin"] ? await readStdinLine() : (values["api-key"] ?? process.env.PEERLINK_API_KEY);
   if (!endpoint) throw new UsageError("no endpoint: pass --endpoint URL or set PEERLINK_ENDPOINT");
   if (!apiKey) throw new UsageError("no API key: set PEERLINK_API_KEY or pipe it in with --api-key-stdin");
-  return axios.create({ baseURL: endpoint, headers: { Authorization: `Bearer ${apiKey}` }, timeout: 30_000 });
+  // A person waits at the terminal: one retry of a lost answer, not the provider's four.
+  return createClient({ endpoint, apiKey }, { retries: 1 });
 }
 
 function table(rows: Record<string, unknown>[], columns: string[]): string {
@@ -188,8 +189,7 @@ async function peeringCommand(args: string[], io: Out): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: apiOptions, allowPositionals: true });
   const [verb, id] = positionals;
   if (verb === "list" && positionals.length === 1) {
-    const { data } = await (await client(values)).get("/v1/peering-connections");
-    const list = data.peeringConnections as Record<string, any>[];
+    const list = await (await client(values)).listPeerings("listing peerings");
     if (values.json) io.out(JSON.stringify(list, null, 2));
     else {
       const rows = list.map((p) => ({
@@ -206,7 +206,7 @@ async function peeringCommand(args: string[], io: Out): Promise<number> {
     return 0;
   }
   if ((verb === "accept" || verb === "reject") && id && positionals.length === 2) {
-    const { data } = await (await client(values)).post(`/v1/peering-connections/${encodeURIComponent(id)}/${verb}`);
+    const data = await (await client(values)).peeringAction(`${verb === "accept" ? "accepting" : "rejecting"} peering ${id}`, id, verb);
     io.out(values.json ? JSON.stringify(data, null, 2) : `${data.peeringId} ${data.status}`);
     return 0;
   }
@@ -220,11 +220,10 @@ async function eventsCommand(args: string[], io: Out): Promise<number> {
     allowPositionals: true,
   });
   if (positionals.length !== 0) throw new UsageError("usage: peerlink events [--since ISO-TIME] [--resource ID] [--json]");
-  const params: Record<string, string> = {};
-  if (values.since) params.since = values.since;
-  if (values.resource) params.resource = values.resource;
-  const { data } = await (await client(values)).get("/v1/events", { params });
-  const list = data.events as Record<string, any>[];
+  const list = await (await client(values)).listEvents("listing events", {
+    ...(values.since ? { since: values.since } : {}),
+    ...(values.resource ? { resource: values.resource } : {}),
+  });
   if (values.json) io.out(JSON.stringify(list, null, 2));
   else {
     const rows = list.map((e) => ({
@@ -242,8 +241,7 @@ async function eventsCommand(args: string[], io: Out): Promise<number> {
 async function vpcCommand(args: string[], io: Out): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: apiOptions, allowPositionals: true });
   if (positionals[0] !== "list" || positionals.length !== 1) throw new UsageError("usage: peerlink vpc list");
-  const { data } = await (await client(values)).get("/v1/vpcs");
-  const list = data.vpcs as Record<string, any>[];
+  const list = await (await client(values)).listVpcs("listing VPCs");
   if (values.json) io.out(JSON.stringify(list, null, 2));
   else {
     const rows = list.map((v) => ({ ID: v.vpcId, REGION: v.region, CIDR: v.cidrBlock, "ROUTE TABLE": v.routeTableId, NAME: v.name }));
@@ -254,17 +252,12 @@ async function vpcCommand(args: string[], io: Out): Promise<number> {
 
 /** One line for any failure; never includes request headers, so never the key. */
 function describeError(e: unknown): string {
-  const err = e as any;
-  const body = err?.response?.data?.error;
-  if (body && typeof body.code === "string") return `${body.code}: ${body.message}`;
-  if (err instanceof PeerlinkError) return `${err.code}: ${err.message}`;
-  if (err instanceof UsageError) return `UsageError: ${err.message}\n${USAGE}`;
-  if (axios.isAxiosError(err)) {
-    const target = err.config?.baseURL ?? "the endpoint";
-    return err.response ? `HTTP ${err.response.status} from ${target}` : `cannot reach ${target}: ${err.code ?? err.message}`;
-  }
-  if (err?.code && typeof err.message === "string") return `${err.code}: ${err.message}`;
-  return String(err?.message ?? err);
+  if (e instanceof PeerlinkApiError) return `${e.code}: ${e.serverMessage} (${e.operation})`;
+  if (e instanceof PeerlinkError) return `${e.code}: ${e.message}`;
+  if (e instanceof UsageError) return `UsageError: ${e.message}\n${USAGE}`;
+  const err = e as { code?: unknown; message?: unknown };
+  if (typeof err?.code === "string" && typeof err.message === "string") return `${err.code}: ${err.message}`;
+  return String(err?.message ?? e);
 }
 
 export async function main(argv: string[], io: Out = stdio): Promise<number> {

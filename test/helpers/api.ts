@@ -10,99 +10,13 @@ import { expect } from "chai";
 import { randomBytes } from "crypto";
 import { startTestServer, TestServer, TestServerOptions } from "./server";
 
-// ---------------------------------------------------------------------------------------------------------------
-// Shapes (docs/contract.md, "HTTP API")
+// Shapes: the contract's own types (contract/types.ts), derived from the schemas the server validates with.
+export type { ErrorBody, Peering, PeeringEnd, Route, Violation, Vpc } from "../../contract/types";
+import type { ErrorBody, Peering, Route, Vpc } from "../../contract/types";
 
-export interface ErrorBody {
-  error: { code: string; message: string; details: Record<string, any> };
-}
-
-export interface Vpc {
-  vpcId: string;
-  accountId: string;
-  region: string;
-  cidrBlock: string;
-  name: string;
-  tags: Record<string, string>;
-  routeTableId: string;
-  status: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface PeeringEnd {
-  accountId: string;
-  vpcId: string;
-  region: string;
-  cidrBlock: string;
-}
-
-export interface Peering {
-  peeringId: string;
-  name: string;
-  tags: Record<string, string>;
-  ownerRef?: string | null;
-  role: "initiator" | "acceptor";
-  status: string;
-  state: string;
-  initiatorStatus: string;
-  acceptorStatus: string;
-  requester: PeeringEnd;
-  accepter: PeeringEnd;
-  crossRegion: boolean;
-  bandwidthMbps: number | null;
-  costEstimate: any;
-  expiresAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Route {
-  routeId: string;
-  routeTableId: string;
-  vpcId: string;
-  destinationCidrBlock: string;
-  nextHopType: "Local" | "Peering";
-  peeringId: string | null;
-  description: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Violation {
-  code: string;
-  message: string;
-  field?: string;
-  details?: Record<string, any>;
-}
-
+import { ERROR_CODES } from "../../domain";
 /** Every stable error code of the contract. A 4xx must carry one of these. */
-export const ERROR_CODES = [
-  "ValidationError",
-  "PayloadTooLarge",
-  "Unauthorized",
-  "Forbidden",
-  "NotFound",
-  "PeeringAlreadyExists",
-  "RouteConflict",
-  "InvalidState",
-  "DependencyViolation",
-  "IdempotencyConflict",
-  "CidrOverlap",
-  "PeerCidrOverlap",
-  "BandwidthRequired",
-  "BandwidthNotAllowed",
-  "QuotaExceeded",
-  "PeeringNotActive",
-  "PeeringNotAttached",
-  "RouteOverlapsLocal",
-  "NonTransitiveRoute",
-  "RequestTimeout",
-  "RequestHeadersTooLarge",
-  "TooManyRequests",
-  "InternalError",
-  "ServiceUnavailable",
-];
+export { ERROR_CODES };
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const HOUR_MS = 60 * 60 * 1000;
