@@ -1,6 +1,6 @@
 // PeeringAcceptance provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/peering-acceptance.js"). Acts as the accepter's account.
-import { acceptanceViolations, checkAcceptance, known } from "../../domain";
+import { acceptanceViolations, checkAcceptance, isFinal, known } from "../../domain";
 import {
   deleted,
   findPeering,
@@ -74,7 +74,7 @@ export function acceptabilityFailures(p: ApiPeering, callerAccountId: string, al
       },
     ];
   }
-  if (p.state === "Rejected" || p.state === "Deleted") {
+  if (isFinal(p.state)) {
     return [{ property: "peeringId", reason: `${pre}InvalidState: peering ${p.peeringId} is ${p.state} and can no longer be accepted; ask the requester for a new request` }];
   }
   if (p.state === "Expired") {

@@ -1,6 +1,6 @@
 // PeeringConnection's check before anything exists: declares the peering in the program's plan and
 // evaluates the domain's rule book over the projected world (provider/preview). Nothing here is a rule.
-import { LIVE_STATES, type Violation } from "../../domain";
+import { isFinal, type Violation } from "../../domain";
 import type { PeerlinkClient } from "../../contract";
 import { accountOf } from "../facts";
 import type { PreviewVerdict } from "./kit";
@@ -72,7 +72,7 @@ export async function gatherAndCheck(
   if (violations.length > 0) return { violations, known };
 
   // This resource's own live peering: the one of an earlier run (its id, or its ownerRef), or the one it adopts.
-  const live = own.peerings.filter((p) => (LIVE_STATES as readonly string[]).includes(p.state) || p.state === "Expired");
+  const live = own.peerings.filter((p) => !isFinal(p.state));
   const existing =
     live.find((p) => p.peeringId === knownString(olds.peeringId)) ??
     live.find((p) => p.ownerRef === news.ownerRef) ??

@@ -1,6 +1,6 @@
 // PeeringConnection provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/peering-connection.js"). The initiator's side of a peering.
-import { LIVE_STATES } from "../../domain";
+import { isFinal, LIVE_STATES } from "../../domain";
 import {
   deleted,
   findPeering,
@@ -151,7 +151,7 @@ async function adopt(client: PeerlinkClient, op: string, inputs: PeeringConnecti
       hint: "adopt the accepter's side with PeeringAcceptance, or use the requester account's connection",
     });
   }
-  if (!LIVE_STATES.includes(p.state) && p.state !== "Expired") {
+  if (isFinal(p.state)) {
     throw new InvalidStateApiError(op, `peering ${id} is ${p.state} and cannot be adopted`, {
       hint: `drop "importId" to request a new peering`,
     });

@@ -1,66 +1,36 @@
 // What the end-to-end tests ask the control plane directly: the truth that `pulumi` claims to have made.
-import axios from "axios";
+import { createClient } from "../../contract";
+import type { CreatePeeringBody, CreateRouteBody, CreateVpcBody, Peering, Route, UpdatePeeringBody, Vpc } from "../../contract/types";
+import { FINAL_STATES } from "../../domain";
 
 export interface Account {
-    accountId: string;
-    apiKey: string;
+  accountId: string;
+  apiKey: string;
 }
 
+/** The contract's client, for an account; deletes answer their HTTP status. */
 export function api(url: string, account: Account) {
-    const http = axios.create({
-        baseURL: url,
-        headers: { Authorization: `Bearer ${account.apiKey}` },
-        validateStatus: () => true,
-        timeout: 30000,
-    });
-    return {
-        async vpcs(): Promise<any[]> {
-            return (await http.get("/v1/vpcs")).data.vpcs;
-        },
-        async peerings(): Promise<any[]> {
-            return (await http.get("/v1/peering-connections")).data.peeringConnections;
-        },
-        async livePeerings(): Promise<any[]> {
-            const all = await this.peerings();
-            return all.filter((p) => !["Deleted", "Rejected", "Expired"].includes(p.state));
-        },
-        async routes(routeTableId: string): Promise<any[]> {
-            return (await http.get(`/v1/route-tables/${routeTableId}/routes`)).data.routes;
-        },
-        async createVpc(body: object): Promise<any> {
-            const res = await http.post("/v1/vpcs", body);
-            if (res.status >= 300) throw new Error(`create VPC: ${res.status} ${JSON.stringify(res.data)}`);
-            return res.data;
-        },
-        async createPeering(body: object): Promise<any> {
-            const res = await http.post("/v1/peering-connections", body);
-            if (res.status >= 300) throw new Error(`create peering: ${res.status} ${JSON.stringify(res.data)}`);
-            return res.data;
-        },
-        async waitForPeering(id: string, states: string[]): Promise<any> {
-            const res = await http.get(`/v1/peering-connections/${id}`, {
-                params: { waitFor: states.join(","), timeoutMs: 20000 },
-            });
-            return res.data;
-        },
-        async createRoute(routeTableId: string, body: object): Promise<any> {
-            const res = await http.post(`/v1/route-tables/${routeTableId}/routes`, body);
-            if (res.status >= 300) throw new Error(`create route: ${res.status} ${JSON.stringify(res.data)}`);
-            return res.data;
-        },
-        async deletePeering(id: string): Promise<number> {
-            return (await http.delete(`/v1/peering-connections/${id}`)).status;
-        },
-        async deleteRoute(routeTableId: string, routeId: string): Promise<number> {
-            return (await http.delete(`/v1/route-tables/${routeTableId}/routes/${routeId}`)).status;
-        },
-        async deleteVpc(id: string): Promise<number> {
-            return (await http.delete(`/v1/vpcs/${id}`)).status;
-        },
-        async patchPeering(id: string, body: object): Promise<any> {
-            return (await http.patch(`/v1/peering-connections/${id}`, body)).data;
-        },
-    };
+  const c = createClient({ endpoint: url, apiKey: account.apiKey }, { retries: 1 });
+  const status = async (path: string) => (await c.transport.raw(`DELETE ${path}`, "DELETE", path)).status;
+  return {
+    vpcs: (): Promise<Vpc[]> => c.listVpcs("listing VPCs"),
+    peerings: (): Promise<Peering[]> => c.listPeerings("listing peerings"),
+    async livePeerings(): Promise<Peering[]> {
+      return (await this.peerings()).filter((p) => !FINAL_STATES.includes(p.state) && p.state !== "Expired");
+    },
+    routes: async (routeTableId: string): Promise<Route[]> => (await c.getRouteTable("reading routes", routeTableId)).routes,
+    createVpc: async (body: CreateVpcBody): Promise<Vpc> => (await c.transport.raw<Vpc>("creating VPC", "POST", "/v1/vpcs", { body })).data,
+    createPeering: async (body: CreatePeeringBody): Promise<Peering> =>
+      (await c.transport.raw<Peering>("creating peering", "POST", "/v1/peering-connections", { body })).data,
+    /** One long-poll of up to 20 s for one of `states`. */
+    waitForPeering: (id: string, states: string[]): Promise<Peering> => c.pollPeering("waiting for peering", id, states, 20_000),
+    createRoute: async (routeTableId: string, body: CreateRouteBody): Promise<Route> =>
+      (await c.transport.raw<Route>("creating route", "POST", `/v1/route-tables/${routeTableId}/routes`, { body })).data,
+    deletePeering: (id: string): Promise<number> => status(`/v1/peering-connections/${id}`),
+    deleteRoute: (routeTableId: string, routeId: string): Promise<number> => status(`/v1/route-tables/${routeTableId}/routes/${routeId}`),
+    deleteVpc: (id: string): Promise<number> => status(`/v1/vpcs/${id}`),
+    patchPeering: (id: string, body: UpdatePeeringBody): Promise<Peering> => c.patchPeering("updating peering", id, body),
+  };
 }
 
 /** Every VPC, route and live peering the account can see: what "nothing left" is checked against. */
@@ -68,7 +38,7 @@ export async function inventory(url: string, account: Account) {
     const client = api(url, account);
     const vpcs = await client.vpcs();
     const peerings = await client.livePeerings();
-    const routes: any[] = [];
+    const routes: Route[] = [];
     for (const vpc of vpcs) {
         routes.push(...(await client.routes(vpc.routeTableId)).filter((r) => r.nextHopType !== "Local"));
     }

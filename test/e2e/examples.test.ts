@@ -174,7 +174,7 @@ describe("examples under the real pulumi CLI", function () {
             expect(request.peeringStatus).to.equal("Connecting");
             expect(request.expiresAt).to.be.a("string");
             const pending = (await api(server.url, bob).peerings()).find((p) => p.peeringId === request.peeringId);
-            expect(pending.status, "the acceptor sees Accepting").to.equal("Accepting");
+            expect(pending?.status, "the acceptor sees Accepting").to.equal("Accepting");
 
             await acceptor.setConfig("peeringId", request.peeringId);
             expect(request.accountId).to.equal(alice.accountId);

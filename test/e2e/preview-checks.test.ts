@@ -285,7 +285,7 @@ describe("preview checks under the real pulumi CLI", function () {
                     [request.peeringId, stranger.accountId, "allowedRequesterAccountIds"],
                 );
                 const still = (await api(server.url, owner).peerings()).find((p) => p.peeringId === request.peeringId);
-                expect(still.state, "the request stays pending").to.equal("Pending");
+                expect(still?.state, "the request stays pending").to.equal("Pending");
             } finally {
                 await api(server.url, stranger).deletePeering(request.peeringId);
                 await api(server.url, stranger).deleteVpc(theirs.vpcId);
