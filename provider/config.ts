@@ -25,12 +25,8 @@ let configured: ConnectionInputs = {};
 /** Called from each provider's configure(); the values live only in this process's memory. */
 export function configureFrom(config: ConfigSource | undefined): void {
   const get = (key: string): string | undefined => {
-    try {
-      const v = config?.get(key);
-      return typeof v === "string" && v.length > 0 ? v : undefined;
-    } catch {
-      return undefined;
-    }
+    const v = config?.get(key);
+    return typeof v === "string" && v.length > 0 ? v : undefined;
   };
   configured = { endpoint: get(CONFIG_ENDPOINT), apiKey: get(CONFIG_API_KEY) };
 }

@@ -77,6 +77,8 @@ function dependencies(v: unknown): object[] {
   try {
     return [...resources.call(v)];
   } catch {
+    // resources() is internal to the SDK; where it fails the value counts as plain, and the checks
+    // that needed its resource run at `up` (the preview says which it deferred).
     return [];
   }
 }
