@@ -4,6 +4,7 @@ import { provider as peeringProvider } from "../../provider/impl/peering-connect
 import { provider as vpcProvider } from "../../provider/impl/vpc";
 import type { ConnectionInputs, PeeringAcceptanceInputs } from "../../provider/types";
 import { UNKNOWN } from "../../provider/validation";
+import { shouldReject } from "../helpers/assert";
 import { api, Env, ref, startEnv } from "./fixtures";
 
 describe("PeeringAcceptance provider (real control plane)", () => {
@@ -89,9 +90,8 @@ describe("PeeringAcceptance provider (real control plane)", () => {
 
     it("refuses at create too when the requester is not allowed", async () => {
       const { peeringId } = await pendingRequest();
-      let err: Error | undefined;
-      await provider.create(inputs(peeringId, { allowedRequesterAccountIds: ["acc-0123456789ab"] })).catch((e) => (err = e));
-      expect(err!.message).to.match(/^accepting PeeringConnection \(pcx-\w+\): Forbidden: /);
+      const { message } = await shouldReject(provider.create(inputs(peeringId, { allowedRequesterAccountIds: ["acc-0123456789ab"] })), "Forbidden");
+      expect(message).to.match(/^accepting PeeringConnection \(pcx-\w+\): Forbidden: /);
       const still = await api(env, "b", "GET", `/v1/peering-connections/${peeringId}`);
       expect(still.data.state).to.equal("Pending");
     });

@@ -4,6 +4,7 @@ import { diffPeering, provider } from "../../provider/impl/peering-connection";
 import { provider as vpcProvider } from "../../provider/impl/vpc";
 import type { ConnectionInputs, PeeringConnectionInputs, PeeringConnectionOutputs } from "../../provider/types";
 import { UNKNOWN } from "../../provider/validation";
+import { shouldReject } from "../helpers/assert";
 import { advanceClock, api, Env, newProviderProcess, PlannedVpcRef, plannedVpc, ref, singlePlan, startEnv } from "./fixtures";
 
 async function makeVpc(conn: ConnectionInputs, name: string, cidrBlock: string, region = "ap-guangzhou", allowedPeerAccountIds?: string[]) {
@@ -271,9 +272,11 @@ describe("PeeringConnection provider: a failed wait leaves nothing behind", () =
   it("deletes the peering it created when the wait for Activated times out", async () => {
     const a = await makeVpc(env.a.conn, "t-a", "10.0.0.0/16");
     const b = await makeVpc(env.a.conn, "t-b", "10.1.0.0/16");
-    let err: Error | undefined;
-    await provider.create({ vpcId: a.id, peerVpcId: b.id, ownerRef: ref("PeeringConnection", "t"), connection: env.a.conn }).catch((e) => (err = e));
-    expect(err!.message).to.match(/^creating PeeringConnection \(vpc-\w+ -> vpc-\w+\): Timeout: /);
+    const { message } = await shouldReject(
+      provider.create({ vpcId: a.id, peerVpcId: b.id, ownerRef: ref("PeeringConnection", "t"), connection: env.a.conn }),
+      "Timeout",
+    );
+    expect(message).to.match(/^creating PeeringConnection \(vpc-\w+ -> vpc-\w+\): Timeout: /);
     const list = await api(env, "a", "GET", `/v1/peering-connections?vpcId=${a.id}`);
     expect(list.data.peeringConnections.map((p: { state: string }) => p.state)).to.deep.equal(["Deleted"]);
   });

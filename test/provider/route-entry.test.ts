@@ -5,6 +5,7 @@ import { provider } from "../../provider/impl/route-entry";
 import { provider as vpcProvider } from "../../provider/impl/vpc";
 import type { ConnectionInputs, RouteEntryInputs, VpcOutputs } from "../../provider/types";
 import { UNKNOWN } from "../../provider/validation";
+import { shouldReject } from "../helpers/assert";
 import { api, Env, PlannedVpcRef, plannedPeering, plannedVpc, ref, startEnv } from "./fixtures";
 
 const check = (news: RouteEntryInputs, olds: Partial<RouteEntryInputs> = {}) => provider.check!(olds as RouteEntryInputs, news);
@@ -127,9 +128,8 @@ describe("RouteEntry provider (real control plane)", () => {
         // With an acceptance in the same program, preview passes.
         const planned = await check({ ...ins, __refs: { acceptedInProgram: true } });
         expect(planned.failures).to.deep.equal([]);
-        let err: Error | undefined;
-        await provider.create(ins).catch((e) => (err = e));
-        expect(err!.message).to.contain("PeeringNotActive").and.contain(`account ${env.b.accountId} must accept`);
+        const { message } = await shouldReject(provider.create(ins), "PeeringNotActive");
+        expect(message).to.contain("PeeringNotActive").and.contain(`account ${env.b.accountId} must accept`);
         // Accepted meanwhile: the route waits and is created.
         const accepting = acceptanceProvider.create({ peeringId: p.id, allowedRequesterAccountIds: [env.a.accountId], ownerRef: ref("PeeringAcceptance", "x"), connection: env.b.conn });
         process.env.PEERLINK_ACCEPT_WAIT_MS = "10000";
