@@ -4,7 +4,7 @@ import { shouldReject } from "../helpers/assert";
 import { freePort } from "../helpers/postgres";
 import { startTestServer, TestServer } from "../helpers/server";
 
-describe("provider client: a list of endpoints", function () {
+describe("PeerlinkClient (provider/client.ts): a list of endpoints", function () {
   let server: TestServer;
   let apiKey: string;
   let dead: string;

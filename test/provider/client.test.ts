@@ -26,7 +26,7 @@ async function scripted(replies: { status: number; headers?: Record<string, stri
 const err503 = { status: 503, body: { error: { code: "InternalError", message: "busy", details: {} } } };
 const ok = { status: 200, body: { accountId: "acc-000000000001", name: "a" } };
 
-describe("provider client", () => {
+describe("PeerlinkClient (provider/client.ts)", () => {
   it("retries an idempotent GET on 429 and 5xx, honouring Retry-After", async () => {
     const s = await scripted([{ status: 429, headers: { "retry-after": "1" }, body: { error: { code: "TooMany", message: "slow down" } } }, err503, ok]);
     try {

@@ -255,7 +255,7 @@ describe("PeeringConnection provider (real control plane)", () => {
   });
 });
 
-describe("PeeringConnection provider: a failed wait leaves nothing behind", () => {
+describe("PeeringConnection provider (real control plane): a failed wait leaves nothing behind", () => {
   let env: Env;
   let saved: string | undefined;
   before(async () => {

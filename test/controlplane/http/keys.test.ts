@@ -26,7 +26,7 @@ async function untilStatus(url: string, key: string, status: number): Promise<nu
   return last;
 }
 
-describe("keys and data files", function () {
+describe("control plane: keys and data files", function () {
   let server: ServerHandle;
   before(async function () {
     server = await bootServer();

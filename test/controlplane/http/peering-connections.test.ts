@@ -120,7 +120,7 @@ describe("control plane: peering connections", function () {
     });
   });
 
-  describe("cross-region peer CIDRs (PeerCidrOverlap)", function () {
+  describe("POST /v1/peering-connections across regions: peer CIDRs (PeerCidrOverlap)", function () {
     it("rejects a cross-region peer whose CIDR overlaps another cross-region peer of the same VPC", async function () {
       const hub = await createVpc(w.a.api, { region: "ap-shanghai", cidrBlock: "172.20.0.0/16" });
       const x = await createVpc(w.a.api, { region: "ap-guangzhou", cidrBlock: "172.21.0.0/16" });
@@ -161,7 +161,7 @@ describe("control plane: peering connections", function () {
     });
   });
 
-  describe("bandwidth", function () {
+  describe("bandwidthMbps on POST and PATCH /v1/peering-connections", function () {
     it("requires bandwidthMbps on a cross-region peering", async function () {
       const v1 = await createVpc(w.a.api, { region: "ap-shanghai" });
       const v2 = await createVpc(w.a.api, { region: "ap-guangzhou" });
@@ -228,7 +228,7 @@ describe("control plane: peering connections", function () {
     });
   });
 
-  describe("cost estimate", function () {
+  describe("GET /v1/peering-connections/:id/cost and costEstimate", function () {
     // seed 004: both ends mainland: (0,20] Mbps 20 CNY/Mbps/day, (20,100] 12, applied to the whole peak.
     async function crossRegion(initiatorRegion: string, acceptorRegion: string, bandwidthMbps: number): Promise<Peering> {
       const v1 = await createVpc(w.a.api, { region: initiatorRegion });

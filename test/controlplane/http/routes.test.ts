@@ -126,7 +126,7 @@ describe("control plane: routes", function () {
     });
   });
 
-  describe("non-transitive hub and spoke", function () {
+  describe("POST /v1/route-tables/:routeTableId/routes: non-transitive hub and spoke", function () {
     it("refuses spoke A routing to spoke B's CIDR through the hub peering", async function () {
       const hub = await createVpc(w.a.api, { name: "hub" });
       const spokeA = await createVpc(w.a.api, { name: "spoke-a" });
@@ -218,7 +218,7 @@ describe("control plane: routes", function () {
     });
   });
 
-  describe("cascade on peering delete", function () {
+  describe("DELETE /v1/peering-connections/:id: cascade to the routes", function () {
     it("removes every route via the peering from both accounts' tables, and only those", async function () {
       const va = await createVpc(w.a.api);
       const vb = await createVpc(w.b.api);
@@ -258,7 +258,7 @@ describe("control plane: routes", function () {
   });
 });
 
-describe("control plane: routes per table quota", function () {
+describe("control plane: routes: POST /v1/route-tables/:routeTableId/routes over the per-table quota", function () {
   let w: World;
 
   before(async function () {

@@ -176,7 +176,7 @@ describe("control plane: peering state machine", function () {
       expect((await getPeering(w.a.api, p.peeringId)).state).to.equal("Activated");
     });
 
-    describe("terminal and invalid transitions", function () {
+    describe("POST /v1/peering-connections/:id/:action: terminal and invalid transitions", function () {
       it("makes reject terminal", async function () {
         const va = await createVpc(w.a.api);
         const vb = await createVpc(w.b.api);

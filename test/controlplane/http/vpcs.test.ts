@@ -166,7 +166,7 @@ describe("control plane: VPCs", function () {
   });
 });
 
-describe("control plane: VPCs per region quota", function () {
+describe("control plane: VPCs: POST /v1/vpcs over the per-region quota", function () {
   let w: World;
 
   before(async function () {
