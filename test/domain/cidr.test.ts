@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { checkVpcCidr, cidrContains, cidrsOverlap, findOverlaps, parseCidr, PeerlinkError } from "../../domain";
+import { checkVpcCidr, cidrContains, cidrsOverlap, findOverlaps, PeerlinkError, parseCidr } from "../../domain";
 import { RejectedWith, shouldReject } from "../helpers/assert";
 
 /** The call must throw the domain's ValidationError (a PeerlinkError); returns it for further assertions. */
@@ -17,8 +17,22 @@ describe("domain/cidr", () => {
       expect(parseCidr("255.255.255.255/32").end).to.equal(0xffffffff);
       expect(parseCidr("0.0.0.0/0").end).to.equal(0xffffffff);
     });
-    for (const bad of ["10.0.0/16", "10.0.0.0", "0xa.0.0.0/8", "010.0.0.0/8", "3232235777/32", "10.0.0.256/32",
-      "10.0.0.0/33", "10.0.0.0/016", " 10.0.0.0/16", "10.0.0.0/16 ", "10.0.0.0/-1", "a.b.c.d/8", "10.0.0.0/16'; DROP TABLE vpcs;--", ""]) {
+    for (const bad of [
+      "10.0.0/16",
+      "10.0.0.0",
+      "0xa.0.0.0/8",
+      "010.0.0.0/8",
+      "3232235777/32",
+      "10.0.0.256/32",
+      "10.0.0.0/33",
+      "10.0.0.0/016",
+      " 10.0.0.0/16",
+      "10.0.0.0/16 ",
+      "10.0.0.0/-1",
+      "a.b.c.d/8",
+      "10.0.0.0/16'; DROP TABLE vpcs;--",
+      "",
+    ]) {
       it(`refuses ${JSON.stringify(bad)}`, async () => {
         await refused(() => parseCidr(bad));
       });

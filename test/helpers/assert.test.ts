@@ -1,7 +1,7 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import axios from "axios";
 import { AssertionError, expect } from "chai";
-import * as http from "http";
-import type { AddressInfo } from "net";
 import { InvalidStateError, PeerlinkError } from "../../domain";
 import { PeerlinkApiError } from "../../provider/client";
 import { shouldReject } from "./assert";

@@ -1,7 +1,7 @@
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+import { inspect } from "node:util";
 import { expect } from "chai";
-import * as http from "http";
-import { AddressInfo } from "net";
-import { inspect } from "util";
 import { createClient, isIdempotentRequest, PeerlinkApiError } from "../../provider/client";
 import { shouldReject } from "../helpers/assert";
 
@@ -65,7 +65,11 @@ describe("PeerlinkClient (provider/client.ts)", () => {
   it("gives typed errors that read '<operation>: <Code>: <message>' and never hold the key", async () => {
     const s = await scripted([{ status: 422, body: { error: { code: "CidrOverlap", message: `VPC "a" overlaps "b" (${KEY})`, details: { x: 1 } } } }]);
     try {
-      const { error: err, status, message } = await shouldReject(
+      const {
+        error: err,
+        status,
+        message,
+      } = await shouldReject(
         createClient({ endpoint: s.url, apiKey: KEY }).createPeering("creating PeeringConnection (vpc-a -> vpc-b)", {}, "t"),
         "CidrOverlap",
       );
@@ -104,7 +108,10 @@ describe("PeerlinkClient (provider/client.ts)", () => {
     const peering = (state: string) => ({ status: 200, body: { peeringId: "pcx-000000000001", state, status: state, requester: {}, accepter: {} } });
     const s = await scripted([peering("Activating"), peering("Activating"), peering("Activated")]);
     try {
-      const p = await createClient({ endpoint: s.url, apiKey: KEY }).waitForPeering("waiting", "pcx-000000000001", ["Activated"], { timeoutMs: 60_000, failOn: ["Deleted"] });
+      const p = await createClient({ endpoint: s.url, apiKey: KEY }).waitForPeering("waiting", "pcx-000000000001", ["Activated"], {
+        timeoutMs: 60_000,
+        failOn: ["Deleted"],
+      });
       expect(p!.state).to.equal("Activated");
       expect(s.seen).to.have.length(3);
       for (const r of s.seen) expect(r.url).to.match(/waitFor=Activated(%2C|,)Deleted&timeoutMs=\d+/);

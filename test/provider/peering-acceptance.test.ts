@@ -25,7 +25,13 @@ describe("PeeringAcceptance provider (real control plane)", () => {
     const vpcA = await mk(env.a.conn, `10.${n}.0.0/16`);
     // The acceptor lists the requester first (peer information on both ends).
     const vpcB = await mk(env.b.conn, `10.${100 + n}.0.0/16`, [env.a.accountId]);
-    const { id } = await peeringProvider.create({ vpcId: vpcA, peerVpcId: vpcB, peerAccountId: env.b.accountId, ownerRef: ref("PeeringConnection", `p${n}`), connection: env.a.conn });
+    const { id } = await peeringProvider.create({
+      vpcId: vpcA,
+      peerVpcId: vpcB,
+      peerAccountId: env.b.accountId,
+      ownerRef: ref("PeeringConnection", `p${n}`),
+      connection: env.a.conn,
+    });
     return { peeringId: id, vpcA, vpcB };
   }
 
@@ -74,7 +80,14 @@ describe("PeeringAcceptance provider (real control plane)", () => {
       const ins = inputs(peeringId);
       const { id, outs } = await provider.create(ins);
       expect(id).to.equal(peeringId);
-      expect(outs).to.include({ state: "Activated", accountId: env.b.accountId, requesterAccountId: env.a.accountId, requesterVpcId: vpcA, accepterVpcId: vpcB, onDelete: "disconnect" });
+      expect(outs).to.include({
+        state: "Activated",
+        accountId: env.b.accountId,
+        requesterAccountId: env.a.accountId,
+        requesterVpcId: vpcA,
+        accepterVpcId: vpcB,
+        onDelete: "disconnect",
+      });
       const again = await provider.create(ins);
       expect(again.outs!.state).to.equal("Activated");
       const read = await provider.read!(id, outs);

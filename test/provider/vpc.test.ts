@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { configureFrom, resetConfiguration } from "../../provider/config";
-import { provider, diffVpc } from "../../provider/impl/vpc";
+import { diffVpc, provider } from "../../provider/impl/vpc";
 import type { VpcInputs, VpcOutputs } from "../../provider/types";
 import { shouldReject } from "../helpers/assert";
 import { api, Env, ref, startEnv } from "./fixtures";
@@ -57,7 +57,14 @@ describe("Vpc provider (real control plane)", () => {
       const ins = inputs({ name: "app", tags: { env: "dev" } });
       const first = await provider.create(ins);
       expect(first.id).to.match(/^vpc-[0-9a-f]{12}$/);
-      expect(first.outs).to.include({ vpcId: first.id, accountId: env.a.accountId, region: "ap-guangzhou", cidrBlock: "10.0.0.0/16", name: "app", status: "Available" });
+      expect(first.outs).to.include({
+        vpcId: first.id,
+        accountId: env.a.accountId,
+        region: "ap-guangzhou",
+        cidrBlock: "10.0.0.0/16",
+        name: "app",
+        status: "Available",
+      });
       expect(first.outs!.routeTableId).to.match(/^rtb-/);
       const again = await provider.create(ins);
       expect(again.id).to.equal(first.id);

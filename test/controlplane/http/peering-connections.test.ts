@@ -8,12 +8,12 @@ import {
   expectStatus,
   getPeering,
   listPeerings,
-  peeringAction,
   Peering,
+  peeringAction,
   pendingPeering,
   startWorld,
-  waitForState,
   World,
+  waitForState,
 } from "../../helpers/api";
 
 describe("control plane: peering connections", function () {
@@ -340,10 +340,14 @@ describe("control plane: peering connections", function () {
 
     it("filters by role", async function () {
       const asAcceptor = await listPeerings(w.a.api, { role: "acceptor", vpcId: va2.vpcId });
-      expect(asAcceptor.map((p) => p.peeringId)).to.include(incoming.peeringId).and.not.include(pending.peeringId);
+      expect(asAcceptor.map((p) => p.peeringId))
+        .to.include(incoming.peeringId)
+        .and.not.include(pending.peeringId);
       expect(asAcceptor.every((p) => p.role === "acceptor")).to.equal(true);
       const asInitiator = await listPeerings(w.a.api, { role: "initiator" });
-      expect(asInitiator.map((p) => p.peeringId)).to.include.members([pending.peeringId, active.peeringId]).and.not.include(incoming.peeringId);
+      expect(asInitiator.map((p) => p.peeringId))
+        .to.include.members([pending.peeringId, active.peeringId])
+        .and.not.include(incoming.peeringId);
     });
 
     it("filters by state and by the caller's side status", async function () {

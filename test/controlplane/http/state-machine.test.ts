@@ -1,11 +1,9 @@
 import { expect } from "chai";
 import {
   activePeering,
+  advanceClock,
   apiClient,
   bootServer,
-  newActor,
-  ServerHandle,
-  advanceClock,
   createPeering,
   createVpc,
   DAY_MS,
@@ -13,12 +11,14 @@ import {
   expectStatus,
   getPeering,
   HOUR_MS,
-  peeringAction,
+  newActor,
   Peering,
+  peeringAction,
   pendingPeering,
+  ServerHandle,
   startWorld,
-  waitForState,
   World,
+  waitForState,
 } from "../../helpers/api";
 
 const MINUTE_MS = 60 * 1000;
