@@ -42,6 +42,12 @@ describe("test kit: shouldReject", () => {
     expect(e.message).to.contain("InvalidState").and.contain("NotFound");
   });
 
+  it("opens every failure message with the reason given", async () => {
+    const e = await failureOf(shouldReject(Promise.resolve(1), "NotFound", "the replica is gone"));
+    expect(e).to.be.instanceOf(AssertionError);
+    expect(e.message).to.match(/^the replica is gone: expected a NotFound error/);
+  });
+
   it("fails with an AssertionError on an error without a code", async () => {
     const e = await failureOf(shouldReject(Promise.reject(new TypeError("x is undefined")), "NotFound"));
     expect(e).to.be.instanceOf(AssertionError);

@@ -36,14 +36,16 @@ describe("PeerlinkClient (provider/client.ts): a list of endpoints", function ()
   it("does not repeat a create without an idempotency key, but sends the next request to another endpoint", async function () {
     const c = createClient({ endpoint: `${dead},${server.url}`, apiKey }, { retryDelayFactorMs: 1 });
     await shouldReject(c.request("creating", "POST", "/v1/vpcs", { body: { region: "ap-mars", cidrBlock: "10.0.0.0/16" } }), "NetworkError");
-    // ValidationError: the second request reached the live endpoint.
-    await shouldReject(c.request("creating", "POST", "/v1/vpcs", { body: { region: "ap-mars", cidrBlock: "10.0.0.0/16" } }), "ValidationError");
+    await shouldReject(
+      c.request("creating", "POST", "/v1/vpcs", { body: { region: "ap-mars", cidrBlock: "10.0.0.0/16" } }),
+      "ValidationError",
+      "the second request reached the live endpoint",
+    );
   });
 
   it("moves a state action (a repeat cannot apply it twice) to the next endpoint", async function () {
     const c = createClient({ endpoint: `${dead},${server.url}`, apiKey }, { retryDelayFactorMs: 1 });
-    // NotFound: retried on the live endpoint, which does not know the peering.
-    await shouldReject(c.peeringAction("accepting", "pcx-000000000001", "accept"), "NotFound");
+    await shouldReject(c.peeringAction("accepting", "pcx-000000000001", "accept"), "NotFound", "retried on the live endpoint, which does not know the peering");
   });
 
   it("moves a dry run (a read-only POST) to the next endpoint like a GET", async function () {
