@@ -2,9 +2,9 @@
 // Links node_modules/peerlink (and node_modules/.bin/peerlink) to this checkout, so the examples (and the dynamic-provider process,
 // which resolves `require("peerlink/...")` from the program directory) load the package by name,
 // exactly as a user's program that installed it from the registry would.
-"use strict";
-const fs = require("fs");
-const path = require("path");
+
+const fs = require("node:fs");
+const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
 const link = path.join(root, "node_modules", "peerlink");

@@ -1,8 +1,8 @@
-import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import Database from "better-sqlite3";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { expect } from "chai";
 import { SqliteStore } from "../../controlplane/store/sqlite";
 
 /** The schema a version-1 file has (f4bac95, before issues 8, 10 and 14). */
@@ -39,7 +39,6 @@ CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-
 describe("SQLite data files of an older version", () => {
   it("migrates a version-5 file in place: routes keep their data and gain an ownerRef", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peerlink-migrate-"));
@@ -47,8 +46,30 @@ describe("SQLite data files of an older version", () => {
       const fresh = new SqliteStore(dir);
       await fresh.transaction(async (tx) => {
         await tx.insertAccount({ accountId: "acc-1", name: "a", keyHash: "h", createdAt: 1 });
-        await tx.insertVpc({ vpcId: "vpc-1", accountId: "acc-1", region: "ap-guangzhou", cidrBlock: "10.0.0.0/16", name: "", tags: {}, routeTableId: "rtb-1", allowedPeerAccountIds: [], createdAt: 1, updatedAt: 1 });
-        await tx.insertRoute({ routeId: "rt-1", routeTableId: "rtb-1", vpcId: "vpc-1", accountId: "acc-1", destinationCidrBlock: "10.0.0.0/16", nextHopType: "Local", peeringId: null, description: "local", createdAt: 1, updatedAt: 1 });
+        await tx.insertVpc({
+          vpcId: "vpc-1",
+          accountId: "acc-1",
+          region: "ap-guangzhou",
+          cidrBlock: "10.0.0.0/16",
+          name: "",
+          tags: {},
+          routeTableId: "rtb-1",
+          allowedPeerAccountIds: [],
+          createdAt: 1,
+          updatedAt: 1,
+        });
+        await tx.insertRoute({
+          routeId: "rt-1",
+          routeTableId: "rtb-1",
+          vpcId: "vpc-1",
+          accountId: "acc-1",
+          destinationCidrBlock: "10.0.0.0/16",
+          nextHopType: "Local",
+          peeringId: null,
+          description: "local",
+          createdAt: 1,
+          updatedAt: 1,
+        });
       });
       await fresh.close();
       // Turn it into what version 5 wrote: no owner_ref on routes.
@@ -63,7 +84,19 @@ describe("SQLite data files of an older version", () => {
       expect(routes).to.have.length(1);
       expect(routes[0]).to.include({ routeId: "rt-1", description: "local", ownerRef: null });
       await migrated.transaction((tx) =>
-        tx.insertRoute({ routeId: "rt-2", routeTableId: "rtb-1", vpcId: "vpc-1", accountId: "acc-1", destinationCidrBlock: "10.1.0.0/16", nextHopType: "Peering", peeringId: "pcx-1", description: "", ownerRef: "p/s/RouteEntry/r", createdAt: 2, updatedAt: 2 }),
+        tx.insertRoute({
+          routeId: "rt-2",
+          routeTableId: "rtb-1",
+          vpcId: "vpc-1",
+          accountId: "acc-1",
+          destinationCidrBlock: "10.1.0.0/16",
+          nextHopType: "Peering",
+          peeringId: "pcx-1",
+          description: "",
+          ownerRef: "p/s/RouteEntry/r",
+          createdAt: 2,
+          updatedAt: 2,
+        }),
       );
       expect((await migrated.transaction((tx) => tx.getRoute("rt-2")))!.ownerRef).to.equal("p/s/RouteEntry/r");
       await migrated.close();
@@ -86,7 +119,11 @@ describe("SQLite data files of an older version", () => {
       const migrated = new SqliteStore(dir);
       await migrated.transaction(async (tx) => {
         expect(await tx.getApiKey("abcdef0123456789")).to.deep.equal({
-          keyHash: "abcdef0123456789", keyId: "abcdef012345", accountId: "acc-1", createdAt: 1, expiresAt: null,
+          keyHash: "abcdef0123456789",
+          keyId: "abcdef012345",
+          accountId: "acc-1",
+          createdAt: 1,
+          expiresAt: null,
         });
         expect((await tx.getVpc("vpc-1"))!.allowedPeerAccountIds).to.deep.equal([]);
         expect((await tx.listRoutes("rtb-1"))[0]).to.include({ routeId: "rt-1", ownerRef: null });

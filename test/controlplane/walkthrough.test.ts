@@ -1,8 +1,9 @@
 // The README's curl and CLI walkthrough, run exactly as a user would run it.
+
+import { execFile } from "node:child_process";
+import * as net from "node:net";
+import * as path from "node:path";
 import { expect } from "chai";
-import { execFile } from "child_process";
-import * as net from "net";
-import * as path from "path";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 

@@ -17,7 +17,14 @@ import {
 import { PREVIEW_EVALUATIONS } from "../../provider/preview/coverage";
 
 const quotas: Quotas = { ...DEFAULT_QUOTAS, peeringsPerVpc: 2, vpcsPerRegion: 2, routesPerTable: 1, pendingRequestsPerAccount: 1 };
-const vpc = (key: string, cidr: string, region = "ap-guangzhou", accountId = "acc-a"): WorldVpc => ({ key, vpcId: key.startsWith("vpc-") ? key : undefined, accountId, region, cidr, label: `VPC "${key}"` });
+const vpc = (key: string, cidr: string, region = "ap-guangzhou", accountId = "acc-a"): WorldVpc => ({
+  key,
+  vpcId: key.startsWith("vpc-") ? key : undefined,
+  accountId,
+  region,
+  cidr,
+  label: `VPC "${key}"`,
+});
 const peering = (key: string, a: WorldVpc, b: WorldVpc, state: WorldPeering["state"] = "Planned"): WorldPeering => ({
   key,
   label: `PeeringConnection "${key}"`,
@@ -96,7 +103,9 @@ describe("the rule book over a world", () => {
     expect(codes(out)).to.deep.equal(["NotFound"]);
     expect(out.violations[0].message).to.contain("allowedPeerAccountIds");
     const open = { ...closed, allowedPeerAccountIds: ["acc-a"] };
-    expect(codes(checkPeeringCreate(project({ ...stored, vpcs: [...stored.vpcs, open] }, { peerings: [peering("planned:x", hub, open)] }), "planned:x", quotas))).to.deep.equal([]);
+    expect(
+      codes(checkPeeringCreate(project({ ...stored, vpcs: [...stored.vpcs, open] }, { peerings: [peering("planned:x", hub, open)] }), "planned:x", quotas)),
+    ).to.deep.equal([]);
   });
 
   it("a pending request counts against the acceptor's VPC only once accepted, and an accept must fit its quota", () => {

@@ -46,9 +46,7 @@ describe("domain/rules", () => {
       expect(codes(peeringViolations(f))).to.deep.equal(["PeerCidrOverlap"]);
     });
     it("counts the peering quota on both VPCs and returns every violation", () => {
-      const vs = peeringViolations(
-        peering({ localPeeringCount: 10, peerPeeringCount: 10, existingPeeringId: "pcx-9", bandwidthMbps: 5 }),
-      );
+      const vs = peeringViolations(peering({ localPeeringCount: 10, peerPeeringCount: 10, existingPeeringId: "pcx-9", bandwidthMbps: 5 }));
       expect(codes(vs)).to.deep.equal(["PeeringAlreadyExists", "BandwidthNotAllowed", "QuotaExceeded", "QuotaExceeded"]);
       expect(vs[2].details).to.deep.include({ quota: "peeringsPerVpc", limit: 10, used: 10 });
     });
@@ -88,16 +86,12 @@ describe("domain/rules", () => {
       expect(codes(vs)).to.include("RouteOverlapsLocal");
     });
     it("refuses a pending peering and names the account that must accept", () => {
-      const vs = routeViolations(
-        base({ peering: { ...base().peering!, state: "Pending", mustAcceptAccountId: "acc-2" } }),
-      );
+      const vs = routeViolations(base({ peering: { ...base().peering!, state: "Pending", mustAcceptAccountId: "acc-2" } }));
       expect(codes(vs)).to.deep.equal(["PeeringNotActive"]);
       expect(vs[0].details).to.deep.include({ state: "Pending", mustAcceptAccountId: "acc-2" });
     });
     it("refuses a peering that does not attach the table's VPC", () => {
-      expect(codes(routeViolations(base({ peering: { ...base().peering!, attachesTableVpc: false } })))).to.deep.equal([
-        "PeeringNotAttached",
-      ]);
+      expect(codes(routeViolations(base({ peering: { ...base().peering!, attachesTableVpc: false } })))).to.deep.equal(["PeeringNotAttached"]);
     });
     it("refuses duplicates and enforces the table quota", () => {
       const vs = routeViolations(base({ existingDestinations: ["10.1.0.0/24"], routeCount: 200 }));

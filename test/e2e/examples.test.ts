@@ -1,8 +1,9 @@
 // Every example under the real pulumi CLI: preview, up, a clean second preview, an in-place update,
 // refresh, destroy, and nothing left behind on the control plane.
+
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
 import { expect } from "chai";
-import { execFileSync } from "child_process";
-import * as path from "path";
 import { startTestServer } from "../helpers/server";
 import { Account, api, inventory } from "./control-plane";
 import { PulumiWorkspace, REPO_ROOT } from "./harness";
@@ -10,224 +11,227 @@ import { PulumiWorkspace, REPO_ROOT } from "./harness";
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 async function expectNothingLeft(url: string, account: Account): Promise<void> {
-    const left = await inventory(url, account);
-    expect(left.vpcs, "VPCs left on the control plane").to.deep.equal([]);
-    expect(left.peerings, "live peerings left on the control plane").to.deep.equal([]);
+  const left = await inventory(url, account);
+  expect(left.vpcs, "VPCs left on the control plane").to.deep.equal([]);
+  expect(left.peerings, "live peerings left on the control plane").to.deep.equal([]);
 }
 
 function expectOk(result: { code: number; output: string }, what: string): void {
-    expect(result.code, `${what} failed:\n${result.output}`).to.equal(0);
+  expect(result.code, `${what} failed:\n${result.output}`).to.equal(0);
 }
 
 describe("examples under the real pulumi CLI", function () {
-    let server: TestServer;
-    let alice: Account;
-    let bob: Account;
+  let server: TestServer;
+  let alice: Account;
+  let bob: Account;
 
-    before(async () => {
-        server = await startTestServer({ transitionDelayMs: 50 });
+  before(async () => {
+    server = await startTestServer({ transitionDelayMs: 50 });
+  });
+  // Fresh accounts per test: a failed test never leaves resources in the next one's way.
+  beforeEach(async () => {
+    alice = await server.createAccount("alice");
+    bob = await server.createAccount("bob");
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it("type-checks every example with tsc", () => {
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(REPO_ROOT, "examples", "tsconfig.json")], {
+      cwd: REPO_ROOT,
+      stdio: "pipe",
     });
-    // Fresh accounts per test: a failed test never leaves resources in the next one's way.
-    beforeEach(async () => {
-        alice = await server.createAccount("alice");
-        bob = await server.createAccount("bob");
+  });
+
+  describe("quickstart", () => {
+    let ws: PulumiWorkspace;
+    afterEach(() => ws?.dispose());
+
+    it("previews, deploys, stays clean, updates in place, refreshes and destroys", async () => {
+      ws = await PulumiWorkspace.create({ example: "quickstart", endpoint: server.url, apiKey: alice.apiKey });
+      const preview = await ws.preview();
+      expectOk(preview, "preview");
+      expect(preview.output).to.match(/6 to create/); // 5 resources and the stack
+      expect((await inventory(server.url, alice)).vpcs, "preview creates nothing").to.deep.equal([]);
+
+      expectOk(await ws.up(), "up");
+      const outputs = await ws.outputs();
+      expect(outputs.peeringStatus).to.equal("Activated");
+      const live = await inventory(server.url, alice);
+      expect(live.vpcs.map((v) => v.cidrBlock).sort()).to.deep.equal(["10.10.0.0/16", "10.20.0.0/16"]);
+      expect(live.peerings).to.have.length(1);
+      expect(live.routes.map((r) => r.destinationCidrBlock).sort()).to.deep.equal(["10.10.0.0/16", "10.20.0.0/16"]);
+
+      expectOk(await ws.preview("--expect-no-changes"), "second preview (no changes expected)");
+
+      await ws.setConfig("peeringName", "app-data-renamed");
+      const update = await ws.up();
+      expectOk(update, "update in place");
+      expect(update.output).to.match(/1 updated/);
+      expect(update.output).not.to.match(/replaced/);
+      const renamed = await api(server.url, alice).livePeerings();
+      expect(renamed.map((p) => p.peeringId)).to.deep.equal([outputs.peeringId]);
+      expect(renamed[0].name).to.equal("app-data-renamed");
+
+      const refresh = await ws.refresh();
+      expectOk(refresh, "refresh");
+      expectOk(await ws.preview("--expect-no-changes"), "preview after refresh");
+
+      expectOk(await ws.destroy(), "destroy");
+      await expectNothingLeft(server.url, alice);
     });
-    after(async () => {
-        await server?.stop();
+  });
+
+  describe("cross-region", () => {
+    let ws: PulumiWorkspace;
+    afterEach(() => ws?.dispose());
+
+    it("reports the seed's daily cost and changes bandwidth in place", async () => {
+      ws = await PulumiWorkspace.create({ example: "cross-region", endpoint: server.url, apiKey: alice.apiKey });
+      expectOk(await ws.preview(), "preview");
+      expectOk(await ws.up(), "up");
+      const before = await ws.outputs();
+      expect(before.crossRegion).to.equal(true);
+      expect(before.bandwidth).to.equal(30);
+      expect(before.dailyCostEstimate).to.include({ priced: true, currency: "CNY", dailyCost: 360 });
+      expectOk(await ws.preview("--expect-no-changes"), "second preview");
+
+      await ws.setConfig("bandwidthMbps", "50");
+      const update = await ws.up();
+      expectOk(update, "bandwidth update");
+      expect(update.output).not.to.match(/replaced/);
+      const after = await ws.outputs();
+      expect(after.peeringId, "the peering keeps its id").to.equal(before.peeringId);
+      expect(after.dailyCostEstimate).to.include({ dailyCost: 600 });
+      const peering = (await api(server.url, alice).livePeerings())[0];
+      expect(peering.bandwidthMbps).to.equal(50);
+
+      expectOk(await ws.refresh(), "refresh");
+      expectOk(await ws.destroy(), "destroy");
+      await expectNothingLeft(server.url, alice);
+    });
+  });
+
+  describe("hub-and-spoke", () => {
+    let ws: PulumiWorkspace;
+    afterEach(() => ws?.dispose());
+
+    it("routes spokes to the hub only, and refuses a transitive route at preview", async () => {
+      ws = await PulumiWorkspace.create({ example: "hub-and-spoke", endpoint: server.url, apiKey: bob.apiKey });
+      expectOk(await ws.preview(), "preview");
+      expectOk(await ws.up(), "up");
+      const outputs = await ws.outputs();
+      expect(outputs.hubPeerings).to.match(/^3 of 10/);
+      expectOk(await ws.preview("--expect-no-changes"), "second preview");
+
+      await ws.setConfig("tryTransitiveRoute", "true");
+      const transitive = await ws.preview();
+      expect(transitive.code).to.not.equal(0);
+      expect(transitive.output).to.contain("NonTransitiveRoute");
+      expect(transitive.output).to.contain("10.2.0.0/16");
+      await ws.setConfig("tryTransitiveRoute", "false");
+
+      await ws.setConfig("spokeCount", "4");
+      const grow = await ws.up();
+      expectOk(grow, "adding a spoke");
+      expect(grow.output).not.to.match(/replaced|deleted/);
+      expect((await ws.outputs()).hubPeerings).to.match(/^4 of 10/);
+
+      expectOk(await ws.refresh(), "refresh");
+      expectOk(await ws.destroy(), "destroy");
+      await expectNothingLeft(server.url, bob);
+    });
+  });
+
+  describe("cross-account", () => {
+    const workspaces: PulumiWorkspace[] = [];
+    afterEach(() =>
+      workspaces.splice(0).forEach((w) => {
+        w.dispose();
+      }),
+    );
+
+    it("runs as two stacks: acceptor, requester, acceptance, then the requester's route", async () => {
+      const acceptor = await PulumiWorkspace.create({
+        example: "cross-account/acceptor",
+        endpoint: server.url,
+        apiKey: bob.apiKey,
+        // The two-ended flow: B lists A before A requests.
+        config: { requesterAccountId: alice.accountId },
+      });
+      workspaces.push(acceptor);
+      expectOk(await acceptor.up(), "acceptor up (VPC only)");
+      const partner = await acceptor.outputs();
+      expect(partner.accountId).to.equal(bob.accountId);
+
+      const requester = await PulumiWorkspace.create({
+        example: "cross-account/requester",
+        endpoint: server.url,
+        apiKey: alice.apiKey,
+        config: { peerVpcId: partner.vpcId, peerAccountId: partner.accountId, peerCidr: partner.cidrBlock },
+      });
+      workspaces.push(requester);
+      expectOk(await requester.preview(), "requester preview");
+      expectOk(await requester.up(), "requester up");
+      const request = await requester.outputs();
+      expect(request.peeringStatus).to.equal("Connecting");
+      expect(request.expiresAt).to.be.a("string");
+      const pending = (await api(server.url, bob).peerings()).find((p) => p.peeringId === request.peeringId);
+      expect(pending?.status, "the acceptor sees Accepting").to.equal("Accepting");
+
+      await acceptor.setConfig("peeringId", request.peeringId);
+      expect(request.accountId).to.equal(alice.accountId);
+      await acceptor.setConfig("requesterCidr", request.cidrBlock);
+      expectOk(await acceptor.up(), "acceptor accepts and routes back");
+      expectOk(await acceptor.preview("--expect-no-changes"), "acceptor second preview");
+
+      await requester.setConfig("accepted", "true");
+      expectOk(await requester.up(), "requester adds its route");
+      expect((await inventory(server.url, alice)).routes).to.have.length(1);
+      // Outputs record what the last operation saw; refresh reads the accepted state.
+      expectOk(await requester.refresh(), "requester refresh");
+      const peering = (await requester.resources("PeeringConnection"))["app-to-partner"];
+      expect(peering.outputs.status).to.equal("Activated");
+      expectOk(await requester.preview("--expect-no-changes"), "requester second preview");
+
+      // The acceptor destroys first (its acceptance disconnects the peering), then the requester.
+      expectOk(await acceptor.destroy(), "acceptor destroy");
+      expectOk(await requester.refresh(), "requester refresh after the peering went away");
+      expectOk(await requester.destroy(), "requester destroy");
+      await expectNothingLeft(server.url, alice);
+      await expectNothingLeft(server.url, bob);
     });
 
-    it("type-checks every example with tsc", () => {
-        execFileSync(
-            process.execPath,
-            [require.resolve("typescript/bin/tsc"), "-p", path.join(REPO_ROOT, "examples", "tsconfig.json")],
-            { cwd: REPO_ROOT, stdio: "pipe" },
-        );
+    it("runs as one program acting for two accounts", async () => {
+      const ws = await PulumiWorkspace.create({
+        example: "cross-account/single-program",
+        endpoint: server.url,
+        secrets: { requesterApiKey: alice.apiKey, acceptorApiKey: bob.apiKey },
+      });
+      workspaces.push(ws);
+      expectOk(await ws.preview(), "preview");
+      expectOk(await ws.up(), "up");
+      const outputs = await ws.outputs();
+      expect(outputs.requesterStatus).to.be.oneOf(["Activated", "Connecting"]);
+      expect(outputs.acceptorStatus).to.equal("Activated");
+      expect((await inventory(server.url, alice)).routes).to.have.length(1);
+      expect((await inventory(server.url, bob)).routes).to.have.length(1);
+
+      await ws.setConfig("peeringName", "renamed");
+      const update = await ws.up();
+      expectOk(update, "update in place");
+      expect(update.output).not.to.match(/replaced/);
+      expectOk(await ws.refresh(), "refresh");
+      expectOk(await ws.preview("--expect-no-changes"), "preview after refresh");
+
+      const exported = await ws.exportStack();
+      expect(exported.text).not.to.contain(alice.apiKey);
+      expect(exported.text).not.to.contain(bob.apiKey);
+
+      expectOk(await ws.destroy(), "destroy");
+      await expectNothingLeft(server.url, alice);
+      await expectNothingLeft(server.url, bob);
     });
-
-    describe("quickstart", () => {
-        let ws: PulumiWorkspace;
-        afterEach(() => ws?.dispose());
-
-        it("previews, deploys, stays clean, updates in place, refreshes and destroys", async () => {
-            ws = await PulumiWorkspace.create({ example: "quickstart", endpoint: server.url, apiKey: alice.apiKey });
-            const preview = await ws.preview();
-            expectOk(preview, "preview");
-            expect(preview.output).to.match(/6 to create/); // 5 resources and the stack
-            expect((await inventory(server.url, alice)).vpcs, "preview creates nothing").to.deep.equal([]);
-
-            expectOk(await ws.up(), "up");
-            const outputs = await ws.outputs();
-            expect(outputs.peeringStatus).to.equal("Activated");
-            const live = await inventory(server.url, alice);
-            expect(live.vpcs.map((v) => v.cidrBlock).sort()).to.deep.equal(["10.10.0.0/16", "10.20.0.0/16"]);
-            expect(live.peerings).to.have.length(1);
-            expect(live.routes.map((r) => r.destinationCidrBlock).sort()).to.deep.equal(["10.10.0.0/16", "10.20.0.0/16"]);
-
-            expectOk(await ws.preview("--expect-no-changes"), "second preview (no changes expected)");
-
-            await ws.setConfig("peeringName", "app-data-renamed");
-            const update = await ws.up();
-            expectOk(update, "update in place");
-            expect(update.output).to.match(/1 updated/);
-            expect(update.output).not.to.match(/replaced/);
-            const renamed = await api(server.url, alice).livePeerings();
-            expect(renamed.map((p) => p.peeringId)).to.deep.equal([outputs.peeringId]);
-            expect(renamed[0].name).to.equal("app-data-renamed");
-
-            const refresh = await ws.refresh();
-            expectOk(refresh, "refresh");
-            expectOk(await ws.preview("--expect-no-changes"), "preview after refresh");
-
-            expectOk(await ws.destroy(), "destroy");
-            await expectNothingLeft(server.url, alice);
-        });
-    });
-
-    describe("cross-region", () => {
-        let ws: PulumiWorkspace;
-        afterEach(() => ws?.dispose());
-
-        it("reports the seed's daily cost and changes bandwidth in place", async () => {
-            ws = await PulumiWorkspace.create({ example: "cross-region", endpoint: server.url, apiKey: alice.apiKey });
-            expectOk(await ws.preview(), "preview");
-            expectOk(await ws.up(), "up");
-            const before = await ws.outputs();
-            expect(before.crossRegion).to.equal(true);
-            expect(before.bandwidth).to.equal(30);
-            expect(before.dailyCostEstimate).to.include({ priced: true, currency: "CNY", dailyCost: 360 });
-            expectOk(await ws.preview("--expect-no-changes"), "second preview");
-
-            await ws.setConfig("bandwidthMbps", "50");
-            const update = await ws.up();
-            expectOk(update, "bandwidth update");
-            expect(update.output).not.to.match(/replaced/);
-            const after = await ws.outputs();
-            expect(after.peeringId, "the peering keeps its id").to.equal(before.peeringId);
-            expect(after.dailyCostEstimate).to.include({ dailyCost: 600 });
-            const peering = (await api(server.url, alice).livePeerings())[0];
-            expect(peering.bandwidthMbps).to.equal(50);
-
-            expectOk(await ws.refresh(), "refresh");
-            expectOk(await ws.destroy(), "destroy");
-            await expectNothingLeft(server.url, alice);
-        });
-    });
-
-    describe("hub-and-spoke", () => {
-        let ws: PulumiWorkspace;
-        afterEach(() => ws?.dispose());
-
-        it("routes spokes to the hub only, and refuses a transitive route at preview", async () => {
-            ws = await PulumiWorkspace.create({ example: "hub-and-spoke", endpoint: server.url, apiKey: bob.apiKey });
-            expectOk(await ws.preview(), "preview");
-            expectOk(await ws.up(), "up");
-            const outputs = await ws.outputs();
-            expect(outputs.hubPeerings).to.match(/^3 of 10/);
-            expectOk(await ws.preview("--expect-no-changes"), "second preview");
-
-            await ws.setConfig("tryTransitiveRoute", "true");
-            const transitive = await ws.preview();
-            expect(transitive.code).to.not.equal(0);
-            expect(transitive.output).to.contain("NonTransitiveRoute");
-            expect(transitive.output).to.contain("10.2.0.0/16");
-            await ws.setConfig("tryTransitiveRoute", "false");
-
-            await ws.setConfig("spokeCount", "4");
-            const grow = await ws.up();
-            expectOk(grow, "adding a spoke");
-            expect(grow.output).not.to.match(/replaced|deleted/);
-            expect((await ws.outputs()).hubPeerings).to.match(/^4 of 10/);
-
-            expectOk(await ws.refresh(), "refresh");
-            expectOk(await ws.destroy(), "destroy");
-            await expectNothingLeft(server.url, bob);
-        });
-    });
-
-    describe("cross-account", () => {
-        const workspaces: PulumiWorkspace[] = [];
-        afterEach(() => workspaces.splice(0).forEach((w) => w.dispose()));
-
-        it("runs as two stacks: acceptor, requester, acceptance, then the requester's route", async () => {
-            const acceptor = await PulumiWorkspace.create({
-                example: "cross-account/acceptor",
-                endpoint: server.url,
-                apiKey: bob.apiKey,
-                // The two-ended flow: B lists A before A requests.
-                config: { requesterAccountId: alice.accountId },
-            });
-            workspaces.push(acceptor);
-            expectOk(await acceptor.up(), "acceptor up (VPC only)");
-            const partner = await acceptor.outputs();
-            expect(partner.accountId).to.equal(bob.accountId);
-
-            const requester = await PulumiWorkspace.create({
-                example: "cross-account/requester",
-                endpoint: server.url,
-                apiKey: alice.apiKey,
-                config: { peerVpcId: partner.vpcId, peerAccountId: partner.accountId, peerCidr: partner.cidrBlock },
-            });
-            workspaces.push(requester);
-            expectOk(await requester.preview(), "requester preview");
-            expectOk(await requester.up(), "requester up");
-            const request = await requester.outputs();
-            expect(request.peeringStatus).to.equal("Connecting");
-            expect(request.expiresAt).to.be.a("string");
-            const pending = (await api(server.url, bob).peerings()).find((p) => p.peeringId === request.peeringId);
-            expect(pending?.status, "the acceptor sees Accepting").to.equal("Accepting");
-
-            await acceptor.setConfig("peeringId", request.peeringId);
-            expect(request.accountId).to.equal(alice.accountId);
-            await acceptor.setConfig("requesterCidr", request.cidrBlock);
-            expectOk(await acceptor.up(), "acceptor accepts and routes back");
-            expectOk(await acceptor.preview("--expect-no-changes"), "acceptor second preview");
-
-            await requester.setConfig("accepted", "true");
-            expectOk(await requester.up(), "requester adds its route");
-            expect((await inventory(server.url, alice)).routes).to.have.length(1);
-            // Outputs record what the last operation saw; refresh reads the accepted state.
-            expectOk(await requester.refresh(), "requester refresh");
-            const peering = (await requester.resources("PeeringConnection"))["app-to-partner"];
-            expect(peering.outputs.status).to.equal("Activated");
-            expectOk(await requester.preview("--expect-no-changes"), "requester second preview");
-
-            // The acceptor destroys first (its acceptance disconnects the peering), then the requester.
-            expectOk(await acceptor.destroy(), "acceptor destroy");
-            expectOk(await requester.refresh(), "requester refresh after the peering went away");
-            expectOk(await requester.destroy(), "requester destroy");
-            await expectNothingLeft(server.url, alice);
-            await expectNothingLeft(server.url, bob);
-        });
-
-        it("runs as one program acting for two accounts", async () => {
-            const ws = await PulumiWorkspace.create({
-                example: "cross-account/single-program",
-                endpoint: server.url,
-                secrets: { requesterApiKey: alice.apiKey, acceptorApiKey: bob.apiKey },
-            });
-            workspaces.push(ws);
-            expectOk(await ws.preview(), "preview");
-            expectOk(await ws.up(), "up");
-            const outputs = await ws.outputs();
-            expect(outputs.requesterStatus).to.be.oneOf(["Activated", "Connecting"]);
-            expect(outputs.acceptorStatus).to.equal("Activated");
-            expect((await inventory(server.url, alice)).routes).to.have.length(1);
-            expect((await inventory(server.url, bob)).routes).to.have.length(1);
-
-            await ws.setConfig("peeringName", "renamed");
-            const update = await ws.up();
-            expectOk(update, "update in place");
-            expect(update.output).not.to.match(/replaced/);
-            expectOk(await ws.refresh(), "refresh");
-            expectOk(await ws.preview("--expect-no-changes"), "preview after refresh");
-
-            const exported = await ws.exportStack();
-            expect(exported.text).not.to.contain(alice.apiKey);
-            expect(exported.text).not.to.contain(bob.apiKey);
-
-            expectOk(await ws.destroy(), "destroy");
-            await expectNothingLeft(server.url, alice);
-            await expectNothingLeft(server.url, bob);
-        });
-    });
+  });
 });

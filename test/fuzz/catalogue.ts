@@ -1,6 +1,6 @@
 // `node dist/test/fuzz/catalogue.js REPORT.jsonl...`: the broken cases of fuzz reports (PEERLINK_FUZZ_REPORT),
 // grouped by signature, smallest case first, as Markdown.
-import * as fs from "fs";
+import * as fs from "node:fs";
 import { FuzzCase, toTypeScript } from "./plan";
 import type { CaseReport } from "./runner";
 
@@ -16,8 +16,10 @@ for (const l of lines.filter((x) => x.verdict === "broken")) {
   for (const b of l.broken) groups.set(b.signature, [...(groups.get(b.signature) ?? []), l]);
 }
 const judged = lines.filter((l) => l.verdict !== "discarded");
-console.log(`${lines.length} cases, ${judged.length} judged, ${judged.filter((l) => l.verdict === "broken").length} broken, ` +
-  `${(judged.reduce((s, l) => s + l.seconds, 0) / Math.max(1, judged.length)).toFixed(1)} s per judged case\n`);
+console.log(
+  `${lines.length} cases, ${judged.length} judged, ${judged.filter((l) => l.verdict === "broken").length} broken, ` +
+    `${(judged.reduce((s, l) => s + l.seconds, 0) / Math.max(1, judged.length)).toFixed(1)} s per judged case\n`,
+);
 for (const [signature, list] of [...groups].sort((a, b) => b[1].length - a[1].length)) {
   const smallest = [...list].sort((a, b) => size(a.case) - size(b.case))[0];
   const b = smallest.broken.find((x) => x.signature === signature)!;

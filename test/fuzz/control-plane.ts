@@ -3,7 +3,7 @@
 import axios, { AxiosInstance } from "axios";
 import { apiClient } from "../helpers/api";
 import { TestServer } from "../helpers/server";
-import { accountPlaceholder, Alias, existingPlaceholder, materialize, Plan, PlanPeering, VpcRef } from "./plan";
+import { Alias, accountPlaceholder, existingPlaceholder, materialize, Plan, PlanPeering, VpcRef } from "./plan";
 
 export interface Account {
   accountId: string;
@@ -145,7 +145,11 @@ export async function makeByHand(url: string, accounts: Accounts, existing: Plan
     const table = "vpc" in r.table ? vpcIds.get(r.table.vpc)!.routeTableId : r.table.id;
     const hop = r.peering;
     const peeringName =
-      "peering" in hop ? hop.peering : "acceptance" in hop ? (plan.acceptances.find((a) => a.name === hop.acceptance)!.peering as { peering: string }).peering : undefined;
+      "peering" in hop
+        ? hop.peering
+        : "acceptance" in hop
+          ? (plan.acceptances.find((a) => a.name === hop.acceptance)!.peering as { peering: string }).peering
+          : undefined;
     const peeringId = peeringName ? peeringIds.get(peeringName)! : (hop as { id: string }).id;
     await ok(
       `add route ${r.name}`,

@@ -4,10 +4,11 @@
 //   (b) a failing preview leaves the control plane unchanged;
 //   (c) a failing preview names the codes that the up would have hit (same plan, checks off, fresh copy).
 // `npm test` runs a seeded, bounded number of cases; `npm run test:fuzz` runs more (test/fuzz/README.md).
+
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import fc from "fast-check";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { TestServer } from "../helpers/server";
 import { fuzzCase } from "./generator";
 import { FuzzCase } from "./plan";
@@ -64,7 +65,11 @@ describe("differential: a preview that passes is an up that succeeds", function 
   if (settings.caseFile) {
     // One case file, or a directory of them (e.g. test/fuzz/cases, the catalogued failures).
     const files = fs.statSync(settings.caseFile).isDirectory()
-      ? fs.readdirSync(settings.caseFile).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(settings.caseFile!, f))
+      ? fs
+          .readdirSync(settings.caseFile)
+          .filter((f) => f.endsWith(".json"))
+          .sort()
+          .map((f) => path.join(settings.caseFile!, f))
       : [settings.caseFile];
     for (const file of files) {
       it(`holds for the case in ${path.relative(process.cwd(), file)}`, async () => {

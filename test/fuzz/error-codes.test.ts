@@ -60,6 +60,8 @@ describe("fuzz error codes", () => {
   });
 
   it("shows the Diagnostics section", () => {
-    expect(diagnostics(UP)).to.match(/^Diagnostics:/).and.contain("NotFound");
+    expect(diagnostics(UP))
+      .to.match(/^Diagnostics:/)
+      .and.contain("NotFound");
   });
 });

@@ -36,7 +36,7 @@ export function errorCodesByResource(output: string): Map<string, string[]> {
     if (codes.length > 0) out.set(current, [...new Set([...(out.get(current) ?? []), ...codes])].sort());
   };
   for (const line of output.slice(at).split("\n")) {
-    const header = /^  \S+ \((.+)\):\s*$/.exec(line);
+    const header = /^ {2}\S+ \((.+)\):\s*$/.exec(line);
     if (header) {
       flush();
       current = header[1];

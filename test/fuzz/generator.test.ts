@@ -1,9 +1,10 @@
 // The fuzz generator on its own (no server, no CLI): every case is well formed, the existing part keeps
 // to the rules, and over a few thousand cases every class the differential test is meant to reach shows up.
-import { execFileSync } from "child_process";
+
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
 import { expect } from "chai";
 import fc from "fast-check";
-import * as path from "path";
 import * as ts from "typescript";
 import { REPO_ROOT } from "../e2e/harness";
 import { cidrsOverlap, FUZZ_CIDRS, FUZZ_QUOTAS, FUZZ_REGIONS, fuzzCase, placeholdersOf, withinRules } from "./generator";
@@ -15,7 +16,10 @@ const cases: FuzzCase[] = fc.sample(fuzzCase(), { seed: 42, numRuns: SAMPLES });
 /** The VPCs a plan's resources can name: its own and the existing part's (when it lives outside). */
 function vpcFacts(c: FuzzCase) {
   const outside = c.existingVia === "otherStack" || c.existingVia === "byHand";
-  const all = [...c.plan.vpcs.map((v) => ({ ...v, key: `vpc:${v.name}` })), ...(outside ? c.existing.vpcs.map((v) => ({ ...v, key: `id:@${v.name}.vpcId` })) : [])];
+  const all = [
+    ...c.plan.vpcs.map((v) => ({ ...v, key: `vpc:${v.name}` })),
+    ...(outside ? c.existing.vpcs.map((v) => ({ ...v, key: `id:@${v.name}.vpcId` })) : []),
+  ];
   const find = (ref: VpcRef) => all.find((v) => v.key === ("vpc" in ref ? `vpc:${ref.vpc}` : `id:${ref.id.replace(".routeTableId", ".vpcId")}`));
   return { all, find };
 }
@@ -49,7 +53,8 @@ describe("fuzz generator", () => {
       const hops = new Set([...c.plan.peerings.map((p) => `peering:${p.name}`), ...c.plan.acceptances.map((a) => `acceptance:${a.name}`)]);
       for (const r of c.plan.routes) {
         expect(find(r.table as VpcRef), JSON.stringify(r)).to.not.equal(undefined);
-        if (!("id" in r.peering)) expect(hops.has("peering" in r.peering ? `peering:${r.peering.peering}` : `acceptance:${r.peering.acceptance}`)).to.equal(true);
+        if (!("id" in r.peering))
+          expect(hops.has("peering" in r.peering ? `peering:${r.peering.peering}` : `acceptance:${r.peering.acceptance}`)).to.equal(true);
       }
     }
   });
@@ -103,9 +108,17 @@ describe("fuzz generator", () => {
     often("same-account peerings", (c) => peeringsOf(c).some(({ local, peer }) => local.account === peer.account), 0.2);
     often("cross-region peerings", (c) => peeringsOf(c).some(({ local, peer }) => local.region !== peer.region), 0.2);
     often("same-region peerings", (c) => peeringsOf(c).some(({ local, peer }) => local.region === peer.region), 0.2);
-    often("peerings between overlapping VPCs", (c) => peeringsOf(c).some(({ local, peer }) => local !== peer && cidrsOverlap(local.cidrBlock, peer.cidrBlock)), 0.1);
+    often(
+      "peerings between overlapping VPCs",
+      (c) => peeringsOf(c).some(({ local, peer }) => local !== peer && cidrsOverlap(local.cidrBlock, peer.cidrBlock)),
+      0.1,
+    );
     often("peerings between adjacent VPCs", (c) =>
-      peeringsOf(c).some(({ local, peer }) => pairKey(local.cidrBlock, peer.cidrBlock) === pairKey("10.0.0.0/17", "10.0.128.0/17") || pairKey(local.cidrBlock, peer.cidrBlock) === pairKey("10.0.0.0/16", "10.1.0.0/16")),
+      peeringsOf(c).some(
+        ({ local, peer }) =>
+          pairKey(local.cidrBlock, peer.cidrBlock) === pairKey("10.0.0.0/17", "10.0.128.0/17") ||
+          pairKey(local.cidrBlock, peer.cidrBlock) === pairKey("10.0.0.0/16", "10.1.0.0/16"),
+      ),
     );
     often("self-peering", (c) => peeringsOf(c).some(({ local, peer }) => local === peer));
     often("a wrong peerRegion", (c) => peeringsOf(c).some(({ p, peer }) => p.peerRegion !== undefined && p.peerRegion !== peer.region));
@@ -113,8 +126,12 @@ describe("fuzz generator", () => {
     often("a wrong peerAccountId", (c) => peeringsOf(c).some(({ p, peer }) => p.peerAccountId !== undefined && p.peerAccountId !== `@account:${peer.account}`));
     often("bandwidth above the cap", (c) => c.plan.peerings.some((p) => (p.bandwidthMbps ?? 0) > FUZZ_QUOTAS.crossRegionBandwidthMbps));
     often("bandwidth exactly at the cap", (c) => c.plan.peerings.some((p) => p.bandwidthMbps === FUZZ_QUOTAS.crossRegionBandwidthMbps));
-    often("a cross-region peering without bandwidth", (c) => peeringsOf(c).some(({ p, local, peer }) => local.region !== peer.region && p.bandwidthMbps === undefined));
-    often("a regional peering with bandwidth", (c) => peeringsOf(c).some(({ p, local, peer }) => local.region === peer.region && p.bandwidthMbps !== undefined));
+    often("a cross-region peering without bandwidth", (c) =>
+      peeringsOf(c).some(({ p, local, peer }) => local.region !== peer.region && p.bandwidthMbps === undefined),
+    );
+    often("a regional peering with bandwidth", (c) =>
+      peeringsOf(c).some(({ p, local, peer }) => local.region === peer.region && p.bandwidthMbps !== undefined),
+    );
     often("two peerings of one pair in the same direction", (c) => {
       const keys = peeringsOf(c).map(({ local, peer }) => `${local.key}>${peer.key}`);
       return new Set(keys).size < keys.length;
@@ -123,11 +140,17 @@ describe("fuzz generator", () => {
       const keys = peeringsOf(c).map(({ local, peer }) => `${local.key}>${peer.key}`);
       return keys.some((k) => keys.includes(k.split(">").reverse().join(">")) && k.split(">")[0] !== k.split(">")[1]);
     });
-    often("a peering duplicating an existing one", (c) => {
-      if (c.existingVia !== "otherStack" && c.existingVia !== "byHand") return false;
-      const existing = new Set(c.existing.peerings.map((p) => pairKey(`@${(p.vpc as { vpc: string }).vpc}.vpcId`, `@${(p.peerVpc as { vpc: string }).vpc}.vpcId`)));
-      return c.plan.peerings.some((p) => "id" in p.vpc && "id" in p.peerVpc && existing.has(pairKey(p.vpc.id, p.peerVpc.id)));
-    }, 0.005);
+    often(
+      "a peering duplicating an existing one",
+      (c) => {
+        if (c.existingVia !== "otherStack" && c.existingVia !== "byHand") return false;
+        const existing = new Set(
+          c.existing.peerings.map((p) => pairKey(`@${(p.vpc as { vpc: string }).vpc}.vpcId`, `@${(p.peerVpc as { vpc: string }).vpc}.vpcId`)),
+        );
+        return c.plan.peerings.some((p) => "id" in p.vpc && "id" in p.peerVpc && existing.has(pairKey(p.vpc.id, p.peerVpc.id)));
+      },
+      0.005,
+    );
     often("an accepted cross-account request", (c) => c.plan.acceptances.length > 0, 0.1);
     often("an acceptance that allows the wrong account", (c) =>
       c.plan.acceptances.some((a) => {
@@ -137,7 +160,9 @@ describe("fuzz generator", () => {
     );
     often("an acceptance of a request that exists outside the program", (c) => c.plan.acceptances.some((a) => "id" in a.peering), 0.005);
     often("a pending cross-account request (no acceptance)", (c) =>
-      peeringsOf(c).some(({ p, local, peer }) => local.account !== peer.account && !c.plan.acceptances.some((a) => "peering" in a.peering && a.peering.peering === p.name)),
+      peeringsOf(c).some(
+        ({ p, local, peer }) => local.account !== peer.account && !c.plan.acceptances.some((a) => "peering" in a.peering && a.peering.peering === p.name),
+      ),
     );
 
     const routeFacts = (c: FuzzCase) => {
@@ -149,7 +174,11 @@ describe("fuzz generator", () => {
       const keys = c.plan.routes.map((r) => `${JSON.stringify(r.table)} ${r.destinationCidrBlock}`);
       return new Set(keys).size < keys.length;
     });
-    often("a route overlapping the table's own VPC", (c) => routeFacts(c).some(({ r, table }) => table !== undefined && cidrsOverlap(r.destinationCidrBlock, table.cidrBlock)), 0.1);
+    often(
+      "a route overlapping the table's own VPC",
+      (c) => routeFacts(c).some(({ r, table }) => table !== undefined && cidrsOverlap(r.destinationCidrBlock, table.cidrBlock)),
+      0.1,
+    );
     often("a route to a block of the space outside both VPCs", (c) => routeFacts(c).some(({ r }) => FUZZ_CIDRS.includes(r.destinationCidrBlock as never)), 0.1);
     often("a route in a table that exists outside the program", (c) => c.plan.routes.some((r) => "id" in r.table), 0.02);
 
@@ -158,33 +187,66 @@ describe("fuzz generator", () => {
       for (const i of items) m.set(key(i), (m.get(key(i)) ?? 0) + 1);
       return Math.max(0, ...m.values());
     };
-    often("more VPCs in one account and region than the quota, counting the existing ones", (c) => countBy(vpcFacts(c).all, (v) => `${v.account} ${v.region}`) > FUZZ_QUOTAS.vpcsPerRegion, 0.01);
-    often("more peerings on one VPC than the quota", (c) => countBy(peeringsOf(c).flatMap(({ local, peer }) => [local.key, peer.key]), (k) => k) > FUZZ_QUOTAS.peeringsPerVpc, 0.05);
+    often(
+      "more VPCs in one account and region than the quota, counting the existing ones",
+      (c) => countBy(vpcFacts(c).all, (v) => `${v.account} ${v.region}`) > FUZZ_QUOTAS.vpcsPerRegion,
+      0.01,
+    );
+    often(
+      "more peerings on one VPC than the quota",
+      (c) =>
+        countBy(
+          peeringsOf(c).flatMap(({ local, peer }) => [local.key, peer.key]),
+          (k) => k,
+        ) > FUZZ_QUOTAS.peeringsPerVpc,
+      0.05,
+    );
     often("more routes in one table than the quota", (c) => countBy(c.plan.routes, (r) => JSON.stringify(r.table)) > FUZZ_QUOTAS.routesPerTable, 0.02);
-    often("more pending requests of one account than the quota, counting the existing ones", (c) => {
-      const outside = c.existingVia === "otherStack" || c.existingVia === "byHand";
-      const acceptedHere = (p: PlanPeering, plan: Plan, id: string) =>
-        plan.acceptances.some((a) => ("peering" in a.peering && a.peering.peering === p.name) || ("id" in a.peering && a.peering.id === id));
-      const requesters: string[] = [];
-      const existingVpc = (ref: VpcRef) => c.existing.vpcs.find((v) => "vpc" in ref && v.name === ref.vpc)!;
-      for (const p of outside ? c.existing.peerings : []) {
-        const [l, r] = [existingVpc(p.vpc), existingVpc(p.peerVpc)];
-        if (l.account !== r.account && !acceptedHere(p, c.existing, "") && !acceptedHere(p, c.plan, `@${p.name}.peeringId`)) requesters.push(l.account);
-      }
-      for (const { p, local, peer } of peeringsOf(c)) {
-        if (local.account !== peer.account && !acceptedHere(p, c.plan, "")) requesters.push(local.account);
-      }
-      return countBy(requesters, (a) => a) > FUZZ_QUOTAS.pendingRequestsPerAccount;
-    }, 0.003);
+    often(
+      "more pending requests of one account than the quota, counting the existing ones",
+      (c) => {
+        const outside = c.existingVia === "otherStack" || c.existingVia === "byHand";
+        const acceptedHere = (p: PlanPeering, plan: Plan, id: string) =>
+          plan.acceptances.some((a) => ("peering" in a.peering && a.peering.peering === p.name) || ("id" in a.peering && a.peering.id === id));
+        const requesters: string[] = [];
+        const existingVpc = (ref: VpcRef) => c.existing.vpcs.find((v) => "vpc" in ref && v.name === ref.vpc)!;
+        for (const p of outside ? c.existing.peerings : []) {
+          const [l, r] = [existingVpc(p.vpc), existingVpc(p.peerVpc)];
+          if (l.account !== r.account && !acceptedHere(p, c.existing, "") && !acceptedHere(p, c.plan, `@${p.name}.peeringId`)) requesters.push(l.account);
+        }
+        for (const { p, local, peer } of peeringsOf(c)) {
+          if (local.account !== peer.account && !acceptedHere(p, c.plan, "")) requesters.push(local.account);
+        }
+        return countBy(requesters, (a) => a) > FUZZ_QUOTAS.pendingRequestsPerAccount;
+      },
+      0.003,
+    );
 
     const changed = (c: FuzzCase, pred: (before: Plan, after: Plan) => boolean) => c.existingVia === "sameStack" && pred(c.existing, c.plan);
-    often("an update in place of what the stack deployed (tags)", (c) => changed(c, (b, a) => a.vpcs.some((v) => v.tags && b.vpcs.some((w) => w.name === v.name && !w.tags))));
-    often("an update in place of a peering's bandwidth", (c) =>
-      changed(c, (b, a) => a.peerings.some((p) => b.peerings.some((q) => q.name === p.name && q.bandwidthMbps !== p.bandwidthMbps && JSON.stringify(q.peerVpc) === JSON.stringify(p.peerVpc)))),
+    often("an update in place of what the stack deployed (tags)", (c) =>
+      changed(c, (b, a) => a.vpcs.some((v) => v.tags && b.vpcs.some((w) => w.name === v.name && !w.tags))),
+    );
+    often(
+      "an update in place of a peering's bandwidth",
+      (c) =>
+        changed(c, (b, a) =>
+          a.peerings.some((p) =>
+            b.peerings.some((q) => q.name === p.name && q.bandwidthMbps !== p.bandwidthMbps && JSON.stringify(q.peerVpc) === JSON.stringify(p.peerVpc)),
+          ),
+        ),
       0.005,
     );
-    often("a replacement of a VPC (new CIDR or region)", (c) => changed(c, (b, a) => a.vpcs.some((v) => b.vpcs.some((w) => w.name === v.name && (w.cidrBlock !== v.cidrBlock || w.region !== v.region)))));
-    often("a replacement of a peering (new peer VPC)", (c) => changed(c, (b, a) => a.peerings.some((p) => b.peerings.some((q: PlanPeering) => q.name === p.name && JSON.stringify(q.peerVpc) !== JSON.stringify(p.peerVpc)))), 0.005);
+    often("a replacement of a VPC (new CIDR or region)", (c) =>
+      changed(c, (b, a) => a.vpcs.some((v) => b.vpcs.some((w) => w.name === v.name && (w.cidrBlock !== v.cidrBlock || w.region !== v.region)))),
+    );
+    often(
+      "a replacement of a peering (new peer VPC)",
+      (c) =>
+        changed(c, (b, a) =>
+          a.peerings.some((p) => b.peerings.some((q: PlanPeering) => q.name === p.name && JSON.stringify(q.peerVpc) !== JSON.stringify(p.peerVpc))),
+        ),
+      0.005,
+    );
     often("a removal of something the stack deployed", (c) => changed(c, (b, a) => declaredNames(b).some((n) => !declaredNames(a).includes(n))));
   });
 });

@@ -5,19 +5,7 @@
 // The quotas are lowered (FUZZ_QUOTAS) and the CIDRs come from a small space, so limits, overlaps and
 // adjacent blocks come up often.
 import fc from "fast-check";
-import {
-  accountPlaceholder,
-  Alias,
-  emptyPlan,
-  existingPlaceholder,
-  ExistingVia,
-  FuzzCase,
-  PeeringRef,
-  Plan,
-  PlanPeering,
-  TableRef,
-  VpcRef,
-} from "./plan";
+import { Alias, accountPlaceholder, ExistingVia, emptyPlan, existingPlaceholder, FuzzCase, PeeringRef, Plan, PlanPeering, TableRef, VpcRef } from "./plan";
 
 /** The quotas of the control plane the fuzz run starts: low, so that cases hit them. */
 export const FUZZ_QUOTAS = {
@@ -32,16 +20,7 @@ export const FUZZ_QUOTAS = {
 export const FUZZ_REGIONS = ["ap-guangzhou", "ap-shanghai", "ap-hongkong"] as const;
 
 /** A small CIDR space: equal, nested, adjacent and disjoint blocks. */
-export const FUZZ_CIDRS = [
-  "10.0.0.0/16",
-  "10.1.0.0/16",
-  "10.0.0.0/17",
-  "10.0.128.0/17",
-  "10.2.0.0/16",
-  "10.1.0.0/17",
-  "10.0.0.0/8",
-  "192.168.0.0/24",
-] as const;
+export const FUZZ_CIDRS = ["10.0.0.0/16", "10.1.0.0/16", "10.0.0.0/17", "10.0.128.0/17", "10.2.0.0/16", "10.1.0.0/17", "10.0.0.0/8", "192.168.0.0/24"] as const;
 
 // ---------------------------------------------------------------------------------------------
 // CIDR arithmetic (the generator's own, independent of the control plane's)
@@ -124,7 +103,11 @@ type RouteIntent = { peering: number; side: "requester" | "accepter"; dest: "pee
 
 const mutationIntent = fc.oneof(
   fc.record({ op: fc.constant("retagVpc" as const), i: fc.nat({ max: 7 }) }),
-  fc.record({ op: fc.constant("rebandwidth" as const), i: fc.nat({ max: 7 }), bandwidth: weighted<"half" | "atCap" | "over" | "drop">(["half", 2], ["atCap", 1], ["over", 1], ["drop", 1]) }),
+  fc.record({
+    op: fc.constant("rebandwidth" as const),
+    i: fc.nat({ max: 7 }),
+    bandwidth: weighted<"half" | "atCap" | "over" | "drop">(["half", 2], ["atCap", 1], ["over", 1], ["drop", 1]),
+  }),
   fc.record({ op: fc.constant("repointPeering" as const), i: fc.nat({ max: 7 }), to: fc.nat({ max: 7 }) }),
   fc.record({ op: fc.constant("recidrVpc" as const), i: fc.nat({ max: 7 }), cidr: fc.nat({ max: FUZZ_CIDRS.length - 1 }) }),
   fc.record({ op: fc.constant("moveVpc" as const), i: fc.nat({ max: 7 }) }),
@@ -213,11 +196,12 @@ class Builder {
     const local = this.vpcs[p.from % this.vpcs.length];
     // Ordinary choices peer VPCs that do not overlap (adjacent blocks included), when there is one.
     const disjoint = this.vpcs.filter((v) => v !== local && !cidrsOverlap(v.cidr, local.cidr));
-    let peer = p.self && !opts.valid
-      ? local
-      : opts.valid && disjoint.length > 0
-        ? disjoint[p.to % disjoint.length]
-        : this.vpcs[(p.from + 1 + (p.to % Math.max(1, this.vpcs.length - 1))) % this.vpcs.length];
+    let peer =
+      p.self && !opts.valid
+        ? local
+        : opts.valid && disjoint.length > 0
+          ? disjoint[p.to % disjoint.length]
+          : this.vpcs[(p.from + 1 + (p.to % Math.max(1, this.vpcs.length - 1))) % this.vpcs.length];
     if (opts.valid && peer === local) return;
     // A pair that is already peered is peered again only on purpose (a twin); otherwise another pair, or none.
     const peered = (v: PoolVpc) => this.peerings.some((x) => (x.local === local && x.peer === v) || (x.local === v && x.peer === local));
@@ -227,7 +211,14 @@ class Builder {
       peer = fresh[p.to % fresh.length];
     }
     const intent: PeeringIntent = opts.valid
-      ? { ...p, bandwidth: p.bandwidth === "atCap" ? "atCap" : "auto", peerRegion: p.peerRegion === "wrong" ? "right" : p.peerRegion, peerAccount: "auto", acceptance: p.acceptance === "wrongAllowed" ? "yes" : p.acceptance, twin: "none" }
+      ? {
+          ...p,
+          bandwidth: p.bandwidth === "atCap" ? "atCap" : "auto",
+          peerRegion: p.peerRegion === "wrong" ? "right" : p.peerRegion,
+          peerAccount: "auto",
+          acceptance: p.acceptance === "wrongAllowed" ? "yes" : p.acceptance,
+          twin: "none",
+        }
       : p;
     this.pushPeering(local, peer, intent, opts.displayName);
     if (intent.twin === "same") this.pushPeering(local, peer, { ...intent, twin: "none" }, opts.displayName);
@@ -259,7 +250,12 @@ class Builder {
     if (local.account !== peer.account && p.acceptance !== "no") {
       const acceptance = this.name("a", this.plan.acceptances.length);
       const allowed = p.acceptance === "yes" ? local.account : peer.account;
-      this.plan.acceptances.push({ name: acceptance, account: peer.account, peering: { peering: name }, allowedRequesterAccountIds: [accountPlaceholder(allowed)] });
+      this.plan.acceptances.push({
+        name: acceptance,
+        account: peer.account,
+        peering: { peering: name },
+        allowedRequesterAccountIds: [accountPlaceholder(allowed)],
+      });
       hop = { acceptance };
       accepted = p.acceptance === "yes";
     }
@@ -344,7 +340,12 @@ export function withinRules(plan: Plan): Plan {
     ...peerings.filter((p) => vpcOf(p.vpc)!.account === vpcOf(p.peerVpc)!.account).map((p) => p.name),
     ...acceptances.map((a) => ("peering" in a.peering ? a.peering.peering : "")),
   ]);
-  const hopPeering = (ref: PeeringRef) => ("peering" in ref ? ref.peering : "acceptance" in ref && keptAcceptances.has(ref.acceptance) ? (acceptances.find((a) => a.name === ref.acceptance)!.peering as { peering: string }).peering : undefined);
+  const hopPeering = (ref: PeeringRef) =>
+    "peering" in ref
+      ? ref.peering
+      : "acceptance" in ref && keptAcceptances.has(ref.acceptance)
+        ? (acceptances.find((a) => a.name === ref.acceptance)!.peering as { peering: string }).peering
+        : undefined;
   const perTable = new Map<string, string[]>();
   const routes = plan.routes.filter((r) => {
     const peering = hopPeering(r.peering);
@@ -380,7 +381,8 @@ function mutate(plan: Plan, mutations: MutationIntent[]): Plan {
   const out: Plan = JSON.parse(JSON.stringify(plan));
   const pick = <T>(list: T[], i: number): T | undefined => (list.length === 0 ? undefined : list[i % list.length]);
   const usesPeering = (ref: PeeringRef, name: string) =>
-    ("peering" in ref && ref.peering === name) || ("acceptance" in ref && out.acceptances.some((a) => a.name === ref.acceptance && "peering" in a.peering && a.peering.peering === name));
+    ("peering" in ref && ref.peering === name) ||
+    ("acceptance" in ref && out.acceptances.some((a) => a.name === ref.acceptance && "peering" in a.peering && a.peering.peering === name));
   const removePeering = (name: string) => {
     out.routes = out.routes.filter((r) => !usesPeering(r.peering, name));
     out.acceptances = out.acceptances.filter((a) => !("peering" in a.peering && a.peering.peering === name));
@@ -482,9 +484,7 @@ const size = (p: Plan) => p.vpcs.length + p.peerings.length + p.acceptances.leng
 
 /** A case whose program changes something: new resources, or changes to what its stack deployed. */
 export function fuzzCase(): fc.Arbitrary<FuzzCase> {
-  return caseIntent
-    .map(buildCase)
-    .filter((c) => (c.existingVia === "sameStack" ? JSON.stringify(c.plan) !== JSON.stringify(c.existing) : size(c.plan) > 0));
+  return caseIntent.map(buildCase).filter((c) => (c.existingVia === "sameStack" ? JSON.stringify(c.plan) !== JSON.stringify(c.existing) : size(c.plan) > 0));
 }
 
 /** The placeholders a case uses, so the runner knows what to look up. */

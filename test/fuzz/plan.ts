@@ -126,10 +126,7 @@ function peeringExpr(ref: PeeringRef): string {
 
 /** Declarations equivalent to what plan-program/index.ts builds from `plan` (accounts as `account<X>`). */
 export function toTypeScript(plan: Plan): string {
-  const lines: string[] = [
-    `import * as peerlink from "peerlink";`,
-    `// accountA, accountB: peerlink.Connection of the two accounts (apiKey as a secret)`,
-  ];
+  const lines: string[] = [`import * as peerlink from "peerlink";`, `// accountA, accountB: peerlink.Connection of the two accounts (apiKey as a secret)`];
   for (const v of plan.vpcs) {
     const extra = [
       v.allowedPeerAccountIds !== undefined ? `allowedPeerAccountIds: ${lit(v.allowedPeerAccountIds)}` : "",

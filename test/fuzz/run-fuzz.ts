@@ -1,8 +1,8 @@
 // `npm run test:fuzz -- [--runs N] [--seed S] [--path P] [--case FILE] [--shrink-seconds N] [--keep-going] [--report FILE] [--signature SIG]`
 // runs the differential test with more cases than `npm test` (defaults: 100 cases, a new seed, 10 minutes
 // of shrinking). The options map to the PEERLINK_FUZZ_* variables (test/fuzz/settings.ts), which also work.
-import { spawnSync } from "child_process";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 
 const OPTIONS: Record<string, string> = {
   "--runs": "PEERLINK_FUZZ_RUNS",
@@ -15,7 +15,9 @@ const OPTIONS: Record<string, string> = {
 };
 
 function usage(problem: string): never {
-  console.error(`${problem}\nusage: npm run test:fuzz -- [--runs N] [--seed S] [--path P] [--case FILE] [--shrink-seconds N] [--keep-going] [--report FILE] [--signature SIG]`);
+  console.error(
+    `${problem}\nusage: npm run test:fuzz -- [--runs N] [--seed S] [--path P] [--case FILE] [--shrink-seconds N] [--keep-going] [--report FILE] [--signature SIG]`,
+  );
   process.exit(2);
 }
 

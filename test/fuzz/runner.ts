@@ -6,8 +6,8 @@
 //       fail, and a resource that fails in both runs fails the up on a code its preview named (one of the
 //       codes the up lists for it). (Both runs
 //       stop at their first failures, in the engine's order, so codes are compared per resource.)
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { PulumiWorkspace, REPO_ROOT, RunResult } from "../e2e/harness";
 import { startTestServer, TestServer } from "../helpers/server";
 import { Accounts, accountValues, dump, existingIds, freshAccounts, keysEnv, makeByHand, settle } from "./control-plane";
@@ -148,7 +148,10 @@ export async function runCase(server: TestServer, c: FuzzCase): Promise<CaseRepo
     const preview = await run.cli(first.ws, "preview", first.accounts, first.plan, false);
     const previewCodes = errorCodes(preview.output);
     const broken: CaseReport["broken"] = [];
-    const sections = [describeCase(c, first.plan), `--- preview (exit ${preview.code}, codes ${previewCodes.join(",") || "none"}) ---\n${diagnostics(preview.output)}`];
+    const sections = [
+      describeCase(c, first.plan),
+      `--- preview (exit ${preview.code}, codes ${previewCodes.join(",") || "none"}) ---\n${diagnostics(preview.output)}`,
+    ];
     if (preview.code === 0) {
       const up = await run.cli(first.ws, "up", first.accounts, first.plan, false);
       const upCodes = errorCodes(up.output);
@@ -179,7 +182,9 @@ export async function runCase(server: TestServer, c: FuzzCase): Promise<CaseRepo
     const up = await run.cli(second.ws, "up", second.accounts, second.plan, true);
     const upCodes = errorCodes(up.output);
     let unjudged: string | undefined;
-    sections.push(`--- up with PEERLINK_PREVIEW_CHECKS=off on a fresh copy (exit ${up.code}, codes ${upCodes.join(",") || "none"}) ---\n${diagnostics(up.output)}`);
+    sections.push(
+      `--- up with PEERLINK_PREVIEW_CHECKS=off on a fresh copy (exit ${up.code}, codes ${upCodes.join(",") || "none"}) ---\n${diagnostics(up.output)}`,
+    );
     if (up.code === 0) {
       broken.push({
         property: "c",

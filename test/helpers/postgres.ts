@@ -4,11 +4,11 @@
  * initdb refuses to run as root; as root the cluster runs as the `postgres` system user (created by
  * Debian's postgresql package), or `nobody` when there is none.
  */
-import { execFileSync, spawnSync } from "child_process";
-import * as fs from "fs";
-import * as net from "net";
-import * as os from "os";
-import * as path from "path";
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
 import { Client } from "pg";
 
 export type PgCluster = {
@@ -38,7 +38,10 @@ export function postgresBinDir(): string {
   }
   const root = "/usr/lib/postgresql";
   const versions = fs.existsSync(root)
-    ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a))
+    ? fs
+        .readdirSync(root)
+        .filter((v) => fs.existsSync(path.join(root, v, "bin", "initdb")))
+        .sort((a, b) => Number(b) - Number(a))
     : [];
   if (versions.length === 0) {
     throw new Error("PostgreSQL is not installed (no initdb on PATH or under /usr/lib/postgresql): apt-get install postgresql-15");

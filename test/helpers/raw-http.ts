@@ -2,7 +2,7 @@
  * Raw HTTP/1.1 over node's `net`: the request line is sent byte for byte, so a test can send spellings
  * (percent-encoding, doubled slashes, dot segments, absolute form) that clients would normalise.
  */
-import * as net from "net";
+import * as net from "node:net";
 
 export type RawResponse = { status: number; headers: Record<string, string>; text: string; json: any };
 
@@ -32,7 +32,10 @@ function decodeChunked(body: Buffer): Buffer {
 /** Parses one HTTP/1.1 response (the connection is closed by the server after it). */
 export function parseResponse(raw: Buffer): RawResponse {
   const sep = raw.indexOf("\r\n\r\n");
-  const head = raw.subarray(0, sep < 0 ? raw.length : sep).toString("latin1").split("\r\n");
+  const head = raw
+    .subarray(0, sep < 0 ? raw.length : sep)
+    .toString("latin1")
+    .split("\r\n");
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head[0] ?? "")?.[1] ?? 0);
   const headers: Record<string, string> = {};
   for (const line of head.slice(1)) {
@@ -78,7 +81,9 @@ export async function rawRequest(url: string, r: RawRequest): Promise<RawRespons
     headers["content-type"] ??= "application/json";
     headers["content-length"] = String(body.length);
   }
-  const head = `${r.method} ${r.target} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n`;
+  const head = `${r.method} ${r.target} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("\r\n")}\r\n\r\n`;
   const raw = await sendBytes(url, body ? Buffer.concat([Buffer.from(head, "latin1"), body]) : head, r.timeoutMs);
   return parseResponse(raw);
 }

@@ -83,7 +83,7 @@ export class SpreadClient {
           headers: { Authorization: `Bearer ${this.apiKey}`, ...(req.headers as Record<string, string>) },
           validateStatus: () => true,
           timeout: 60_000,
-          httpAgent: new (require("http").Agent)({ keepAlive: false }),
+          httpAgent: new (require("node:http").Agent)({ keepAlive: false }),
         });
       } catch (e) {
         if (!idempotent || !isConnectionError(e) || attempt >= attempts) throw e;

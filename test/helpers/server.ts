@@ -4,15 +4,15 @@
  * throw-away cluster this process starts once (test/helpers/postgres.ts).
  * In-process by default; `subprocess: true` runs `node dist/cli/index.js server` so a test can kill -9 it.
  */
-import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { createAccount as createAccountOnDisk } from "../../controlplane/accounts";
-import { Quotas } from "../../domain";
 import { parseFaults } from "../../controlplane/http/faults";
 import { HttpLimits, RateLimit } from "../../controlplane/http/limits";
 import { RunningServer, startServer } from "../../controlplane/server";
+import { Quotas } from "../../domain";
 import { PgCluster, startPgCluster } from "./postgres";
 
 export type TestStore = "sqlite" | "postgres";
@@ -95,8 +95,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const dataDir = opts.dataDir ?? freshDataDir();
   // On PostgreSQL a reused data dir stands for the database the earlier server used.
   const storeUrl =
-    opts.storeUrl ??
-    (currentStore === "postgres" ? (databaseOfDataDir.get(dataDir) ?? (await (await sharedPgCluster()).createDatabase())) : undefined);
+    opts.storeUrl ?? (currentStore === "postgres" ? (databaseOfDataDir.get(dataDir) ?? (await (await sharedPgCluster()).createDatabase())) : undefined);
   if (storeUrl) databaseOfDataDir.set(dataDir, storeUrl);
   const common: Common = {
     transitionDelayMs: opts.transitionDelayMs ?? 0,
@@ -107,9 +106,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     faults: opts.faults,
     storeUrl,
   };
-  const handle = opts.subprocess
-    ? await subprocessServer(common, opts.logLevel ?? "info", opts.env ?? {})
-    : await inProcessServer(common, opts.logLevel);
+  const handle = opts.subprocess ? await subprocessServer(common, opts.logLevel ?? "info", opts.env ?? {}) : await inProcessServer(common, opts.logLevel);
   return handle;
 }
 
@@ -166,9 +163,7 @@ async function subprocessServer(c: Common, logLevel: string, env: Record<string,
       };
       proc.stdout!.on("data", onData);
       proc.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
-      proc.once("exit", (code, signal) =>
-        reject(new Error(`peerlink server exited early (code ${code}, signal ${signal}):\n${out.slice(-2000)}`)),
-      );
+      proc.once("exit", (code, signal) => reject(new Error(`peerlink server exited early (code ${code}, signal ${signal}):\n${out.slice(-2000)}`)));
     });
     return { child: proc, url, port: Number(new URL(url).port) };
   };

@@ -1,9 +1,10 @@
 import { expect } from "chai";
-import { createClient, parseEndpoints, PeerlinkApiError } from "../../contract";
+import { createClient, parseEndpoints } from "../../contract";
+import { shouldReject } from "../helpers/assert";
 import { freePort } from "../helpers/postgres";
 import { startTestServer, TestServer } from "../helpers/server";
 
-describe("provider client: a list of endpoints", function () {
+describe("PeerlinkClient (contract/client.ts): a list of endpoints", function () {
   let server: TestServer;
   let apiKey: string;
   let dead: string;
@@ -34,19 +35,17 @@ describe("provider client: a list of endpoints", function () {
 
   it("does not repeat a create without an idempotency key, but sends the next request to another endpoint", async function () {
     const c = createClient({ endpoint: `${dead},${server.url}`, apiKey }, { retryDelayFactorMs: 1 });
-    let err: PeerlinkApiError | undefined;
-    await c.transport.request("creating", "POST", "/v1/vpcs", { body: { region: "ap-mars", cidrBlock: "10.0.0.0/16" } }).catch((e) => (err = e));
-    expect(err?.code).to.equal("NetworkError");
-    let second: PeerlinkApiError | undefined;
-    await c.transport.request("creating", "POST", "/v1/vpcs", { body: { region: "ap-mars", cidrBlock: "10.0.0.0/16" } }).catch((e) => (second = e));
-    expect(second?.code, "the second request reached the live endpoint").to.equal("ValidationError");
+    await shouldReject(c.transport.request("creating", "POST", "/v1/vpcs", { body: { region: "ap-mars", cidrBlock: "10.0.0.0/16" } }), "NetworkError");
+    await shouldReject(
+      c.transport.request("creating", "POST", "/v1/vpcs", { body: { region: "ap-mars", cidrBlock: "10.0.0.0/16" } }),
+      "ValidationError",
+      "the second request reached the live endpoint",
+    );
   });
 
   it("moves a state action (a repeat cannot apply it twice) to the next endpoint", async function () {
     const c = createClient({ endpoint: `${dead},${server.url}`, apiKey }, { retryDelayFactorMs: 1 });
-    let err: PeerlinkApiError | undefined;
-    await c.peeringAction("accepting", "pcx-000000000001", "accept").catch((e) => (err = e));
-    expect(err?.code, "retried on the live endpoint, which does not know the peering").to.equal("NotFound");
+    await shouldReject(c.peeringAction("accepting", "pcx-000000000001", "accept"), "NotFound", "retried on the live endpoint, which does not know the peering");
   });
 
   it("moves a dry run (a read-only POST) to the next endpoint like a GET", async function () {
@@ -58,10 +57,8 @@ describe("provider client: a list of endpoints", function () {
   it("fails with NetworkError naming the endpoints when none answers", async function () {
     const other = `http://127.0.0.1:${await freePort()}`;
     const c = createClient({ endpoint: `${dead},${other}`, apiKey }, { retryDelayFactorMs: 1, retries: 3 });
-    let err: PeerlinkApiError | undefined;
-    await c.listVpcs("listing VPCs").catch((e) => (err = e));
-    expect(err?.code).to.equal("NetworkError");
-    expect(err?.message).to.contain(dead).and.to.contain(other);
-    expect(err?.message).to.not.contain(apiKey);
+    const { message } = await shouldReject(c.listVpcs("listing VPCs"), "NetworkError");
+    expect(message).to.contain(dead).and.to.contain(other);
+    expect(message).to.not.contain(apiKey);
   });
 });

@@ -1,8 +1,9 @@
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+import { inspect } from "node:util";
 import { expect } from "chai";
-import * as http from "http";
-import { AddressInfo } from "net";
-import { inspect } from "util";
-import { createClient, isIdempotentRequest, PeerlinkApiError, PEERING_WAITERS, waitForPeering } from "../../contract";
+import { createClient, isIdempotentRequest, PEERING_WAITERS, PeerlinkApiError, waitForPeering } from "../../contract";
+import { shouldReject } from "../helpers/assert";
 
 const KEY = "plk_" + "a".repeat(40);
 
@@ -25,7 +26,7 @@ async function scripted(replies: { status: number; headers?: Record<string, stri
 const err503 = { status: 503, body: { error: { code: "InternalError", message: "busy", details: {} } } };
 const ok = { status: 200, body: { accountId: "acc-000000000001", name: "a" } };
 
-describe("provider client", () => {
+describe("PeerlinkClient (contract/client.ts)", () => {
   it("retries an idempotent GET on 429 and 5xx, honouring Retry-After", async () => {
     const s = await scripted([{ status: 429, headers: { "retry-after": "1" }, body: { error: { code: "TooMany", message: "slow down" } } }, err503, ok]);
     try {
@@ -44,9 +45,7 @@ describe("provider client", () => {
     const s = await scripted([err503, err503, { status: 201, body: { vpcId: "vpc-000000000001" } }]);
     try {
       const c = createClient({ endpoint: s.url, apiKey: KEY }, { retryDelayFactorMs: 5 });
-      let err: PeerlinkApiError | undefined;
-      await c.transport.request("validating", "POST", "/v1/peering-connections/validate", { body: {} }).catch((e) => (err = e));
-      expect(err!.code).to.equal("InternalError");
+      await shouldReject(c.transport.request("validating", "POST", "/v1/peering-connections/validate", { body: {} }), "InternalError");
       expect(s.seen).to.have.length(1);
       const made = await c.createVpc("creating Vpc (x)", { region: "ap-guangzhou", cidrBlock: "10.0.0.0/16" }, "token-1");
       expect(made.status).to.equal(201);
@@ -66,13 +65,18 @@ describe("provider client", () => {
   it("gives typed errors that read '<operation>: <Code>: <message>' and never hold the key", async () => {
     const s = await scripted([{ status: 422, body: { error: { code: "CidrOverlap", message: `VPC "a" overlaps "b" (${KEY})`, details: { x: 1 } } } }]);
     try {
-      let err: PeerlinkApiError | undefined;
-      await createClient({ endpoint: s.url, apiKey: KEY }).createPeering("creating PeeringConnection (vpc-a -> vpc-b)", {} as never, "t").catch((e) => (err = e));
+      const {
+        error: err,
+        status,
+        message,
+      } = await shouldReject(
+        createClient({ endpoint: s.url, apiKey: KEY }).createPeering("creating PeeringConnection (vpc-a -> vpc-b)", {} as never, "t"),
+        "CidrOverlap",
+      );
       expect(err).to.be.instanceOf(PeerlinkApiError);
-      expect(err!.code).to.equal("CidrOverlap");
-      expect(err!.httpStatus).to.equal(422);
-      expect(err!.message).to.match(/^creating PeeringConnection \(vpc-a -> vpc-b\): CidrOverlap: VPC "a" overlaps "b"/);
-      const everything = [err!.message, err!.stack, JSON.stringify(err), inspect(err, { depth: 10, showHidden: true })].join("\n");
+      expect(status).to.equal(422);
+      expect(message).to.match(/^creating PeeringConnection \(vpc-a -> vpc-b\): CidrOverlap: VPC "a" overlaps "b"/);
+      const everything = [message, (err as Error).stack, JSON.stringify(err), inspect(err, { depth: 10, showHidden: true })].join("\n");
       expect(everything).not.to.contain(KEY);
       expect(everything).not.to.contain("Bearer");
     } finally {
@@ -83,19 +87,18 @@ describe("provider client", () => {
   it("says where to look on a network error, without the key", async () => {
     const s = await scripted([ok]);
     await s.close();
-    let err: PeerlinkApiError | undefined;
-    await createClient({ endpoint: s.url, apiKey: KEY }, { retries: 1, retryDelayFactorMs: 5 }).getAccount("reading account").catch((e) => (err = e));
-    expect(err!.code).to.equal("NetworkError");
-    expect(err!.message).to.contain("ECONNREFUSED").and.contain("PEERLINK_ENDPOINT");
+    const { error: err, message } = await shouldReject(
+      createClient({ endpoint: s.url, apiKey: KEY }, { retries: 1, retryDelayFactorMs: 5 }).getAccount("reading account"),
+      "NetworkError",
+    );
+    expect(message).to.contain("ECONNREFUSED").and.contain("PEERLINK_ENDPOINT");
     expect(inspect(err, { depth: 10, showHidden: true })).not.to.contain(KEY);
   });
 
   it("times out every request", async () => {
     const s = await scripted([{ ...ok, delayMs: 2000 }]);
     try {
-      let err: PeerlinkApiError | undefined;
-      await createClient({ endpoint: s.url, apiKey: KEY }, { timeoutMs: 100, retries: 0 }).getAccount().catch((e) => (err = e));
-      expect(err!.code).to.equal("Timeout");
+      await shouldReject(createClient({ endpoint: s.url, apiKey: KEY }, { timeoutMs: 100, retries: 0 }).getAccount(), "Timeout");
     } finally {
       await s.close();
     }
@@ -105,7 +108,8 @@ describe("provider client", () => {
     const peering = (state: string) => ({ status: 200, body: { peeringId: "pcx-000000000001", state, status: state, requester: {}, accepter: {} } });
     const s = await scripted([peering("Activating"), peering("Activating"), peering("Activated")]);
     try {
-      const p = await waitForPeering(createClient({ endpoint: s.url, apiKey: KEY }), "waiting", "pcx-000000000001", PEERING_WAITERS.activated, { timeoutMs: 60_000 });
+      const c = createClient({ endpoint: s.url, apiKey: KEY });
+      const p = await waitForPeering(c, "waiting", "pcx-000000000001", PEERING_WAITERS.activated, { timeoutMs: 60_000 });
       expect(p).to.deep.include({ state: "Activated" });
       expect(s.seen).to.have.length(3);
       // The poll ends on the target and on every state the waiter does not wait through (Deleted among them).

@@ -1,9 +1,9 @@
 // Shared setup for the provider CRUD tests: a real control plane (startTestServer) and two accounts.
 import axios from "axios";
-import { startTestServer, TestServer, TestServerOptions } from "../helpers/server";
-import type { ConnectionInputs, ResourceRefs } from "../../provider/types";
-import { declare, resetPlan } from "../../provider/preview/plan";
 import { forgetWorlds } from "../../provider/facts";
+import { declare, resetPlan } from "../../provider/preview/plan";
+import type { ConnectionInputs, ResourceRefs } from "../../provider/types";
+import { startTestServer, TestServer, TestServerOptions } from "../helpers/server";
 
 /** As a new provider process starts (each engine run has its own): no plan, nothing cached. */
 export function newProviderProcess(): void {
@@ -13,6 +13,7 @@ export function newProviderProcess(): void {
 
 // Each test is its own engine run.
 beforeEach(newProviderProcess);
+
 import { resetConfiguration } from "../../provider/config";
 
 export interface Env {

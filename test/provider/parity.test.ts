@@ -43,14 +43,19 @@ describe("parity of the preview and the server", () => {
     let failures: { reason: string }[] | undefined;
     let res: { status: number; data: any };
     if (kind === "vpc") {
-      failures = (await vpcProvider.check!({} as never, { ...(body as Record<string, unknown>), ownerRef: ref("Vpc", "p"), connection: conn } as never)).failures;
+      failures = (await vpcProvider.check!({} as never, { ...(body as Record<string, unknown>), ownerRef: ref("Vpc", "p"), connection: conn } as never))
+        .failures;
       res = await api(env, who, "POST", "/v1/vpcs", body);
     } else if (kind === "peering") {
-      failures = (await peeringProvider.check!({} as never, { ...(body as Record<string, unknown>), ownerRef: ref("PeeringConnection", "p"), connection: conn } as never)).failures;
+      failures = (
+        await peeringProvider.check!({} as never, { ...(body as Record<string, unknown>), ownerRef: ref("PeeringConnection", "p"), connection: conn } as never)
+      ).failures;
       res = await api(env, who, "POST", "/v1/peering-connections", body);
     } else {
       const { routeTableId, ...rest } = body;
-      failures = (await routeProvider.check!({} as never, { ...(body as Record<string, unknown>), ownerRef: ref("RouteEntry", "p"), connection: conn } as never)).failures;
+      failures = (
+        await routeProvider.check!({} as never, { ...(body as Record<string, unknown>), ownerRef: ref("RouteEntry", "p"), connection: conn } as never)
+      ).failures;
       res = await api(env, who, "POST", `/v1/route-tables/${routeTableId}/routes`, rest);
     }
     const server = res.status < 300 ? [] : [res.data.error.code as string];
@@ -127,7 +132,10 @@ describe("parity of the preview and the server", () => {
       same(await both("route", { routeTableId: t.a.routeTableId, destinationCidrBlock: "10.201.0.0/24", peeringId: t.pcx }), []);
     });
     it("a second route at the table's quota of 1: RouteConflict or QuotaExceeded alike", async () => {
-      same(await both("route", { routeTableId: t.a.routeTableId, destinationCidrBlock: "10.201.0.0/24", peeringId: t.pcx }), ["RouteConflict", "QuotaExceeded"]);
+      same(await both("route", { routeTableId: t.a.routeTableId, destinationCidrBlock: "10.201.0.0/24", peeringId: t.pcx }), [
+        "RouteConflict",
+        "QuotaExceeded",
+      ]);
     });
     it("outside the peer VPC: NonTransitiveRoute", async () => {
       const r = await both("route", { routeTableId: t.a.routeTableId, destinationCidrBlock: "10.99.0.0/16", peeringId: t.pcx });

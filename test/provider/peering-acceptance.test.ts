@@ -4,6 +4,7 @@ import { provider as peeringProvider } from "../../provider/impl/peering-connect
 import { provider as vpcProvider } from "../../provider/impl/vpc";
 import type { ConnectionInputs, PeeringAcceptanceInputs } from "../../provider/types";
 import { UNKNOWN } from "../../provider/validation";
+import { shouldReject } from "../helpers/assert";
 import { api, Env, ref, startEnv } from "./fixtures";
 
 describe("PeeringAcceptance provider (real control plane)", () => {
@@ -24,7 +25,13 @@ describe("PeeringAcceptance provider (real control plane)", () => {
     const vpcA = await mk(env.a.conn, `10.${n}.0.0/16`);
     // The acceptor lists the requester first (peer information on both ends).
     const vpcB = await mk(env.b.conn, `10.${100 + n}.0.0/16`, [env.a.accountId]);
-    const { id } = await peeringProvider.create({ vpcId: vpcA, peerVpcId: vpcB, peerAccountId: env.b.accountId, ownerRef: ref("PeeringConnection", `p${n}`), connection: env.a.conn });
+    const { id } = await peeringProvider.create({
+      vpcId: vpcA,
+      peerVpcId: vpcB,
+      peerAccountId: env.b.accountId,
+      ownerRef: ref("PeeringConnection", `p${n}`),
+      connection: env.a.conn,
+    });
     return { peeringId: id, vpcA, vpcB };
   }
 
@@ -73,7 +80,14 @@ describe("PeeringAcceptance provider (real control plane)", () => {
       const ins = inputs(peeringId);
       const { id, outs } = await provider.create(ins);
       expect(id).to.equal(peeringId);
-      expect(outs).to.include({ state: "Activated", accountId: env.b.accountId, requesterAccountId: env.a.accountId, requesterVpcId: vpcA, accepterVpcId: vpcB, onDelete: "disconnect" });
+      expect(outs).to.include({
+        state: "Activated",
+        accountId: env.b.accountId,
+        requesterAccountId: env.a.accountId,
+        requesterVpcId: vpcA,
+        accepterVpcId: vpcB,
+        onDelete: "disconnect",
+      });
       const again = await provider.create(ins);
       expect(again.outs!.state).to.equal("Activated");
       const read = await provider.read!(id, outs);
@@ -89,9 +103,8 @@ describe("PeeringAcceptance provider (real control plane)", () => {
 
     it("refuses at create too when the requester is not allowed", async () => {
       const { peeringId } = await pendingRequest();
-      let err: Error | undefined;
-      await provider.create(inputs(peeringId, { allowedRequesterAccountIds: ["acc-0123456789ab"] })).catch((e) => (err = e));
-      expect(err!.message).to.match(/^accepting PeeringConnection \(pcx-\w+\): Forbidden: /);
+      const { message } = await shouldReject(provider.create(inputs(peeringId, { allowedRequesterAccountIds: ["acc-0123456789ab"] })), "Forbidden");
+      expect(message).to.match(/^accepting PeeringConnection \(pcx-\w+\): Forbidden: /);
       const still = await api(env, "b", "GET", `/v1/peering-connections/${peeringId}`);
       expect(still.data.state).to.equal("Pending");
     });

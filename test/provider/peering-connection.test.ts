@@ -4,6 +4,7 @@ import { diffPeering, provider } from "../../provider/impl/peering-connection";
 import { provider as vpcProvider } from "../../provider/impl/vpc";
 import type { ConnectionInputs, PeeringConnectionInputs, PeeringConnectionOutputs } from "../../provider/types";
 import { UNKNOWN } from "../../provider/validation";
+import { shouldReject } from "../helpers/assert";
 import { advanceClock, api, Env, newProviderProcess, PlannedVpcRef, plannedVpc, ref, singlePlan, startEnv } from "./fixtures";
 
 async function makeVpc(conn: ConnectionInputs, name: string, cidrBlock: string, region = "ap-guangzhou", allowedPeerAccountIds?: string[]) {
@@ -33,7 +34,11 @@ describe("PeeringConnection provider (real control plane)", () => {
     });
 
     it("skips the control-plane checks, keeping input validation, when PEERLINK_PREVIEW_CHECKS=off", async () => {
-      const overlapping = planned(ref("PeeringConnection", "app-db"), plannedVpc("app", "10.0.0.0/16", "ap-guangzhou"), plannedVpc("db", "10.0.128.0/17", "ap-guangzhou"));
+      const overlapping = planned(
+        ref("PeeringConnection", "app-db"),
+        plannedVpc("app", "10.0.0.0/16", "ap-guangzhou"),
+        plannedVpc("db", "10.0.128.0/17", "ap-guangzhou"),
+      );
       process.env.PEERLINK_PREVIEW_CHECKS = "off";
       try {
         expect((await check(overlapping)).failures ?? []).to.deep.equal([]);
@@ -46,15 +51,21 @@ describe("PeeringConnection provider (real control plane)", () => {
     });
 
     it("fails on overlapping CIDRs, naming both VPCs and values", async () => {
-      const r = await check(planned(ref("PeeringConnection", "app-db"), plannedVpc("app", "10.0.0.0/16", "ap-guangzhou"), plannedVpc("db", "10.0.128.0/17", "ap-guangzhou")));
+      const r = await check(
+        planned(ref("PeeringConnection", "app-db"), plannedVpc("app", "10.0.0.0/16", "ap-guangzhou"), plannedVpc("db", "10.0.128.0/17", "ap-guangzhou")),
+      );
       expect(r.failures).to.have.length(1);
       expect(r.failures![0].property).to.equal("peerVpcId");
-      expect(r.failures![0].reason).to.contain('VPC "app" (10.0.0.0/16) overlaps peer VPC "db" (10.0.128.0/17)').and.contain("choose non-overlapping CIDR blocks");
+      expect(r.failures![0].reason)
+        .to.contain('VPC "app" (10.0.0.0/16) overlaps peer VPC "db" (10.0.128.0/17)')
+        .and.contain("choose non-overlapping CIDR blocks");
       expect(r.inputs).not.to.have.property("__refs");
     });
 
     it("passes adjacent CIDRs", async () => {
-      const r = await check(planned(ref("PeeringConnection", "a-b"), plannedVpc("a", "10.0.0.0/17", "ap-guangzhou"), plannedVpc("b", "10.0.128.0/17", "ap-guangzhou")));
+      const r = await check(
+        planned(ref("PeeringConnection", "a-b"), plannedVpc("a", "10.0.0.0/17", "ap-guangzhou"), plannedVpc("b", "10.0.128.0/17", "ap-guangzhou")),
+      );
       expect(r.failures).to.deep.equal([]);
     });
 
@@ -104,7 +115,13 @@ describe("PeeringConnection provider (real control plane)", () => {
     });
 
     it("skips the rules whose facts are unknown", async () => {
-      const r = await check(planned(ref("PeeringConnection", "u"), plannedVpc("a", { $unknown: "an output" } as unknown as string, { $unknown: "an output" } as unknown as string), plannedVpc("b", "10.0.0.0/16", "ap-guangzhou")));
+      const r = await check(
+        planned(
+          ref("PeeringConnection", "u"),
+          plannedVpc("a", { $unknown: "an output" } as unknown as string, { $unknown: "an output" } as unknown as string),
+          plannedVpc("b", "10.0.0.0/16", "ap-guangzhou"),
+        ),
+      );
       expect(r.failures).to.deep.equal([]);
     });
 
@@ -113,7 +130,10 @@ describe("PeeringConnection provider (real control plane)", () => {
       delete process.env.PEERLINK_ENDPOINT;
       resetConfiguration();
       try {
-        const r = await check({ ...planned(ref("PeeringConnection", "x"), plannedVpc("a", "10.0.0.0/16", "ap-guangzhou"), plannedVpc("b", "10.1.0.0/16", "ap-guangzhou")), connection: undefined });
+        const r = await check({
+          ...planned(ref("PeeringConnection", "x"), plannedVpc("a", "10.0.0.0/16", "ap-guangzhou"), plannedVpc("b", "10.1.0.0/16", "ap-guangzhou")),
+          connection: undefined,
+        });
         expect(r.failures![0].property).to.equal("connection");
         expect(r.failures![0].reason).to.contain("peerlink:endpoint");
       } finally {
@@ -151,7 +171,7 @@ describe("PeeringConnection provider (real control plane)", () => {
     it("does not count the program's own existing peerings twice across runs", async () => {
       const hub = await makeVpc(env.a.conn, "qhub", "10.50.0.0/16");
       const s = await Promise.all([1, 2, 3].map((i) => makeVpc(env.a.conn, `q${i}`, `10.${50 + i}.0.0/16`)));
-      const refs = s.map((x, i) => ref("PeeringConnection", `qhub-${i}`));
+      const refs = s.map((_vpc, i) => ref("PeeringConnection", `qhub-${i}`));
       // Run 1 created the first two.
       for (const i of [0, 1]) {
         await provider.create({ vpcId: hub.id, peerVpcId: s[i].id, ownerRef: refs[i], connection: env.a.conn });
@@ -159,7 +179,8 @@ describe("PeeringConnection provider (real control plane)", () => {
       // Run 2 plans all three (the engine checks each): 2 existing + 1 new = 3 = quota: fine.
       const run = async () => {
         newProviderProcess();
-        for (const i of [0, 1]) expect((await check({ vpcId: hub.id, peerVpcId: s[i].id, ownerRef: refs[i], connection: env.a.conn })).failures).to.deep.equal([]);
+        for (const i of [0, 1])
+          expect((await check({ vpcId: hub.id, peerVpcId: s[i].id, ownerRef: refs[i], connection: env.a.conn })).failures).to.deep.equal([]);
         return check({ vpcId: hub.id, peerVpcId: s[2].id, ownerRef: refs[2], connection: env.a.conn });
       };
       const ok = await run();
@@ -179,7 +200,16 @@ describe("PeeringConnection provider (real control plane)", () => {
       const ins: PeeringConnectionInputs = { vpcId: a.id, peerVpcId: b.id, name: "c", ownerRef: ref("PeeringConnection", "c"), connection: env.a.conn };
       const { id, outs } = await provider.create(ins);
       expect(id).to.match(/^pcx-/);
-      expect(outs).to.include({ peeringId: id, state: "Activated", status: "Activated", crossRegion: false, peerAccountId: env.a.accountId, vpcId: a.id, peerVpcId: b.id, costEstimate: null });
+      expect(outs).to.include({
+        peeringId: id,
+        state: "Activated",
+        status: "Activated",
+        crossRegion: false,
+        peerAccountId: env.a.accountId,
+        vpcId: a.id,
+        peerVpcId: b.id,
+        costEstimate: null,
+      });
       const again = await provider.create(ins);
       expect(again.id).to.equal(id);
       expect(diffPeering(outs as PeeringConnectionOutputs, ins).changes).to.equal(false);
@@ -193,7 +223,13 @@ describe("PeeringConnection provider (real control plane)", () => {
     it("cross-region: outputs the daily cost estimate, and changes bandwidth in place", async () => {
       const a = await makeVpc(env.a.conn, "cr-a", "10.80.0.0/16", "ap-guangzhou");
       const b = await makeVpc(env.a.conn, "cr-b", "10.81.0.0/16", "ap-beijing");
-      const ins: PeeringConnectionInputs = { vpcId: a.id, peerVpcId: b.id, bandwidthMbps: 30, ownerRef: ref("PeeringConnection", "cr"), connection: env.a.conn };
+      const ins: PeeringConnectionInputs = {
+        vpcId: a.id,
+        peerVpcId: b.id,
+        bandwidthMbps: 30,
+        ownerRef: ref("PeeringConnection", "cr"),
+        connection: env.a.conn,
+      };
       const { id, outs } = await provider.create(ins);
       expect(outs!.crossRegion).to.equal(true);
       expect(outs!.costEstimate).to.deep.include({ priced: true, dailyCost: 360 });
@@ -209,7 +245,13 @@ describe("PeeringConnection provider (real control plane)", () => {
     it("cross-account: create returns once Pending; Expired found by read is re-enabled in place by update", async () => {
       const a = await makeVpc(env.a.conn, "xa-a", "10.90.0.0/16");
       const b = await makeVpc(env.b.conn, "xa-b", "10.91.0.0/16", undefined, [env.a.accountId]);
-      const ins: PeeringConnectionInputs = { vpcId: a.id, peerVpcId: b.id, peerAccountId: env.b.accountId, ownerRef: ref("PeeringConnection", "xa"), connection: env.a.conn };
+      const ins: PeeringConnectionInputs = {
+        vpcId: a.id,
+        peerVpcId: b.id,
+        peerAccountId: env.b.accountId,
+        ownerRef: ref("PeeringConnection", "xa"),
+        connection: env.a.conn,
+      };
       const { id, outs } = await provider.create(ins);
       expect(outs).to.include({ state: "Pending", status: "Connecting", acceptorStatus: "Accepting", peerAccountId: env.b.accountId });
       expect(outs!.expiresAt).to.be.a("string");
@@ -228,7 +270,13 @@ describe("PeeringConnection provider (real control plane)", () => {
     it("a Rejected peering is gone for read, so the next up re-creates it", async () => {
       const a = await makeVpc(env.a.conn, "rj-a", "10.100.0.0/16");
       const b = await makeVpc(env.b.conn, "rj-b", "10.101.0.0/16", undefined, [env.a.accountId]);
-      const { id, outs } = await provider.create({ vpcId: a.id, peerVpcId: b.id, peerAccountId: env.b.accountId, ownerRef: ref("PeeringConnection", "rj"), connection: env.a.conn });
+      const { id, outs } = await provider.create({
+        vpcId: a.id,
+        peerVpcId: b.id,
+        peerAccountId: env.b.accountId,
+        ownerRef: ref("PeeringConnection", "rj"),
+        connection: env.a.conn,
+      });
       expect((await api(env, "b", "POST", `/v1/peering-connections/${id}/reject`)).status).to.equal(200);
       expect((await provider.read!(id, outs)).id).to.equal("");
     });
@@ -242,7 +290,13 @@ describe("PeeringConnection provider (real control plane)", () => {
       try {
         const read = await provider.read!(made.data.peeringId, undefined);
         expect(read.inputs).to.deep.equal({ vpcId: a.id, peerVpcId: b.id, peerRegion: "ap-shanghai", bandwidthMbps: 20, name: "legacy" });
-        const written: PeeringConnectionInputs = { vpcId: a.id, peerVpcId: b.id, bandwidthMbps: 20, name: "legacy", ownerRef: ref("PeeringConnection", "legacy") };
+        const written: PeeringConnectionInputs = {
+          vpcId: a.id,
+          peerVpcId: b.id,
+          bandwidthMbps: 20,
+          name: "legacy",
+          ownerRef: ref("PeeringConnection", "legacy"),
+        };
         expect((await provider.diff!(made.data.peeringId, read.props!, written)).changes).to.equal(false);
         // The next preview's check: the imported peering (no ownerRef of ours) is this resource, not a rival.
         const c = await provider.check!(read.inputs as PeeringConnectionInputs, written);
@@ -254,7 +308,7 @@ describe("PeeringConnection provider (real control plane)", () => {
   });
 });
 
-describe("PeeringConnection provider: a failed wait leaves nothing behind", () => {
+describe("PeeringConnection provider (real control plane): a failed wait leaves nothing behind", () => {
   let env: Env;
   let saved: string | undefined;
   before(async () => {
@@ -271,9 +325,11 @@ describe("PeeringConnection provider: a failed wait leaves nothing behind", () =
   it("deletes the peering it created when the wait for Activated times out", async () => {
     const a = await makeVpc(env.a.conn, "t-a", "10.0.0.0/16");
     const b = await makeVpc(env.a.conn, "t-b", "10.1.0.0/16");
-    let err: Error | undefined;
-    await provider.create({ vpcId: a.id, peerVpcId: b.id, ownerRef: ref("PeeringConnection", "t"), connection: env.a.conn }).catch((e) => (err = e));
-    expect(err!.message).to.match(/^creating PeeringConnection \(vpc-\w+ -> vpc-\w+\): Timeout: /);
+    const { message } = await shouldReject(
+      provider.create({ vpcId: a.id, peerVpcId: b.id, ownerRef: ref("PeeringConnection", "t"), connection: env.a.conn }),
+      "Timeout",
+    );
+    expect(message).to.match(/^creating PeeringConnection \(vpc-\w+ -> vpc-\w+\): Timeout: /);
     const list = await api(env, "a", "GET", `/v1/peering-connections?vpcId=${a.id}`);
     expect(list.data.peeringConnections.map((p: { state: string }) => p.state)).to.deep.equal(["Deleted"]);
   });

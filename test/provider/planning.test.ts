@@ -1,5 +1,5 @@
-import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
 import * as peerlink from "../../provider";
 import { oneSidedRouteWarnings, resetPlanning } from "../../provider/planning";
 import type { ResourceRefs } from "../../provider/types";

@@ -1,10 +1,11 @@
 import { expect } from "chai";
-import { provider as peeringProvider } from "../../provider/impl/peering-connection";
 import { provider as acceptanceProvider } from "../../provider/impl/peering-acceptance";
+import { provider as peeringProvider } from "../../provider/impl/peering-connection";
 import { provider } from "../../provider/impl/route-entry";
 import { provider as vpcProvider } from "../../provider/impl/vpc";
 import type { ConnectionInputs, RouteEntryInputs, VpcOutputs } from "../../provider/types";
 import { UNKNOWN } from "../../provider/validation";
+import { shouldReject } from "../helpers/assert";
 import { api, Env, PlannedVpcRef, plannedPeering, plannedVpc, ref, startEnv } from "./fixtures";
 
 const check = (news: RouteEntryInputs, olds: Partial<RouteEntryInputs> = {}) => provider.check!(olds as RouteEntryInputs, news);
@@ -19,7 +20,8 @@ describe("RouteEntry provider (real control plane)", () => {
   });
 
   async function vpc(conn: ConnectionInputs, name: string, cidr: string, allowedPeerAccountIds?: string[]): Promise<VpcOutputs> {
-    return (await vpcProvider.create({ region: "ap-guangzhou", cidrBlock: cidr, name, allowedPeerAccountIds, ownerRef: ref("Vpc", name), connection: conn })).outs!;
+    return (await vpcProvider.create({ region: "ap-guangzhou", cidrBlock: cidr, name, allowedPeerAccountIds, ownerRef: ref("Vpc", name), connection: conn }))
+      .outs!;
   }
 
   describe("check with everything planned (ids unknown)", () => {
@@ -35,7 +37,14 @@ describe("RouteEntry provider (real control plane)", () => {
     });
     const route = (name: string, destination: string, tableVpc?: PlannedVpcRef): RouteEntryInputs => {
       const ownerRef = ref("RouteEntry", name);
-      return { routeTableId: UNKNOWN, peeringId: UNKNOWN, destinationCidrBlock: destination, ownerRef, connection: env.a.conn, __refs: { vpc: (tableVpc ?? app).ownerRef, peering: appDb } };
+      return {
+        routeTableId: UNKNOWN,
+        peeringId: UNKNOWN,
+        destinationCidrBlock: destination,
+        ownerRef,
+        connection: env.a.conn,
+        __refs: { vpc: (tableVpc ?? app).ownerRef, peering: appDb },
+      };
     };
 
     it("passes a route into the peer VPC", async () => {
@@ -44,7 +53,10 @@ describe("RouteEntry provider (real control plane)", () => {
     it("fails on a destination that overlaps the local VPC", async () => {
       const r = await check(route("local", "10.0.5.0/24"));
       expect(r.failures!.map((f) => f.property)).to.include("destinationCidrBlock");
-      expect(r.failures!.map((f) => f.reason).join("\n")).to.contain("RouteOverlapsLocal").and.contain('VPC "app"').and.contain("10.0.0.0/16");
+      expect(r.failures!.map((f) => f.reason).join("\n"))
+        .to.contain("RouteOverlapsLocal")
+        .and.contain('VPC "app"')
+        .and.contain("10.0.0.0/16");
     });
     it("fails on a destination outside the peer VPC (peering is not transitive)", async () => {
       const r = await check(route("far", "10.9.0.0/16"));
@@ -69,11 +81,25 @@ describe("RouteEntry provider (real control plane)", () => {
       const b = await vpc(env.a.conn, "rb", "10.11.0.0/16");
       const c = await vpc(env.a.conn, "rc", "10.12.0.0/16");
       const p1 = await peeringProvider.create({ vpcId: a.vpcId, peerVpcId: b.vpcId, ownerRef: ref("PeeringConnection", "ab"), connection: env.a.conn });
-      const ins: RouteEntryInputs = { routeTableId: a.routeTableId, destinationCidrBlock: "10.11.0.0/16", peeringId: p1.id, ownerRef: ref("RouteEntry", "a-to-b"), connection: env.a.conn };
+      const ins: RouteEntryInputs = {
+        routeTableId: a.routeTableId,
+        destinationCidrBlock: "10.11.0.0/16",
+        peeringId: p1.id,
+        ownerRef: ref("RouteEntry", "a-to-b"),
+        connection: env.a.conn,
+      };
       expect((await check(ins)).failures).to.deep.equal([]);
       const { id, outs } = await provider.create(ins);
       expect(id).to.match(/^rt-/);
-      expect(outs).to.include({ routeId: id, routeTableId: a.routeTableId, vpcId: a.vpcId, destinationCidrBlock: "10.11.0.0/16", peeringId: p1.id, nextHopType: "Peering", accountId: env.a.accountId });
+      expect(outs).to.include({
+        routeId: id,
+        routeTableId: a.routeTableId,
+        vpcId: a.vpcId,
+        destinationCidrBlock: "10.11.0.0/16",
+        peeringId: p1.id,
+        nextHopType: "Peering",
+        accountId: env.a.accountId,
+      });
       expect((await provider.create(ins)).id).to.equal(id);
 
       // The existing route is this resource's own: no conflict on the next preview.
@@ -101,7 +127,9 @@ describe("RouteEntry provider (real control plane)", () => {
       try {
         const imported = await provider.read!(id, undefined);
         expect(imported.inputs).to.deep.equal({ routeTableId: a.routeTableId, destinationCidrBlock: "10.11.0.0/16", peeringId: p1.id, description: "to b" });
-        expect((await provider.diff!(id, imported.props!, { ...(imported.inputs as RouteEntryInputs), ownerRef: ref("RouteEntry", "imp") })).changes).to.equal(false);
+        expect((await provider.diff!(id, imported.props!, { ...(imported.inputs as RouteEntryInputs), ownerRef: ref("RouteEntry", "imp") })).changes).to.equal(
+          false,
+        );
       } finally {
         if (saved.ep === undefined) delete process.env.PEERLINK_ENDPOINT;
         else process.env.PEERLINK_ENDPOINT = saved.ep;
@@ -120,23 +148,45 @@ describe("RouteEntry provider (real control plane)", () => {
       try {
         const a = await vpc(env.a.conn, "pa", "10.20.0.0/16");
         const b = await vpc(env.b.conn, "pb", "10.21.0.0/16", [env.a.accountId]);
-        const p = await peeringProvider.create({ vpcId: a.vpcId, peerVpcId: b.vpcId, peerAccountId: env.b.accountId, ownerRef: ref("PeeringConnection", "pab"), connection: env.a.conn });
-        const ins: RouteEntryInputs = { routeTableId: a.routeTableId, destinationCidrBlock: "10.21.0.0/16", peeringId: p.id, ownerRef: ref("RouteEntry", "pa-pb"), connection: env.a.conn };
+        const p = await peeringProvider.create({
+          vpcId: a.vpcId,
+          peerVpcId: b.vpcId,
+          peerAccountId: env.b.accountId,
+          ownerRef: ref("PeeringConnection", "pab"),
+          connection: env.a.conn,
+        });
+        const ins: RouteEntryInputs = {
+          routeTableId: a.routeTableId,
+          destinationCidrBlock: "10.21.0.0/16",
+          peeringId: p.id,
+          ownerRef: ref("RouteEntry", "pa-pb"),
+          connection: env.a.conn,
+        };
         const r = await check(ins);
         expect(r.failures![0].reason).to.contain("PeeringNotActive").and.contain(`account ${env.b.accountId} must accept`);
         // With an acceptance in the same program, preview passes.
         const planned = await check({ ...ins, __refs: { acceptedInProgram: true } });
         expect(planned.failures).to.deep.equal([]);
-        let err: Error | undefined;
-        await provider.create(ins).catch((e) => (err = e));
-        expect(err!.message).to.contain("PeeringNotActive").and.contain(`account ${env.b.accountId} must accept`);
+        const { message } = await shouldReject(provider.create(ins), "PeeringNotActive");
+        expect(message).to.contain("PeeringNotActive").and.contain(`account ${env.b.accountId} must accept`);
         // Accepted meanwhile: the route waits and is created.
-        const accepting = acceptanceProvider.create({ peeringId: p.id, allowedRequesterAccountIds: [env.a.accountId], ownerRef: ref("PeeringAcceptance", "x"), connection: env.b.conn });
+        const accepting = acceptanceProvider.create({
+          peeringId: p.id,
+          allowedRequesterAccountIds: [env.a.accountId],
+          ownerRef: ref("PeeringAcceptance", "x"),
+          connection: env.b.conn,
+        });
         process.env.PEERLINK_ACCEPT_WAIT_MS = "10000";
         const [route] = await Promise.all([provider.create(ins), accepting]);
         expect(route.outs!.peeringId).to.equal(p.id);
         // The accepter's route uses the accepter's table.
-        const back = await provider.create({ routeTableId: b.routeTableId, destinationCidrBlock: "10.20.0.0/16", peeringId: p.id, ownerRef: ref("RouteEntry", "pb-pa"), connection: env.b.conn });
+        const back = await provider.create({
+          routeTableId: b.routeTableId,
+          destinationCidrBlock: "10.20.0.0/16",
+          peeringId: p.id,
+          ownerRef: ref("RouteEntry", "pb-pa"),
+          connection: env.b.conn,
+        });
         expect(back.outs!.accountId).to.equal(env.b.accountId);
         // Deleting the peering removes its routes: the route is then gone, and delete still succeeds.
         await api(env, "a", "DELETE", `/v1/peering-connections/${p.id}`);
@@ -148,5 +198,4 @@ describe("RouteEntry provider (real control plane)", () => {
       }
     });
   });
-
 });

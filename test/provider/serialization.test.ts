@@ -1,9 +1,9 @@
-import { expect } from "chai";
-import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
 import { configureFrom, resetConfiguration } from "../../provider/config";
 import * as providers from "../../provider/providers";
 

@@ -1,7 +1,7 @@
-import { expect } from "chai";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
-import { peeringInputFailures } from "../../provider/impl/peering-connection";
+import { expect } from "chai";
 import { acceptanceInputFailures } from "../../provider/impl/peering-acceptance";
+import { peeringInputFailures } from "../../provider/impl/peering-connection";
 import { routeInputFailures } from "../../provider/impl/route-entry";
 import { vpcFailures } from "../../provider/impl/vpc";
 import {

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { configureFrom, resetConfiguration } from "../../provider/config";
-import { provider, diffVpc } from "../../provider/impl/vpc";
+import { diffVpc, provider } from "../../provider/impl/vpc";
 import type { VpcInputs, VpcOutputs } from "../../provider/types";
+import { shouldReject } from "../helpers/assert";
 import { api, Env, ref, startEnv } from "./fixtures";
 
 describe("Vpc provider (real control plane)", () => {
@@ -56,7 +57,14 @@ describe("Vpc provider (real control plane)", () => {
       const ins = inputs({ name: "app", tags: { env: "dev" } });
       const first = await provider.create(ins);
       expect(first.id).to.match(/^vpc-[0-9a-f]{12}$/);
-      expect(first.outs).to.include({ vpcId: first.id, accountId: env.a.accountId, region: "ap-guangzhou", cidrBlock: "10.0.0.0/16", name: "app", status: "Available" });
+      expect(first.outs).to.include({
+        vpcId: first.id,
+        accountId: env.a.accountId,
+        region: "ap-guangzhou",
+        cidrBlock: "10.0.0.0/16",
+        name: "app",
+        status: "Available",
+      });
       expect(first.outs!.routeTableId).to.match(/^rtb-/);
       const again = await provider.create(ins);
       expect(again.id).to.equal(first.id);
@@ -125,9 +133,8 @@ describe("Vpc provider (real control plane)", () => {
       delete process.env.PEERLINK_API_KEY;
       try {
         resetConfiguration();
-        let err: Error | undefined;
-        await provider.create(inputs({ connection: undefined })).catch((e) => (err = e));
-        expect(err!.message).to.contain("peerlink:endpoint").and.contain("PEERLINK_ENDPOINT");
+        const { message } = await shouldReject(provider.create(inputs({ connection: undefined })), "ConnectionNotConfigured");
+        expect(message).to.contain("peerlink:endpoint").and.contain("PEERLINK_ENDPOINT");
         process.env.PEERLINK_ENDPOINT = env.server.url;
         process.env.PEERLINK_API_KEY = env.b.apiKey;
         const { id, outs } = await provider.create(inputs({ connection: undefined }));
@@ -143,10 +150,12 @@ describe("Vpc provider (real control plane)", () => {
     });
 
     it("fails with the server's code and never the key", async () => {
-      let err: Error | undefined;
-      await provider.create(inputs({ connection: { endpoint: env.server.url, apiKey: "plk_" + "0".repeat(40) } })).catch((e) => (err = e));
-      expect(err!.message).to.match(/^creating Vpc \(.*\): Unauthorized: /);
-      expect(JSON.stringify(err) + String(err!.stack)).not.to.contain("plk_0000");
+      const { error: err, message } = await shouldReject(
+        provider.create(inputs({ connection: { endpoint: env.server.url, apiKey: "plk_" + "0".repeat(40) } })),
+        "Unauthorized",
+      );
+      expect(message).to.match(/^creating Vpc \(.*\): Unauthorized: /);
+      expect(JSON.stringify(err) + String((err as Error).stack)).not.to.contain("plk_0000");
     });
   });
 

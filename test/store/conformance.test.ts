@@ -3,7 +3,7 @@
  * PostgreSQL (a throw-away cluster, one database per server). Their SQLite runs stay where they are.
  * With PEERLINK_TEST_STORE=postgres the whole suite already runs on PostgreSQL, so this adds nothing.
  */
-import * as path from "path";
+import * as path from "node:path";
 import { setTestStore, testStore } from "../helpers/server";
 
 // dist/test/store -> dist/test/controlplane

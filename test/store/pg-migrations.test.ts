@@ -33,15 +33,27 @@ describe("postgres store: schema migrations", function () {
     try {
       await store.transaction(async (tx) => {
         expect(await tx.getApiKey("abcdef0123456789")).to.deep.equal({
-          keyHash: "abcdef0123456789", keyId: "abcdef012345", accountId: "acc-1", createdAt: 1, expiresAt: null,
+          keyHash: "abcdef0123456789",
+          keyId: "abcdef012345",
+          accountId: "acc-1",
+          createdAt: 1,
+          expiresAt: null,
         });
         expect((await tx.getVpc("vpc-1"))!.allowedPeerAccountIds).to.deep.equal([]);
         expect((await tx.listRoutes("rtb-1"))[0]).to.include({ routeId: "rt-1", ownerRef: null });
         await tx.setAccountQuota("acc-1", "peeringsPerVpc", 20);
         expect(await tx.getAccountQuotas("acc-1")).to.deep.equal({ peeringsPerVpc: 20 });
         await tx.insertEvent({
-          at: 5, requestId: "req-1", actorAccountId: "acc-1", actorKeyId: "abcdef012345", action: "create",
-          resourceType: "vpc", resourceId: "vpc-1", party1: "acc-1", party2: null, details: { region: "ap-guangzhou" },
+          at: 5,
+          requestId: "req-1",
+          actorAccountId: "acc-1",
+          actorKeyId: "abcdef012345",
+          action: "create",
+          resourceType: "vpc",
+          resourceId: "vpc-1",
+          party1: "acc-1",
+          party2: null,
+          details: { region: "ap-guangzhou" },
         });
         const events = await tx.listEvents("acc-1", { since: 5, resourceId: "vpc-1", limit: 10 });
         expect(events).to.have.length(1);
@@ -57,7 +69,9 @@ describe("postgres store: schema migrations", function () {
     await check.connect();
     try {
       const { rows } = await check.query("SELECT MAX(version) AS v FROM schema_migrations");
-      expect(rows[0].v).to.equal(MIGRATIONS[MIGRATIONS.length - 1].version).and.equal(7);
+      expect(rows[0].v)
+        .to.equal(MIGRATIONS[MIGRATIONS.length - 1].version)
+        .and.equal(7);
     } finally {
       await check.end();
     }

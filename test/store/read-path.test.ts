@@ -61,4 +61,3 @@ for (const kind of ["sqlite", "postgres"] as TestStore[]) {
     });
   });
 }
-

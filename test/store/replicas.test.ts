@@ -3,8 +3,9 @@
  * request reaches, a long-poll on one wakes on another's commit, timed transitions run exactly once, and
  * a kill -9 or a rolling restart loses no acknowledged write.
  */
+
+import { randomUUID } from "node:crypto";
 import { expect } from "chai";
-import { randomUUID } from "crypto";
 import { isConnectionError, ReplicaSet, SpreadClient, startReplicaSet } from "../helpers/replicas";
 
 const REGION = "ap-guangzhou";
@@ -57,9 +58,7 @@ describe("PostgreSQL store: three replicas on one database", function () {
     it("gives exactly 10 peerings out of 64 parallel creates on one VPC (quota 10)", async function () {
       const hub = await vpc(a);
       const spokes = await Promise.all(Array.from({ length: 64 }, () => vpc(a)));
-      const results = await Promise.all(
-        spokes.map((s) => a.api.post("/v1/peering-connections", { vpcId: hub.vpcId, peerVpcId: s.vpcId })),
-      );
+      const results = await Promise.all(spokes.map((s) => a.api.post("/v1/peering-connections", { vpcId: hub.vpcId, peerVpcId: s.vpcId })));
       const created = results.filter((r) => r.status === 201);
       expect(created, JSON.stringify(results.map((r) => r.status))).to.have.length(10);
       for (const r of results.filter((x) => x.status !== 201)) {
@@ -95,9 +94,7 @@ describe("PostgreSQL store: three replicas on one database", function () {
         peers.push(r.data);
       }
       const results = await Promise.all(
-        peers.map((p) =>
-          a.api.post("/v1/peering-connections", { vpcId: hub.vpcId, peerVpcId: p.vpcId, peerRegion: "ap-shanghai", bandwidthMbps: 10 }),
-        ),
+        peers.map((p) => a.api.post("/v1/peering-connections", { vpcId: hub.vpcId, peerVpcId: p.vpcId, peerRegion: "ap-shanghai", bandwidthMbps: 10 })),
       );
       const created = results.filter((r) => r.status === 201);
       expect(created, JSON.stringify(results.map((r) => [r.status, r.data?.error?.code]))).to.have.length(1);
@@ -135,7 +132,10 @@ describe("PostgreSQL store: three replicas on one database", function () {
       const [deleted] = await Promise.all([del, ...adds]);
       expect(deleted.status).to.equal(200);
       const routes = (await a.api.get(`/v1/route-tables/${v1.routeTableId}/routes`)).data.routes;
-      expect(routes.filter((r: any) => r.nextHopType === "Peering"), "no route outlives its peering").to.have.length(0);
+      expect(
+        routes.filter((r: any) => r.nextHopType === "Peering"),
+        "no route outlives its peering",
+      ).to.have.length(0);
     });
   });
 
@@ -164,8 +164,7 @@ describe("PostgreSQL store: three replicas on one database", function () {
       for (let round = 0; round < 10; round++) {
         const token = randomUUID();
         const body = { region: REGION, cidrBlock: cidr(), clientToken: token };
-        const send = (url: string) =>
-          new SpreadClient(() => [url], a.apiKey).request({ method: "POST", url: "/v1/vpcs", data: body, idempotent: false });
+        const send = (url: string) => new SpreadClient(() => [url], a.apiKey).request({ method: "POST", url: "/v1/vpcs", data: body, idempotent: false });
         const [x, y] = await Promise.all([send(r1), send(r2)]);
         expect([x.status, y.status].sort()).to.satisfy((s: number[]) => s.every((c) => c === 200 || c === 201) && s.includes(201));
         expect(x.data.vpcId).to.equal(y.data.vpcId);
@@ -283,9 +282,7 @@ describe("PostgreSQL store: three replicas on one database", function () {
       const spokes = await Promise.all(Array.from({ length: 9 }, () => vpc(a)));
       while (acked.size < 150) await new Promise((r) => setTimeout(r, 20));
       // Activations due in 300 ms, timed by the victim, which dies right after acknowledging them.
-      const pcx = spokes.map((s) =>
-        new SpreadClient(() => [victim.url], a.apiKey).post("/v1/peering-connections", { vpcId: hub.vpcId, peerVpcId: s.vpcId }),
-      );
+      const pcx = spokes.map((s) => new SpreadClient(() => [victim.url], a.apiKey).post("/v1/peering-connections", { vpcId: hub.vpcId, peerVpcId: s.vpcId }));
       for (const r of await Promise.all(pcx)) {
         expect(r.status).to.equal(201);
         expect(r.data.state).to.equal("Activating");

@@ -13,8 +13,8 @@ import {
   pendingPeering,
   startWorld,
   subnet,
-  waitForState,
   World,
+  waitForState,
 } from "../../helpers/api";
 
 type Event = { eventId: number; time: string; requestId: string | null; actor: any; action: string; resource: { type: string; id: string }; details: any };
@@ -53,7 +53,19 @@ describe("control plane: audit trail (GET /v1/events)", function () {
     const forA = await events(w.a, p.peeringId);
     const forB = await events(w.b, p.peeringId);
     const actions = forA.map((e) => e.action);
-    expect(actions).to.deep.equal(["create", "expire", "re-enable", "accept", "activate", "suspend", "suspend", "resume", "activate", "bandwidth-change", "delete"]);
+    expect(actions).to.deep.equal([
+      "create",
+      "expire",
+      "re-enable",
+      "accept",
+      "activate",
+      "suspend",
+      "suspend",
+      "resume",
+      "activate",
+      "bandwidth-change",
+      "delete",
+    ]);
     expect(forB.map((e) => e.eventId)).to.deep.equal(forA.map((e) => e.eventId));
     expect(await events(w.c, p.peeringId)).to.deep.equal([]);
 

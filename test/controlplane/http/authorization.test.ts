@@ -2,10 +2,10 @@ import { AxiosResponse } from "axios";
 import { expect } from "chai";
 import {
   Actor,
+  Api,
   activePeering,
   addRoute,
   advanceClock,
-  Api,
   apiClient,
   createVpc,
   DAY_MS,
@@ -13,13 +13,13 @@ import {
   expectStatus,
   Peering,
   pendingPeering,
-  randomApiKey,
   Route,
+  randomApiKey,
   startWorld,
   subnet,
   Vpc,
-  waitForState,
   World,
+  waitForState,
 } from "../../helpers/api";
 
 /**
@@ -144,7 +144,8 @@ const operations: Operation[] = [
   {
     name: "POST /v1/route-tables/:id/routes",
     setup: "activated",
-    call: (api, f) => api.post(`/v1/route-tables/${f.va.routeTableId}/routes`, { destinationCidrBlock: subnet(f.vb.cidrBlock, 24, 9), peeringId: f.peering.peeringId }),
+    call: (api, f) =>
+      api.post(`/v1/route-tables/${f.va.routeTableId}/routes`, { destinationCidrBlock: subnet(f.vb.cidrBlock, 24, 9), peeringId: f.peering.peeringId }),
     initiator: 201,
     acceptor: NOT_FOUND,
   },
@@ -158,7 +159,11 @@ const operations: Operation[] = [
   {
     name: "POST /v1/route-tables/:id/routes/validate",
     setup: "activated",
-    call: (api, f) => api.post(`/v1/route-tables/${f.va.routeTableId}/routes/validate`, { destinationCidrBlock: subnet(f.vb.cidrBlock, 24, 9), peeringId: f.peering.peeringId }),
+    call: (api, f) =>
+      api.post(`/v1/route-tables/${f.va.routeTableId}/routes/validate`, {
+        destinationCidrBlock: subnet(f.vb.cidrBlock, 24, 9),
+        peeringId: f.peering.peeringId,
+      }),
     initiator: 200,
     acceptor: NOT_FOUND,
   },

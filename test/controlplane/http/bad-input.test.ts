@@ -1,17 +1,6 @@
 import { AxiosResponse } from "axios";
 import { expect } from "chai";
-import {
-  activePeering,
-  createVpc,
-  expectClientError,
-  expectError,
-  expectStatus,
-  looksLikeInternals,
-  Peering,
-  startWorld,
-  Vpc,
-  World,
-} from "../../helpers/api";
+import { activePeering, createVpc, expectClientError, expectError, expectStatus, looksLikeInternals, Peering, startWorld, Vpc, World } from "../../helpers/api";
 
 describe("control plane: bad input", function () {
   let w: World;
@@ -88,7 +77,9 @@ describe("control plane: bad input", function () {
     ];
     for (const [name, body] of bodies) {
       it(`rejects a VPC with ${name}`, async function () {
-        const res = await send(w.a.api.post("/v1/vpcs", body, { headers: { "Content-Type": "application/json" }, transformRequest: [(d) => JSON.stringify(d)] }));
+        const res = await send(
+          w.a.api.post("/v1/vpcs", body, { headers: { "Content-Type": "application/json" }, transformRequest: [(d) => JSON.stringify(d)] }),
+        );
         expectError(res, 400, "ValidationError");
       });
     }
@@ -147,13 +138,15 @@ describe("control plane: bad input", function () {
     });
 
     it("refuses a non-JSON content type with a coded 4xx", async function () {
-      const res = await send(w.a.api.post("/v1/vpcs", "region=ap-shanghai", { headers: { "Content-Type": "application/x-www-form-urlencoded" }, transformRequest: [(d) => d] }));
+      const res = await send(
+        w.a.api.post("/v1/vpcs", "region=ap-shanghai", { headers: { "Content-Type": "application/x-www-form-urlencoded" }, transformRequest: [(d) => d] }),
+      );
       expectClientError(res);
     });
   });
 
   describe("injection-looking strings", function () {
-    const nasty = ["'; DROP TABLE vpcs; --", "\" OR 1=1 --", "vpc-' OR '1'='1", "%00", "../../etc/passwd", "<script>alert(1)</script>", "🦄"];
+    const nasty = ["'; DROP TABLE vpcs; --", '" OR 1=1 --', "vpc-' OR '1'='1", "%00", "../../etc/passwd", "<script>alert(1)</script>", "🦄"];
 
     it("stores names verbatim and executes nothing", async function () {
       for (const name of nasty) {

@@ -1,17 +1,7 @@
+import { execFile } from "node:child_process";
+import * as path from "node:path";
 import { expect } from "chai";
-import { execFile } from "child_process";
-import * as path from "path";
-import {
-  apiClient,
-  createVpc,
-  expectStatus,
-  getPeering,
-  pendingPeering,
-  randomApiKey,
-  startWorld,
-  waitForState,
-  World,
-} from "../../helpers/api";
+import { apiClient, createVpc, expectStatus, getPeering, pendingPeering, randomApiKey, startWorld, World, waitForState } from "../../helpers/api";
 
 // dist/test/controlplane/http -> dist/cli/index.js
 const CLI = path.resolve(__dirname, "../../../cli/index.js");

@@ -1,3 +1,4 @@
+import type { AxiosResponse } from "axios";
 import { expect } from "chai";
 import {
   apiClient,
@@ -8,8 +9,8 @@ import {
   killHard,
   newActor,
   randomApiKey,
-  serverOutput,
   ServerHandle,
+  serverOutput,
   Vpc,
 } from "../../helpers/api";
 
@@ -37,7 +38,7 @@ describe("control plane: durability (subprocess server)", function () {
     async function worker(): Promise<void> {
       while (started < TOTAL) {
         const i = started++;
-        let res;
+        let res: AxiosResponse;
         try {
           res = await me.api.post("/v1/vpcs", {
             region: REGIONS[i % REGIONS.length],
@@ -71,7 +72,10 @@ describe("control plane: durability (subprocess server)", function () {
     const listed: Vpc[] = expectStatus(await api.get("/v1/vpcs"), 200).vpcs;
     const listedIds = new Set(listed.map((v) => v.vpcId));
     const missing = acked.filter((v) => !listedIds.has(v.vpcId));
-    expect(missing.map((v) => v.name), "acknowledged but lost").to.deep.equal([]);
+    expect(
+      missing.map((v) => v.name),
+      "acknowledged but lost",
+    ).to.deep.equal([]);
     for (const v of acked.slice(0, 20)) {
       const got = expectStatus<Vpc>(await api.get(`/v1/vpcs/${v.vpcId}`), 200);
       expect(got).to.include({ cidrBlock: v.cidrBlock, name: v.name, region: v.region });

@@ -1,7 +1,7 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { expect } from "chai";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { parseFaults } from "../../../controlplane/http/faults";
 import { startServer } from "../../../controlplane/server";
 import { apiClient, bootServer, expectStatus, newActor, ServerHandle } from "../../helpers/api";

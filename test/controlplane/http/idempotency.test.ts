@@ -1,5 +1,5 @@
+import { randomUUID } from "node:crypto";
 import { expect } from "chai";
-import { randomUUID } from "crypto";
 import {
   activePeering,
   advanceClock,
@@ -109,8 +109,14 @@ describe("control plane: idempotency", function () {
       const body = { region: "ap-beijing", cidrBlock: nextCidr(), name: `idem-${token}`, clientToken: token };
       const results = await Promise.all(Array.from({ length: 12 }, () => w.a.api.post("/v1/vpcs", body)));
       const statuses = results.map((r) => r.status);
-      expect(statuses.filter((s) => s === 201), JSON.stringify(statuses)).to.have.length(1);
-      expect(statuses.filter((s) => s === 200), JSON.stringify(statuses)).to.have.length(11);
+      expect(
+        statuses.filter((s) => s === 201),
+        JSON.stringify(statuses),
+      ).to.have.length(1);
+      expect(
+        statuses.filter((s) => s === 200),
+        JSON.stringify(statuses),
+      ).to.have.length(11);
       expect(new Set(results.map((r) => r.data.vpcId)).size).to.equal(1);
       expect(await vpcsNamed(body.name)).to.have.length(1);
     });
@@ -146,11 +152,7 @@ describe("control plane: idempotency", function () {
       const r = expectStatus<Route>(await w.a.api.post(`/v1/route-tables/${v1.routeTableId}/routes`, body), 201);
       const again = expectStatus<Route>(await w.a.api.post(`/v1/route-tables/${v1.routeTableId}/routes`, body), 200);
       expect(again.routeId).to.equal(r.routeId);
-      expectError(
-        await w.a.api.post(`/v1/route-tables/${v1.routeTableId}/routes`, { ...body, description: "changed" }),
-        409,
-        "IdempotencyConflict",
-      );
+      expectError(await w.a.api.post(`/v1/route-tables/${v1.routeTableId}/routes`, { ...body, description: "changed" }), 409, "IdempotencyConflict");
     });
   });
 });

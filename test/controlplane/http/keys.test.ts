@@ -1,10 +1,10 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { expect } from "chai";
-import { spawn } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
 import { main } from "../../../cli/index";
-import { storeArgs } from "../../helpers/server";
 import { apiClient, bootServer, expectStatus, newActor, ServerHandle } from "../../helpers/api";
+import { storeArgs } from "../../helpers/server";
 
 const CLI = path.resolve(__dirname, "../../../cli/index.js");
 
@@ -26,7 +26,7 @@ async function untilStatus(url: string, key: string, status: number): Promise<nu
   return last;
 }
 
-describe("keys and data files", function () {
+describe("control plane: keys and data files", function () {
   let server: ServerHandle;
   before(async function () {
     server = await bootServer();
@@ -38,7 +38,9 @@ describe("keys and data files", function () {
     const r = await cli(["account", "rotate-key", "--account", acc.accountId, "--grace-seconds", "3600", ...storeArgs(server)]);
     expect(r.code, r.err).to.equal(0);
     const printed = JSON.parse(r.out);
-    expect(printed.apiKey).to.match(/^plk_[0-9a-f]{40}$/).and.not.equal(acc.apiKey);
+    expect(printed.apiKey)
+      .to.match(/^plk_[0-9a-f]{40}$/)
+      .and.not.equal(acc.apiKey);
     expect(printed.accountId).to.equal(acc.accountId);
     expect(Date.parse(printed.oldKeysExpireAt)).to.be.greaterThan(Date.now());
     expect(expectStatus(await apiClient(server.url, printed.apiKey).get("/v1/account"), 200).accountId).to.equal(acc.accountId);

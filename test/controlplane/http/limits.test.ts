@@ -1,8 +1,8 @@
+import * as net from "node:net";
 import { expect } from "chai";
-import * as net from "net";
 import { SqliteStore } from "../../../controlplane/store/sqlite";
 import { apiClient, bootServer, createVpc, expectError, expectStatus, newActor, ServerHandle } from "../../helpers/api";
-import { parseResponse, rawRequest, RawResponse, sendBytes } from "../../helpers/raw-http";
+import { parseResponse, RawResponse, rawRequest, sendBytes } from "../../helpers/raw-http";
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 

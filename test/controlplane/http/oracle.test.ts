@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { bootServer, createVpc, expectError, expectStatus, newActor, Actor, ServerHandle, Vpc } from "../../helpers/api";
+import { Actor, bootServer, createVpc, expectError, expectStatus, newActor, ServerHandle, Vpc } from "../../helpers/api";
 
 /**
  * No oracle: with a VPC id and an account of their own, a stranger learns nothing of another account's
@@ -102,7 +102,12 @@ describe("control plane: no oracle", function () {
     const missing: number[] = [];
     for (let i = 0; i < 20; i++) {
       missing.push(
-        (await d.api.post("/v1/peering-connections/validate", { localVpc: { region: "ap-beijing", cidrBlock: `10.${i}.0.0/16` }, peerVpcId: "vpc-0123456789ab" })).status,
+        (
+          await d.api.post("/v1/peering-connections/validate", {
+            localVpc: { region: "ap-beijing", cidrBlock: `10.${i}.0.0/16` },
+            peerVpcId: "vpc-0123456789ab",
+          })
+        ).status,
       );
     }
     expect(missing.indexOf(429), "a VPC that does not exist is limited after as many probes").to.equal(statuses.indexOf(429));

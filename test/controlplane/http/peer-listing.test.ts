@@ -94,10 +94,7 @@ describe("control plane: peer listing (allowedPeerAccountIds)", function () {
         201,
       );
       expectError(await w.c.api.post("/v1/peering-connections", { vpcId: vc.vpcId, peerVpcId: vb.vpcId, peerAccountId: w.b.accountId }), 404, "NotFound");
-      const p = expectStatus(
-        await w.a.api.post("/v1/peering-connections", { vpcId: va.vpcId, peerVpcId: vb.vpcId, peerAccountId: w.b.accountId }),
-        201,
-      );
+      const p = expectStatus(await w.a.api.post("/v1/peering-connections", { vpcId: va.vpcId, peerVpcId: vb.vpcId, peerAccountId: w.b.accountId }), 201);
       expect(p.state).to.equal("Pending");
       expectStatus(await w.b.api.post(`/v1/peering-connections/${p.peeringId}/accept`), 200);
     });
@@ -114,10 +111,7 @@ describe("control plane: peer listing (allowedPeerAccountIds)", function () {
         await w.b.api.post("/v1/vpcs", { region: "ap-shanghai", cidrBlock: "10.204.0.0/16", allowedPeerAccountIds: [w.a.accountId] }),
         201,
       );
-      const p = expectStatus(
-        await w.a.api.post("/v1/peering-connections", { vpcId: va.vpcId, peerVpcId: vb.vpcId, peerAccountId: w.b.accountId }),
-        201,
-      );
+      const p = expectStatus(await w.a.api.post("/v1/peering-connections", { vpcId: va.vpcId, peerVpcId: vb.vpcId, peerAccountId: w.b.accountId }), 201);
       expectStatus(await w.a.api.post("/v1/test/clock/advance", { ms: 8 * 24 * 3600 * 1000 }), 200);
       expectStatus(await w.a.api.get(`/v1/peering-connections/${p.peeringId}`, { params: { waitFor: "Expired", timeoutMs: 5000 } }), 200);
       expectStatus(await w.b.api.patch(`/v1/vpcs/${vb.vpcId}`, { allowedPeerAccountIds: [] }), 200);

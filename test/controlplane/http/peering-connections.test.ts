@@ -8,12 +8,12 @@ import {
   expectStatus,
   getPeering,
   listPeerings,
-  peeringAction,
   Peering,
+  peeringAction,
   pendingPeering,
   startWorld,
-  waitForState,
   World,
+  waitForState,
 } from "../../helpers/api";
 
 describe("control plane: peering connections", function () {
@@ -120,7 +120,7 @@ describe("control plane: peering connections", function () {
     });
   });
 
-  describe("cross-region peer CIDRs (PeerCidrOverlap)", function () {
+  describe("POST /v1/peering-connections across regions: peer CIDRs (PeerCidrOverlap)", function () {
     it("rejects a cross-region peer whose CIDR overlaps another cross-region peer of the same VPC", async function () {
       const hub = await createVpc(w.a.api, { region: "ap-shanghai", cidrBlock: "172.20.0.0/16" });
       const x = await createVpc(w.a.api, { region: "ap-guangzhou", cidrBlock: "172.21.0.0/16" });
@@ -161,7 +161,7 @@ describe("control plane: peering connections", function () {
     });
   });
 
-  describe("bandwidth", function () {
+  describe("bandwidthMbps on POST and PATCH /v1/peering-connections", function () {
     it("requires bandwidthMbps on a cross-region peering", async function () {
       const v1 = await createVpc(w.a.api, { region: "ap-shanghai" });
       const v2 = await createVpc(w.a.api, { region: "ap-guangzhou" });
@@ -228,7 +228,7 @@ describe("control plane: peering connections", function () {
     });
   });
 
-  describe("cost estimate", function () {
+  describe("GET /v1/peering-connections/:id/cost and costEstimate", function () {
     // seed 004: both ends mainland: (0,20] Mbps 20 CNY/Mbps/day, (20,100] 12, applied to the whole peak.
     async function crossRegion(initiatorRegion: string, acceptorRegion: string, bandwidthMbps: number): Promise<Peering> {
       const v1 = await createVpc(w.a.api, { region: initiatorRegion });
@@ -340,10 +340,14 @@ describe("control plane: peering connections", function () {
 
     it("filters by role", async function () {
       const asAcceptor = await listPeerings(w.a.api, { role: "acceptor", vpcId: va2.vpcId });
-      expect(asAcceptor.map((p) => p.peeringId)).to.include(incoming.peeringId).and.not.include(pending.peeringId);
+      expect(asAcceptor.map((p) => p.peeringId))
+        .to.include(incoming.peeringId)
+        .and.not.include(pending.peeringId);
       expect(asAcceptor.every((p) => p.role === "acceptor")).to.equal(true);
       const asInitiator = await listPeerings(w.a.api, { role: "initiator" });
-      expect(asInitiator.map((p) => p.peeringId)).to.include.members([pending.peeringId, active.peeringId]).and.not.include(incoming.peeringId);
+      expect(asInitiator.map((p) => p.peeringId))
+        .to.include.members([pending.peeringId, active.peeringId])
+        .and.not.include(incoming.peeringId);
     });
 
     it("filters by state and by the caller's side status", async function () {

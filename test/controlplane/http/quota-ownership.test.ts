@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { main } from "../../../cli/index";
+import { Actor, bootServer, createVpc, expectError, expectStatus, newActor, pendingPeering, ServerHandle, waitForState } from "../../helpers/api";
 import { storeArgs } from "../../helpers/server";
-import { createVpc, expectError, expectStatus, newActor, bootServer, Actor, ServerHandle, pendingPeering, waitForState } from "../../helpers/api";
 
 /** Quotas follow the cloud: a pending request is the requester's; the acceptor's VPC pays only once it accepts. */
 describe("control plane: quotas follow the cloud", function () {
@@ -57,7 +57,10 @@ describe("control plane: quotas follow the cloud", function () {
     const p1 = await pendingPeering(a, await createVpc(a.api), b, target);
     const p2 = await pendingPeering(c, await createVpc(c.api), b, target);
     expect(expectStatus(await b.api.delete(`/v1/vpcs/${target.vpcId}`), 204)).to.equal("");
-    for (const [who, p] of [[a, p1], [c, p2]] as const) {
+    for (const [who, p] of [
+      [a, p1],
+      [c, p2],
+    ] as const) {
       const seen = await waitForState(who.api, p.peeringId, "Rejected");
       expect(seen.state).to.equal("Rejected");
     }
@@ -78,8 +81,7 @@ describe("control plane: quotas follow the cloud", function () {
       const code = await main(["quota", "set", "--account", a.accountId, "vpcsPerRegion=1", ...storeArgs(server)], io);
       expect(code, err.join("\n")).to.equal(0);
       expect(out.join("\n")).to.contain("vpcsPerRegion");
-      const limitOf = async (who: Actor) =>
-        expectStatus(await who.api.get("/v1/quotas"), 200).quotas.find((q: any) => q.name === "vpcsPerRegion").limit;
+      const limitOf = async (who: Actor) => expectStatus(await who.api.get("/v1/quotas"), 200).quotas.find((q: any) => q.name === "vpcsPerRegion").limit;
       expect(await limitOf(a)).to.equal(1);
       expect(await limitOf(b)).to.equal(50);
       const region = "ap-singapore";

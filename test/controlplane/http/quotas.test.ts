@@ -1,15 +1,5 @@
 import { expect } from "chai";
-import {
-  activePeering,
-  createVpc,
-  expectError,
-  expectStatus,
-  peeringAction,
-  pendingPeering,
-  startWorld,
-  Vpc,
-  World,
-} from "../../helpers/api";
+import { activePeering, createVpc, expectError, expectStatus, peeringAction, pendingPeering, startWorld, Vpc, World } from "../../helpers/api";
 
 const QUOTA_NAMES = ["peeringsPerVpc", "vpcsPerRegion", "pendingRequestsPerAccount", "routesPerTable", "crossRegionBandwidthMbps"];
 
@@ -75,10 +65,7 @@ describe("control plane: quotas", function () {
       const target = await createVpc(w.b.api, { allowedPeerAccountIds: [w.a.accountId, w.c.accountId] });
       for (let i = 0; i < 3; i++) await activePeering(w.a, await createVpc(w.a.api), w.b, target);
       const mine = await createVpc(w.c.api);
-      const p = expectStatus(
-        await w.c.api.post("/v1/peering-connections", { vpcId: mine.vpcId, peerVpcId: target.vpcId, peerAccountId: w.b.accountId }),
-        201,
-      );
+      const p = expectStatus(await w.c.api.post("/v1/peering-connections", { vpcId: mine.vpcId, peerVpcId: target.vpcId, peerAccountId: w.b.accountId }), 201);
       const err = expectError(await peeringAction(w.b.api, p.peeringId, "accept"), 422, "QuotaExceeded");
       expect(err.details.quota).to.equal("peeringsPerVpc");
     });
@@ -141,7 +128,11 @@ describe("control plane: quotas", function () {
     it("applies a configured bandwidth cap", async function () {
       const v1 = await createVpc(w.a.api, { region: "ap-shanghai" });
       const v2 = await createVpc(w.a.api, { region: "ap-beijing" });
-      const err = expectError(await w.a.api.post("/v1/peering-connections", { vpcId: v1.vpcId, peerVpcId: v2.vpcId, bandwidthMbps: 101 }), 422, "QuotaExceeded");
+      const err = expectError(
+        await w.a.api.post("/v1/peering-connections", { vpcId: v1.vpcId, peerVpcId: v2.vpcId, bandwidthMbps: 101 }),
+        422,
+        "QuotaExceeded",
+      );
       expect(err.details).to.include({ quota: "crossRegionBandwidthMbps", limit: 100 });
       await activePeering(w.a, v1, w.a, v2, { bandwidthMbps: 100 });
     });

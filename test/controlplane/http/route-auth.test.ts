@@ -14,7 +14,7 @@ import {
   Vpc,
   World,
 } from "../../helpers/api";
-import { rawRequest, RawResponse } from "../../helpers/raw-http";
+import { RawResponse, rawRequest } from "../../helpers/raw-http";
 
 /**
  * Authentication is decided on the matched route, not on the raw URL. Generated from the OpenAPI document:
@@ -56,8 +56,7 @@ const SAMPLES: Record<string, Sample> = {
   "GET /v1/events": {
     query: (f) => `resource=${f.active.peeringId}`,
     expect: all(200),
-    check: (res, f, who) =>
-      expect(res.json.events.some((e: any) => e.resource.id === f.active.peeringId)).to.equal(who === "owner" || who === "peer"),
+    check: (res, f, who) => expect(res.json.events.some((e: any) => e.resource.id === f.active.peeringId)).to.equal(who === "owner" || who === "peer"),
   },
   "GET /v1/quotas": { expect: all(200) },
   "GET /v1/world": {
@@ -107,8 +106,7 @@ const SAMPLES: Record<string, Sample> = {
   "POST /v1/peering-connections": { body: (f) => ({ vpcId: f.lone.vpcId, peerVpcId: f.va.vpcId }), expect: ownerOnly(201) },
   "GET /v1/peering-connections": {
     expect: all(200),
-    check: (res, f, who) =>
-      expect(res.json.peeringConnections.some((p: Peering) => p.peeringId === f.active.peeringId)).to.equal(who !== "stranger"),
+    check: (res, f, who) => expect(res.json.peeringConnections.some((p: Peering) => p.peeringId === f.active.peeringId)).to.equal(who !== "stranger"),
   },
   "POST /v1/peering-connections/validate": {
     body: (f) => ({ vpcId: f.lone.vpcId, peerVpcId: f.va.vpcId }),
@@ -276,7 +274,8 @@ describe("control plane: authentication on the matched route", function () {
                 : sample.expect[who];
             // A call that may change state gets its own fixture; refused calls share one.
             const mutates = expected < 300 && !op.startsWith("GET ");
-            const f = mutates ? await fixture() : (shared ??= await fixture());
+            if (!mutates) shared ??= await fixture();
+            const f = mutates ? await fixture() : shared!;
             const res = await send(op, sample, f, spelling, who);
             const label = `${op} as ${who} -> ${res.status} ${res.text.slice(0, 200)}`;
             if (res.status >= 500) failures.push(`5xx: ${label}`);

@@ -40,7 +40,14 @@ describe("control plane: routes", function () {
       const dest = subnet(vb.cidrBlock, 24, 1);
       const route = await addRoute(w.a.api, va.routeTableId, { destinationCidrBlock: dest, peeringId: p.peeringId, description: "to b" });
       expect(route.routeId).to.match(/^rt-[0-9a-f]{12}$/);
-      expect(route).to.include({ routeTableId: va.routeTableId, vpcId: va.vpcId, destinationCidrBlock: dest, nextHopType: "Peering", peeringId: p.peeringId, description: "to b" });
+      expect(route).to.include({
+        routeTableId: va.routeTableId,
+        vpcId: va.vpcId,
+        destinationCidrBlock: dest,
+        nextHopType: "Peering",
+        peeringId: p.peeringId,
+        description: "to b",
+      });
       const listed = await listRoutes(w.a.api, va.routeTableId);
       expect(listed.map((r) => r.routeId)).to.include(route.routeId);
       expect(listed.filter((r) => r.nextHopType === "Local")).to.have.length(1);
@@ -63,7 +70,10 @@ describe("control plane: routes", function () {
     it("refuses a destination overlapping the local VPC CIDR with RouteOverlapsLocal", async function () {
       const res = await w.a.api.post(`/v1/route-tables/${va.routeTableId}/routes`, { destinationCidrBlock: va.cidrBlock, peeringId: p.peeringId });
       expectError(res, 422, "RouteOverlapsLocal");
-      const inside = await w.a.api.post(`/v1/route-tables/${va.routeTableId}/routes`, { destinationCidrBlock: subnet(va.cidrBlock, 26, 3), peeringId: p.peeringId });
+      const inside = await w.a.api.post(`/v1/route-tables/${va.routeTableId}/routes`, {
+        destinationCidrBlock: subnet(va.cidrBlock, 26, 3),
+        peeringId: p.peeringId,
+      });
       expectError(inside, 422, "RouteOverlapsLocal");
     });
 
@@ -103,12 +113,18 @@ describe("control plane: routes", function () {
 
     it("refuses a peering that does not attach this table's VPC with PeeringNotAttached", async function () {
       const other = await createVpc(w.a.api);
-      const res = await w.a.api.post(`/v1/route-tables/${other.routeTableId}/routes`, { destinationCidrBlock: subnet(vb.cidrBlock, 24, 5), peeringId: p.peeringId });
+      const res = await w.a.api.post(`/v1/route-tables/${other.routeTableId}/routes`, {
+        destinationCidrBlock: subnet(vb.cidrBlock, 24, 5),
+        peeringId: p.peeringId,
+      });
       expectError(res, 422, "PeeringNotAttached");
     });
 
     it("refuses an unknown or invisible peering with NotFound", async function () {
-      const res = await w.a.api.post(`/v1/route-tables/${va.routeTableId}/routes`, { destinationCidrBlock: subnet(vb.cidrBlock, 24, 6), peeringId: "pcx-0123456789ab" });
+      const res = await w.a.api.post(`/v1/route-tables/${va.routeTableId}/routes`, {
+        destinationCidrBlock: subnet(vb.cidrBlock, 24, 6),
+        peeringId: "pcx-0123456789ab",
+      });
       expectError(res, 404, "NotFound");
       const cv1 = await createVpc(w.c.api);
       const cv2 = await createVpc(w.c.api);
@@ -126,7 +142,7 @@ describe("control plane: routes", function () {
     });
   });
 
-  describe("non-transitive hub and spoke", function () {
+  describe("POST /v1/route-tables/:routeTableId/routes: non-transitive hub and spoke", function () {
     it("refuses spoke A routing to spoke B's CIDR through the hub peering", async function () {
       const hub = await createVpc(w.a.api, { name: "hub" });
       const spokeA = await createVpc(w.a.api, { name: "spoke-a" });
@@ -218,7 +234,7 @@ describe("control plane: routes", function () {
     });
   });
 
-  describe("cascade on peering delete", function () {
+  describe("DELETE /v1/peering-connections/:id: cascade to the routes", function () {
     it("removes every route via the peering from both accounts' tables, and only those", async function () {
       const va = await createVpc(w.a.api);
       const vb = await createVpc(w.b.api);
@@ -258,7 +274,7 @@ describe("control plane: routes", function () {
   });
 });
 
-describe("control plane: routes per table quota", function () {
+describe("control plane: routes: POST /v1/route-tables/:routeTableId/routes over the per-table quota", function () {
   let w: World;
 
   before(async function () {
@@ -275,7 +291,9 @@ describe("control plane: routes per table quota", function () {
     const p = await activePeering(w.a, va, w.a, vb);
     const results = [];
     for (let i = 0; i < 5; i++) {
-      results.push(await w.a.api.post(`/v1/route-tables/${va.routeTableId}/routes`, { destinationCidrBlock: subnet(vb.cidrBlock, 24, i), peeringId: p.peeringId }));
+      results.push(
+        await w.a.api.post(`/v1/route-tables/${va.routeTableId}/routes`, { destinationCidrBlock: subnet(vb.cidrBlock, 24, i), peeringId: p.peeringId }),
+      );
     }
     const accepted = results.filter((r) => r.status === 201).length;
     // whether the Local route counts is the server's choice; the quota must bite at 3 either way
@@ -299,7 +317,10 @@ describe("control plane: routes per table quota", function () {
     const p = await activePeering(w.a, v1, w.a, v2);
     let i = 0;
     for (;;) {
-      const res = await w.a.api.post(`/v1/route-tables/${v1.routeTableId}/routes`, { destinationCidrBlock: subnet(v2.cidrBlock, 24, i++), peeringId: p.peeringId });
+      const res = await w.a.api.post(`/v1/route-tables/${v1.routeTableId}/routes`, {
+        destinationCidrBlock: subnet(v2.cidrBlock, 24, i++),
+        peeringId: p.peeringId,
+      });
       if (res.status !== 201) {
         expectError(res, 422, "QuotaExceeded");
         break;

@@ -1,11 +1,9 @@
 import { expect } from "chai";
 import {
   activePeering,
+  advanceClock,
   apiClient,
   bootServer,
-  newActor,
-  ServerHandle,
-  advanceClock,
   createPeering,
   createVpc,
   DAY_MS,
@@ -13,12 +11,14 @@ import {
   expectStatus,
   getPeering,
   HOUR_MS,
-  peeringAction,
+  newActor,
   Peering,
+  peeringAction,
   pendingPeering,
+  ServerHandle,
   startWorld,
-  waitForState,
   World,
+  waitForState,
 } from "../../helpers/api";
 
 const MINUTE_MS = 60 * 1000;
@@ -176,7 +176,7 @@ describe("control plane: peering state machine", function () {
       expect((await getPeering(w.a.api, p.peeringId)).state).to.equal("Activated");
     });
 
-    describe("terminal and invalid transitions", function () {
+    describe("POST /v1/peering-connections/:id/:action: terminal and invalid transitions", function () {
       it("makes reject terminal", async function () {
         const va = await createVpc(w.a.api);
         const vb = await createVpc(w.b.api);

@@ -116,7 +116,9 @@ describe("control plane: dry-run validation", function () {
       // A plan that claims another CIDR for the other account's VPC changes nothing.
       const forged = {
         ...body,
-        plan: { vpcs: [{ key: theirs.vpcId, accountId: w.b.accountId, region: theirs.region, cidr: "192.168.0.0/24", allowedPeerAccountIds: [w.a.accountId] }] },
+        plan: {
+          vpcs: [{ key: theirs.vpcId, accountId: w.b.accountId, region: theirs.region, cidr: "192.168.0.0/24", allowedPeerAccountIds: [w.a.accountId] }],
+        },
       };
       expect(codes(expectStatus(await w.a.api.post("/v1/peering-connections/validate", forged), 200).violations)).to.include("CidrOverlap");
       // A planned peering of the caller's program on its own VPC counts against the quota of 1.
@@ -183,7 +185,10 @@ describe("control plane: dry-run validation", function () {
       const va = await createVpc(w.a.api);
       const vb = await createVpc(w.b.api);
       const p = await pendingPeering(w.a, va, w.b, vb);
-      const res = await w.a.api.post(`/v1/route-tables/${va.routeTableId}/routes/validate`, { destinationCidrBlock: subnet(vb.cidrBlock, 24), peeringId: p.peeringId });
+      const res = await w.a.api.post(`/v1/route-tables/${va.routeTableId}/routes/validate`, {
+        destinationCidrBlock: subnet(vb.cidrBlock, 24),
+        peeringId: p.peeringId,
+      });
       const body = expectStatus(res, 200);
       const v = (body.violations as Violation[]).find((x) => x.code === "PeeringNotActive");
       expect(v, JSON.stringify(body)).to.exist;

@@ -94,7 +94,9 @@ describe("control plane: VPCs", function () {
       expect(all.every((v) => v.accountId === w.a.accountId)).to.equal(true);
 
       const beijing: Vpc[] = expectStatus(await w.a.api.get("/v1/vpcs", { params: { region: "ap-beijing" } }), 200).vpcs;
-      expect(beijing.map((v) => v.vpcId)).to.include(bj.vpcId).and.not.include(sh.vpcId);
+      expect(beijing.map((v) => v.vpcId))
+        .to.include(bj.vpcId)
+        .and.not.include(sh.vpcId);
       expect(beijing.every((v) => v.region === "ap-beijing")).to.equal(true);
     });
 
@@ -166,7 +168,7 @@ describe("control plane: VPCs", function () {
   });
 });
 
-describe("control plane: VPCs per region quota", function () {
+describe("control plane: VPCs: POST /v1/vpcs over the per-region quota", function () {
   let w: World;
 
   before(async function () {

@@ -1,8 +1,9 @@
 // The one program every fuzz case runs: it declares the resources of plan.json (beside it), so a case
 // needs no compile. API keys come from PEERLINK_FUZZ_API_KEYS ({"A": key, "B": key}) and are secrets
 // from the start; the endpoint is the stack config peerlink:endpoint.
-import * as fs from "fs";
-import * as path from "path";
+
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as peerlink from "peerlink";
 import type { Alias, PeeringRef, Plan, TableRef, VpcRef } from "../plan";
@@ -11,8 +12,8 @@ const plan: Plan = JSON.parse(fs.readFileSync(path.join(__dirname, "plan.json"),
 const keys: Record<string, string> = JSON.parse(process.env.PEERLINK_FUZZ_API_KEYS ?? "{}");
 
 const connection = (alias: Alias): peerlink.Connection => {
-    if (!keys[alias]) throw new Error(`PEERLINK_FUZZ_API_KEYS has no key for account ${alias}`);
-    return { apiKey: pulumi.secret(keys[alias]) };
+  if (!keys[alias]) throw new Error(`PEERLINK_FUZZ_API_KEYS has no key for account ${alias}`);
+  return { apiKey: pulumi.secret(keys[alias]) };
 };
 
 const vpcs = new Map<string, peerlink.Vpc>();
@@ -20,65 +21,65 @@ const peerings = new Map<string, peerlink.PeeringConnection>();
 const acceptances = new Map<string, peerlink.PeeringAcceptance>();
 
 function find<T>(map: Map<string, T>, name: string, what: string): T {
-    const found = map.get(name);
-    if (!found) throw new Error(`plan.json refers to ${what} "${name}", which it does not declare`);
-    return found;
+  const found = map.get(name);
+  if (!found) throw new Error(`plan.json refers to ${what} "${name}", which it does not declare`);
+  return found;
 }
 
 const vpcArg = (ref: VpcRef) => ("vpc" in ref ? { vpc: find(vpcs, ref.vpc, "Vpc") } : { id: ref.id });
 const tableArg = (ref: TableRef): pulumi.Input<string> => ("vpc" in ref ? find(vpcs, ref.vpc, "Vpc").routeTableId : ref.id);
 const peeringArg = (ref: PeeringRef): pulumi.Input<string> => {
-    if ("peering" in ref) return find(peerings, ref.peering, "PeeringConnection").peeringId;
-    if ("acceptance" in ref) return find(acceptances, ref.acceptance, "PeeringAcceptance").peeringId;
-    return ref.id;
+  if ("peering" in ref) return find(peerings, ref.peering, "PeeringConnection").peeringId;
+  if ("acceptance" in ref) return find(acceptances, ref.acceptance, "PeeringAcceptance").peeringId;
+  return ref.id;
 };
 
 for (const v of plan.vpcs) {
-    vpcs.set(
-        v.name,
-        new peerlink.Vpc(v.name, {
-            region: v.region,
-            cidrBlock: v.cidrBlock,
-            allowedPeerAccountIds: v.allowedPeerAccountIds,
-            name: v.displayName,
-            tags: v.tags,
-            connection: connection(v.account),
-        }),
-    );
+  vpcs.set(
+    v.name,
+    new peerlink.Vpc(v.name, {
+      region: v.region,
+      cidrBlock: v.cidrBlock,
+      allowedPeerAccountIds: v.allowedPeerAccountIds,
+      name: v.displayName,
+      tags: v.tags,
+      connection: connection(v.account),
+    }),
+  );
 }
 for (const p of plan.peerings) {
-    const local = vpcArg(p.vpc);
-    const peer = vpcArg(p.peerVpc);
-    peerings.set(
-        p.name,
-        new peerlink.PeeringConnection(p.name, {
-            vpc: local.vpc,
-            vpcId: local.id,
-            peerVpc: peer.vpc,
-            peerVpcId: peer.id,
-            peerAccountId: p.peerAccountId,
-            peerRegion: p.peerRegion,
-            bandwidthMbps: p.bandwidthMbps,
-            name: p.displayName,
-            connection: connection(p.account),
-        }),
-    );
+  const local = vpcArg(p.vpc);
+  const peer = vpcArg(p.peerVpc);
+  peerings.set(
+    p.name,
+    new peerlink.PeeringConnection(p.name, {
+      vpc: local.vpc,
+      vpcId: local.id,
+      peerVpc: peer.vpc,
+      peerVpcId: peer.id,
+      peerAccountId: p.peerAccountId,
+      peerRegion: p.peerRegion,
+      bandwidthMbps: p.bandwidthMbps,
+      name: p.displayName,
+      connection: connection(p.account),
+    }),
+  );
 }
 for (const a of plan.acceptances) {
-    acceptances.set(
-        a.name,
-        new peerlink.PeeringAcceptance(a.name, {
-            peeringId: peeringArg(a.peering),
-            allowedRequesterAccountIds: a.allowedRequesterAccountIds,
-            connection: connection(a.account),
-        }),
-    );
+  acceptances.set(
+    a.name,
+    new peerlink.PeeringAcceptance(a.name, {
+      peeringId: peeringArg(a.peering),
+      allowedRequesterAccountIds: a.allowedRequesterAccountIds,
+      connection: connection(a.account),
+    }),
+  );
 }
 for (const r of plan.routes) {
-    new peerlink.RouteEntry(r.name, {
-        routeTableId: tableArg(r.table),
-        destinationCidrBlock: r.destinationCidrBlock,
-        peeringId: peeringArg(r.peering),
-        connection: connection(r.account),
-    });
+  new peerlink.RouteEntry(r.name, {
+    routeTableId: tableArg(r.table),
+    destinationCidrBlock: r.destinationCidrBlock,
+    peeringId: peeringArg(r.peering),
+    connection: connection(r.account),
+  });
 }
