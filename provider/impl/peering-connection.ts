@@ -13,7 +13,7 @@ import {
   waitForPeering,
 } from "../../contract";
 import type { CreatePeeringBody, Peering as ApiPeering, UpdatePeeringBody } from "../../contract/types";
-import { written } from "../preview/plan";
+import { recordedCreate } from "../preview/plan";
 import type { PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
 import {
   applyFieldRules,
@@ -187,14 +187,19 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
     if (inputs.bandwidthMbps !== undefined) body.bandwidthMbps = inputs.bandwidthMbps;
     if (inputs.name !== undefined) body.name = inputs.name;
     if (inputs.tags !== undefined) body.tags = inputs.tags;
-    const { made } = await createIdempotent(
+    const { made } = await recordedCreate(
       inputs.ownerRef,
-      body,
-      (token) => client.createPeering(op, body, token),
-      async (p) => {
-        const found = await findPeering(client, op, p.peeringId);
-        return !isGone(found) && LIVE_STATES.includes(found.state);
-      },
+      () =>
+        createIdempotent(
+          inputs.ownerRef,
+          body,
+          (token) => client.createPeering(op, body, token),
+          async (p) => {
+            const found = await findPeering(client, op, p.peeringId);
+            return !isGone(found) && LIVE_STATES.includes(found.state);
+          },
+        ),
+      ({ made }) => made.peeringId,
     );
     let p: ApiPeering;
     try {
@@ -207,7 +212,6 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
       });
       throw e;
     }
-    written(inputs.ownerRef, p.peeringId);
     return { id: p.peeringId, outs: peeringOutputs(p, inputs) };
   },
 

@@ -18,7 +18,7 @@ import {
 import type { CreateRouteBody, Route as ApiRoute, UpdateRouteBody } from "../../contract/types";
 import { accountOf } from "../facts";
 import { previewRoute, readWorlds, reportDeferred } from "../preview/checks";
-import { acceptedInProgram, choseDeleteFirst, declare, type Order, type PlannedRoute, written } from "../preview/plan";
+import { acceptedInProgram, choseDeleteFirst, declare, type Order, type PlannedRoute, recordedCreate } from "../preview/plan";
 import type { RouteEntryInputs, RouteEntryOutputs } from "../types";
 import {
   applyFieldRules,
@@ -175,13 +175,17 @@ export const provider = defineProvider<RouteEntryInputs, RouteEntryOutputs>({
     await waitActivated(client, op, inputs.peeringId);
     const body: CreateRouteBody = { destinationCidrBlock: inputs.destinationCidrBlock, peeringId: inputs.peeringId, ownerRef: inputs.ownerRef };
     if (inputs.description !== undefined) body.description = inputs.description;
-    const { made } = await createIdempotent(
-      `${inputs.ownerRef}\n${inputs.routeTableId}`,
-      body,
-      (token) => client.createRoute(op, inputs.routeTableId, body, token),
-      async (r) => !isGone(await findRoute(client, op, r.routeTableId, r.routeId)),
+    const { made } = await recordedCreate(
+      inputs.ownerRef,
+      () =>
+        createIdempotent(
+          `${inputs.ownerRef}\n${inputs.routeTableId}`,
+          body,
+          (token) => client.createRoute(op, inputs.routeTableId, body, token),
+          async (r) => !isGone(await findRoute(client, op, r.routeTableId, r.routeId)),
+        ),
+      ({ made }) => made.routeId,
     );
-    written(inputs.ownerRef, made.routeId);
     return { id: made.routeId, outs: routeOutputs(made, { ...inputs, accountId: account.accountId } as Partial<RouteEntryInputs>) };
   },
 

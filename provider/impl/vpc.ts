@@ -4,7 +4,7 @@ import { deleted, findVpc, isGone, type PeerlinkClient } from "../../contract";
 import type { CreateVpcBody, UpdateVpcBody, Vpc as ApiVpc } from "../../contract/types";
 import { accountOf } from "../facts";
 import { previewVpc, readWorlds, reportDeferred } from "../preview/checks";
-import { choseDeleteFirst, declare, type Order, type PlannedVpc, written } from "../preview/plan";
+import { choseDeleteFirst, declare, type Order, type PlannedVpc, recordedCreate } from "../preview/plan";
 import type { VpcInputs, VpcOutputs } from "../types";
 import {
   applyFieldRules,
@@ -152,13 +152,17 @@ export const provider = defineProvider<VpcInputs, VpcOutputs>({
     if (inputs.name !== undefined) body.name = inputs.name;
     if (inputs.tags !== undefined) body.tags = inputs.tags;
     if (inputs.allowedPeerAccountIds !== undefined) body.allowedPeerAccountIds = inputs.allowedPeerAccountIds;
-    const { made } = await createIdempotent(
+    const { made } = await recordedCreate(
       inputs.ownerRef,
-      body,
-      (token) => client.createVpc(op, body, token),
-      async (v) => !isGone(await findVpc(client, op, v.vpcId)),
+      () =>
+        createIdempotent(
+          inputs.ownerRef,
+          body,
+          (token) => client.createVpc(op, body, token),
+          async (v) => !isGone(await findVpc(client, op, v.vpcId)),
+        ),
+      ({ made }) => made.vpcId,
     );
-    written(inputs.ownerRef, made.vpcId);
     return { id: made.vpcId, outs: vpcOutputs(made, inputs) };
   },
 

@@ -23,11 +23,20 @@ import { ConnectionConfigError } from "../config";
 import { worldOf } from "../facts";
 import { clientFor } from "../impl/kit";
 import { logToEngine } from "./engine-log";
-import { chooseDeleteFirst, declare, keyOf, Planned, PlannedPeering, plannedEntries } from "./plan";
+import { chooseDeleteFirst, declare, keyOf, Planned, PlannedPeering, planGeneration, plannedEntries, worldsSettled } from "./plan";
 import { planDelta, worldFromApi } from "./project";
 
 /** What the accounts of the program can read, and the subject account's quotas. */
 export async function readWorlds(client: PeerlinkClient, op: string): Promise<{ stored: World; quotas: Quotas; own: ApiWorld }> {
+  // Read again when a create of this process started or finished during the read (provider/preview/plan.ts).
+  for (;;) {
+    const generation = await worldsSettled();
+    const read = await readWorldsOnce(client, op);
+    if (generation === planGeneration()) return read;
+  }
+}
+
+async function readWorldsOnce(client: PeerlinkClient, op: string): Promise<{ stored: World; quotas: Quotas; own: ApiWorld }> {
   const own = await worldOf(client, op);
   const others: ApiWorld[] = [];
   const seen = new Set([own.accountId]);

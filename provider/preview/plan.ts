@@ -2,6 +2,7 @@
 // so every later check sees it. Pulumi checks a resource after the resources it depends on, so the last
 // check of any set of resources that conflict sees all of them.
 import type { Fact } from "../../domain";
+import { forgetWorlds } from "../facts";
 import type { ConnectionInputs } from "../types";
 
 /** A reference to another resource: a program resource (its ownerRef) or a plain id. */
@@ -69,6 +70,8 @@ export function plannedByOwnerRef(ownerRef: string | undefined): Planned | undef
 
 /** For tests: forget the plan (a new provider process starts empty). */
 export function resetPlan(): void {
+  writesInFlight = 0;
+  onSettled = [];
   planned.clear();
   accepted.clear();
   deleteFirst.clear();
@@ -105,6 +108,41 @@ export function chooseDeleteFirst(ownerRef: string): void {
 
 export function choseDeleteFirst(ownerRef: string): boolean {
   return deleteFirst.has(ownerRef);
+}
+
+// Creates run in parallel with other resources' checks in this process. A world read while a create is
+// on the wire may or may not hold the new resource; the resource is recorded as written only after the
+// answer. Such a read would count it twice (stored, and still planned) or not at all, so checks read
+// the world only when no create is between its request and its record (worldsSettled), and read again
+// when one started or finished meanwhile (planGeneration).
+let writesInFlight = 0;
+let generation = 0;
+let onSettled: (() => void)[] = [];
+
+export function planGeneration(): number {
+  return generation;
+}
+
+/** Resolves with the generation once no create of this process is between its request and its record. */
+export async function worldsSettled(): Promise<number> {
+  while (writesInFlight > 0) await new Promise<void>((resolve) => onSettled.push(resolve));
+  return generation;
+}
+
+/** Runs a create and records what it made under the resource's ownerRef, in one step as checks see it. */
+export async function recordedCreate<T>(ownerRef: string, create: () => Promise<T>, idOf: (made: T) => string): Promise<T> {
+  writesInFlight++;
+  generation++;
+  try {
+    const made = await create();
+    written(ownerRef, idOf(made));
+    return made;
+  } finally {
+    writesInFlight--;
+    generation++;
+    forgetWorlds();
+    if (writesInFlight === 0) for (const resolve of onSettled.splice(0)) resolve();
+  }
 }
 
 /** After this process wrote a resource: later checks find it in the stored world under this id. */
