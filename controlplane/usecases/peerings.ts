@@ -8,6 +8,7 @@ import {
   checkVpcCidr,
   estimateDailyCost,
   ForbiddenError,
+  hidesAccepter,
   InvalidStateError,
   isLive,
   LIVE_STATES,
@@ -19,6 +20,7 @@ import {
   PeeringState,
   PlanDelta,
   project,
+  roleOf,
   SideStatus,
   throwIfViolations,
   unknownFact,
@@ -29,7 +31,7 @@ import {
 } from "../../domain";
 import { newId } from "../ids";
 import { PeeringRecord, Tags, VpcRecord } from "../store/store";
-import { hidesAccepter, peeringView, PeeringView, roleOf } from "../views";
+import { peeringView, PeeringView } from "../views";
 import { audit, peeringParties } from "./audit";
 import { Caller, changeState, countsAgainst, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
 import { ownedVpc } from "./vpcs";
@@ -196,6 +198,7 @@ export async function createPeering(
   input: CreatePeeringInput,
   token?: string,
 ): Promise<{ peering: PeeringView; created: boolean }> {
+  await ctx.peerProbes.check(ctx, caller, input.peerVpcId);
   await lockForPeering(ctx, caller.accountId, input.vpcId, input.peerVpcId);
   const key = idempotencyKey("CreatePeering", token, input);
   const earlier = await replayedResourceId(ctx, caller, key);
@@ -280,6 +283,7 @@ export async function validatePeering(
   caller: Caller,
   input: ValidatePeeringInput,
 ): Promise<{ valid: boolean; violations: Violation[] }> {
+  await ctx.peerProbes.check(ctx, caller, input.peerVpcId);
   const { plannedOwnerRefs, localVpc, peerVpc, plan: _plan, ...create } = input;
   const found: Violation[] = [];
   let local: VpcRecord | undefined;
