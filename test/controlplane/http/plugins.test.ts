@@ -17,7 +17,11 @@ import { SqliteStore } from "../../../controlplane/store/sqlite";
 
 async function readyError(app: FastifyInstance): Promise<Error> {
   let failed: unknown;
-  await app.ready().catch((e) => (failed = e));
+  try {
+    await app.ready();
+  } catch (e) {
+    failed = e;
+  }
   await app.close().catch(() => undefined);
   expect(failed, "the app must refuse to start").to.be.instanceOf(Error);
   return failed as Error;
