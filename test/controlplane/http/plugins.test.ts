@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { createAccountInStore } from "../../../controlplane/accounts";
 import { systemClock } from "../../../controlplane/clock";
+import { registerErrorHandling } from "../../../controlplane/http/errors";
 import { authPlugin } from "../../../controlplane/http/plugins/auth";
 import { storePlugin } from "../../../controlplane/http/plugins/store";
 import { useCasesPlugin } from "../../../controlplane/http/plugins/usecases";
@@ -63,12 +64,15 @@ describe("control plane: plugins and their dependencies", function () {
 
   it("serves the routes behind auth once store, use-cases and auth are registered", async function () {
     const app = Fastify();
+    registerErrorHandling(app);
     await app.register(storePlugin, { store });
     await app.register(useCasesPlugin, { clock: systemClock });
     await app.register(authPlugin);
     await app.register(vpcRoutes);
     try {
-      expect((await app.inject({ method: "GET", url: "/v1/vpcs" })).statusCode).to.equal(401);
+      const anonymous = await app.inject({ method: "GET", url: "/v1/vpcs" });
+      expect(anonymous.statusCode).to.equal(401);
+      expect(anonymous.json().error.code).to.equal("Unauthorized");
       const acc = await createAccountInStore(store, "plugins");
       const res = await app.inject({ method: "GET", url: "/v1/vpcs", headers: { authorization: `Bearer ${acc.apiKey}` } });
       expect(res.statusCode).to.equal(200);
