@@ -1,6 +1,6 @@
 // Fires timed transitions (Activating -> Activated, Suspending -> Suspended, Pending -> Expired)
 // at their due time. They are rows in the store, so after a restart the first tick catches up.
-import { ControlPlaneService } from "./service";
+import { UseCaseRunner } from "./usecases/runner";
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Purge sweep for idle servers; requests also settle and purge lazily. */
@@ -16,13 +16,13 @@ export class Scheduler {
   private readonly onSchedule = () => this.kick();
 
   constructor(
-    private readonly service: ControlPlaneService,
+    private readonly usecases: Pick<UseCaseRunner, "tick" | "now" | "events">,
     private readonly onError: (e: unknown) => void,
     private readonly sweepMs = SWEEP_MS,
   ) {}
 
   start(): void {
-    this.service.events.on("schedule", this.onSchedule);
+    this.usecases.events.on("schedule", this.onSchedule);
     this.sweep = setInterval(() => this.kick(), this.sweepMs);
     this.sweep.unref();
     this.kick();
@@ -36,7 +36,7 @@ export class Scheduler {
       return;
     }
     this.running = true;
-    this.service
+    this.usecases
       .tick()
       .then((next) => this.arm(next))
       .catch((e) => {
@@ -56,13 +56,13 @@ export class Scheduler {
     this.timer = undefined;
     if (next === null || this.stopped) return;
     // Still due after a tick: another replica holds it and is applying it; look again shortly.
-    const delay = Math.min(Math.max(next - this.service.now(), 0) || RECHECK_MS, MAX_TIMER_MS);
+    const delay = Math.min(Math.max(next - this.usecases.now(), 0) || RECHECK_MS, MAX_TIMER_MS);
     this.timer = setTimeout(() => this.kick(), delay);
   }
 
   stop(): void {
     this.stopped = true;
-    this.service.events.off("schedule", this.onSchedule);
+    this.usecases.events.off("schedule", this.onSchedule);
     if (this.timer) clearTimeout(this.timer);
     if (this.sweep) clearInterval(this.sweep);
   }

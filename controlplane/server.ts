@@ -1,4 +1,4 @@
-// startServer: store + service + scheduler + HTTP app, listening. Used by the CLI, npm start and tests.
+// startServer: store + HTTP app (with its use-case runner) + scheduler, listening. Used by the CLI, npm start and tests.
 import path from "node:path";
 import { FastifyServerOptions } from "fastify";
 import { Clock, systemClock, TestClock } from "./clock";
@@ -7,9 +7,9 @@ import { buildApp } from "./http/app";
 import { Faults } from "./http/faults";
 import { HttpLimits, resolveLimits } from "./http/limits";
 import { Scheduler } from "./scheduler";
-import { ControlPlaneService } from "./service";
 import { openStore } from "./store/open";
 import { PgStoreOptions, redactUrl } from "./store/postgres/store";
+import { UseCaseRunner } from "./usecases/runner";
 
 export { createAccount } from "./accounts";
 
@@ -40,7 +40,7 @@ export type RunningServer = {
   dataDir: string;
   /** "sqlite <file>" or "postgres <url without password>" */
   storeDescription: string;
-  service: ControlPlaneService;
+  usecases: UseCaseRunner;
   close(): Promise<void>;
 };
 
@@ -60,13 +60,19 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   let scheduler: Scheduler | undefined;
   try {
     const limits = resolveLimits(opts.limits);
-    const service = new ControlPlaneService({ store, clock, quotas: opts.quotas, transitionDelayMs, peerProbeLimit: limits.dryRunsPerPeerVpc });
-    await service.init();
-    app = await buildApp({ service, logger: opts.logger, logLevel: opts.logLevel ?? "info", limits: opts.limits, faults: opts.faults });
+    app = await buildApp({
+      store,
+      usecases: { clock, quotas: opts.quotas, transitionDelayMs, peerProbeLimit: limits.dryRunsPerPeerVpc },
+      logger: opts.logger,
+      logLevel: opts.logLevel ?? "info",
+      limits: opts.limits,
+      faults: opts.faults,
+    });
+    const usecases = app.usecases;
     const log = app.log;
     // With replicas, another one's commits reach this scheduler by notification; the sweep is the backstop.
     const sweepMs = store.watchBackstopMs === null ? undefined : Math.max(store.watchBackstopMs, 1000);
-    scheduler = new Scheduler(service, (e) => log.error({ err: e }, "scheduled transitions failed"), sweepMs);
+    scheduler = new Scheduler(usecases, (e) => log.error({ err: e }, "scheduled transitions failed"), sweepMs);
     await app.listen({ host, port: opts.port ?? 8787 });
     const addr = app.server.address();
     const port = typeof addr === "object" && addr ? addr.port : (opts.port ?? 8787);
@@ -80,7 +86,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       host,
       dataDir,
       storeDescription: opts.storeUrl ? `postgres ${redactUrl(opts.storeUrl)}` : `sqlite ${path.join(dataDir, "peerlink.db")}`,
-      service,
+      usecases,
       close: () =>
         (closing ??= (async () => {
           started.scheduler.stop();

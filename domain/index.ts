@@ -8,4 +8,5 @@ export * from "./peering-state";
 export * from "./rules";
 export * from "./world";
 export * from "./rulebook";
+export * from "./visibility";
 export * from "./limits";

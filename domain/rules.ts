@@ -1,5 +1,6 @@
 // Write-time rules for peerings, routes and acceptance. Every function returns ALL violations and
-// never throws, so a dry run can show everything at once; the service throws the first one.
+// never throws, so a dry run can show everything at once; a write throws them as one error (the first
+// decides the code, details.violations lists all).
 // Facts left undefined are unknown (e.g. during a Pulumi preview) and the rules needing them are skipped.
 import { cidrContains, cidrsOverlap, Ipv4Cidr, parseCidr } from "./cidr";
 import { PeerlinkError, Violation } from "./errors";

@@ -1,25 +1,21 @@
-// Builds the fastify app: auth plugin, routes, one error handler, request counters, OpenAPI.
+// Builds the fastify app: store, use-cases and auth plugins, routes, one error handler, request counters, OpenAPI.
 import crypto from "node:crypto";
 import Fastify, { FastifyInstance, FastifyServerOptions } from "fastify";
 import { ValidationError } from "../../domain";
-import { ControlPlaneService } from "../service";
-import { authPlugin } from "./auth";
+import { Store } from "../store/store";
 import { registerErrorHandling } from "./errors";
 import { Faults, injectFaults } from "./faults";
 import { HttpLimits, limitConnections, limitRequests, requireWellFormedUnicode, resolveLimits, serverLimitOptions } from "./limits";
 import { collectRoutes } from "./openapi";
+import { authPlugin } from "./plugins/auth";
+import { storePlugin } from "./plugins/store";
+import { useCasesPlugin, UseCasesPluginOptions } from "./plugins/usecases";
 import { eventRoutes } from "./routes/events";
 import { metaRoutes } from "./routes/meta";
 import { peeringRoutes } from "./routes/peerings";
 import { worldRoutes } from "./routes/world";
 import { routeRoutes } from "./routes/routes";
 import { vpcRoutes } from "./routes/vpcs";
-
-declare module "fastify" {
-  interface FastifyInstance {
-    service: ControlPlaneService;
-  }
-}
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -49,7 +45,8 @@ const serializers = {
 };
 
 export type BuildAppOptions = {
-  service: ControlPlaneService;
+  store: Store;
+  usecases: UseCasesPluginOptions;
   logger?: FastifyServerOptions["loggerInstance"];
   logLevel?: string;
   limits?: Partial<HttpLimits>;
@@ -77,7 +74,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       void (reply as { status(n: number): { send(b: unknown): unknown } }).status(e.httpStatus).send({ error: e.toJSON() });
     },
   });
-  app.decorate("service", opts.service);
+  await app.register(storePlugin, { store: opts.store });
+  await app.register(useCasesPlugin, opts.usecases);
   // Clients such as axios label an empty POST as a form; accept that, refuse actual form data.
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
     if (body === "") return done(null, undefined);
@@ -102,7 +100,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.addHook("onSend", async (req, reply) => {
     reply.header("request-id", req.id);
   });
-  app.addHook("preClose", async () => opts.service.beginClose());
 
   const openapi = collectRoutes(app);
   registerErrorHandling(app);

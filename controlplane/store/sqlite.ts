@@ -514,7 +514,7 @@ export class SqliteStore implements Store {
   }
 
   watch(): void {
-    // One process writes this file; its own commits reach the service directly.
+    // One process writes this file; its own commits reach the use-case runner directly.
   }
 
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-// The persistence boundary. The service only talks to this interface; all SQL lives in the
+// The persistence boundary. The use-cases only talk to this interface; all SQL lives in the
 // implementations (sqlite.ts, postgres/). Methods are async so a networked store fits.
 import { PeeringState } from "../../domain";
 

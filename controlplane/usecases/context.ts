@@ -1,5 +1,5 @@
 // What every use-case gets: the open transaction, the current time and the server's settings.
-// Use-cases record which peerings changed so the service can wake long-polls after commit.
+// Use-cases record which peerings changed so the runner can wake long-polls after commit.
 import {
   assertTransition,
   countsAgainstVpc,
@@ -8,11 +8,13 @@ import {
   PeeringState,
   Quotas,
   RETENTION_MS,
+  roleOf,
 } from "../../domain";
+import { Clock } from "../clock";
 import { requestHash } from "../ids";
 import { PeeringRecord, StoreTx } from "../store/store";
-import { roleOf } from "../views";
 import { audit, peeringParties } from "./audit";
+import type { PeerProbeLimiter } from "./peer-probes";
 
 export type Caller = {
   accountId: string;
@@ -36,12 +38,15 @@ export type TxContext = {
   actor?: Caller;
   /** host:pid of this process, recorded with each timed transition it applies */
   replica: string;
+  clock: Clock;
+  /** limits how fast an account asks about VPCs it does not own */
+  peerProbes: PeerProbeLimiter;
 };
 
 /** Idempotency tokens are kept at least this long (contract: >= 24 h). */
 export const IDEMPOTENCY_RETENTION_MS = 48 * 60 * 60 * 1000;
 
-/** True when a timed transition or a purge is due: the caller settles first (see service.ts). */
+/** True when a timed transition or a purge is due: the runner settles first (see runner.ts). */
 export async function isDue(ctx: TxContext): Promise<boolean> {
   const due = await ctx.tx.nextDueAt();
   return due !== null && due <= ctx.now;

@@ -1,8 +1,8 @@
 // Route use-cases: a route's next hop is a peering that attaches the table's VPC.
-import { checkRouteCreate, InvalidStateError, NotFoundError, parseCidr, project, throwIfViolations, Violation, WorldRoute } from "../../domain";
+import { checkRouteCreate, InvalidStateError, NotFoundError, parseCidr, project, roleOf, throwIfViolations, Violation, WorldRoute } from "../../domain";
 import { newId } from "../ids";
 import { PeeringRecord, RouteRecord, VpcRecord } from "../store/store";
-import { roleOf, routeView, RouteView } from "../views";
+import { routeView, RouteView } from "../views";
 import { audit } from "./audit";
 import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 import { ownedTable } from "./vpcs";

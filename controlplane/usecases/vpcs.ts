@@ -1,7 +1,8 @@
-// VPC use-cases. Each runs inside the caller's transaction (see service.ts).
+// VPC use-cases. Each runs inside the transaction the runner opened (see runner.ts).
 import {
   assertRegion,
   checkVpcCidr,
+  isCrossRegionPeering,
   LIVE_STATES,
   NotFoundError,
   QuotaName,
@@ -13,7 +14,7 @@ import {
 } from "../../domain";
 import { newId } from "../ids";
 import { Tags, VpcRecord } from "../store/store";
-import { isCrossRegionPeering, vpcView, VpcView } from "../views";
+import { vpcView, VpcView } from "../views";
 import { audit, peeringParties } from "./audit";
 import { Caller, changeState, countsAgainst, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 import { peeringNode, routeNode, vpcNode, worldForVpcs } from "./world";

@@ -1,5 +1,7 @@
 // The audit trail, as each account may see it: its own resources, and both ends of its peerings.
 import { FastifyInstance } from "fastify";
+import * as audit from "../../usecases/audit";
+import { routePlugin } from "../plugins/route-plugin";
 import { errorResponses } from "../schemas";
 
 const eventSchema = {
@@ -26,7 +28,7 @@ const eventSchema = {
   },
 } as const;
 
-export async function eventRoutes(app: FastifyInstance): Promise<void> {
+export const eventRoutes = routePlugin("events", async (app: FastifyInstance) => {
   app.get<{ Querystring: { since?: string; resource?: string; limit?: string } }>("/v1/events", {
     schema: {
       tags: ["events"],
@@ -45,11 +47,11 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     handler: async (req) => ({
-      events: await app.service.listEvents(req.caller, {
+      events: await app.usecases.read(req.caller, audit.listEvents, {
         since: req.query.since,
         resource: req.query.resource,
         limit: req.query.limit === undefined ? undefined : Number(req.query.limit),
       }),
     }),
   });
-}
+});

@@ -1,15 +1,17 @@
 // Unauthenticated service endpoints, account info, regions, quotas and the test clock.
 import { FastifyInstance } from "fastify";
 import { ForbiddenError, REGIONS } from "../../../domain";
+import { advanceClock, clockNow, isTestClock } from "../../usecases/clock";
+import { quotaUsage } from "../../usecases/vpcs";
+import { routePlugin } from "../plugins/route-plugin";
 import { errorResponses, quotasSchema } from "../schemas";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 const nowSchema = { type: "object", additionalProperties: false, required: ["now"], properties: { now: { type: "string" } } };
 
-export async function metaRoutes(
-  app: FastifyInstance,
-  opts: { openapi: () => Record<string, unknown>; counters: { total: number; byRoute: Record<string, number> } },
-): Promise<void> {
+type MetaOptions = { openapi: () => Record<string, unknown>; counters: { total: number; byRoute: Record<string, number> } };
+
+export const metaRoutes = routePlugin("meta", async (app: FastifyInstance, opts: MetaOptions) => {
   app.get("/healthz", {
     config: { public: true },
     schema: {
@@ -48,7 +50,7 @@ export async function metaRoutes(
         ...errorResponses,
       },
     },
-    handler: async (req) => app.service.account(req.caller),
+    handler: async (req) => ({ accountId: req.caller.accountId, name: req.caller.name }),
   });
 
   app.get("/v1/regions", {
@@ -77,12 +79,12 @@ export async function metaRoutes(
 
   app.get("/v1/quotas", {
     schema: { tags: ["quotas"], response: { 200: quotasSchema, ...errorResponses } },
-    handler: async (req) => ({ accountId: req.caller.accountId, quotas: await app.service.quotaUsage(req.caller) }),
+    handler: async (req) => ({ accountId: req.caller.accountId, quotas: await app.usecases.read(req.caller, quotaUsage) }),
   });
 
   app.get("/v1/test/clock", {
     schema: { tags: ["test"], response: { 200: nowSchema, ...errorResponses } },
-    handler: async () => ({ now: new Date(app.service.clockNow()).toISOString() }),
+    handler: async () => ({ now: new Date(clockNow(app.usecases.clock)).toISOString() }),
   });
 
   app.post<{ Body: { ms: number } }>("/v1/test/clock/advance", {
@@ -98,10 +100,10 @@ export async function metaRoutes(
     },
     // Refuse before validating the body, so "flag off" is reported as such.
     preValidation: async () => {
-      if (!app.service.testClockEnabled()) {
+      if (!isTestClock(app.usecases.clock)) {
         throw new ForbiddenError("the test clock is off; start the server with --test-clock to move time");
       }
     },
-    handler: async (req) => ({ now: new Date(await app.service.advanceClock(req.body.ms)).toISOString() }),
+    handler: async (req) => ({ now: new Date(await app.usecases.write(req.caller, advanceClock, req.body.ms)).toISOString() }),
   });
-}
+});

@@ -1,9 +1,11 @@
 // Peering connections: create, dry-run, list, long-poll read, change, state actions, delete, cost.
 import { FastifyInstance } from "fastify";
 import { NotFoundError, PEERING_STATES, SIDE_STATUSES, ValidationError } from "../../../domain";
-import { MAX_WAIT_MS } from "../../service";
+import * as peerings from "../../usecases/peerings";
 import { CreatePeeringInput, PeeringCommand, ValidatePeeringInput } from "../../usecases/peerings";
-import { clientToken } from "../auth";
+import { MAX_WAIT_MS, waitForPeering } from "../../usecases/wait";
+import { clientToken } from "../idempotency-key";
+import { routePlugin } from "../plugins/route-plugin";
 import {
   costEstimateSchema,
   createPeeringBody,
@@ -33,7 +35,7 @@ function parseWaitFor(raw: string): string[] {
   return wanted;
 }
 
-export async function peeringRoutes(app: FastifyInstance): Promise<void> {
+export const peeringRoutes = routePlugin("peerings", async (app: FastifyInstance) => {
   const base = "/v1/peering-connections";
 
   app.post<{ Body: CreatePeeringInput & { clientToken?: string } }>(base, {
@@ -41,7 +43,7 @@ export async function peeringRoutes(app: FastifyInstance): Promise<void> {
     handler: async (req, reply) => {
       const { clientToken: bodyToken, ...input } = req.body;
       const token = clientToken(req, bodyToken);
-      const { peering, created } = await app.service.createPeering(req.caller, input, token);
+      const { peering, created } = await app.usecases.write(req.caller, peerings.createPeering, input, token);
       return reply.status(created ? 201 : 200).send(peering);
     },
   });
@@ -50,7 +52,7 @@ export async function peeringRoutes(app: FastifyInstance): Promise<void> {
     schema: { tags: ["peerings"], body: validatePeeringBody, response: { 200: validationResultSchema, ...errorResponses } },
     handler: async (req) => {
       const { clientToken: _ignored, ...input } = req.body;
-      return app.service.validatePeering(req.caller, input);
+      return app.usecases.read(req.caller, peerings.validatePeering, input);
     },
   });
 
@@ -75,7 +77,7 @@ export async function peeringRoutes(app: FastifyInstance): Promise<void> {
         ...errorResponses,
       },
     },
-    handler: async (req) => ({ peeringConnections: await app.service.listPeerings(req.caller, req.query) }),
+    handler: async (req) => ({ peeringConnections: await app.usecases.read(req.caller, peerings.listPeerings, req.query) }),
   });
 
   app.get<{ Params: Id; Querystring: { waitFor?: string; timeoutMs?: string } }>(`${base}/:peeringId`, {
@@ -98,14 +100,14 @@ export async function peeringRoutes(app: FastifyInstance): Promise<void> {
         if (req.query.timeoutMs !== undefined) {
           throw new ValidationError('"timeoutMs" only applies together with "waitFor"', { field: "timeoutMs" });
         }
-        return app.service.getPeering(req.caller, peeringId);
+        return app.usecases.read(req.caller, peerings.getPeering, peeringId);
       }
       const wanted = parseWaitFor(req.query.waitFor);
       const timeoutMs = Math.min(req.query.timeoutMs === undefined ? DEFAULT_WAIT_MS : Number(req.query.timeoutMs), MAX_WAIT_MS);
       // A client that hangs up stops the wait (the response stream closes before it is written).
       const gone = new AbortController();
       reply.raw.once("close", () => gone.abort());
-      const { peering, satisfied } = await app.service.waitForPeering(req.caller, peeringId, wanted, timeoutMs, gone.signal);
+      const { peering, satisfied } = await waitForPeering(app.usecases, req.caller, peeringId, wanted, timeoutMs, gone.signal);
       reply.header("Peerlink-Wait", satisfied ? "satisfied" : "timeout");
       if (peering === undefined || (satisfied && wanted.includes("Gone") && peering.state === "Deleted")) {
         throw new NotFoundError(`peering connection ${peeringId} not found`, { peeringId, ...(peering ? { state: peering.state } : {}) });
@@ -118,20 +120,20 @@ export async function peeringRoutes(app: FastifyInstance): Promise<void> {
     `${base}/:peeringId`,
     {
       schema: { tags: ["peerings"], params: params("peeringId"), body: updatePeeringBody, response: { 200: peeringSchema, ...errorResponses } },
-      handler: async (req) => app.service.updatePeering(req.caller, req.params.peeringId, req.body),
+      handler: async (req) => app.usecases.write(req.caller, peerings.updatePeering, req.params.peeringId, req.body),
     },
   );
 
   for (const command of ["accept", "reject", "enable", "suspend", "resume"] as PeeringCommand[]) {
     app.post<{ Params: Id }>(`${base}/:peeringId/${command}`, {
       schema: { tags: ["peerings"], params: params("peeringId"), body: emptyBody, response: { 200: peeringSchema, ...errorResponses } },
-      handler: async (req) => app.service.actOnPeering(req.caller, req.params.peeringId, command),
+      handler: async (req) => app.usecases.write(req.caller, peerings.actOnPeering, req.params.peeringId, command),
     });
   }
 
   app.delete<{ Params: Id }>(`${base}/:peeringId`, {
     schema: { tags: ["peerings"], params: params("peeringId"), response: { 200: peeringSchema, ...errorResponses } },
-    handler: async (req) => app.service.deletePeering(req.caller, req.params.peeringId),
+    handler: async (req) => app.usecases.write(req.caller, peerings.deletePeering, req.params.peeringId),
   });
 
   app.get<{ Params: Id; Querystring: { peakBandwidthMbps: string } }>(`${base}/:peeringId/cost`, {
@@ -146,6 +148,6 @@ export async function peeringRoutes(app: FastifyInstance): Promise<void> {
       },
       response: { 200: costEstimateSchema, ...errorResponses },
     },
-    handler: async (req) => app.service.peeringCost(req.caller, req.params.peeringId, Number(req.query.peakBandwidthMbps)),
+    handler: async (req) => app.usecases.read(req.caller, peerings.peeringCost, req.params.peeringId, Number(req.query.peakBandwidthMbps)),
   });
-}
+});

@@ -1,6 +1,8 @@
 // Routes in a route table; the next hop of every non-local route is a peering.
 import { FastifyInstance } from "fastify";
-import { clientToken } from "../auth";
+import * as routes from "../../usecases/routes";
+import { clientToken } from "../idempotency-key";
+import { routePlugin } from "../plugins/route-plugin";
 import {
   createRouteBody,
   errorResponses,
@@ -14,7 +16,7 @@ import {
 type TableParams = { routeTableId: string };
 type RouteParams = TableParams & { routeId: string };
 
-export async function routeRoutes(app: FastifyInstance): Promise<void> {
+export const routeRoutes = routePlugin("routes", async (app: FastifyInstance) => {
   const base = "/v1/route-tables/:routeTableId/routes";
 
   app.post<{ Params: TableParams; Body: { destinationCidrBlock: string; peeringId: string; description?: string; clientToken?: string } }>(
@@ -29,7 +31,7 @@ export async function routeRoutes(app: FastifyInstance): Promise<void> {
       handler: async (req, reply) => {
         const { clientToken: bodyToken, ...input } = req.body;
         const token = clientToken(req, bodyToken);
-        const { route, created } = await app.service.createRoute(req.caller, req.params.routeTableId, input, token);
+        const { route, created } = await app.usecases.write(req.caller, routes.createRoute, req.params.routeTableId, input, token);
         return reply.status(created ? 201 : 200).send(route);
       },
     },
@@ -42,7 +44,7 @@ export async function routeRoutes(app: FastifyInstance): Promise<void> {
       body: validateRouteBody,
       response: { 200: validationResultSchema, ...errorResponses },
     },
-    handler: async (req) => app.service.validateRoute(req.caller, req.params.routeTableId, req.body),
+    handler: async (req) => app.usecases.read(req.caller, routes.validateRoute, req.params.routeTableId, req.body),
   });
 
   app.get<{ Params: TableParams }>(base, {
@@ -54,12 +56,12 @@ export async function routeRoutes(app: FastifyInstance): Promise<void> {
         ...errorResponses,
       },
     },
-    handler: async (req) => ({ routes: await app.service.listRoutes(req.caller, req.params.routeTableId) }),
+    handler: async (req) => ({ routes: await app.usecases.read(req.caller, routes.listRoutes, req.params.routeTableId) }),
   });
 
   app.get<{ Params: RouteParams }>(`${base}/:routeId`, {
     schema: { tags: ["routes"], params: params("routeTableId", "routeId"), response: { 200: routeSchema, ...errorResponses } },
-    handler: async (req) => app.service.getRoute(req.caller, req.params.routeTableId, req.params.routeId),
+    handler: async (req) => app.usecases.read(req.caller, routes.getRoute, req.params.routeTableId, req.params.routeId),
   });
 
   app.patch<{ Params: RouteParams; Body: { peeringId?: string; description?: string } }>(`${base}/:routeId`, {
@@ -69,14 +71,14 @@ export async function routeRoutes(app: FastifyInstance): Promise<void> {
       body: updateRouteBody,
       response: { 200: routeSchema, ...errorResponses },
     },
-    handler: async (req) => app.service.updateRoute(req.caller, req.params.routeTableId, req.params.routeId, req.body),
+    handler: async (req) => app.usecases.write(req.caller, routes.updateRoute, req.params.routeTableId, req.params.routeId, req.body),
   });
 
   app.delete<{ Params: RouteParams }>(`${base}/:routeId`, {
     schema: { tags: ["routes"], params: params("routeTableId", "routeId"), response: { 204: { type: "null" }, ...errorResponses } },
     handler: async (req, reply) => {
-      await app.service.deleteRoute(req.caller, req.params.routeTableId, req.params.routeId);
+      await app.usecases.write(req.caller, routes.deleteRoute, req.params.routeTableId, req.params.routeId);
       return reply.status(204).send();
     },
   });
-}
+});

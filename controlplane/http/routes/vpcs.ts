@@ -1,19 +1,21 @@
-// VPCs and their route tables. Thin: schemas here, rules in the domain, use-cases in the service.
+// VPCs and their route tables. Thin: schemas here, rules in the domain, use-cases in usecases/.
 import { FastifyInstance } from "fastify";
 import { Tags } from "../../store/store";
-import type * as vpcs from "../../usecases/vpcs";
-import { clientToken } from "../auth";
+import * as routes from "../../usecases/routes";
+import * as vpcs from "../../usecases/vpcs";
+import { clientToken } from "../idempotency-key";
+import { routePlugin } from "../plugins/route-plugin";
 import { createVpcBody, errorResponses, params, routeSchema, updateVpcBody, vpcSchema } from "../schemas";
 
 type CreateBody = { region: string; cidrBlock: string; name?: string; tags?: Tags; allowedPeerAccountIds?: string[]; clientToken?: string };
 
-export async function vpcRoutes(app: FastifyInstance): Promise<void> {
+export const vpcRoutes = routePlugin("vpcs", async (app: FastifyInstance) => {
   app.post<{ Body: CreateBody }>("/v1/vpcs", {
     schema: { tags: ["vpcs"], body: createVpcBody, response: { 200: vpcSchema, 201: vpcSchema, ...errorResponses } },
     handler: async (req, reply) => {
       const { clientToken: bodyToken, ...input } = req.body;
       const token = clientToken(req, bodyToken);
-      const { vpc, created } = await app.service.createVpc(req.caller, input, token);
+      const { vpc, created } = await app.usecases.write(req.caller, vpcs.createVpc, input, token);
       return reply.status(created ? 201 : 200).send(vpc);
     },
   });
@@ -27,23 +29,23 @@ export async function vpcRoutes(app: FastifyInstance): Promise<void> {
         ...errorResponses,
       },
     },
-    handler: async (req) => ({ vpcs: await app.service.listVpcs(req.caller, req.query.region) }),
+    handler: async (req) => ({ vpcs: await app.usecases.read(req.caller, vpcs.listVpcs, req.query.region) }),
   });
 
   app.get<{ Params: { vpcId: string } }>("/v1/vpcs/:vpcId", {
     schema: { tags: ["vpcs"], params: params("vpcId"), response: { 200: vpcSchema, ...errorResponses } },
-    handler: async (req) => app.service.getVpc(req.caller, req.params.vpcId),
+    handler: async (req) => app.usecases.read(req.caller, vpcs.getVpc, req.params.vpcId),
   });
 
   app.patch<{ Params: { vpcId: string }; Body: vpcs.VpcPatch }>("/v1/vpcs/:vpcId", {
     schema: { tags: ["vpcs"], params: params("vpcId"), body: updateVpcBody, response: { 200: vpcSchema, ...errorResponses } },
-    handler: async (req) => app.service.updateVpc(req.caller, req.params.vpcId, req.body),
+    handler: async (req) => app.usecases.write(req.caller, vpcs.updateVpc, req.params.vpcId, req.body),
   });
 
   app.delete<{ Params: { vpcId: string } }>("/v1/vpcs/:vpcId", {
     schema: { tags: ["vpcs"], params: params("vpcId"), response: { 204: { type: "null" }, ...errorResponses } },
     handler: async (req, reply) => {
-      await app.service.deleteVpc(req.caller, req.params.vpcId);
+      await app.usecases.write(req.caller, vpcs.deleteVpc, req.params.vpcId);
       return reply.status(204).send();
     },
   });
@@ -66,6 +68,6 @@ export async function vpcRoutes(app: FastifyInstance): Promise<void> {
         ...errorResponses,
       },
     },
-    handler: async (req) => app.service.getRouteTable(req.caller, req.params.routeTableId),
+    handler: async (req) => app.usecases.read(req.caller, routes.getRouteTable, req.params.routeTableId),
   });
-}
+});

@@ -2,6 +2,8 @@
 // builds its projected world from it (provider/preview), instead of one read per resource.
 import { FastifyInstance } from "fastify";
 import { QUOTA_NAMES } from "../../../domain";
+import { visibleWorld } from "../../usecases/world";
+import { routePlugin } from "../plugins/route-plugin";
 import { errorResponses, peeringSchema, routeSchema, vpcSchema } from "../schemas";
 
 const worldSchema = {
@@ -17,9 +19,9 @@ const worldSchema = {
   },
 } as const;
 
-export async function worldRoutes(app: FastifyInstance): Promise<void> {
+export const worldRoutes = routePlugin("world", async (app: FastifyInstance) => {
   app.get("/v1/world", {
     schema: { tags: ["world"], response: { 200: worldSchema, ...errorResponses } },
-    handler: async (req) => app.service.visibleWorld(req.caller),
+    handler: async (req) => app.usecases.read(req.caller, visibleWorld),
   });
-}
+});

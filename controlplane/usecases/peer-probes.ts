@@ -1,0 +1,25 @@
+// Every answer about another account's VPC (even "not found") costs a token of the caller's bucket
+// for that VPC id, so the overlap rule cannot be used to search for its CIDR at speed.
+import { TooManyRequestsError } from "../../domain";
+import { BucketLimit, TokenBuckets } from "../token-bucket";
+import type { Caller, TxContext } from "./context";
+
+export class PeerProbeLimiter {
+  private readonly buckets = new TokenBuckets();
+
+  /** limit null = unlimited */
+  constructor(private readonly limit: BucketLimit | null) {}
+
+  async check(ctx: TxContext, caller: Caller, peerVpcId: string | undefined): Promise<void> {
+    if (peerVpcId === undefined || this.limit === null) return;
+    const v = await ctx.tx.getVpc(peerVpcId);
+    if (v && v.accountId === caller.accountId) return;
+    const t = this.buckets.take(`${caller.accountId} ${peerVpcId}`, this.limit);
+    if (t.ok) return;
+    const seconds = Math.max(1, Math.ceil(t.retryAfterMs / 1000));
+    throw new TooManyRequestsError(
+      `too many dry runs and requests naming VPC ${peerVpcId}, which this account does not own; retry after ${seconds} s`,
+      { retryAfterSeconds: seconds, peerVpcId },
+    );
+  }
+}
