@@ -140,6 +140,7 @@ export const peeringSchema = Type.Object(
 // Lists and account-wide reads
 
 export const vpcListSchema = Type.Object({ vpcs: Type.Array(vpcSchema) }, closed);
+export const vpcListQuery = Type.Object({ region: Type.Optional(str(64)) }, closed);
 export const peeringListSchema = Type.Object({ peeringConnections: Type.Array(peeringSchema) }, closed);
 export const routeListSchema = Type.Object({ routes: Type.Array(routeSchema) }, closed);
 
@@ -168,7 +169,10 @@ export const regionsSchema = Type.Object(
   closed,
 );
 export const healthSchema = Type.Object({ status: Type.String() }, closed);
-export const requestCountersSchema = Type.Object({ total: Type.Integer(), byRoute: Type.Record(Type.String(), Type.Integer()) }, closed);
+export const requestCountersSchema = Type.Object(
+  { total: Type.Integer(), byRoute: Type.Unsafe<Record<string, number>>({ type: "object", additionalProperties: { type: "integer" } }) },
+  closed,
+);
 export const nowSchema = Type.Object({ now: Type.String() }, closed);
 export const advanceClockBody = Type.Object({ ms: Type.Integer({ minimum: 0, maximum: 10 * 365 * 24 * 3600 * 1000 }) }, closed);
 

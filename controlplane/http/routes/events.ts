@@ -2,49 +2,15 @@
 import { FastifyInstance } from "fastify";
 import * as audit from "../../usecases/audit";
 import { routePlugin } from "../plugins/route-plugin";
-import { errorResponses } from "../schemas";
-
-const eventSchema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["eventId", "time", "requestId", "actor", "action", "resource", "details"],
-  properties: {
-    eventId: { type: "integer" },
-    time: { type: "string", format: "date-time" },
-    requestId: { type: ["string", "null"] },
-    actor: {
-      type: "object",
-      additionalProperties: false,
-      properties: { accountId: { type: "string" }, keyId: { type: "string" }, system: { type: "boolean" } },
-    },
-    action: { type: "string" },
-    resource: {
-      type: "object",
-      additionalProperties: false,
-      required: ["type", "id"],
-      properties: { type: { type: "string" }, id: { type: "string" } },
-    },
-    details: { type: "object", additionalProperties: true },
-  },
-} as const;
+import { auditEventListSchema, errorResponses, eventsQuery } from "../../../contract/schemas";
+import type { EventsQuery } from "../../../contract/types";
 
 export const eventRoutes = routePlugin("events", async (app: FastifyInstance) => {
-  app.get<{ Querystring: { since?: string; resource?: string; limit?: string } }>("/v1/events", {
+  app.get<{ Querystring: EventsQuery }>("/v1/events", {
     schema: {
       tags: ["events"],
-      querystring: {
-        type: "object",
-        additionalProperties: false,
-        properties: {
-          since: { type: "string", maxLength: 64 },
-          resource: { type: "string", maxLength: 64 },
-          limit: { type: "string", pattern: "^[0-9]{1,4}$" },
-        },
-      },
-      response: {
-        200: { type: "object", additionalProperties: false, properties: { events: { type: "array", items: eventSchema } } },
-        ...errorResponses,
-      },
+      querystring: eventsQuery,
+      response: { 200: auditEventListSchema, ...errorResponses },
     },
     handler: async (req) => ({
       events: await app.usecases.read(req.caller, audit.listEvents, {

@@ -4,10 +4,18 @@ import { ForbiddenError, REGIONS } from "../../../domain";
 import { advanceClock, clockNow, isTestClock } from "../../usecases/clock";
 import { quotaUsage } from "../../usecases/vpcs";
 import { routePlugin } from "../plugins/route-plugin";
-import { errorResponses, quotasSchema } from "../schemas";
+import {
+  accountSchema,
+  advanceClockBody,
+  errorResponses,
+  healthSchema,
+  nowSchema,
+  quotasSchema,
+  regionsSchema,
+  requestCountersSchema,
+} from "../../../contract/schemas";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
-const nowSchema = { type: "object", additionalProperties: false, required: ["now"], properties: { now: { type: "string" } } };
 
 type MetaOptions = { openapi: () => Record<string, unknown>; counters: { total: number; byRoute: Record<string, number> } };
 
@@ -17,7 +25,7 @@ export const metaRoutes = routePlugin("meta", async (app: FastifyInstance, opts:
     schema: {
       tags: ["meta"],
       security: [],
-      response: { 200: { type: "object", additionalProperties: false, properties: { status: { type: "string" } } } },
+      response: { 200: healthSchema },
     },
     handler: async () => ({ status: "ok" }),
   });
@@ -27,14 +35,7 @@ export const metaRoutes = routePlugin("meta", async (app: FastifyInstance, opts:
   app.get("/metrics/requests", {
     schema: {
       tags: ["meta"],
-      response: {
-        200: {
-          type: "object",
-          additionalProperties: false,
-          properties: { total: { type: "integer" }, byRoute: { type: "object", additionalProperties: { type: "integer" } } },
-        },
-        ...errorResponses,
-      },
+      response: { 200: requestCountersSchema, ...errorResponses },
     },
     handler: async (req) => {
       if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) throw new ForbiddenError("request counters are served to loopback clients only");
@@ -45,10 +46,7 @@ export const metaRoutes = routePlugin("meta", async (app: FastifyInstance, opts:
   app.get("/v1/account", {
     schema: {
       tags: ["account"],
-      response: {
-        200: { type: "object", additionalProperties: false, properties: { accountId: { type: "string" }, name: { type: "string" } } },
-        ...errorResponses,
-      },
+      response: { 200: accountSchema, ...errorResponses },
     },
     handler: async (req) => ({ accountId: req.caller.accountId, name: req.caller.name }),
   });
@@ -56,23 +54,7 @@ export const metaRoutes = routePlugin("meta", async (app: FastifyInstance, opts:
   app.get("/v1/regions", {
     schema: {
       tags: ["regions"],
-      response: {
-        200: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            regions: {
-              type: "array",
-              items: {
-                type: "object",
-                additionalProperties: false,
-                properties: { id: { type: "string" }, name: { type: "string" }, mainlandChina: { type: "boolean" } },
-              },
-            },
-          },
-        },
-        ...errorResponses,
-      },
+      response: { 200: regionsSchema, ...errorResponses },
     },
     handler: async () => ({ regions: REGIONS }),
   });
@@ -90,12 +72,7 @@ export const metaRoutes = routePlugin("meta", async (app: FastifyInstance, opts:
   app.post<{ Body: { ms: number } }>("/v1/test/clock/advance", {
     schema: {
       tags: ["test"],
-      body: {
-        type: "object",
-        additionalProperties: false,
-        required: ["ms"],
-        properties: { ms: { type: "integer", minimum: 0, maximum: 10 * 365 * 24 * 3600 * 1000 } },
-      },
+      body: advanceClockBody,
       response: { 200: nowSchema, ...errorResponses },
     },
     // Refuse before validating the body, so "flag off" is reported as such.

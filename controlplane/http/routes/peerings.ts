@@ -8,15 +8,20 @@ import { clientToken } from "../idempotency-key";
 import { routePlugin } from "../plugins/route-plugin";
 import {
   costEstimateSchema,
+  costQuery,
   createPeeringBody,
   emptyBody,
   errorResponses,
   params,
+  peeringListQuery,
+  peeringListSchema,
   peeringSchema,
+  peeringWaitQuery,
   updatePeeringBody,
   validatePeeringBody,
   validationResultSchema,
-} from "../schemas";
+} from "../../../contract/schemas";
+import type { PeeringListQuery } from "../../../contract/types";
 
 const WAITABLE = new Set<string>([...PEERING_STATES, ...SIDE_STATUSES, "Gone"]);
 const DEFAULT_WAIT_MS = 20_000;
@@ -56,27 +61,8 @@ export const peeringRoutes = routePlugin("peerings", async (app: FastifyInstance
     },
   });
 
-  app.get<{ Querystring: { vpcId?: string; status?: string; role?: "initiator" | "acceptor" } }>(base, {
-    schema: {
-      tags: ["peerings"],
-      querystring: {
-        type: "object",
-        additionalProperties: false,
-        properties: {
-          vpcId: { type: "string", maxLength: 64 },
-          status: { type: "string", enum: [...new Set([...PEERING_STATES, ...SIDE_STATUSES])] },
-          role: { type: "string", enum: ["initiator", "acceptor"] },
-        },
-      },
-      response: {
-        200: {
-          type: "object",
-          additionalProperties: false,
-          properties: { peeringConnections: { type: "array", items: peeringSchema } },
-        },
-        ...errorResponses,
-      },
-    },
+  app.get<{ Querystring: PeeringListQuery }>(base, {
+    schema: { tags: ["peerings"], querystring: peeringListQuery, response: { 200: peeringListSchema, ...errorResponses } },
     handler: async (req) => ({ peeringConnections: await app.usecases.read(req.caller, peerings.listPeerings, req.query) }),
   });
 
@@ -84,14 +70,7 @@ export const peeringRoutes = routePlugin("peerings", async (app: FastifyInstance
     schema: {
       tags: ["peerings"],
       params: params("peeringId"),
-      querystring: {
-        type: "object",
-        additionalProperties: false,
-        properties: {
-          waitFor: { type: "string", maxLength: 256 },
-          timeoutMs: { type: "string", pattern: "^[0-9]{1,9}$" },
-        },
-      },
+      querystring: peeringWaitQuery,
       response: { 200: peeringSchema, ...errorResponses },
     },
     handler: async (req, reply) => {
@@ -140,12 +119,7 @@ export const peeringRoutes = routePlugin("peerings", async (app: FastifyInstance
     schema: {
       tags: ["peerings"],
       params: params("peeringId"),
-      querystring: {
-        type: "object",
-        additionalProperties: false,
-        required: ["peakBandwidthMbps"],
-        properties: { peakBandwidthMbps: { type: "string", pattern: "^[0-9]{1,7}(\\.[0-9]{1,3})?$" } },
-      },
+      querystring: costQuery,
       response: { 200: costEstimateSchema, ...errorResponses },
     },
     handler: async (req) => app.usecases.read(req.caller, peerings.peeringCost, req.params.peeringId, Number(req.query.peakBandwidthMbps)),

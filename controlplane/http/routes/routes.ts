@@ -7,11 +7,13 @@ import {
   createRouteBody,
   errorResponses,
   params,
+  routeListSchema,
   routeSchema,
   updateRouteBody,
   validateRouteBody,
   validationResultSchema,
-} from "../schemas";
+} from "../../../contract/schemas";
+import type { CreateRouteBody, UpdateRouteBody, ValidateRouteBody } from "../../../contract/types";
 
 type TableParams = { routeTableId: string };
 type RouteParams = TableParams & { routeId: string };
@@ -19,7 +21,7 @@ type RouteParams = TableParams & { routeId: string };
 export const routeRoutes = routePlugin("routes", async (app: FastifyInstance) => {
   const base = "/v1/route-tables/:routeTableId/routes";
 
-  app.post<{ Params: TableParams; Body: { destinationCidrBlock: string; peeringId: string; description?: string; clientToken?: string } }>(
+  app.post<{ Params: TableParams; Body: CreateRouteBody }>(
     base,
     {
       schema: {
@@ -37,7 +39,7 @@ export const routeRoutes = routePlugin("routes", async (app: FastifyInstance) =>
     },
   );
 
-  app.post<{ Params: TableParams; Body: { destinationCidrBlock: string; peeringId?: string } }>(`${base}/validate`, {
+  app.post<{ Params: TableParams; Body: ValidateRouteBody }>(`${base}/validate`, {
     schema: {
       tags: ["routes"],
       params: params("routeTableId"),
@@ -51,10 +53,7 @@ export const routeRoutes = routePlugin("routes", async (app: FastifyInstance) =>
     schema: {
       tags: ["routes"],
       params: params("routeTableId"),
-      response: {
-        200: { type: "object", additionalProperties: false, properties: { routes: { type: "array", items: routeSchema } } },
-        ...errorResponses,
-      },
+      response: { 200: routeListSchema, ...errorResponses },
     },
     handler: async (req) => ({ routes: await app.usecases.read(req.caller, routes.listRoutes, req.params.routeTableId) }),
   });
@@ -64,7 +63,7 @@ export const routeRoutes = routePlugin("routes", async (app: FastifyInstance) =>
     handler: async (req) => app.usecases.read(req.caller, routes.getRoute, req.params.routeTableId, req.params.routeId),
   });
 
-  app.patch<{ Params: RouteParams; Body: { peeringId?: string; description?: string } }>(`${base}/:routeId`, {
+  app.patch<{ Params: RouteParams; Body: UpdateRouteBody }>(`${base}/:routeId`, {
     schema: {
       tags: ["routes"],
       params: params("routeTableId", "routeId"),

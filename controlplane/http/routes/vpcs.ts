@@ -1,16 +1,14 @@
 // VPCs and their route tables. Thin: schemas here, rules in the domain, use-cases in usecases/.
 import { FastifyInstance } from "fastify";
-import { Tags } from "../../store/store";
 import * as routes from "../../usecases/routes";
 import * as vpcs from "../../usecases/vpcs";
 import { clientToken } from "../idempotency-key";
 import { routePlugin } from "../plugins/route-plugin";
-import { createVpcBody, errorResponses, params, routeSchema, updateVpcBody, vpcSchema } from "../schemas";
-
-type CreateBody = { region: string; cidrBlock: string; name?: string; tags?: Tags; allowedPeerAccountIds?: string[]; clientToken?: string };
+import { createVpcBody, errorResponses, params, routeTableSchema, updateVpcBody, vpcListQuery, vpcListSchema, vpcSchema } from "../../../contract/schemas";
+import type { CreateVpcBody } from "../../../contract/types";
 
 export const vpcRoutes = routePlugin("vpcs", async (app: FastifyInstance) => {
-  app.post<{ Body: CreateBody }>("/v1/vpcs", {
+  app.post<{ Body: CreateVpcBody }>("/v1/vpcs", {
     schema: { tags: ["vpcs"], body: createVpcBody, response: { 200: vpcSchema, 201: vpcSchema, ...errorResponses } },
     handler: async (req, reply) => {
       const { clientToken: bodyToken, ...input } = req.body;
@@ -23,11 +21,8 @@ export const vpcRoutes = routePlugin("vpcs", async (app: FastifyInstance) => {
   app.get<{ Querystring: { region?: string } }>("/v1/vpcs", {
     schema: {
       tags: ["vpcs"],
-      querystring: { type: "object", additionalProperties: false, properties: { region: { type: "string", maxLength: 64 } } },
-      response: {
-        200: { type: "object", additionalProperties: false, properties: { vpcs: { type: "array", items: vpcSchema } } },
-        ...errorResponses,
-      },
+      querystring: vpcListQuery,
+      response: { 200: vpcListSchema, ...errorResponses },
     },
     handler: async (req) => ({ vpcs: await app.usecases.read(req.caller, vpcs.listVpcs, req.query.region) }),
   });
@@ -54,19 +49,7 @@ export const vpcRoutes = routePlugin("vpcs", async (app: FastifyInstance) => {
     schema: {
       tags: ["routes"],
       params: params("routeTableId"),
-      response: {
-        200: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            routeTableId: { type: "string" },
-            vpcId: { type: "string" },
-            accountId: { type: "string" },
-            routes: { type: "array", items: routeSchema },
-          },
-        },
-        ...errorResponses,
-      },
+      response: { 200: routeTableSchema, ...errorResponses },
     },
     handler: async (req) => app.usecases.read(req.caller, routes.getRouteTable, req.params.routeTableId),
   });
