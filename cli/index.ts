@@ -3,11 +3,11 @@
 import { parseArgs } from "node:util";
 import { createClient, PeerlinkApiError, type PeerlinkClient } from "../contract";
 import { createAccount, revokeKey, rotateKey } from "../controlplane/accounts";
-import { setAccountQuotas } from "../controlplane/quota-admin";
-import { parseQuotaOverrides, PeerlinkError } from "../domain";
 import { parseFaults } from "../controlplane/http/faults";
 import { parseRateLimit } from "../controlplane/http/limits";
+import { setAccountQuotas } from "../controlplane/quota-admin";
 import { startServer } from "../controlplane/server";
+import { PeerlinkError, parseQuotaOverrides } from "../domain";
 
 const USAGE = `usage:
   peerlink server [--host 127.0.0.1] [--port 8787] [--data .peerlink | --store postgres://...]
@@ -175,7 +175,14 @@ async function client(values: { endpoint?: string; "api-key"?: string; "api-key-
 function table(rows: Record<string, unknown>[], columns: string[]): string {
   const cells = [columns, ...rows.map((r) => columns.map((c) => String(r[c] ?? "")))];
   const widths = columns.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
-  return cells.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+  return cells
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 const apiOptions = {

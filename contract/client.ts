@@ -1,8 +1,9 @@
 // The one typed HTTP client of the control plane: the provider, the CLI and the tests all call it. Each
 // method is one request of the contract (contract/schemas.ts); its types are the schemas' static types.
 // Not-found and waiting live in contract/lifecycle.ts, transport and retries in contract/transport.ts.
-import type * as W from "./types";
+
 import { type Answer, type Endpoint, Transport, type TransportOptions } from "./transport";
+import type * as W from "./types";
 
 const seg = encodeURIComponent;
 
@@ -87,8 +88,7 @@ export class PeerlinkClient {
     });
   }
   async listPeerings(op: string, query: W.PeeringListQuery = {}): Promise<W.Peering[]> {
-    return (await this.transport.request<{ peeringConnections: W.Peering[] }>(op, "GET", "/v1/peering-connections", { params: query }))
-      .peeringConnections;
+    return (await this.transport.request<{ peeringConnections: W.Peering[] }>(op, "GET", "/v1/peering-connections", { params: query })).peeringConnections;
   }
   patchPeering(op: string, peeringId: string, body: W.UpdatePeeringBody): Promise<W.Peering> {
     return this.transport.request(op, "PATCH", `/v1/peering-connections/${seg(peeringId)}`, { body });

@@ -5,7 +5,7 @@
 //    state machine, and fail at once on any other state.
 import { FINAL_STATES, LIVE_STATES, PEERING_STATES, type PeeringState } from "../domain";
 import type { PeerlinkClient } from "./client";
-import { apiError, type ApiErrorCode, isApiError } from "./errors";
+import { type ApiErrorCode, apiError, isApiError } from "./errors";
 import type { Peering, Route, RouteTable, Vpc } from "./types";
 
 export const GONE = Object.freeze({ gone: true as const });
@@ -32,8 +32,7 @@ export async function deleted(call: Promise<void>): Promise<void> {
 
 export const findVpc = (c: PeerlinkClient, op: string, vpcId: string): Promise<Vpc | Gone> => orGone(c.getVpc(op, vpcId));
 export const findRouteTable = (c: PeerlinkClient, op: string, id: string): Promise<RouteTable | Gone> => orGone(c.getRouteTable(op, id));
-export const findRoute = (c: PeerlinkClient, op: string, tableId: string, routeId: string): Promise<Route | Gone> =>
-  orGone(c.getRoute(op, tableId, routeId));
+export const findRoute = (c: PeerlinkClient, op: string, tableId: string, routeId: string): Promise<Route | Gone> => orGone(c.getRoute(op, tableId, routeId));
 
 /** The peering, or GONE when it is unknown or in a final state (Deleted, Rejected). Expired is returned: it can be re-enabled. */
 export async function findPeering(c: PeerlinkClient, op: string, peeringId: string): Promise<Peering | Gone> {
@@ -81,13 +80,7 @@ const MAX_POLL_MS = 50_000;
  * targets: resolves with it, or with GONE. Any state outside pending and target fails at once; so does
  * the deadline, naming the state the peering is in.
  */
-export async function waitForPeering(
-  c: PeerlinkClient,
-  op: string,
-  peeringId: string,
-  waiter: PeeringWaiter,
-  opts: WaitOptions,
-): Promise<Peering | Gone> {
+export async function waitForPeering(c: PeerlinkClient, op: string, peeringId: string, waiter: PeeringWaiter, opts: WaitOptions): Promise<Peering | Gone> {
   const deadline = Date.now() + opts.timeoutMs;
   const stopOn = PEERING_STATES.filter((s) => !waiter.pending.includes(s));
   for (;;) {
@@ -106,9 +99,14 @@ export async function waitForPeering(
     }
     if (Date.now() >= deadline) {
       const secs = Math.round(opts.timeoutMs / 1000);
-      throw apiError(op, waiter.failCode === "InvalidState" ? "Timeout" : waiter.failCode, `peering ${peeringId} did not ${waiter.awaits} within ${secs}s; it is ${p.state}${why}`, {
-        details: { state: p.state, peeringId },
-      });
+      throw apiError(
+        op,
+        waiter.failCode === "InvalidState" ? "Timeout" : waiter.failCode,
+        `peering ${peeringId} did not ${waiter.awaits} within ${secs}s; it is ${p.state}${why}`,
+        {
+          details: { state: p.state, peeringId },
+        },
+      );
     }
   }
 }

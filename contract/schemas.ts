@@ -181,10 +181,7 @@ export const auditEventSchema = Type.Object(
     eventId: Type.Integer(),
     time: isoTime,
     requestId: stringOrNull(),
-    actor: Type.Object(
-      { accountId: Type.Optional(Type.String()), keyId: Type.Optional(Type.String()), system: Type.Optional(Type.Boolean()) },
-      closed,
-    ),
+    actor: Type.Object({ accountId: Type.Optional(Type.String()), keyId: Type.Optional(Type.String()), system: Type.Optional(Type.Boolean()) }, closed),
     action: Type.String(),
     resource: Type.Object({ type: Type.String(), id: Type.String() }, closed),
     details: anyDetails,
@@ -240,10 +237,7 @@ export const createPeeringBody = Type.Object({ vpcId: idSchema, peerVpcId: idSch
 
 const refList = Type.Array(str(1024), { maxItems: 1000 });
 /** A VPC that a program plans but has not created yet: the dry run takes its facts instead of an id. */
-const plannedVpc = Type.Object(
-  { region: str(64), cidrBlock: str(64), name: Type.Optional(str(NAME_MAX_LENGTH)), key: Type.Optional(str(1024)) },
-  closed,
-);
+const plannedVpc = Type.Object({ region: str(64), cidrBlock: str(64), name: Type.Optional(str(NAME_MAX_LENGTH)), key: Type.Optional(str(1024)) }, closed);
 
 // A program's plan, as the dry run takes it (domain/world.ts PlanDelta). A fact the program cannot know
 // yet is {"$unknown": why}.

@@ -45,12 +45,10 @@ export interface Answer<T> {
 }
 
 const HINTS: Partial<Record<string, (endpoint: string) => string>> = {
-  Unauthorized: (e) =>
-    `check that the API key (connection.apiKey, stack config peerlink:apiKey or PEERLINK_API_KEY) belongs to an account on ${e}`,
+  Unauthorized: (e) => `check that the API key (connection.apiKey, stack config peerlink:apiKey or PEERLINK_API_KEY) belongs to an account on ${e}`,
   Forbidden: () => "this account may not do this; use the connection of the account that owns the resource",
   NotFound: () => "it does not exist or belongs to another account; check the id and the connection's account",
-  NetworkError: (e) =>
-    `is the control plane running at ${e}? Check connection.endpoint, stack config peerlink:endpoint or PEERLINK_ENDPOINT`,
+  NetworkError: (e) => `is the control plane running at ${e}? Check connection.endpoint, stack config peerlink:endpoint or PEERLINK_ENDPOINT`,
   Timeout: (e) => `the control plane at ${e} did not answer in time; retry, or check that it is healthy`,
   IdempotencyConflict: () =>
     "a create with the same client token but a different body was made earlier; the inputs changed mid-operation, so run the update again",

@@ -47,7 +47,8 @@ export async function rotateKeyInStore(store: Store, accountId: string, graceSec
   const until = now + graceSeconds * 1000;
   await store.transaction(async (tx) => {
     await tx.lockAccounts([accountId]);
-    if (!(await tx.getAccount(accountId))) throw new NotFoundError(`account ${accountId} not found in this store; check --account and --data or --store`, { accountId });
+    if (!(await tx.getAccount(accountId)))
+      throw new NotFoundError(`account ${accountId} not found in this store; check --account and --data or --store`, { accountId });
     await tx.expireApiKeys(accountId, until);
     await tx.insertApiKey({ keyHash, keyId: keyHash.slice(0, 12), accountId, createdAt: now, expiresAt: null });
   });
@@ -77,5 +78,4 @@ async function withStore<T>(where: string | StoreLocation, fn: (s: Store) => Pro
 
 export const rotateKey = (where: string | StoreLocation, accountId: string, graceSeconds: number) =>
   withStore(where, (s) => rotateKeyInStore(s, accountId, graceSeconds));
-export const revokeKey = (where: string | StoreLocation, accountId: string, keyId: string) =>
-  withStore(where, (s) => revokeKeyInStore(s, accountId, keyId));
+export const revokeKey = (where: string | StoreLocation, accountId: string, keyId: string) => withStore(where, (s) => revokeKeyInStore(s, accountId, keyId));

@@ -1,8 +1,8 @@
 // startServer: store + HTTP app (with its use-case runner) + scheduler, listening. Used by the CLI, npm start and tests.
 import path from "node:path";
 import { FastifyServerOptions } from "fastify";
-import { Clock, systemClock, TestClock } from "./clock";
 import { Quotas } from "../domain";
+import { Clock, systemClock, TestClock } from "./clock";
 import { buildApp } from "./http/app";
 import { Faults } from "./http/faults";
 import { HttpLimits, resolveLimits } from "./http/limits";

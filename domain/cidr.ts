@@ -42,18 +42,18 @@ export function parseCidr(text: unknown, field = "cidrBlock"): Ipv4Cidr {
   const shown = text.length > 64 ? `${text.slice(0, 64)}...` : text;
   const m = CIDR_RE.exec(text);
   if (!m) {
-    throw new ValidationError(
-      `"${field}" value ${JSON.stringify(shown)} is not an IPv4 CIDR; write four decimal octets and a prefix, e.g. 10.0.0.0/16`,
-      { field, value: shown },
-    );
+    throw new ValidationError(`"${field}" value ${JSON.stringify(shown)} is not an IPv4 CIDR; write four decimal octets and a prefix, e.g. 10.0.0.0/16`, {
+      field,
+      value: shown,
+    });
   }
   const octets = m.slice(1, 5).map(Number);
   const prefix = Number(m[5]);
   if (octets.some((o) => o > 255) || prefix > 32) {
-    throw new ValidationError(
-      `"${field}" value ${JSON.stringify(shown)} is out of range; octets go up to 255 and the prefix up to 32`,
-      { field, value: shown },
-    );
+    throw new ValidationError(`"${field}" value ${JSON.stringify(shown)} is out of range; octets go up to 255 and the prefix up to 32`, {
+      field,
+      value: shown,
+    });
   }
   const addr = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
   const start = (addr & maskOf(prefix)) >>> 0;
@@ -117,9 +117,7 @@ export function formatCidr(c: Ipv4Cidr | { start: number; prefix: number }): str
  * one form a stack; everything still on the stack overlaps it.
  */
 export function findOverlaps<T extends { key: string; cidr: Ipv4Cidr | string }>(items: T[]): [T, T][] {
-  const sorted = items
-    .map((item) => ({ item, c: asCidr(item.cidr) }))
-    .sort((a, b) => a.c.start - b.c.start || b.c.end - a.c.end);
+  const sorted = items.map((item) => ({ item, c: asCidr(item.cidr) })).sort((a, b) => a.c.start - b.c.start || b.c.end - a.c.end);
   const stack: { item: T; c: Ipv4Cidr }[] = [];
   const pairs: [T, T][] = [];
   for (const cur of sorted) {

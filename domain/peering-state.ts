@@ -2,15 +2,7 @@
 // (seed 000: while pending the initiator shows Connecting and the acceptor Accepting).
 import { InvalidStateError } from "./errors";
 
-export type PeeringState =
-  | "Pending"
-  | "Activating"
-  | "Activated"
-  | "Suspending"
-  | "Suspended"
-  | "Rejected"
-  | "Expired"
-  | "Deleted";
+export type PeeringState = "Pending" | "Activating" | "Activated" | "Suspending" | "Suspended" | "Rejected" | "Expired" | "Deleted";
 
 export type PeeringRole = "initiator" | "acceptor";
 export type SideStatus = Exclude<PeeringState, "Pending"> | "Connecting" | "Accepting";
@@ -18,16 +10,7 @@ export type SideStatus = Exclude<PeeringState, "Pending"> | "Connecting" | "Acce
 /** accept/reject/enable/suspend/resume/delete are requested by users; complete/expire by the clock. */
 export type PeeringAction = "accept" | "reject" | "enable" | "suspend" | "resume" | "delete" | "complete" | "expire";
 
-export const PEERING_STATES: readonly PeeringState[] = [
-  "Pending",
-  "Activating",
-  "Activated",
-  "Suspending",
-  "Suspended",
-  "Rejected",
-  "Expired",
-  "Deleted",
-];
+export const PEERING_STATES: readonly PeeringState[] = ["Pending", "Activating", "Activated", "Suspending", "Suspended", "Rejected", "Expired", "Deleted"];
 export const SIDE_STATUSES: readonly SideStatus[] = [
   "Connecting",
   "Accepting",

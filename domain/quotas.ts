@@ -1,11 +1,6 @@
 import { ValidationError } from "./errors";
 
-export type QuotaName =
-  | "peeringsPerVpc"
-  | "vpcsPerRegion"
-  | "pendingRequestsPerAccount"
-  | "routesPerTable"
-  | "crossRegionBandwidthMbps";
+export type QuotaName = "peeringsPerVpc" | "vpcsPerRegion" | "pendingRequestsPerAccount" | "routesPerTable" | "crossRegionBandwidthMbps";
 
 export type Quotas = Record<QuotaName, number>;
 

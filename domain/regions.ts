@@ -23,10 +23,10 @@ export function findRegion(id: string): Region | undefined {
 export function assertRegion(id: unknown, field = "region"): Region {
   const region = typeof id === "string" ? findRegion(id) : undefined;
   if (!region) {
-    throw new ValidationError(
-      `"${field}" value ${JSON.stringify(String(id).slice(0, 64))} is not a known region; use one of ${REGION_IDS.join(", ")}`,
-      { field, allowed: [...REGION_IDS] },
-    );
+    throw new ValidationError(`"${field}" value ${JSON.stringify(String(id).slice(0, 64))} is not a known region; use one of ${REGION_IDS.join(", ")}`, {
+      field,
+      allowed: [...REGION_IDS],
+    });
   }
   return region;
 }

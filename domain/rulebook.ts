@@ -42,14 +42,7 @@ export type Deferred = { rule: RuleId; codes: ErrorCode[]; subject: string; reas
 
 export type Verdict = { violations: Violation[]; deferred: Deferred[] };
 
-export type RuleId =
-  | "vpc.create"
-  | "vpc.delete"
-  | "peering.create"
-  | "peering.bandwidth"
-  | "route.create"
-  | "route.nextHop"
-  | "acceptance.accept";
+export type RuleId = "vpc.create" | "vpc.delete" | "peering.create" | "peering.bandwidth" | "route.create" | "route.nextHop" | "acceptance.accept";
 
 export interface Rule {
   id: RuleId;
@@ -81,7 +74,16 @@ export const RULE_BOOK: readonly Rule[] = Object.freeze([
   {
     id: "route.create",
     write: "add a route",
-    codes: ["NotFound", "ValidationError", "PeeringNotAttached", "PeeringNotActive", "RouteOverlapsLocal", "NonTransitiveRoute", "RouteConflict", "QuotaExceeded"],
+    codes: [
+      "NotFound",
+      "ValidationError",
+      "PeeringNotAttached",
+      "PeeringNotActive",
+      "RouteOverlapsLocal",
+      "NonTransitiveRoute",
+      "RouteConflict",
+      "QuotaExceeded",
+    ],
   },
   { id: "route.nextHop", write: "point a route at another peering", codes: ["NotFound", "PeeringNotAttached", "PeeringNotActive", "NonTransitiveRoute"] },
   { id: "acceptance.accept", write: "accept or reject a peering", codes: ["Forbidden", "QuotaExceeded"] },
@@ -131,9 +133,7 @@ export function checkVpcCreate(w: World, vpcKey: string, quotas: Quotas): Verdic
     return out;
   }
   const others = vpcsInRegion(w, account, region, vpcKey);
-  out.violations.push(
-    ...vpcCreateViolations({ region, vpcCountInRegion: others.length, quotas, counted: others.map((o) => describeVpc(o, o.key)) }),
-  );
+  out.violations.push(...vpcCreateViolations({ region, vpcCountInRegion: others.length, quotas, counted: others.map((o) => describeVpc(o, o.key)) }));
   return out;
 }
 
@@ -184,7 +184,8 @@ export function checkPeeringCreate(w: World, peeringKey: string, quotas: Quotas,
     "the peer VPC's region": p.accepter.region,
     bandwidthMbps: p.bandwidthMbps,
   });
-  if (unknowns.length > 0) defer(out, "peering.create", subject, unknowns.join("; "), ["CidrOverlap", "PeerCidrOverlap", "BandwidthRequired", "BandwidthNotAllowed"]);
+  if (unknowns.length > 0)
+    defer(out, "peering.create", subject, unknowns.join("; "), ["CidrOverlap", "PeerCidrOverlap", "BandwidthRequired", "BandwidthNotAllowed"]);
 
   // The caller's account must own the local VPC, and the declared peer account the peer VPC (the server
   // answers NotFound otherwise).
@@ -332,7 +333,8 @@ export function checkRouteCreate(w: World, routeKey: string, quotas: Quotas, opt
     const willActivate =
       p.state === "Activated" || (activation === "byApply" && settles && (p.state === "Activating" || sameAccount || p.acceptedInPlan === true));
     const state = activation !== "never" && !willActivate ? (p.state === "Planned" ? "Pending" : p.state) : undefined;
-    if (other && isUnknown(other.cidr)) defer(out, rule, subject, unknownsOf(subject, { "the peer VPC's CIDR": other.cidr }).join("; "), ["NonTransitiveRoute"]);
+    if (other && isUnknown(other.cidr))
+      defer(out, rule, subject, unknownsOf(subject, { "the peer VPC's CIDR": other.cidr }).join("; "), ["NonTransitiveRoute"]);
     peering = {
       peeringId: describePeering(p),
       state,

@@ -95,14 +95,7 @@ function counting(names: string[] | undefined): string {
   return names && names.length > 0 ? ` (counting ${names.join(", ")})` : "";
 }
 
-function quotaViolation(
-  quota: keyof Quotas,
-  limit: number,
-  used: number,
-  scope: string,
-  message: string,
-  field?: string,
-): Violation {
+function quotaViolation(quota: keyof Quotas, limit: number, used: number, scope: string, message: string, field?: string): Violation {
   return { code: "QuotaExceeded", message, ...(field ? { field } : {}), details: { quota, limit, used, scope } };
 }
 
@@ -228,8 +221,7 @@ export function peeringViolations(f: PeeringFacts): Violation[] {
     );
   }
 
-  const crossAccount =
-    f.local.accountId !== undefined && f.peer.accountId !== undefined && f.local.accountId !== f.peer.accountId;
+  const crossAccount = f.local.accountId !== undefined && f.peer.accountId !== undefined && f.local.accountId !== f.peer.accountId;
   const pendingLimit = f.quotas.pendingRequestsPerAccount;
   if (crossAccount && f.pendingRequestCount !== undefined && f.pendingRequestCount + 1 > pendingLimit) {
     out.push(
@@ -391,10 +383,7 @@ export function routeViolations(f: RouteFacts): Violation[] {
       });
     } else {
       if (p.state !== undefined && p.state !== "Activated") {
-        const hint =
-          p.state === "Pending"
-            ? `account ${p.mustAcceptAccountId ?? "of the peer"} must accept it first`
-            : "wait until it is Activated";
+        const hint = p.state === "Pending" ? `account ${p.mustAcceptAccountId ?? "of the peer"} must accept it first` : "wait until it is Activated";
         out.push({
           code: "PeeringNotActive",
           field: "peeringId",

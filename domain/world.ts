@@ -220,7 +220,14 @@ export function describeRoute(r: WorldRoute): string {
 // ---------------------------------------------------------------------------------------------
 // Elements from the shapes the store keeps and the API answers (they share these field names)
 
-export function vpcElement(v: { vpcId: string; accountId: string; region: string; cidrBlock: string; name?: string; allowedPeerAccountIds?: string[] }): WorldVpc {
+export function vpcElement(v: {
+  vpcId: string;
+  accountId: string;
+  region: string;
+  cidrBlock: string;
+  name?: string;
+  allowedPeerAccountIds?: string[];
+}): WorldVpc {
   return {
     key: v.vpcId,
     vpcId: v.vpcId,

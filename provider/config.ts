@@ -51,8 +51,7 @@ function nonEmpty(v: unknown): string | undefined {
 
 /** Effective connection: the resource's own fields, then stack config, then the environment. */
 export function resolveConnection(explicit?: ConnectionInputs | null): ResolvedConnection {
-  const endpoint =
-    nonEmpty(explicit?.endpoint) ?? configured.endpoint ?? nonEmpty(process.env[ENV_ENDPOINT]);
+  const endpoint = nonEmpty(explicit?.endpoint) ?? configured.endpoint ?? nonEmpty(process.env[ENV_ENDPOINT]);
   const apiKey = nonEmpty(explicit?.apiKey) ?? configured.apiKey ?? nonEmpty(process.env[ENV_API_KEY]);
   if (!endpoint) {
     throw new ConnectionConfigError(

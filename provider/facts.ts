@@ -1,7 +1,7 @@
 // Per-process memo of the facts a provider process reads again and again: the caller's account and
 // quotas (fixed for the life of a key and of the control plane), and the world the rules read (until
 // this process writes). Keyed by endpoint and a digest of the key, never the key.
-import * as crypto from "crypto";
+import * as crypto from "node:crypto";
 import { onWrite, type PeerlinkClient } from "../contract";
 import type { Account, Quota, World } from "../contract/types";
 
@@ -10,7 +10,13 @@ const digests = new WeakMap<PeerlinkClient, string>();
 
 /** The client's identity for the memo: its endpoint and a digest of its key. */
 export function identify(client: PeerlinkClient, apiKey: string | undefined): PeerlinkClient {
-  digests.set(client, `${client.endpoint}\n${crypto.createHash("sha256").update(apiKey ?? "").digest("hex")}`);
+  digests.set(
+    client,
+    `${client.endpoint}\n${crypto
+      .createHash("sha256")
+      .update(apiKey ?? "")
+      .digest("hex")}`,
+  );
   return client;
 }
 

@@ -1,8 +1,8 @@
 // Peerlink: Pulumi resources for VPC peering whose `pulumi preview` fails on what would fail at apply.
 //   import * as peerlink from "peerlink";
 export { Connection } from "./connection";
-export { Vpc, VpcArgs } from "./vpc";
-export { PeeringConnection, PeeringConnectionArgs } from "./peering-connection";
 export { PeeringAcceptance, PeeringAcceptanceArgs } from "./peering-acceptance";
+export { PeeringConnection, PeeringConnectionArgs } from "./peering-connection";
 export { RouteEntry, RouteEntryArgs } from "./route-entry";
 export type { CostEstimateOutput, OnDelete } from "./types";
+export { Vpc, VpcArgs } from "./vpc";

@@ -22,10 +22,7 @@ export interface PeeringAcceptanceArgs {
   connection?: pulumi.Input<Connection>;
 }
 
-export class PeeringAcceptance
-  extends PeerlinkResource<PeeringAcceptanceInputs, PeeringAcceptanceOutputs>
-  implements OutputsOf<PeeringAcceptanceOutputs>
-{
+export class PeeringAcceptance extends PeerlinkResource<PeeringAcceptanceInputs, PeeringAcceptanceOutputs> implements OutputsOf<PeeringAcceptanceOutputs> {
   /** The accepted peering's id (use it for the accepter's routes, so they wait for the acceptance). */
   declare readonly peeringId: pulumi.Output<string>;
   /** The accepter's account. */
@@ -50,9 +47,7 @@ export class PeeringAcceptance
   constructor(name: string, args: PeeringAcceptanceArgs, opts?: pulumi.CustomResourceOptions) {
     requireArgs("PeeringAcceptance", name, args, ["peeringId"]);
     if (args.allowedRequesterAccountIds === undefined) {
-      throw new Error(
-        `PeeringAcceptance "${name}": "allowedRequesterAccountIds" is required: list the accounts whose requests this stack may accept`,
-      );
+      throw new Error(`PeeringAcceptance "${name}": "allowedRequesterAccountIds" is required: list the accounts whose requests this stack may accept`);
     }
     super(
       "PeeringAcceptance",

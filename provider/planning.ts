@@ -88,7 +88,13 @@ function traced<T>(v: unknown, map: WeakMap<object, T>): T | undefined {
   if (!v || typeof v !== "object") return undefined;
   const direct = map.get(v);
   if (direct) return direct;
-  const found = [...new Set(dependencies(v).map((r) => map.get(r)).filter((x): x is T => x !== undefined))];
+  const found = [
+    ...new Set(
+      dependencies(v)
+        .map((r) => map.get(r))
+        .filter((x): x is T => x !== undefined),
+    ),
+  ];
   return found.length === 1 ? found[0] : undefined;
 }
 

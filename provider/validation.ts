@@ -2,7 +2,18 @@
 // regions, overlap, quotas, routes, acceptance) come from the shared domain module; this file only
 // turns their results into Pulumi check failures and handles preview unknowns.
 // Runs in both processes; must not import @pulumi/pulumi at run time.
-import { assertRegion, checkVpcCidr, DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, parseCidr, PeerlinkError, TAG_KEY_MAX_LENGTH, TAG_VALUE_MAX_LENGTH, TAGS_MAX_ENTRIES, Violation } from "../domain";
+import {
+  assertRegion,
+  checkVpcCidr,
+  DESCRIPTION_MAX_LENGTH,
+  NAME_MAX_LENGTH,
+  PeerlinkError,
+  parseCidr,
+  TAG_KEY_MAX_LENGTH,
+  TAG_VALUE_MAX_LENGTH,
+  TAGS_MAX_ENTRIES,
+  Violation,
+} from "../domain";
 import type { ConnectionInputs } from "./types";
 
 /** What the engine sends for a value not known during preview, whatever the property's type. */
@@ -116,7 +127,8 @@ export function validateId(value: unknown, kind: keyof typeof ID_RE, property: s
 export function validateName(value: unknown, property = "name", subj?: string): Failure[] {
   if (value === undefined || value === null || isUnknown(value)) return [];
   if (typeof value !== "string") return [{ property, reason: prefixed(subj, `"${property}" must be a string`) }];
-  if (value.length > NAME_MAX_LENGTH) return [{ property, reason: prefixed(subj, `"${property}" is ${value.length} characters long; use at most ${NAME_MAX_LENGTH}`) }];
+  if (value.length > NAME_MAX_LENGTH)
+    return [{ property, reason: prefixed(subj, `"${property}" is ${value.length} characters long; use at most ${NAME_MAX_LENGTH}`) }];
   return [];
 }
 
@@ -134,12 +146,18 @@ export function validateTags(value: unknown, property = "tags", subj?: string): 
   }
   for (const [k, v] of entries) {
     if (k.length < 1 || k.length > TAG_KEY_MAX_LENGTH) {
-      out.push({ property, reason: prefixed(subj, `tag key ${JSON.stringify(k.slice(0, 40))} is ${k.length} characters long; use 1 to ${TAG_KEY_MAX_LENGTH}`) });
+      out.push({
+        property,
+        reason: prefixed(subj, `tag key ${JSON.stringify(k.slice(0, 40))} is ${k.length} characters long; use 1 to ${TAG_KEY_MAX_LENGTH}`),
+      });
     }
     if (typeof v !== "string" && !isUnknown(v)) {
       out.push({ property, reason: prefixed(subj, `tag ${JSON.stringify(k)} must have a string value, got ${JSON.stringify(v)}`) });
     } else if (typeof v === "string" && v.length > TAG_VALUE_MAX_LENGTH) {
-      out.push({ property, reason: prefixed(subj, `the value of tag ${JSON.stringify(k)} is ${v.length} characters long; use at most ${TAG_VALUE_MAX_LENGTH}`) });
+      out.push({
+        property,
+        reason: prefixed(subj, `the value of tag ${JSON.stringify(k)} is ${v.length} characters long; use at most ${TAG_VALUE_MAX_LENGTH}`),
+      });
     }
   }
   return out;
@@ -182,7 +200,9 @@ export function validateConnection(value: unknown, property = "connection", subj
 export function validateOnDelete(value: unknown, property = "onDelete", subj?: string): Failure[] {
   if (value === undefined || value === null || isUnknown(value)) return [];
   if (value !== "disconnect" && value !== "retain") {
-    return [{ property, reason: prefixed(subj, `"${property}" must be "disconnect" (delete the peering on destroy) or "retain", got ${JSON.stringify(value)}`) }];
+    return [
+      { property, reason: prefixed(subj, `"${property}" must be "disconnect" (delete the peering on destroy) or "retain", got ${JSON.stringify(value)}`) },
+    ];
   }
   return [];
 }
@@ -193,7 +213,10 @@ export function validateAllowedAccounts(value: unknown, property = "allowedReque
     return [
       {
         property,
-        reason: prefixed(subj, `"${property}" is required: list the account ids (acc-...) whose peering requests this stack may accept; never accept requests from unknown accounts`),
+        reason: prefixed(
+          subj,
+          `"${property}" is required: list the account ids (acc-...) whose peering requests this stack may accept; never accept requests from unknown accounts`,
+        ),
       },
     ];
   }
@@ -216,7 +239,8 @@ export function validatePeerAccounts(value: unknown, property = "allowedPeerAcco
 export function validateDescription(value: unknown, property = "description", subj?: string): Failure[] {
   if (value === undefined || value === null || isUnknown(value)) return [];
   if (typeof value !== "string") return [{ property, reason: prefixed(subj, `"${property}" must be a string`) }];
-  if (value.length > DESCRIPTION_MAX_LENGTH) return [{ property, reason: prefixed(subj, `"${property}" is ${value.length} characters long; use at most ${DESCRIPTION_MAX_LENGTH}`) }];
+  if (value.length > DESCRIPTION_MAX_LENGTH)
+    return [{ property, reason: prefixed(subj, `"${property}" is ${value.length} characters long; use at most ${DESCRIPTION_MAX_LENGTH}`) }];
   return [];
 }
 
@@ -227,7 +251,11 @@ export function validateDescription(value: unknown, property = "description", su
  * One failure per violation, on the violation's field (else `fallbackProperty`), deduplicated by
  * property + reason. `subj` prefixes the reason with the resource ("PeeringConnection "a-to-b": ...").
  */
-export function violationsToFailures(violations: Violation[] | { code: string; message: string; field?: string }[], fallbackProperty: string, subj?: string): Failure[] {
+export function violationsToFailures(
+  violations: Violation[] | { code: string; message: string; field?: string }[],
+  fallbackProperty: string,
+  subj?: string,
+): Failure[] {
   const out: Failure[] = [];
   const seen = new Set<string>();
   for (const v of violations) {

@@ -9,30 +9,30 @@ import { HttpLimits, limitConnections, limitRequests, requireWellFormedUnicode, 
 import { collectRoutes } from "./openapi";
 import { authPlugin } from "./plugins/auth";
 import { storePlugin } from "./plugins/store";
-import { useCasesPlugin, UseCasesPluginOptions } from "./plugins/usecases";
+import { UseCasesPluginOptions, useCasesPlugin } from "./plugins/usecases";
 import { eventRoutes } from "./routes/events";
 import { metaRoutes } from "./routes/meta";
 import { peeringRoutes } from "./routes/peerings";
-import { worldRoutes } from "./routes/world";
 import { routeRoutes } from "./routes/routes";
 import { vpcRoutes } from "./routes/vpcs";
+import { worldRoutes } from "./routes/world";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Paths whose values are secrets; pino replaces them before anything is written. */
-export const REDACT_PATHS = [
-  "req.headers.authorization",
-  'req.headers["idempotency-key"]',
-  "headers.authorization",
-  "apiKey",
-  "*.apiKey",
-];
+export const REDACT_PATHS = ["req.headers.authorization", 'req.headers["idempotency-key"]', "headers.authorization", "apiKey", "*.apiKey"];
 
 /** Logged URL without query values or anything shaped like a key, so a misplaced key never reaches logs. */
 export function sanitizeUrl(url: string): string {
   const [pathPart, query] = url.split("?", 2);
   const scrub = (x: string) => x.replace(/plk_[0-9A-Za-z]*/g, "[redacted]").replace(/[0-9A-Fa-f]{24,}/g, "[redacted]");
-  const keys = query === undefined ? "" : `?${query.split("&").map((kv) => `${scrub(kv.split("=")[0]).slice(0, 40)}=…`).join("&")}`;
+  const keys =
+    query === undefined
+      ? ""
+      : `?${query
+          .split("&")
+          .map((kv) => `${scrub(kv.split("=")[0]).slice(0, 40)}=…`)
+          .join("&")}`;
   return scrub(pathPart) + keys;
 }
 

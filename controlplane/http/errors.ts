@@ -1,7 +1,7 @@
 // The one error handler: every failure leaves as {error:{code,message,details}} with a stable code.
 // Details are shown only below 500; a 5xx says nothing about internals (the log has the cause).
 import { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { isPeerlinkError, PeerlinkError, PayloadTooLargeError, ValidationError, NotFoundError } from "../../domain";
+import { isPeerlinkError, NotFoundError, PayloadTooLargeError, PeerlinkError, ValidationError } from "../../domain";
 
 type AjvError = { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> };
 

@@ -14,7 +14,10 @@ export type Faults = {
 /** Parses "503=0.1,latency=50ms" (either part may be left out). */
 export function parseFaults(text: string): Faults {
   const f: Faults = { unavailable: 0, latencyMs: 0 };
-  for (const item of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [k, v = ""] = item.split("=", 2).map((s) => s.trim());
     if (k === "503" && /^(0(\.\d+)?|1(\.0+)?)$/.test(v)) f.unavailable = Number(v);
     else if (k === "latency" && /^\d{1,5}(ms)?$/.test(v)) f.latencyMs = Number(v.replace("ms", ""));

@@ -1,16 +1,11 @@
 // Bounds on what one client can hold or send: time to send a request, header bytes, connections per
 // address, requests per account (a token bucket), and well-formed Unicode in everything parsed.
-import rateLimit from "@fastify/rate-limit";
-import { FastifyInstance, FastifyRequest, FastifyServerOptions } from "fastify";
+
 import http from "node:http";
 import { Socket } from "node:net";
-import {
-  PeerlinkError,
-  RequestHeadersTooLargeError,
-  RequestTimeoutError,
-  TooManyRequestsError,
-  ValidationError,
-} from "../../domain";
+import rateLimit from "@fastify/rate-limit";
+import { FastifyInstance, FastifyRequest, FastifyServerOptions } from "fastify";
+import { PeerlinkError, RequestHeadersTooLargeError, RequestTimeoutError, TooManyRequestsError, ValidationError } from "../../domain";
 
 export type RateLimit = {
   /** tokens added per second (sustained requests per second) */
@@ -139,10 +134,10 @@ export function limitConnections(app: FastifyInstance, l: HttpLimits): void {
     const who = socket.remoteAddress ?? "unknown";
     const n = (open.get(who) ?? 0) + 1;
     if (n > l.maxConnectionsPerClient) {
-      const e = new TooManyRequestsError(
-        `more than ${l.maxConnectionsPerClient} open connections from this address; reuse or close some`,
-        { limit: l.maxConnectionsPerClient, retryAfterSeconds: 1 },
-      );
+      const e = new TooManyRequestsError(`more than ${l.maxConnectionsPerClient} open connections from this address; reuse or close some`, {
+        limit: l.maxConnectionsPerClient,
+        retryAfterSeconds: 1,
+      });
       writeRawError(socket, e, { "retry-after": "1" });
       return;
     }
@@ -173,7 +168,11 @@ export function illFormedAt(value: unknown, at = ""): string | undefined {
 /** Refuses text that cannot be stored as sent (a lone surrogate would come back as U+FFFD). */
 export function requireWellFormedUnicode(app: FastifyInstance): void {
   app.addHook("preValidation", async (req: FastifyRequest) => {
-    for (const [part, value] of [["body", req.body], ["query", req.query], ["params", req.params]] as const) {
+    for (const [part, value] of [
+      ["body", req.body],
+      ["query", req.query],
+      ["params", req.params],
+    ] as const) {
       const at = illFormedAt(value);
       if (at !== undefined) {
         throw new ValidationError(`${part} field "${at}" is not well-formed Unicode (a lone UTF-16 surrogate); send valid text`, {
@@ -200,7 +199,8 @@ class TokenBucketStore {
       b.tokens -= 1;
       this.buckets.set(key, b);
       if (this.buckets.size > 100_000) this.sweep(now, rate, max);
-      return cb(null, { current: Math.ceil(max - b.tokens), ttl: Math.ceil((1 - (b.tokens % 1)) / rate) });
+      cb(null, { current: Math.ceil(max - b.tokens), ttl: Math.ceil((1 - (b.tokens % 1)) / rate) });
+      return;
     }
     this.buckets.set(key, b);
     cb(null, { current: max + 1, ttl: Math.ceil((1 - b.tokens) / rate) });

@@ -1,18 +1,29 @@
 // OpenAPI 3.1 document built from the route schemas themselves, so it cannot drift from the code.
 import { FastifyInstance, RouteOptions } from "fastify";
 
-type Collected = { method: string; url: string; schema: Record<string, any>; public: boolean };
+/** The parts of a route's schema the document reads; the schemas themselves are JSON Schema (contract/schemas.ts). */
+type ObjectSchema = { properties?: Record<string, unknown>; required?: string[] };
+type RouteSchema = {
+  params?: ObjectSchema;
+  querystring?: ObjectSchema;
+  body?: { type?: unknown };
+  response?: Record<string, unknown>;
+  summary?: string;
+  tags?: string[];
+  hide?: boolean;
+};
+type Collected = { method: string; url: string; schema: RouteSchema; public: boolean };
 
 export function collectRoutes(app: FastifyInstance): () => Record<string, unknown> {
   const routes: Collected[] = [];
   app.addHook("onRoute", (r: RouteOptions) => {
     const methods = Array.isArray(r.method) ? r.method : [r.method];
     for (const m of methods) {
-      if (m === "HEAD" || (r.schema as any)?.hide) continue;
+      if (m === "HEAD" || (r.schema as RouteSchema | undefined)?.hide) continue;
       routes.push({
         method: m.toLowerCase(),
         url: r.url,
-        schema: (r.schema ?? {}) as Record<string, any>,
+        schema: (r.schema ?? {}) as RouteSchema,
         public: (r.config as { public?: boolean } | undefined)?.public === true,
       });
     }
@@ -27,18 +38,24 @@ function build(routes: Collected[]): Record<string, unknown> {
     const path = r.url.replace(/:([A-Za-z]+)/g, "{$1}");
     const s = r.schema;
     const parameters: unknown[] = [];
-    for (const [where, schema] of [["path", s.params], ["query", s.querystring]] as const) {
+    for (const [where, schema] of [
+      ["path", s.params],
+      ["query", s.querystring],
+    ] as const) {
       for (const [name, prop] of Object.entries((schema?.properties ?? {}) as Record<string, unknown>)) {
-        parameters.push({ name, in: where, required: where === "path" || (schema.required ?? []).includes(name), schema: prop });
+        parameters.push({ name, in: where, required: where === "path" || (schema?.required ?? []).includes(name), schema: prop });
       }
     }
     const responses: Record<string, unknown> = {};
     for (const [code, schema] of Object.entries((s.response ?? {}) as Record<string, unknown>)) {
       const key = code.toUpperCase();
-      responses[key] = code === "204" ? { description: "No Content" } : {
-        description: key,
-        content: { "application/json": { schema } },
-      };
+      responses[key] =
+        code === "204"
+          ? { description: "No Content" }
+          : {
+              description: key,
+              content: { "application/json": { schema } },
+            };
     }
     const op: Record<string, unknown> = {
       summary: s.summary,
@@ -48,7 +65,8 @@ function build(routes: Collected[]): Record<string, unknown> {
       ...(r.public ? { security: [] } : {}),
     };
     if (s.body) op.requestBody = { required: !String(s.body.type).includes("null"), content: { "application/json": { schema: s.body } } };
-    (paths[path] ??= {})[r.method] = op;
+    paths[path] ??= {};
+    paths[path][r.method] = op;
   }
   return {
     openapi: "3.1.0",

@@ -17,9 +17,7 @@ export function isPostgresUrl(url: string): boolean {
 export async function openStore(where: StoreLocation, pg: PgStoreOptions = {}): Promise<Store> {
   if (where.storeUrl !== undefined && where.storeUrl !== "") {
     if (!isPostgresUrl(where.storeUrl)) {
-      throw new Error(
-        `--store must be a postgres:// URL such as postgres://peerlink@db.example:5432/peerlink; for SQLite use --data DIR`,
-      );
+      throw new Error(`--store must be a postgres:// URL such as postgres://peerlink@db.example:5432/peerlink; for SQLite use --data DIR`);
     }
     return PgStore.open(where.storeUrl, pg);
   }

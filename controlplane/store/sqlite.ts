@@ -1,14 +1,15 @@
 // SQLite store (better-sqlite3): WAL with synchronous=FULL so every acknowledged commit survives
 // kill -9 and power loss. All SQL of the SQLite backend lives in this file.
-import Database from "better-sqlite3";
+
 import fs from "node:fs";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { PeeringState } from "../../domain";
 import {
   AccountRecord,
   ApiKeyRecord,
-  EventRecord,
   AppliedTransitionRecord,
+  EventRecord,
   IdempotencyRecord,
   PeeringRecord,
   RouteRecord,
@@ -250,7 +251,7 @@ export const vpcParams = (v: VpcRecord) => ({
 /** Synchronous implementation of every StoreTx query; wrapped in promises by SqliteStore. */
 class SqliteQueries {
   private readonly st: Record<string, Database.Statement>;
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     const q = (sql: string) => db.prepare(sql);
     this.st = {
       insertAccount: q(`INSERT INTO accounts VALUES (@account_id, @name, @key_hash, @created_at)`),
@@ -357,27 +358,32 @@ class SqliteQueries {
         return ok();
       },
       getAccount: async (id) =>
-        one("getAccount", (r) => ({
-          accountId: r.account_id as string,
-          name: r.name as string,
-          keyHash: r.key_hash as string,
-          createdAt: r.created_at as number,
-        }), id),
+        one(
+          "getAccount",
+          (r) => ({
+            accountId: r.account_id as string,
+            name: r.name as string,
+            keyHash: r.key_hash as string,
+            createdAt: r.created_at as number,
+          }),
+          id,
+        ),
       getAccountByKeyHash: async (hash) =>
-        one("getAccountByKeyHash", (r) => ({
-          accountId: r.account_id as string,
-          name: r.name as string,
-          keyHash: r.key_hash as string,
-          createdAt: r.created_at as number,
-        }), hash),
+        one(
+          "getAccountByKeyHash",
+          (r) => ({
+            accountId: r.account_id as string,
+            name: r.name as string,
+            keyHash: r.key_hash as string,
+            createdAt: r.created_at as number,
+          }),
+          hash,
+        ),
       insertVpc: async (v) => void st.insertVpc.run(vpcParams(v)),
       getVpc: async (id) => one("getVpc", vpcFrom, id),
       getVpcByRouteTable: async (id) => one("getVpcByRouteTable", vpcFrom, id),
       listVpcs: async (accountId, region) =>
-        (region === undefined
-          ? (st.listVpcs.all(accountId) as Row[])
-          : (st.listVpcsInRegion.all(accountId, region) as Row[])
-        ).map(vpcFrom),
+        (region === undefined ? (st.listVpcs.all(accountId) as Row[]) : (st.listVpcsInRegion.all(accountId, region) as Row[])).map(vpcFrom),
       countVpcs: async (accountId, region) => count("countVpcs", accountId, region),
       updateVpc: async (v) => void st.updateVpc.run(vpcParams(v)),
       deleteVpc: async (id) => {
@@ -394,10 +400,8 @@ class SqliteQueries {
       insertPeering: async (p) => void st.insertPeering.run(peeringParams(p)),
       getPeering: async (id) => one("getPeering", peeringFrom, id),
       updatePeering: async (p) => void st.updatePeering.run(peeringParams(p)),
-      listPeeringsForAccount: async (accountId) =>
-        (st.listPeeringsForAccount.all(accountId, accountId) as Row[]).map(peeringFrom),
-      listPeeringsForVpc: async (vpcId, states) =>
-        (st.listPeeringsForVpc.all(vpcId, vpcId, JSON.stringify(states)) as Row[]).map(peeringFrom),
+      listPeeringsForAccount: async (accountId) => (st.listPeeringsForAccount.all(accountId, accountId) as Row[]).map(peeringFrom),
+      listPeeringsForVpc: async (vpcId, states) => (st.listPeeringsForVpc.all(vpcId, vpcId, JSON.stringify(states)) as Row[]).map(peeringFrom),
       countPendingRequests: async (accountId) => count("countPendingRequests", accountId),
       purgePeerings: async (now) => {
         const ids = (st.selectPurgeable.all(now) as { peering_id: string }[]).map((r) => r.peering_id);
@@ -408,12 +412,11 @@ class SqliteQueries {
         }
         return ids;
       },
-      putTransition: async (t: TransitionRecord) =>
-        void st.putTransition.run({ peering_id: t.peeringId, to_state: t.toState, due_at: t.dueAt }),
+      putTransition: async (t: TransitionRecord) => void st.putTransition.run({ peering_id: t.peeringId, to_state: t.toState, due_at: t.dueAt }),
       deleteTransition: async (id) => void st.deleteTransition.run(id),
       listDueTransitions: async (now) => (st.listDueTransitions.all(now) as Row[]).map(transitionFrom),
       claimTransition: async (id, now) => one("claimTransition", transitionFrom, id, now),
-      nextTransitionDue: async () => ((st.nextTransitionDue.get() as { due: number | null }).due ?? null),
+      nextTransitionDue: async () => (st.nextTransitionDue.get() as { due: number | null }).due ?? null,
       recordAppliedTransition: async (r) =>
         void st.recordAppliedTransition.run({
           peering_id: r.peeringId,
@@ -424,16 +427,22 @@ class SqliteQueries {
           applied_by: r.appliedBy,
         }),
       listAppliedTransitions: async () => (st.listAppliedTransitions.all() as Row[]).map(appliedFrom),
-      nextDueAt: async () => ((st.nextDueAt.get() as { due: number | null }).due ?? null),
+      nextDueAt: async () => (st.nextDueAt.get() as { due: number | null }).due ?? null,
       getIdempotency: async (accountId, operation, token) =>
-        one("getIdempotency", (r): IdempotencyRecord => ({
-          accountId: r.account_id as string,
-          operation: r.operation as string,
-          token: r.token as string,
-          requestHash: r.request_hash as string,
-          resourceId: r.resource_id as string,
-          createdAt: r.created_at as number,
-        }), accountId, operation, token),
+        one(
+          "getIdempotency",
+          (r): IdempotencyRecord => ({
+            accountId: r.account_id as string,
+            operation: r.operation as string,
+            token: r.token as string,
+            requestHash: r.request_hash as string,
+            resourceId: r.resource_id as string,
+            createdAt: r.created_at as number,
+          }),
+          accountId,
+          operation,
+          token,
+        ),
       putIdempotency: async (r) =>
         void st.putIdempotency.run({
           account_id: r.accountId,
@@ -539,16 +548,18 @@ export class SqliteStore implements Store {
     if (version > SCHEMA_VERSION) {
       throw new Error(`data file ${this.file} has schema version ${version}; this peerlink supports ${SCHEMA_VERSION}`);
     }
-    this.db.transaction(() => {
-      if (version === 0) {
-        this.db.exec(SCHEMA);
-      } else {
-        for (let v = version; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]);
-        this.db.exec(SCHEMA); // new tables and indexes (IF NOT EXISTS)
-        for (let v = version; v < SCHEMA_VERSION; v++) if (BACKFILL[v]) this.db.exec(BACKFILL[v]);
-      }
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        if (version === 0) {
+          this.db.exec(SCHEMA);
+        } else {
+          for (let v = version; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]);
+          this.db.exec(SCHEMA); // new tables and indexes (IF NOT EXISTS)
+          for (let v = version; v < SCHEMA_VERSION; v++) if (BACKFILL[v]) this.db.exec(BACKFILL[v]);
+        }
+        this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })
+      .immediate();
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@
 // Each entry names the accounts that may read it; a peering's entries are visible to both ends.
 import { ValidationError } from "../../domain";
 import { EventRecord, PeeringRecord } from "../store/store";
-import { Caller, TxContext } from "./context";
+import type { Caller, TxContext } from "./tx";
 
 export type AuditAction =
   | "create"
@@ -66,15 +66,12 @@ function eventView(e: EventRecord, caller: Caller) {
   };
 }
 
-export async function listEvents(
-  ctx: TxContext,
-  caller: Caller,
-  q: { since?: string; resource?: string; limit?: number },
-): Promise<EventView[]> {
+export async function listEvents(ctx: TxContext, caller: Caller, q: { since?: string; resource?: string; limit?: number }): Promise<EventView[]> {
   let since: number | undefined;
   if (q.since !== undefined) {
     since = Date.parse(q.since);
-    if (!Number.isFinite(since)) throw new ValidationError(`"since" must be an ISO 8601 time such as 2026-01-01T00:00:00Z; got ${JSON.stringify(q.since)}`, { field: "since" });
+    if (!Number.isFinite(since))
+      throw new ValidationError(`"since" must be an ISO 8601 time such as 2026-01-01T00:00:00Z; got ${JSON.stringify(q.since)}`, { field: "since" });
   }
   const rows = await ctx.tx.listEvents(caller.accountId, { since, resourceId: q.resource, limit: Math.min(q.limit ?? 1000, 1000) });
   return rows.map((e) => eventView(e, caller));

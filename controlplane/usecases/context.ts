@@ -1,47 +1,12 @@
 // What every use-case gets: the open transaction, the current time and the server's settings.
 // Use-cases record which peerings changed so the runner can wake long-polls after commit.
-import {
-  assertTransition,
-  countsAgainstVpc,
-  IdempotencyConflictError,
-  NotFoundError,
-  PeeringState,
-  Quotas,
-  RETENTION_MS,
-  roleOf,
-} from "../../domain";
-import { Clock } from "../clock";
+import { assertTransition, countsAgainstVpc, IdempotencyConflictError, NotFoundError, PeeringState, RETENTION_MS, roleOf } from "../../domain";
 import { requestHash } from "../ids";
-import { PeeringRecord, StoreTx } from "../store/store";
+import { PeeringRecord } from "../store/store";
 import { audit, peeringParties } from "./audit";
-import type { PeerProbeLimiter } from "./peer-probes";
+import type { Caller, TxContext } from "./tx";
 
-export type Caller = {
-  accountId: string;
-  name: string;
-  /** a short fingerprint of the key used (never the key), for the audit trail */
-  keyId?: string;
-  /** the HTTP request id, for the audit trail */
-  requestId?: string;
-};
-
-export type TxContext = {
-  tx: StoreTx;
-  now: number;
-  quotas: Quotas;
-  transitionDelayMs: number;
-  /** peering ids whose record changed in this transaction */
-  changed: Set<string>;
-  /** true when a timed transition was added or removed */
-  scheduleChanged: boolean;
-  /** who acts in this transaction (undefined: the control plane itself) */
-  actor?: Caller;
-  /** host:pid of this process, recorded with each timed transition it applies */
-  replica: string;
-  clock: Clock;
-  /** limits how fast an account asks about VPCs it does not own */
-  peerProbes: PeerProbeLimiter;
-};
+export type { Caller, TxContext };
 
 /** Idempotency tokens are kept at least this long (contract: >= 24 h). */
 export const IDEMPOTENCY_RETENTION_MS = 48 * 60 * 60 * 1000;
@@ -137,11 +102,7 @@ export function idempotencyKey(operation: string, token: string | undefined, req
 }
 
 /** The resource id an earlier request with the same token created, or undefined for a new token. */
-export async function replayedResourceId(
-  ctx: TxContext,
-  caller: Caller,
-  key: IdempotencyKey | undefined,
-): Promise<string | undefined> {
+export async function replayedResourceId(ctx: TxContext, caller: Caller, key: IdempotencyKey | undefined): Promise<string | undefined> {
   if (!key) return undefined;
   const rec = await ctx.tx.getIdempotency(caller.accountId, key.operation, key.token);
   if (!rec) return undefined;
@@ -154,12 +115,7 @@ export async function replayedResourceId(
   return rec.resourceId;
 }
 
-export async function rememberToken(
-  ctx: TxContext,
-  caller: Caller,
-  key: IdempotencyKey | undefined,
-  resourceId: string,
-): Promise<void> {
+export async function rememberToken(ctx: TxContext, caller: Caller, key: IdempotencyKey | undefined, resourceId: string): Promise<void> {
   if (!key) return;
   await ctx.tx.putIdempotency({
     accountId: caller.accountId,

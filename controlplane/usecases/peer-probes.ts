@@ -2,9 +2,9 @@
 // for that VPC id, so the overlap rule cannot be used to search for its CIDR at speed.
 import { TooManyRequestsError } from "../../domain";
 import { BucketLimit, TokenBuckets } from "../token-bucket";
-import type { Caller, TxContext } from "./context";
+import type { Caller, PeerProbes, TxContext } from "./tx";
 
-export class PeerProbeLimiter {
+export class PeerProbeLimiter implements PeerProbes {
   private readonly buckets = new TokenBuckets();
 
   /** limit null = unlimited */
@@ -17,9 +17,9 @@ export class PeerProbeLimiter {
     const t = this.buckets.take(`${caller.accountId} ${peerVpcId}`, this.limit);
     if (t.ok) return;
     const seconds = Math.max(1, Math.ceil(t.retryAfterMs / 1000));
-    throw new TooManyRequestsError(
-      `too many dry runs and requests naming VPC ${peerVpcId}, which this account does not own; retry after ${seconds} s`,
-      { retryAfterSeconds: seconds, peerVpcId },
-    );
+    throw new TooManyRequestsError(`too many dry runs and requests naming VPC ${peerVpcId}, which this account does not own; retry after ${seconds} s`, {
+      retryAfterSeconds: seconds,
+      peerVpcId,
+    });
   }
 }

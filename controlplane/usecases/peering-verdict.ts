@@ -1,5 +1,7 @@
 // The create-time verdict on a peering: every rule over the stored state, plus what a dry run's plan
 // changes, as the caller may see it. Shared by create, dry run and re-enable.
+
+import type { CreatePeeringBody } from "../../contract/types";
 import {
   checkPeeringCreate,
   livePeeringsOn,
@@ -14,7 +16,6 @@ import {
 } from "../../domain";
 import { VpcRecord } from "../store/store";
 import { Caller, TxContext } from "./context";
-import type { CreatePeeringInput } from "./peerings";
 import { vpcNode, worldForPeering } from "./world";
 
 export type PlannedOwnerRefs = { local?: string[]; peer?: string[] };
@@ -23,6 +24,9 @@ export type PlannedOwnerRefs = { local?: string[]; peer?: string[] };
  * The peer VPC as named by the caller; NotFound unless it exists (in peerAccountId, when given) and its
  * owner listed the caller. An unlisted VPC gets the very answer of a missing one.
  */
+/** A peering request as the use-cases take it: the contract's body, without the idempotency token. */
+export type CreatePeeringInput = Omit<CreatePeeringBody, "clientToken">;
+
 export async function findPeerVpc(ctx: TxContext, caller: Caller, input: CreatePeeringInput): Promise<VpcRecord> {
   const peer = await ctx.tx.getVpc(input.peerVpcId);
   const visible = peer !== undefined && mayRequestPeering(peer, caller.accountId);
@@ -89,9 +93,7 @@ function plannedByOwnerRef(
  */
 function ownPartOf(plan: PlanDelta, stored: World, caller: string): PlanDelta {
   const foreignVpc = new Set(stored.vpcs.filter((v) => v.accountId !== caller).map((v) => v.key));
-  const foreignPeering = new Set(
-    stored.peerings.filter((p) => p.requester.accountId !== caller && p.accepter.accountId !== caller).map((p) => p.key),
-  );
+  const foreignPeering = new Set(stored.peerings.filter((p) => p.requester.accountId !== caller && p.accepter.accountId !== caller).map((p) => p.key));
   const foreign = (key: string) => foreignVpc.has(key) || foreignPeering.has(key);
   return {
     vpcs: plan.vpcs?.filter((v) => !foreignVpc.has(v.key)),
@@ -150,4 +152,3 @@ export async function peeringVerdict(
   });
   return checkPeeringCreate(world, "write", ctx.quotas, { revealPeer: opts.revealPeer, viewer: local.accountId }).violations;
 }
-

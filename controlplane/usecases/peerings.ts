@@ -14,8 +14,8 @@ import {
   LIVE_STATES,
   mayRequestPeering,
   NotFoundError,
-  PeeringAction,
   PENDING_EXPIRY_MS,
+  PeeringAction,
   PeeringState,
   PlanDelta,
   roleOf,
@@ -27,23 +27,14 @@ import {
 } from "../../domain";
 import { newId } from "../ids";
 import { PeeringRecord, Tags, VpcRecord } from "../store/store";
-import { peeringView, PeeringView } from "../views";
+import { PeeringView, peeringView } from "../views";
 import { audit, peeringParties } from "./audit";
 import { Caller, changeState, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
-import { findPeerVpc, peeringVerdict, PlannedOwnerRefs } from "./peering-verdict";
+import { type CreatePeeringInput, findPeerVpc, PlannedOwnerRefs, peeringVerdict } from "./peering-verdict";
 import { ownedVpc } from "./vpcs";
 import { peeringNode, vpcNode } from "./world";
 
-export type CreatePeeringInput = {
-  vpcId: string;
-  peerVpcId: string;
-  peerAccountId?: string;
-  peerRegion?: string;
-  bandwidthMbps?: number | null;
-  name?: string;
-  tags?: Tags;
-  ownerRef?: string;
-};
+export type { CreatePeeringInput };
 
 /**
  * Locks what a new live peering between the two VPCs is checked against: the requester account when
@@ -115,16 +106,22 @@ export type ValidatePeeringInput = Omit<CreatePeeringInput, "vpcId" | "peerVpcId
 };
 
 /** A planned VPC as a record (empty id): it has no peerings yet, so only its own facts take part. */
-function plannedVpcRecord(
-  planned: PlannedVpc,
-  accountId: string,
-  side: "localVpc" | "peerVpc",
-  found: Violation[],
-): VpcRecord | undefined {
+function plannedVpcRecord(planned: PlannedVpc, accountId: string, side: "localVpc" | "peerVpc", found: Violation[]): VpcRecord | undefined {
   try {
     assertRegion(planned.region, `${side}.region`);
     const cidr = checkVpcCidr(planned.cidrBlock, `${side}.cidrBlock`);
-    return { vpcId: "", accountId, region: planned.region, cidrBlock: cidr.text, name: planned.name ?? "", tags: {}, routeTableId: "", allowedPeerAccountIds: [], createdAt: 0, updatedAt: 0 };
+    return {
+      vpcId: "",
+      accountId,
+      region: planned.region,
+      cidrBlock: cidr.text,
+      name: planned.name ?? "",
+      tags: {},
+      routeTableId: "",
+      allowedPeerAccountIds: [],
+      createdAt: 0,
+      updatedAt: 0,
+    };
   } catch (e) {
     const err = e as ValidationError;
     found.push({ code: err.code, field: String(err.details?.field ?? side), message: err.message, details: err.details });
@@ -141,11 +138,7 @@ function exactlyOne(id: string | undefined, planned: PlannedVpc | undefined, idF
 }
 
 /** Runs every peering rule without writing; reveals no CIDR of another account's VPC. */
-export async function validatePeering(
-  ctx: TxContext,
-  caller: Caller,
-  input: ValidatePeeringInput,
-): Promise<{ valid: boolean; violations: Violation[] }> {
+export async function validatePeering(ctx: TxContext, caller: Caller, input: ValidatePeeringInput): Promise<{ valid: boolean; violations: Violation[] }> {
   await ctx.peerProbes.check(ctx, caller, input.peerVpcId);
   const { plannedOwnerRefs, localVpc, peerVpc, plan: _plan, ...create } = input;
   const found: Violation[] = [];
@@ -239,20 +232,19 @@ export async function updatePeering(
   await ctx.tx.updatePeering(p);
   ctx.changed.add(p.peeringId);
   const bw = patch.bandwidthMbps !== undefined && (patch.bandwidthMbps ?? null) !== before;
-  await audit(ctx, bw ? "bandwidth-change" : "update", { type: "peering", id: p.peeringId }, peeringParties(p), bw
-    ? { fromMbps: before, toMbps: p.bandwidthMbps }
-    : { fields: Object.keys(patch) });
+  await audit(
+    ctx,
+    bw ? "bandwidth-change" : "update",
+    { type: "peering", id: p.peeringId },
+    peeringParties(p),
+    bw ? { fromMbps: before, toMbps: p.bandwidthMbps } : { fields: Object.keys(patch) },
+  );
   return peeringView(p, caller.accountId);
 }
 
 export type PeeringCommand = "accept" | "reject" | "enable" | "suspend" | "resume";
 
-export async function actOnPeering(
-  ctx: TxContext,
-  caller: Caller,
-  peeringId: string,
-  command: PeeringCommand,
-): Promise<PeeringView> {
+export async function actOnPeering(ctx: TxContext, caller: Caller, peeringId: string, command: PeeringCommand): Promise<PeeringView> {
   if (command === "enable") {
     // Re-enabling makes it live again: its VPCs are locked before it, as for a create.
     const before = await ctx.tx.getPeering(peeringId);
@@ -329,7 +321,5 @@ export async function peeringCost(ctx: TxContext, caller: Caller, peeringId: str
   }
   const est = estimateDailyCost(p.requester.region, p.accepter.region, peakMbps);
   // Regional peering is free (seed 004), which is a price, not an unknown.
-  return (
-    est ?? { priced: true as const, currency: "CNY" as const, dailyCost: 0, ratePerMbpsDay: 0, tier: "regional", peakBandwidthMbps: peakMbps }
-  );
+  return est ?? { priced: true as const, currency: "CNY" as const, dailyCost: 0, ratePerMbpsDay: 0, tier: "regional", peakBandwidthMbps: peakMbps };
 }

@@ -2,7 +2,7 @@
 import { checkRouteCreate, InvalidStateError, NotFoundError, parseCidr, project, roleOf, throwIfViolations, Violation, WorldRoute } from "../../domain";
 import { newId } from "../ids";
 import { PeeringRecord, RouteRecord, VpcRecord } from "../store/store";
-import { routeView, RouteView } from "../views";
+import { RouteView, routeView } from "../views";
 import { audit } from "./audit";
 import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 import { ownedTable } from "./vpcs";
@@ -131,10 +131,10 @@ async function ownedRoute(ctx: TxContext, caller: Caller, routeTableId: string, 
 
 function refuseLocal(r: RouteRecord, verb: string): void {
   if (r.nextHopType === "Local") {
-    throw new InvalidStateError(
-      `the Local route ${r.routeId} (${r.destinationCidrBlock}) belongs to the VPC and cannot be ${verb}`,
-      { state: "Local", routeId: r.routeId },
-    );
+    throw new InvalidStateError(`the Local route ${r.routeId} (${r.destinationCidrBlock}) belongs to the VPC and cannot be ${verb}`, {
+      state: "Local",
+      routeId: r.routeId,
+    });
   }
 }
 

@@ -2,19 +2,19 @@
 import {
   assertRegion,
   checkVpcCidr,
+  checkVpcCreate,
+  checkVpcDelete,
   isCrossRegionPeering,
   LIVE_STATES,
   NotFoundError,
   QuotaName,
   REGIONS,
   throwIfViolations,
-  checkVpcCreate,
-  checkVpcDelete,
   World,
 } from "../../domain";
 import { newId } from "../ids";
 import { Tags, VpcRecord } from "../store/store";
-import { vpcView, VpcView } from "../views";
+import { VpcView, vpcView } from "../views";
 import { audit, peeringParties } from "./audit";
 import { Caller, changeState, countsAgainst, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 import { peeringNode, routeNode, vpcNode, worldForVpcs } from "./world";
@@ -36,12 +36,7 @@ export async function ownedTable(ctx: TxContext, caller: Caller, routeTableId: s
   return v;
 }
 
-export async function createVpc(
-  ctx: TxContext,
-  caller: Caller,
-  input: CreateVpcInput,
-  token?: string,
-): Promise<{ vpc: VpcView; created: boolean }> {
+export async function createVpc(ctx: TxContext, caller: Caller, input: CreateVpcInput, token?: string): Promise<{ vpc: VpcView; created: boolean }> {
   await ctx.tx.lockAccounts([caller.accountId]); // the per-region VPC quota and the token
   const key = idempotencyKey("CreateVpc", token, input);
   const earlier = await replayedResourceId(ctx, caller, key);
@@ -94,12 +89,7 @@ export async function getVpc(ctx: TxContext, caller: Caller, vpcId: string): Pro
   return vpcView(await ownedVpc(ctx, caller, vpcId));
 }
 
-export async function updateVpc(
-  ctx: TxContext,
-  caller: Caller,
-  vpcId: string,
-  patch: VpcPatch,
-): Promise<VpcView> {
+export async function updateVpc(ctx: TxContext, caller: Caller, vpcId: string, patch: VpcPatch): Promise<VpcView> {
   await ctx.tx.lockVpcs([vpcId]);
   const v = await ownedVpc(ctx, caller, vpcId);
   if (patch.name !== undefined) v.name = patch.name;
@@ -107,7 +97,9 @@ export async function updateVpc(
   if (patch.allowedPeerAccountIds !== undefined) v.allowedPeerAccountIds = patch.allowedPeerAccountIds;
   v.updatedAt = ctx.now;
   await ctx.tx.updateVpc(v);
-  await audit(ctx, "update", { type: "vpc", id: v.vpcId }, [caller.accountId], { fields: Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined) });
+  await audit(ctx, "update", { type: "vpc", id: v.vpcId }, [caller.accountId], {
+    fields: Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined),
+  });
   return vpcView(v);
 }
 
@@ -160,12 +152,14 @@ export async function quotaUsage(ctx: TxContext, caller: Caller): Promise<QuotaR
   const initiated = (await ctx.tx.listPeeringsForAccount(caller.accountId)).filter(
     (p) => p.requester.accountId === caller.accountId && LIVE_STATES.includes(p.state) && isCrossRegionPeering(p),
   );
-  const bw = initiated.map((p): QuotaRow => ({
-    name: "crossRegionBandwidthMbps",
-    limit: q.crossRegionBandwidthMbps,
-    used: p.bandwidthMbps ?? 0,
-    scope: p.peeringId,
-  }));
+  const bw = initiated.map(
+    (p): QuotaRow => ({
+      name: "crossRegionBandwidthMbps",
+      limit: q.crossRegionBandwidthMbps,
+      used: p.bandwidthMbps ?? 0,
+      scope: p.peeringId,
+    }),
+  );
   rows.push(...(bw.length ? bw : [{ name: "crossRegionBandwidthMbps" as const, limit: q.crossRegionBandwidthMbps, used: 0, scope: "peering" }]));
   return rows;
 }

@@ -1,9 +1,10 @@
 // The long-poll on a peering: woken by commits (this replica's, or another's through the store's
 // change feed), never by polling.
+
+import type { PeeringView } from "../views";
 import type { Caller } from "./context";
 import { getPeering, peekPeering } from "./peerings";
 import type { UseCaseRunner } from "./runner";
-import type { PeeringView } from "../views";
 
 export const MAX_WAIT_MS = 60_000;
 
@@ -23,9 +24,7 @@ export async function waitForPeering(
   signal?: AbortSignal,
 ): Promise<WaitResult> {
   const matches = (v: PeeringView | undefined) =>
-    v === undefined
-      ? wanted.includes("Gone")
-      : wanted.includes(v.state) || wanted.includes(v.status) || (wanted.includes("Gone") && v.state === "Deleted");
+    v === undefined ? wanted.includes("Gone") : wanted.includes(v.state) || wanted.includes(v.status) || (wanted.includes("Gone") && v.state === "Deleted");
   const { events, backstopMs } = runner;
   const event = `peering:${peeringId}`;
   let wake: () => void = () => undefined;

@@ -10,21 +10,21 @@ const shanghai = new peerlink.Vpc("shanghai", { region: "ap-shanghai", cidrBlock
 const guangzhou = new peerlink.Vpc("guangzhou", { region: "ap-guangzhou", cidrBlock: "10.60.0.0/16", name: "guangzhou" });
 
 const peering = new peerlink.PeeringConnection("shanghai-to-guangzhou", {
-    vpc: shanghai,
-    peerVpc: guangzhou,
-    bandwidthMbps,
-    name: "shanghai-to-guangzhou",
+  vpc: shanghai,
+  peerVpc: guangzhou,
+  bandwidthMbps,
+  name: "shanghai-to-guangzhou",
 });
 
 new peerlink.RouteEntry("shanghai-to-guangzhou", {
-    routeTableId: shanghai.routeTableId,
-    destinationCidrBlock: guangzhou.cidrBlock,
-    peeringId: peering.peeringId,
+  routeTableId: shanghai.routeTableId,
+  destinationCidrBlock: guangzhou.cidrBlock,
+  peeringId: peering.peeringId,
 });
 new peerlink.RouteEntry("guangzhou-to-shanghai", {
-    routeTableId: guangzhou.routeTableId,
-    destinationCidrBlock: shanghai.cidrBlock,
-    peeringId: peering.peeringId,
+  routeTableId: guangzhou.routeTableId,
+  destinationCidrBlock: shanghai.cidrBlock,
+  peeringId: peering.peeringId,
 });
 
 export const peeringId = peering.peeringId;

@@ -9,29 +9,29 @@ const region = config.get("region") ?? "ap-beijing";
 const hub = new peerlink.Vpc("hub", { region, cidrBlock: "10.0.0.0/16", name: "hub" });
 
 const spokes = Array.from({ length: spokeCount }, (_, i) => {
-    const spoke = new peerlink.Vpc(`spoke-${i + 1}`, { region, cidrBlock: `10.${i + 1}.0.0/16`, name: `spoke-${i + 1}` });
-    const peering = new peerlink.PeeringConnection(`hub-to-spoke-${i + 1}`, { vpc: hub, peerVpc: spoke });
-    new peerlink.RouteEntry(`hub-to-spoke-${i + 1}`, {
-        routeTableId: hub.routeTableId,
-        destinationCidrBlock: spoke.cidrBlock,
-        peeringId: peering.peeringId,
-    });
-    new peerlink.RouteEntry(`spoke-${i + 1}-to-hub`, {
-        routeTableId: spoke.routeTableId,
-        destinationCidrBlock: hub.cidrBlock,
-        peeringId: peering.peeringId,
-    });
-    return { spoke, peering };
+  const spoke = new peerlink.Vpc(`spoke-${i + 1}`, { region, cidrBlock: `10.${i + 1}.0.0/16`, name: `spoke-${i + 1}` });
+  const peering = new peerlink.PeeringConnection(`hub-to-spoke-${i + 1}`, { vpc: hub, peerVpc: spoke });
+  new peerlink.RouteEntry(`hub-to-spoke-${i + 1}`, {
+    routeTableId: hub.routeTableId,
+    destinationCidrBlock: spoke.cidrBlock,
+    peeringId: peering.peeringId,
+  });
+  new peerlink.RouteEntry(`spoke-${i + 1}-to-hub`, {
+    routeTableId: spoke.routeTableId,
+    destinationCidrBlock: hub.cidrBlock,
+    peeringId: peering.peeringId,
+  });
+  return { spoke, peering };
 });
 
 // Peering is not transitive: spoke 1 cannot reach spoke 2 through the hub. Setting
 // `tryTransitiveRoute` declares that route anyway, and preview refuses it (NonTransitiveRoute).
 if (config.getBoolean("tryTransitiveRoute") && spokes.length >= 2) {
-    new peerlink.RouteEntry("spoke-1-to-spoke-2-via-hub", {
-        routeTableId: spokes[0].spoke.routeTableId,
-        destinationCidrBlock: spokes[1].spoke.cidrBlock,
-        peeringId: spokes[0].peering.peeringId,
-    });
+  new peerlink.RouteEntry("spoke-1-to-spoke-2-via-hub", {
+    routeTableId: spokes[0].spoke.routeTableId,
+    destinationCidrBlock: spokes[1].spoke.cidrBlock,
+    peeringId: spokes[0].peering.peeringId,
+  });
 }
 
 export const hubVpcId = hub.vpcId;

@@ -13,23 +13,23 @@ const data = new peerlink.Vpc("data", { region, cidrBlock: dataCidr, name: "data
 
 // Same account: the control plane accepts it itself, and create waits until it is Activated.
 const peering = new peerlink.PeeringConnection("app-to-data", {
-    vpc: app,
-    peerVpc: data,
-    name: config.get("peeringName") ?? "app-to-data",
+  vpc: app,
+  peerVpc: data,
+  name: config.get("peeringName") ?? "app-to-data",
 });
 
 // Traffic needs a route on each side.
 new peerlink.RouteEntry("app-to-data-route", {
-    routeTableId: app.routeTableId,
-    destinationCidrBlock: data.cidrBlock,
-    peeringId: peering.peeringId,
-    description: "app reaches data",
+  routeTableId: app.routeTableId,
+  destinationCidrBlock: data.cidrBlock,
+  peeringId: peering.peeringId,
+  description: "app reaches data",
 });
 new peerlink.RouteEntry("data-to-app-route", {
-    routeTableId: data.routeTableId,
-    destinationCidrBlock: app.cidrBlock,
-    peeringId: peering.peeringId,
-    description: "data answers app",
+  routeTableId: data.routeTableId,
+  destinationCidrBlock: app.cidrBlock,
+  peeringId: peering.peeringId,
+  description: "data answers app",
 });
 
 export const appVpcId = app.vpcId;

@@ -1,6 +1,6 @@
 // Helpers the provider implementations share (dynamic-provider process only): timeouts, idempotent
 // creates, state actions. The skeleton itself is kit.ts.
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 import { isApiError, type PeerlinkClient } from "../../contract";
 import type { Peering, PeeringAction } from "../../contract/types";
 
@@ -38,7 +38,9 @@ export function stableJson(v: unknown): string {
  * a later re-create of something that has since been deleted moves to the next generation.
  */
 export function clientToken(ownerRef: string, body: unknown, generation = 0): string {
-  return createHash("sha256").update(`${ownerRef}\n${stableJson(body)}\n${generation}`).digest("hex");
+  return createHash("sha256")
+    .update(`${ownerRef}\n${stableJson(body)}\n${generation}`)
+    .digest("hex");
 }
 
 /**
@@ -72,12 +74,7 @@ export async function createIdempotent<T, B extends object>(
  * A state action (accept, enable, ...). It is retried on a lost answer, so a repeat of one that took
  * effect meets InvalidState: then the peering as it now is answers.
  */
-export async function peeringActionOnce(
-  client: PeerlinkClient,
-  op: string,
-  peeringId: string,
-  action: PeeringAction,
-): Promise<Peering> {
+export async function peeringActionOnce(client: PeerlinkClient, op: string, peeringId: string, action: PeeringAction): Promise<Peering> {
   try {
     return await client.peeringAction(op, peeringId, action);
   } catch (e) {
@@ -95,4 +92,3 @@ export function pendingHint(p: Peering): string {
   if (p.state === "Expired") return "the request expired before it was accepted; run `pulumi up` again to re-enable it";
   return "wait until it is Activated";
 }
-

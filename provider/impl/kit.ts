@@ -7,9 +7,9 @@
 //  - diff: a changed connection that acts for another account replaces; the plan's delete-first choice;
 //  - read: GONE is an empty answer (the engine then drops the resource); an import also returns inputs.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { Violation } from "../../domain";
 import { createClient, type Gone, isGone, PeerlinkApiError, type PeerlinkClient } from "../../contract";
-import { type ConfigSource, configureFrom, ConnectionConfigError, resolveConnection } from "../config";
+import type { Violation } from "../../domain";
+import { type ConfigSource, ConnectionConfigError, configureFrom, resolveConnection } from "../config";
 import { accountOf, identify } from "../facts";
 import { choseDeleteFirst } from "../preview/plan";
 import type { CommonInputs, CommonOutputs, ConnectionInputs } from "../types";

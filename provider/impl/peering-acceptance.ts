@@ -1,10 +1,10 @@
 // PeeringAcceptance provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/peering-acceptance.js"). Acts as the accepter's account.
-import { acceptanceViolations, checkAcceptance, isFinal, known } from "../../domain";
+
 import {
   deleted,
-  findPeering,
   ForbiddenApiError,
+  findPeering,
   InvalidStateApiError,
   isApiError,
   isGone,
@@ -15,6 +15,7 @@ import {
   waitForPeering,
 } from "../../contract";
 import type { Peering as ApiPeering } from "../../contract/types";
+import { acceptanceViolations, checkAcceptance, isFinal, known } from "../../domain";
 import { accountOf } from "../facts";
 import { readWorlds } from "../preview/checks";
 import { keyOf, type PlannedPeering, plannedByOwnerRef } from "../preview/plan";
@@ -75,7 +76,12 @@ export function acceptabilityFailures(p: ApiPeering, callerAccountId: string, al
     ];
   }
   if (isFinal(p.state)) {
-    return [{ property: "peeringId", reason: `${pre}InvalidState: peering ${p.peeringId} is ${p.state} and can no longer be accepted; ask the requester for a new request` }];
+    return [
+      {
+        property: "peeringId",
+        reason: `${pre}InvalidState: peering ${p.peeringId} is ${p.state} and can no longer be accepted; ask the requester for a new request`,
+      },
+    ];
   }
   if (p.state === "Expired") {
     return [
@@ -182,7 +188,7 @@ async function previewCheck(client: PeerlinkClient, news: PeeringAcceptanceInput
   if (!peeringId) {
     // A peering this program creates: the plan says who requests it.
     const planned = news.__refs && !hasUnknown(news.__refs) ? plannedByOwnerRef(news.__refs.peering) : undefined;
-    if (!planned || planned.kind !== "PeeringConnection") return {};
+    if (planned?.kind !== "PeeringConnection") return {};
     const account = await accountOf(client, op);
     const unacceptable = plannedAcceptabilityFailures(planned, account.accountId, news.allowedRequesterAccountIds, s);
     if (unacceptable.length > 0) return { failures: unacceptable };

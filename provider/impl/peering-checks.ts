@@ -1,13 +1,14 @@
 // PeeringConnection's check before anything exists: declares the peering in the program's plan and
 // evaluates the domain's rule book over the projected world (provider/preview). Nothing here is a rule.
-import { isFinal, type Violation } from "../../domain";
+
 import type { PeerlinkClient } from "../../contract";
+import { isFinal, type Violation } from "../../domain";
 import { accountOf } from "../facts";
-import type { PreviewVerdict } from "./kit";
 import { previewPeering, readWorlds, reportDeferred } from "../preview/checks";
 import { choseDeleteFirst, declare, Order, PlannedPeering } from "../preview/plan";
 import type { PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
 import { DiffOutcome, hasUnknown, knownString, nameFromOwnerRef, subject, UNKNOWN } from "../validation";
+import type { PreviewVerdict } from "./kit";
 
 /** PeeringConnection's diff (passed in, so this file does not import the provider that imports it). */
 export type PeeringDiff = (olds: PeeringConnectionOutputs, news: PeeringConnectionInputs) => DiffOutcome;
@@ -92,9 +93,16 @@ export async function gatherAndCheck(
     connection: news.connection,
     local: { ownerRef: refs.vpc, id: vpcId },
     peer: { ownerRef: refs.peerVpc, id: peerVpcId },
-    peerAccountId: fact(peerAccount ?? (hasUnknown(news.peerAccountId) ? UNKNOWN : sameAccountPeer ? account.accountId : undefined), "peerAccountId is unknown"),
+    peerAccountId: fact(
+      peerAccount ?? (hasUnknown(news.peerAccountId) ? UNKNOWN : sameAccountPeer ? account.accountId : undefined),
+      "peerAccountId is unknown",
+    ),
     peerRegion: fact(news.peerRegion, "peerRegion is unknown"),
-    bandwidthMbps: hasUnknown(news.bandwidthMbps) ? { $unknown: "bandwidthMbps is unknown" } : typeof news.bandwidthMbps === "number" ? news.bandwidthMbps : null,
+    bandwidthMbps: hasUnknown(news.bandwidthMbps)
+      ? { $unknown: "bandwidthMbps is unknown" }
+      : typeof news.bandwidthMbps === "number"
+        ? news.bandwidthMbps
+        : null,
     acceptedInProgram: refs.acceptedInProgram === true,
   };
   declare(entry);

@@ -1,10 +1,10 @@
 // PeeringConnection provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/peering-connection.js"). The initiator's side of a peering.
-import { isFinal, LIVE_STATES } from "../../domain";
+
 import {
   deleted,
-  findPeering,
   ForbiddenApiError,
+  findPeering,
   InvalidStateApiError,
   isGone,
   PEERING_WAITERS,
@@ -12,7 +12,8 @@ import {
   ValidationApiError,
   waitForPeering,
 } from "../../contract";
-import type { CreatePeeringBody, Peering as ApiPeering, UpdatePeeringBody } from "../../contract/types";
+import type { Peering as ApiPeering, CreatePeeringBody, UpdatePeeringBody } from "../../contract/types";
+import { isFinal, LIVE_STATES } from "../../domain";
 import { recordedCreate } from "../preview/plan";
 import type { PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
 import {

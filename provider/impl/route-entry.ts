@@ -1,12 +1,12 @@
 // RouteEntry provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/route-entry.js").
-import type { Violation } from "../../domain";
+
 import {
   deleted,
   findRoute,
   findRouteTable,
-  type Gone,
   GONE,
+  type Gone,
   InvalidStateApiError,
   isGone,
   NotFoundApiError,
@@ -15,7 +15,8 @@ import {
   type PeerlinkClient,
   waitForPeering,
 } from "../../contract";
-import type { CreateRouteBody, Route as ApiRoute, UpdateRouteBody } from "../../contract/types";
+import type { Route as ApiRoute, CreateRouteBody, UpdateRouteBody } from "../../contract/types";
+import type { Violation } from "../../domain";
 import { accountOf } from "../facts";
 import { previewRoute, readWorlds, reportDeferred } from "../preview/checks";
 import { acceptedInProgram, choseDeleteFirst, declare, type Order, type PlannedRoute, recordedCreate } from "../preview/plan";
@@ -122,7 +123,14 @@ async function gatherAndCheck(client: PeerlinkClient, olds: Partial<RouteEntryIn
   let order: Order = existing ? "same" : "create";
   if (existing && olds.routeTableId !== undefined) {
     const d = diffRoute({ ...(olds as RouteEntryOutputs), peeringId: existing.peeringId ?? "" }, news);
-    order = d.replaces.length > 0 ? (choseDeleteFirst(news.ownerRef) ? "replaceDeleteFirst" : "replaceCreateFirst") : d.updates.includes("peeringId") ? "update" : "same";
+    order =
+      d.replaces.length > 0
+        ? choseDeleteFirst(news.ownerRef)
+          ? "replaceDeleteFirst"
+          : "replaceCreateFirst"
+        : d.updates.includes("peeringId")
+          ? "update"
+          : "same";
   }
   const entry: PlannedRoute = {
     kind: "RouteEntry",
@@ -134,7 +142,9 @@ async function gatherAndCheck(client: PeerlinkClient, olds: Partial<RouteEntryIn
     connection: news.connection,
     table: { ownerRef: refs.vpc, id: table?.vpcId },
     peering: { ownerRef: refs.peering, id: peeringId },
-    destination: hasUnknown(news.destinationCidrBlock) ? { $unknown: `the destination of ${label} comes from an output not known yet` } : news.destinationCidrBlock,
+    destination: hasUnknown(news.destinationCidrBlock)
+      ? { $unknown: `the destination of ${label} comes from an output not known yet` }
+      : news.destinationCidrBlock,
   };
   declare(entry);
   const verdict = await previewRoute(client, op, entry);

@@ -1,7 +1,8 @@
 // Vpc provider: runs in the dynamic-provider process, loaded by name ("peerlink/dist/provider/impl/vpc.js").
-import type { Violation } from "../../domain";
+
 import { deleted, findVpc, isGone, type PeerlinkClient } from "../../contract";
-import type { CreateVpcBody, UpdateVpcBody, Vpc as ApiVpc } from "../../contract/types";
+import type { Vpc as ApiVpc, CreateVpcBody, UpdateVpcBody } from "../../contract/types";
+import type { Violation } from "../../domain";
 import { accountOf } from "../facts";
 import { previewVpc, readWorlds, reportDeferred } from "../preview/checks";
 import { choseDeleteFirst, declare, type Order, type PlannedVpc, recordedCreate } from "../preview/plan";
@@ -105,9 +106,7 @@ async function previewCheck(client: PeerlinkClient, olds: Partial<VpcInputs & Vp
   if (olds.region !== undefined) {
     existing = olds.vpcId ? own.vpcs.find((v) => v.vpcId === olds.vpcId) : undefined;
     if (!existing) {
-      const matches = own.vpcs.filter(
-        (x) => x.region === olds.region && x.cidrBlock === olds.cidrBlock && (olds.name === undefined || x.name === olds.name),
-      );
+      const matches = own.vpcs.filter((x) => x.region === olds.region && x.cidrBlock === olds.cidrBlock && (olds.name === undefined || x.name === olds.name));
       existing = matches.length === 1 ? matches[0] : undefined;
     }
   }
@@ -129,7 +128,9 @@ async function previewCheck(client: PeerlinkClient, olds: Partial<VpcInputs & Vp
     order,
     connection: news.connection,
     region: hasUnknown(news.region) ? { $unknown: `the region of Vpc "${nameFromOwnerRef(news.ownerRef)}" comes from an output not known yet` } : news.region,
-    cidr: hasUnknown(news.cidrBlock) ? { $unknown: `the cidrBlock of Vpc "${nameFromOwnerRef(news.ownerRef)}" comes from an output not known yet` } : news.cidrBlock,
+    cidr: hasUnknown(news.cidrBlock)
+      ? { $unknown: `the cidrBlock of Vpc "${nameFromOwnerRef(news.ownerRef)}" comes from an output not known yet` }
+      : news.cidrBlock,
     name: knownString(news.name),
     allowedPeerAccountIds: hasUnknown(news.allowedPeerAccountIds) ? undefined : (news.allowedPeerAccountIds ?? []),
   };

@@ -1,5 +1,8 @@
 // The preview's evaluation of the rule book for one resource's check: read the accounts' worlds, put the
 // program in, and evaluate the same rule functions the server evaluates at write time.
+
+import { PeerlinkApiError, type PeerlinkClient } from "../../contract";
+import type { World as ApiWorld } from "../../contract/types";
 import {
   checkPeeringBandwidth,
   checkPeeringCreate,
@@ -17,8 +20,6 @@ import {
   World,
   WorldPeering,
 } from "../../domain";
-import { PeerlinkApiError, type PeerlinkClient } from "../../contract";
-import type { World as ApiWorld } from "../../contract/types";
 import { ConnectionConfigError } from "../config";
 import { worldOf } from "../facts";
 import { clientFor } from "../impl/kit";

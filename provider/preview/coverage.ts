@@ -15,6 +15,7 @@ export const PREVIEW_EVALUATIONS: Record<RuleId, PreviewEvaluation> = {
   "route.create": { evaluatedBy: "RouteEntry check (previewRoute)" },
   "route.nextHop": { evaluatedBy: "RouteEntry check of an in-place update" },
   "acceptance.accept": {
-    evaluatedBy: "PeeringAcceptance check: acceptabilityFailures, the planned requester for a peering of the program, and the acceptor VPC's quota over the projected world",
+    evaluatedBy:
+      "PeeringAcceptance check: acceptabilityFailures, the planned requester for a peering of the program, and the acceptor VPC's quota over the projected world",
   },
 };

@@ -1,7 +1,7 @@
 // Messages from the dynamic-provider process to the engine, so they show in `pulumi preview` output
 // (a dynamic provider's check cannot log otherwise). The process is started with the engine's address
 // as its first argument. Outside an engine (unit tests) messages are only kept in `loggedMessages`.
-import * as path from "path";
+import * as path from "node:path";
 
 export const loggedMessages: string[] = [];
 

@@ -3,11 +3,13 @@
 // - an update takes the place of the old value;
 // - a resource no longer declared is deleted at the end, so until then it still counts;
 // - a replacement creates first (the old value still counts) unless it deletes first.
+
+import type { World as ApiWorld } from "../../contract/types";
 import {
   emptyWorld,
   known,
-  peeringElement,
   PlanDelta,
+  peeringElement,
   project,
   Quotas,
   routeElement,
@@ -19,7 +21,6 @@ import {
   WorldRoute,
   WorldVpc,
 } from "../../domain";
-import type { World as ApiWorld } from "../../contract/types";
 import { deletedFirst, isAcceptedInProgram, keyOf, Planned, plannedByOwnerRef, plannedEntries, Ref } from "./plan";
 
 // ---------------------------------------------------------------------------------------------
@@ -81,8 +82,7 @@ function plannedPeeringNode(e: Extract<Planned, { kind: "PeeringConnection" }>, 
   // A VPC of another account is known here only through the ends of peerings that already reach it.
   const storedEnd = (vpcKey: string) =>
     stored.peerings.flatMap((p) => [p.requester, p.accepter]).find((x) => x.vpcKey === vpcKey && known(x.cidr) !== undefined);
-  const ownVpc = (vpcKey: string) =>
-    stored.vpcs.some((v) => v.key === vpcKey) || plannedEntries().some((x) => x.kind === "Vpc" && keyOf(x) === vpcKey);
+  const ownVpc = (vpcKey: string) => stored.vpcs.some((v) => v.key === vpcKey) || plannedEntries().some((x) => x.kind === "Vpc" && keyOf(x) === vpcKey);
   const end = (vpcKey: string, account: WorldEnd["accountId"]): WorldEnd => {
     // The account the program says the end is in; the VPC's own facts fill the rest.
     const withAccount = (e: WorldEnd): WorldEnd => (known(account) !== undefined ? { ...e, accountId: account } : e);

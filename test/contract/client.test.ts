@@ -85,7 +85,9 @@ describe("contract", function () {
         waitForPeering(c, "waiting", p.peeringId, PEERING_WAITERS.activated, { timeoutMs: 600_000, describe: () => "resume it" }),
         "InvalidState",
       );
-      expect(failure.message).to.match(/is Suspend(ing|ed), so it will not become Activated/).and.contain("resume it");
+      expect(failure.message)
+        .to.match(/is Suspend(ing|ed), so it will not become Activated/)
+        .and.contain("resume it");
     });
 
     it("answer GONE once a deleted peering is gone", async function () {

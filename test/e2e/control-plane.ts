@@ -35,12 +35,12 @@ export function api(url: string, account: Account) {
 
 /** Every VPC, route and live peering the account can see: what "nothing left" is checked against. */
 export async function inventory(url: string, account: Account) {
-    const client = api(url, account);
-    const vpcs = await client.vpcs();
-    const peerings = await client.livePeerings();
-    const routes: Route[] = [];
-    for (const vpc of vpcs) {
-        routes.push(...(await client.routes(vpc.routeTableId)).filter((r) => r.nextHopType !== "Local"));
-    }
-    return { vpcs, peerings, routes };
+  const client = api(url, account);
+  const vpcs = await client.vpcs();
+  const peerings = await client.livePeerings();
+  const routes: Route[] = [];
+  for (const vpc of vpcs) {
+    routes.push(...(await client.routes(vpc.routeTableId)).filter((r) => r.nextHopType !== "Local"));
+  }
+  return { vpcs, peerings, routes };
 }

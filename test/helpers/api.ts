@@ -5,16 +5,19 @@
  * Nothing here mocks the server: fixtures go through the public HTTP API of a real server started by
  * `startTestServer` (test/helpers/server.ts).
  */
+
+import { randomBytes } from "node:crypto";
 import axios, { AxiosInstance, AxiosResponse } from "axios";
 import { expect } from "chai";
-import { randomBytes } from "crypto";
 import { startTestServer, TestServer, TestServerOptions } from "./server";
 
 // Shapes: the contract's own types (contract/types.ts), derived from the schemas the server validates with.
 export type { ErrorBody, Peering, PeeringEnd, Route, Violation, Vpc } from "../../contract/types";
+
 import type { ErrorBody, Peering, Route, Vpc } from "../../contract/types";
 
 import { ERROR_CODES } from "../../domain";
+
 /** Every stable error code of the contract. A 4xx must carry one of these. */
 export { ERROR_CODES };
 
@@ -38,7 +41,7 @@ export function apiClient(url: string, apiKey?: string): Api {
     maxBodyLength: Infinity,
     maxContentLength: Infinity,
     // keep-alive off: servers are killed and restarted under the tests' feet
-    httpAgent: new (require("http").Agent)({ keepAlive: false }),
+    httpAgent: new (require("node:http").Agent)({ keepAlive: false }),
   });
 }
 
@@ -258,13 +261,7 @@ export async function allowPeer(owner: Actor, vpc: Vpc, accountId: string): Prom
  * Creates a peering from `from`'s VPC to `to`'s VPC (the acceptor lists the requester first), accepting it
  * when cross-account, and waits for Activated.
  */
-export async function activePeering(
-  from: Actor,
-  fromVpc: Vpc,
-  to: Actor,
-  toVpc: Vpc,
-  extra: Partial<PeeringBody> = {},
-): Promise<Peering> {
+export async function activePeering(from: Actor, fromVpc: Vpc, to: Actor, toVpc: Vpc, extra: Partial<PeeringBody> = {}): Promise<Peering> {
   const body: PeeringBody = { vpcId: fromVpc.vpcId, peerVpcId: toVpc.vpcId, ...extra };
   if (from.accountId !== to.accountId) body.peerAccountId = to.accountId;
   if (fromVpc.region !== toVpc.region) {

@@ -2,8 +2,8 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import axios from "axios";
 import { AssertionError, expect } from "chai";
-import { InvalidStateError, PeerlinkError } from "../../domain";
 import { PeerlinkApiError } from "../../contract";
+import { InvalidStateError, PeerlinkError } from "../../domain";
 import { shouldReject } from "./assert";
 
 /** Runs an assertion that must fail, and returns its error so the test can check it is a clear AssertionError. */

@@ -3,11 +3,12 @@
  * so another connection writes while a read is open, and a read answers while another connection holds
  * the lock a write needs; a write inside a read is refused by the store.
  */
-import Database from "better-sqlite3";
-import { expect } from "chai";
+
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
+import { expect } from "chai";
 import { Client } from "pg";
 import { createAccountInStore } from "../../controlplane/accounts";
 import { systemClock } from "../../controlplane/clock";

@@ -49,7 +49,9 @@ function keyChecker(store: Store): (apiKey: string | undefined) => Promise<Calle
     });
     if (!found) {
       callers.delete(hash);
-      throw new UnauthorizedError("the API key is not valid (unknown, revoked or past its grace period); create one with `peerlink account create <name>` or `peerlink account rotate-key`");
+      throw new UnauthorizedError(
+        "the API key is not valid (unknown, revoked or past its grace period); create one with `peerlink account create <name>` or `peerlink account rotate-key`",
+      );
     }
     const caller = { accountId: found.acc.accountId, name: found.acc.name, keyId: found.key.keyId };
     const until = Math.min(now + KEY_CACHE_MS, found.key.expiresAt ?? Infinity);

@@ -1,9 +1,9 @@
 // The audit trail, as each account may see it: its own resources, and both ends of its peerings.
 import { FastifyInstance } from "fastify";
-import * as audit from "../../usecases/audit";
-import { routePlugin } from "../plugins/route-plugin";
 import { auditEventListSchema, errorResponses, eventsQuery } from "../../../contract/schemas";
 import type { EventsQuery } from "../../../contract/types";
+import * as audit from "../../usecases/audit";
+import { routePlugin } from "../plugins/route-plugin";
 
 export const eventRoutes = routePlugin("events", async (app: FastifyInstance) => {
   app.get<{ Querystring: EventsQuery }>("/v1/events", {

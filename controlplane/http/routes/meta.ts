@@ -1,9 +1,5 @@
 // Unauthenticated service endpoints, account info, regions, quotas and the test clock.
 import { FastifyInstance } from "fastify";
-import { ForbiddenError, REGIONS } from "../../../domain";
-import { advanceClock, clockNow, isTestClock } from "../../usecases/clock";
-import { quotaUsage } from "../../usecases/vpcs";
-import { routePlugin } from "../plugins/route-plugin";
 import {
   accountSchema,
   advanceClockBody,
@@ -14,6 +10,10 @@ import {
   regionsSchema,
   requestCountersSchema,
 } from "../../../contract/schemas";
+import { ForbiddenError, REGIONS } from "../../../domain";
+import { advanceClock, clockNow, isTestClock } from "../../usecases/clock";
+import { quotaUsage } from "../../usecases/vpcs";
+import { routePlugin } from "../plugins/route-plugin";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 

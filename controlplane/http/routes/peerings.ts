@@ -1,11 +1,5 @@
 // Peering connections: create, dry-run, list, long-poll read, change, state actions, delete, cost.
 import { FastifyInstance } from "fastify";
-import { NotFoundError, PEERING_STATES, SIDE_STATUSES, ValidationError } from "../../../domain";
-import * as peerings from "../../usecases/peerings";
-import { CreatePeeringInput, PeeringCommand, ValidatePeeringInput } from "../../usecases/peerings";
-import { MAX_WAIT_MS, waitForPeering } from "../../usecases/wait";
-import { clientToken } from "../idempotency-key";
-import { routePlugin } from "../plugins/route-plugin";
 import {
   costEstimateSchema,
   costQuery,
@@ -22,6 +16,12 @@ import {
   validationResultSchema,
 } from "../../../contract/schemas";
 import type { PeeringListQuery } from "../../../contract/types";
+import { NotFoundError, PEERING_STATES, SIDE_STATUSES, ValidationError } from "../../../domain";
+import * as peerings from "../../usecases/peerings";
+import { CreatePeeringInput, PeeringCommand, ValidatePeeringInput } from "../../usecases/peerings";
+import { MAX_WAIT_MS, waitForPeering } from "../../usecases/wait";
+import { clientToken } from "../idempotency-key";
+import { routePlugin } from "../plugins/route-plugin";
 
 const WAITABLE = new Set<string>([...PEERING_STATES, ...SIDE_STATUSES, "Gone"]);
 const DEFAULT_WAIT_MS = 20_000;
@@ -29,13 +29,15 @@ const DEFAULT_WAIT_MS = 20_000;
 type Id = { peeringId: string };
 
 function parseWaitFor(raw: string): string[] {
-  const wanted = raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  const wanted = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const bad = wanted.filter((w) => !WAITABLE.has(w));
   if (wanted.length === 0 || bad.length > 0) {
-    throw new ValidationError(
-      `"waitFor" must list states separated by commas, from ${[...WAITABLE].join(", ")}; got ${JSON.stringify(raw.slice(0, 100))}`,
-      { field: "waitFor" },
-    );
+    throw new ValidationError(`"waitFor" must list states separated by commas, from ${[...WAITABLE].join(", ")}; got ${JSON.stringify(raw.slice(0, 100))}`, {
+      field: "waitFor",
+    });
   }
   return wanted;
 }
@@ -95,13 +97,10 @@ export const peeringRoutes = routePlugin("peerings", async (app: FastifyInstance
     },
   });
 
-  app.patch<{ Params: Id; Body: { bandwidthMbps?: number | null; name?: string; tags?: Record<string, string> } }>(
-    `${base}/:peeringId`,
-    {
-      schema: { tags: ["peerings"], params: params("peeringId"), body: updatePeeringBody, response: { 200: peeringSchema, ...errorResponses } },
-      handler: async (req) => app.usecases.write(req.caller, peerings.updatePeering, req.params.peeringId, req.body),
-    },
-  );
+  app.patch<{ Params: Id; Body: { bandwidthMbps?: number | null; name?: string; tags?: Record<string, string> } }>(`${base}/:peeringId`, {
+    schema: { tags: ["peerings"], params: params("peeringId"), body: updatePeeringBody, response: { 200: peeringSchema, ...errorResponses } },
+    handler: async (req) => app.usecases.write(req.caller, peerings.updatePeering, req.params.peeringId, req.body),
+  });
 
   for (const command of ["accept", "reject", "enable", "suspend", "resume"] as PeeringCommand[]) {
     app.post<{ Params: Id }>(`${base}/:peeringId/${command}`, {

@@ -1,8 +1,5 @@
 // Routes in a route table; the next hop of every non-local route is a peering.
 import { FastifyInstance } from "fastify";
-import * as routes from "../../usecases/routes";
-import { clientToken } from "../idempotency-key";
-import { routePlugin } from "../plugins/route-plugin";
 import {
   createRouteBody,
   errorResponses,
@@ -14,6 +11,9 @@ import {
   validationResultSchema,
 } from "../../../contract/schemas";
 import type { CreateRouteBody, UpdateRouteBody, ValidateRouteBody } from "../../../contract/types";
+import * as routes from "../../usecases/routes";
+import { clientToken } from "../idempotency-key";
+import { routePlugin } from "../plugins/route-plugin";
 
 type TableParams = { routeTableId: string };
 type RouteParams = TableParams & { routeId: string };
@@ -21,23 +21,20 @@ type RouteParams = TableParams & { routeId: string };
 export const routeRoutes = routePlugin("routes", async (app: FastifyInstance) => {
   const base = "/v1/route-tables/:routeTableId/routes";
 
-  app.post<{ Params: TableParams; Body: CreateRouteBody }>(
-    base,
-    {
-      schema: {
-        tags: ["routes"],
-        params: params("routeTableId"),
-        body: createRouteBody,
-        response: { 200: routeSchema, 201: routeSchema, ...errorResponses },
-      },
-      handler: async (req, reply) => {
-        const { clientToken: bodyToken, ...input } = req.body;
-        const token = clientToken(req, bodyToken);
-        const { route, created } = await app.usecases.write(req.caller, routes.createRoute, req.params.routeTableId, input, token);
-        return reply.status(created ? 201 : 200).send(route);
-      },
+  app.post<{ Params: TableParams; Body: CreateRouteBody }>(base, {
+    schema: {
+      tags: ["routes"],
+      params: params("routeTableId"),
+      body: createRouteBody,
+      response: { 200: routeSchema, 201: routeSchema, ...errorResponses },
     },
-  );
+    handler: async (req, reply) => {
+      const { clientToken: bodyToken, ...input } = req.body;
+      const token = clientToken(req, bodyToken);
+      const { route, created } = await app.usecases.write(req.caller, routes.createRoute, req.params.routeTableId, input, token);
+      return reply.status(created ? 201 : 200).send(route);
+    },
+  });
 
   app.post<{ Params: TableParams; Body: ValidateRouteBody }>(`${base}/validate`, {
     schema: {

@@ -1,11 +1,11 @@
 // VPCs and their route tables. Thin: schemas here, rules in the domain, use-cases in usecases/.
 import { FastifyInstance } from "fastify";
+import { createVpcBody, errorResponses, params, routeTableSchema, updateVpcBody, vpcListQuery, vpcListSchema, vpcSchema } from "../../../contract/schemas";
+import type { CreateVpcBody } from "../../../contract/types";
 import * as routes from "../../usecases/routes";
 import * as vpcs from "../../usecases/vpcs";
 import { clientToken } from "../idempotency-key";
 import { routePlugin } from "../plugins/route-plugin";
-import { createVpcBody, errorResponses, params, routeTableSchema, updateVpcBody, vpcListQuery, vpcListSchema, vpcSchema } from "../../../contract/schemas";
-import type { CreateVpcBody } from "../../../contract/types";
 
 export const vpcRoutes = routePlugin("vpcs", async (app: FastifyInstance) => {
   app.post<{ Body: CreateVpcBody }>("/v1/vpcs", {

@@ -10,9 +10,9 @@ import {
   keyParams,
   peeringFrom,
   peeringParams,
+  Row,
   routeFrom,
   routeParams,
-  Row,
   vpcFrom,
   vpcParams,
 } from "../sqlite";
@@ -142,13 +142,23 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
   };
   const vpc = (v: Parameters<StoreTx["insertVpc"]>[0]) => {
     const p = vpcParams(v);
-    return [p.vpc_id, p.account_id, p.region, p.cidr_block, p.name, p.tags, p.route_table_id, p.created_at, p.updated_at,
-      p.allowed_peers];
+    return [p.vpc_id, p.account_id, p.region, p.cidr_block, p.name, p.tags, p.route_table_id, p.created_at, p.updated_at, p.allowed_peers];
   };
   const route = (r: Parameters<StoreTx["insertRoute"]>[0]) => {
     const p = routeParams(r);
-    return [p.route_id, p.route_table_id, p.vpc_id, p.account_id, p.destination, p.next_hop_type, p.peering_id,
-      p.description, p.created_at, p.updated_at, p.owner_ref];
+    return [
+      p.route_id,
+      p.route_table_id,
+      p.vpc_id,
+      p.account_id,
+      p.destination,
+      p.next_hop_type,
+      p.peering_id,
+      p.description,
+      p.created_at,
+      p.updated_at,
+      p.owner_ref,
+    ];
   };
   const apiKey = (k: Parameters<StoreTx["insertApiKey"]>[0]) => {
     const p = keyParams(k);
@@ -194,8 +204,7 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
     getPeering: (id) => one("getPeering", peeringFrom, [id]),
     updatePeering: async (p) => {
       const x = peeringParams(p);
-      await run("updatePeering", [x.peering_id, x.name, x.tags, x.owner_ref, x.state, x.bandwidth_mbps, x.expires_at,
-        x.purge_at, x.updated_at]);
+      await run("updatePeering", [x.peering_id, x.name, x.tags, x.owner_ref, x.state, x.bandwidth_mbps, x.expires_at, x.purge_at, x.updated_at]);
     },
     listPeeringsForAccount: async (accountId) => (await rows("listPeeringsForAccount", [accountId])).map(peeringFrom),
     listPeeringsForVpc: async (vpcId, states) => (await rows("listPeeringsForVpc", [vpcId, [...states]])).map(peeringFrom),
@@ -214,19 +223,16 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
     claimTransition: (id, now) => one("claimTransition", transitionFrom, [id, now]),
     nextTransitionDue: () => due("nextTransitionDue"),
     nextDueAt: () => due("nextDueAt"),
-    recordAppliedTransition: async (r) =>
-      void (await run("recordAppliedTransition", [r.peeringId, r.fromState, r.toState, r.dueAt, r.appliedAt, r.appliedBy])),
+    recordAppliedTransition: async (r) => void (await run("recordAppliedTransition", [r.peeringId, r.fromState, r.toState, r.dueAt, r.appliedAt, r.appliedBy])),
     listAppliedTransitions: async () => (await rows("listAppliedTransitions", [])).map(appliedFrom),
     getIdempotency: (accountId, operation, token) => one("getIdempotency", idempotencyFrom, [accountId, operation, token]),
-    putIdempotency: async (r) =>
-      void (await run("putIdempotency", [r.accountId, r.operation, r.token, r.requestHash, r.resourceId, r.createdAt])),
+    putIdempotency: async (r) => void (await run("putIdempotency", [r.accountId, r.operation, r.token, r.requestHash, r.resourceId, r.createdAt])),
     purgeIdempotency: async (olderThan) => void (await run("purgeIdempotency", [olderThan])),
     getMeta: async (key) => (await rows("getMeta", [key]))[0]?.value as string | undefined,
     setMeta: async (key, value) => void (await run("setMeta", [key, value])),
     addToMeta: async (key, delta) => Number((await rows("addToMeta", [key, delta]))[0].value),
     // --- Issue 10: per-account quotas
-    getAccountQuotas: async (accountId) =>
-      Object.fromEntries((await rows("getAccountQuotas", [accountId])).map((r) => [r.name as string, Number(r.value)])),
+    getAccountQuotas: async (accountId) => Object.fromEntries((await rows("getAccountQuotas", [accountId])).map((r) => [r.name as string, Number(r.value)])),
     setAccountQuota: async (accountId, name, value) => void (await run("setAccountQuota", [accountId, name, value])),
     // --- Issue 10: API keys
     insertApiKey: async (k) => void (await run("insertApiKey", apiKey(k))),
@@ -236,11 +242,9 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
     // --- Issue 10: audit trail
     insertEvent: async (e) => {
       const p = eventParams(e);
-      await run("insertEvent", [p.at, p.request_id, p.actor_account, p.actor_key, p.action, p.resource_type, p.resource_id,
-        p.party1, p.party2, p.details]);
+      await run("insertEvent", [p.at, p.request_id, p.actor_account, p.actor_key, p.action, p.resource_type, p.resource_id, p.party1, p.party2, p.details]);
     },
-    listEvents: async (accountId, q) =>
-      (await rows("listEvents", [accountId, q.since ?? 0, q.resourceId ?? null, q.limit])).map(eventFrom),
+    listEvents: async (accountId, q) => (await rows("listEvents", [accountId, q.since ?? 0, q.resourceId ?? null, q.limit])).map(eventFrom),
     // Delivered to every listener when (and only if) this transaction commits.
     announce: async (change: StoreChange) => {
       if (change.peeringIds.length === 0 && !change.schedule) return;

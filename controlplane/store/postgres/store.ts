@@ -57,7 +57,7 @@ export class PgStore implements Store {
 
   private constructor(
     private readonly url: string,
-    private readonly opts: PgStoreOptions,
+    opts: PgStoreOptions,
   ) {
     this.watchBackstopMs = opts.watchBackstopMs ?? 2000;
     this.pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10, types: typeParsers });
@@ -110,7 +110,8 @@ export class PgStore implements Store {
     try {
       await client.query(begin);
     } catch (e) {
-      client.release((broken = e as Error));
+      broken = e as Error;
+      client.release(broken);
       throw e;
     }
     try {

@@ -11,36 +11,36 @@ const region = config.get("region") ?? "ap-guangzhou";
 const app = new peerlink.Vpc("app", { region, cidrBlock: "10.40.0.0/16", name: "app", connection: accountA });
 // B lists A's account on its VPC (peer information on both ends) before A can request the peering.
 const partner = new peerlink.Vpc("partner", {
-    region,
-    cidrBlock: "172.20.0.0/16",
-    name: "partner",
-    allowedPeerAccountIds: [app.accountId],
-    connection: accountB,
+  region,
+  cidrBlock: "172.20.0.0/16",
+  name: "partner",
+  allowedPeerAccountIds: [app.accountId],
+  connection: accountB,
 });
 
 const peering = new peerlink.PeeringConnection("app-to-partner", {
-    vpc: app,
-    peerVpc: partner,
-    name: config.get("peeringName") ?? "app-to-partner",
-    connection: accountA,
+  vpc: app,
+  peerVpc: partner,
+  name: config.get("peeringName") ?? "app-to-partner",
+  connection: accountA,
 });
 const acceptance = new peerlink.PeeringAcceptance("partner-accepts", {
-    peeringId: peering.peeringId,
-    allowedRequesterAccountIds: [app.accountId],
-    connection: accountB,
+  peeringId: peering.peeringId,
+  allowedRequesterAccountIds: [app.accountId],
+  connection: accountB,
 });
 
 new peerlink.RouteEntry("app-to-partner", {
-    routeTableId: app.routeTableId,
-    destinationCidrBlock: partner.cidrBlock,
-    peeringId: acceptance.peeringId,
-    connection: accountA,
+  routeTableId: app.routeTableId,
+  destinationCidrBlock: partner.cidrBlock,
+  peeringId: acceptance.peeringId,
+  connection: accountA,
 });
 new peerlink.RouteEntry("partner-to-app", {
-    routeTableId: partner.routeTableId,
-    destinationCidrBlock: app.cidrBlock,
-    peeringId: acceptance.peeringId,
-    connection: accountB,
+  routeTableId: partner.routeTableId,
+  destinationCidrBlock: app.cidrBlock,
+  peeringId: acceptance.peeringId,
+  connection: accountB,
 });
 
 export const peeringId = peering.peeringId;

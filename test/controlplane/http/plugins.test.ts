@@ -2,11 +2,12 @@
  * The app's plugins declare what they need: registered without it, fastify refuses to start and names
  * the missing plugin; registered in order, they serve requests on a real store.
  */
-import { expect } from "chai";
-import Fastify, { FastifyInstance } from "fastify";
+
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { expect } from "chai";
+import Fastify, { FastifyInstance } from "fastify";
 import { createAccountInStore } from "../../../controlplane/accounts";
 import { systemClock } from "../../../controlplane/clock";
 import { registerErrorHandling } from "../../../controlplane/http/errors";
