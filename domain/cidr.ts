@@ -1,5 +1,7 @@
-// Strict IPv4 CIDR handling. Hand-written on purpose: generic parsers accept hex, octal and
-// integer forms ("0xc0.168.1.1", "3232235777") that no cloud console would.
+// Strict IPv4 CIDR handling on ipaddr.js. Its IPv4.isValid also takes hex, octal and integer forms
+// ("0xc0.168.1.1", "3232235777") that no cloud console would, so addresses must pass
+// isValidFourPartDecimal, and the prefix must be plain decimal.
+import * as ipaddr from "ipaddr.js";
 import { ValidationError } from "./errors";
 
 export type Ipv4Cidr = {
@@ -15,24 +17,24 @@ export type Ipv4Cidr = {
 export const VPC_MIN_PREFIX = 8;
 export const VPC_MAX_PREFIX = 28;
 
-const OCTET = "(0|[1-9][0-9]{0,2})";
-const CIDR_RE = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}/(0|[1-9][0-9]?)$`);
+const PREFIX_RE = /^(0|[1-9][0-9]?)$/;
 
-function formatAddress(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+function toInt(a: ipaddr.IPv4): number {
+  const [o0, o1, o2, o3] = a.octets;
+  return ((o0 << 24) | (o1 << 16) | (o2 << 8) | o3) >>> 0;
 }
 
-function maskOf(prefix: number): number {
-  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+function fromInt(n: number): ipaddr.IPv4 {
+  return new ipaddr.IPv4([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
 }
 
 function cidrFrom(start: number, prefix: number): Ipv4Cidr {
   const size = 2 ** (32 - prefix);
-  return { text: `${formatAddress(start)}/${prefix}`, start, end: start + size - 1, prefix };
+  return { text: `${fromInt(start).toString()}/${prefix}`, start, end: start + size - 1, prefix };
 }
 
 /**
- * Parses "a.b.c.d/n": four decimal octets without leading zeros, prefix 0..32 required.
+ * Parses "a.b.c.d/n": four decimal octets (0..255) without leading zeros, prefix 0..32 required.
  * Throws ValidationError; when host bits are set, details.canonical holds the network form.
  */
 export function parseCidr(text: unknown, field = "cidrBlock"): Ipv4Cidr {
@@ -40,25 +42,17 @@ export function parseCidr(text: unknown, field = "cidrBlock"): Ipv4Cidr {
     throw new ValidationError(`"${field}" must be a string in a.b.c.d/n form`, { field });
   }
   const shown = text.length > 64 ? `${text.slice(0, 64)}...` : text;
-  const m = CIDR_RE.exec(text);
-  if (!m) {
-    throw new ValidationError(`"${field}" value ${JSON.stringify(shown)} is not an IPv4 CIDR; write four decimal octets and a prefix, e.g. 10.0.0.0/16`, {
-      field,
-      value: shown,
-    });
+  const [address, prefixText, ...rest] = text.split("/");
+  if (rest.length > 0 || prefixText === undefined || !ipaddr.IPv4.isValidFourPartDecimal(address) || !PREFIX_RE.test(prefixText) || Number(prefixText) > 32) {
+    throw new ValidationError(
+      `"${field}" value ${JSON.stringify(shown)} is not an IPv4 CIDR; write four decimal octets from 0 to 255 without leading zeros and a prefix from 0 to 32, e.g. 10.0.0.0/16`,
+      { field, value: shown },
+    );
   }
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix > 32) {
-    throw new ValidationError(`"${field}" value ${JSON.stringify(shown)} is out of range; octets go up to 255 and the prefix up to 32`, {
-      field,
-      value: shown,
-    });
-  }
-  const addr = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
-  const start = (addr & maskOf(prefix)) >>> 0;
-  const cidr = cidrFrom(start, prefix);
-  if (start !== addr) {
+  const prefix = Number(prefixText);
+  const network = ipaddr.IPv4.networkAddressFromCIDR(text);
+  const cidr = cidrFrom(toInt(network), prefix);
+  if (toInt(ipaddr.IPv4.parse(address)) !== cidr.start) {
     throw new ValidationError(`"${field}" value ${text} is not canonical; use ${cidr.text}`, {
       field,
       value: text,

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import * as fc from "fast-check";
 import { checkVpcCidr, cidrContains, cidrsOverlap, findOverlaps, PeerlinkError, parseCidr } from "../../domain";
 import { RejectedWith, shouldReject } from "../helpers/assert";
 
@@ -46,6 +47,49 @@ describe("domain/cidr", () => {
       expect(e.message).to.contain("use 10.0.0.0/16");
     });
   });
+  describe("parseCidr on ipaddr.js, against arithmetic", () => {
+    const octet = fc.integer({ min: 0, max: 255 });
+    const prefix = fc.integer({ min: 0, max: 32 });
+    const mask = (p: number) => (p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0);
+
+    it("gives the network of any decimal address and prefix as its canonical form", () => {
+      fc.assert(
+        fc.property(fc.tuple(octet, octet, octet, octet), prefix, (o, p) => {
+          const addr = ((o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3]) >>> 0;
+          const start = (addr & mask(p)) >>> 0;
+          const text = `${o.join(".")}/${p}`;
+          const canonical = `${[start >>> 24, (start >>> 16) & 255, (start >>> 8) & 255, start & 255].join(".")}/${p}`;
+          if (start === addr) {
+            expect(parseCidr(text)).to.deep.equal({ text, start, end: start + 2 ** (32 - p) - 1, prefix: p });
+          } else {
+            expect(() => parseCidr(text))
+              .to.throw(PeerlinkError)
+              .with.nested.property("details.canonical", canonical);
+          }
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    it("refuses leading zeros, hex and out-of-range parts however they are placed", () => {
+      const bad = fc.oneof(
+        fc.tuple(octet, octet, octet, octet, prefix).map(([a, b, c, d, p]) => `0${a}.${b}.${c}.${d}/${p}`),
+        fc.tuple(octet, octet, octet, octet, prefix).map(([a, b, c, d, p]) => `${a}.${b}.${c}.${d}/0${p}`),
+        fc.tuple(octet, octet, octet, prefix).map(([a, b, c, p]) => `0x${a.toString(16)}.${b}.${c}.0/${p}`),
+        fc.tuple(fc.integer({ min: 256, max: 999 }), octet, octet, prefix).map(([a, b, c, p]) => `${b}.${a}.${c}.0/${p}`),
+        fc.tuple(octet, octet, octet, fc.integer({ min: 33, max: 99 })).map(([a, b, c, p]) => `${a}.${b}.${c}.0/${p}`),
+      );
+      fc.assert(
+        fc.property(bad, (text) => {
+          expect(() => parseCidr(text), text)
+            .to.throw(PeerlinkError)
+            .with.property("code", "ValidationError");
+        }),
+        { numRuns: 500 },
+      );
+    });
+  });
+
   describe("checkVpcCidr", () => {
     it("accepts /8 to /28", () => {
       expect(checkVpcCidr("10.0.0.0/8").prefix).to.equal(8);
