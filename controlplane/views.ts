@@ -1,11 +1,14 @@
-// Stored records -> API shapes (docs/contract.md). Field mapping only: what the asker may see of a
-// peering is decided in domain/visibility.ts.
+// Stored records -> the contract's shapes (contract/types.ts: the compiler checks each view against the
+// schema the route serialises with). Field mapping only: what the asker may see of a peering is decided
+// in domain/visibility.ts.
+
+import type { Peering, Route, Vpc } from "../contract/types";
 import { hidesAccepter, isCrossRegionPeering, roleOf, sideStatus, visibleCostEstimate } from "../domain";
 import { PeeringRecord, RouteRecord, VpcRecord } from "./store/store";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function vpcView(v: VpcRecord) {
+export function vpcView(v: VpcRecord): Vpc {
   return {
     vpcId: v.vpcId,
     accountId: v.accountId,
@@ -20,9 +23,9 @@ export function vpcView(v: VpcRecord) {
     updatedAt: iso(v.updatedAt),
   };
 }
-export type VpcView = ReturnType<typeof vpcView>;
+export type VpcView = Vpc;
 
-export function routeView(r: RouteRecord) {
+export function routeView(r: RouteRecord): Route {
   return {
     routeId: r.routeId,
     routeTableId: r.routeTableId,
@@ -36,9 +39,9 @@ export function routeView(r: RouteRecord) {
     updatedAt: iso(r.updatedAt),
   };
 }
-export type RouteView = ReturnType<typeof routeView>;
+export type RouteView = Route;
 
-export function peeringView(p: PeeringRecord, accountId: string) {
+export function peeringView(p: PeeringRecord, accountId: string): Peering {
   const role = roleOf(p, accountId) ?? "acceptor";
   const hide = hidesAccepter(p, accountId);
   return {
@@ -61,4 +64,4 @@ export function peeringView(p: PeeringRecord, accountId: string) {
     updatedAt: iso(p.updatedAt),
   };
 }
-export type PeeringView = ReturnType<typeof peeringView>;
+export type PeeringView = Peering;

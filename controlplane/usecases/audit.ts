@@ -1,5 +1,7 @@
 // The audit trail: every state change, who made it (account and key), on what, when, and the request id.
 // Each entry names the accounts that may read it; a peering's entries are visible to both ends.
+
+import type { AuditEvent } from "../../contract/types";
 import { ValidationError } from "../../domain";
 import { EventRecord, PeeringRecord } from "../store/store";
 import type { Caller, TxContext } from "./tx";
@@ -50,9 +52,9 @@ export async function audit(
 
 export const peeringParties = (p: PeeringRecord) => [p.requester.accountId, p.accepter.accountId];
 
-export type EventView = ReturnType<typeof eventView>;
+export type EventView = AuditEvent;
 
-function eventView(e: EventRecord, caller: Caller) {
+function eventView(e: EventRecord, caller: Caller): AuditEvent {
   const own = e.actorAccountId === caller.accountId;
   return {
     eventId: e.eventId!,

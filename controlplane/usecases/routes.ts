@@ -1,4 +1,6 @@
 // Route use-cases: a route's next hop is a peering that attaches the table's VPC.
+
+import type { RouteTable } from "../../contract/types";
 import { checkRouteCreate, InvalidStateError, NotFoundError, parseCidr, project, roleOf, throwIfViolations, Violation, WorldRoute } from "../../domain";
 import { newId } from "../ids";
 import { PeeringRecord, RouteRecord, VpcRecord } from "../store/store";
@@ -105,7 +107,7 @@ export async function validateRoute(
   return { valid: violations.length === 0, violations };
 }
 
-export async function getRouteTable(ctx: TxContext, caller: Caller, routeTableId: string) {
+export async function getRouteTable(ctx: TxContext, caller: Caller, routeTableId: string): Promise<RouteTable> {
   const table = await ownedTable(ctx, caller, routeTableId);
   return {
     routeTableId,

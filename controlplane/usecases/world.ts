@@ -1,5 +1,6 @@
 // The server's side of the rule book: the slice of the stored state a write's rules look at, as a world
 // (domain/world.ts). The rules themselves are evaluated by domain/rulebook.ts, as the preview does.
+import type { World as VisibleWorld } from "../../contract/types";
 import { LIVE_STATES, peeringElement, routeElement, vpcElement, World, WorldPeering, WorldRoute, WorldVpc } from "../../domain";
 import { PeeringRecord, RouteRecord, VpcRecord } from "../store/store";
 import { peeringView, routeView, vpcView } from "../views";
@@ -39,7 +40,7 @@ export async function worldForVpcs(ctx: TxContext, accountId: string, region: st
 }
 
 /** Everything the caller can see that the rules read: its VPCs and their routes, and its live peerings. */
-export async function visibleWorld(ctx: TxContext, caller: Caller) {
+export async function visibleWorld(ctx: TxContext, caller: Caller): Promise<VisibleWorld> {
   const vpcs = await ctx.tx.listVpcs(caller.accountId);
   const routes: RouteRecord[] = [];
   for (const v of vpcs) routes.push(...(await ctx.tx.listRoutes(v.routeTableId)));
