@@ -1,7 +1,9 @@
 // What the fuzz runner asks the control plane directly: fresh accounts per case, a full dump of what the
 // two accounts hold (to prove a failed preview changed nothing), and the existing part "made by hand".
-import axios, { AxiosInstance } from "axios";
-import { apiClient } from "../helpers/api";
+import axios from "axios";
+import { createClient, type PeerlinkClient } from "../../contract";
+import type { CreatePeeringBody, Route } from "../../contract/types";
+import { FINAL_STATES } from "../../domain";
 import { TestServer } from "../helpers/server";
 import { Alias, accountPlaceholder, existingPlaceholder, materialize, Plan, PlanPeering, VpcRef } from "./plan";
 
@@ -30,14 +32,9 @@ export function keysEnv(accounts: Accounts): string {
   return JSON.stringify({ A: accounts.A.apiKey, B: accounts.B.apiKey });
 }
 
-function client(url: string, account: Account): AxiosInstance {
-  return apiClient(url, account.apiKey);
-}
-
-async function ok<T = any>(what: string, res: Promise<{ status: number; data: any }>): Promise<T> {
-  const r = await res;
-  if (r.status >= 300) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.data)}`);
-  return r.data as T;
+/** The contract's client; a refusal throws its typed error, naming the operation. */
+function client(url: string, account: Account): PeerlinkClient {
+  return createClient({ endpoint: url, apiKey: account.apiKey });
 }
 
 const TRANSITIONAL = ["Activating", "Suspending", "Deleting"];
@@ -47,11 +44,11 @@ export async function dump(url: string, accounts: Accounts): Promise<string> {
   const out: Record<string, unknown> = {};
   for (const alias of ["A", "B"] as Alias[]) {
     const api = client(url, accounts[alias]);
-    const vpcs: any[] = (await ok<any>("list VPCs", api.get("/v1/vpcs"))).vpcs;
-    const peerings: any[] = (await ok<any>("list peerings", api.get("/v1/peering-connections"))).peeringConnections;
-    const routes: any[] = [];
-    for (const v of vpcs) routes.push(...(await ok<any>("list routes", api.get(`/v1/route-tables/${v.routeTableId}/routes`))).routes);
-    const byId = (k: string) => (a: any, b: any) => String(a[k]).localeCompare(String(b[k]));
+    const vpcs = await api.listVpcs("list VPCs");
+    const peerings = await api.listPeerings("list peerings");
+    const routes: Route[] = [];
+    for (const v of vpcs) routes.push(...(await api.getRouteTable("list routes", v.routeTableId)).routes);
+    const byId = (k: string) => (a: object, b: object) => String((a as Record<string, unknown>)[k]).localeCompare(String((b as Record<string, unknown>)[k]));
     out[alias] = { vpcs: vpcs.sort(byId("vpcId")), peerings: peerings.sort(byId("peeringId")), routes: routes.sort(byId("routeId")) };
   }
   return JSON.stringify(out, null, 1);
@@ -63,7 +60,7 @@ export async function settle(url: string, accounts: Accounts, timeoutMs = 15_000
   for (;;) {
     let moving = 0;
     for (const alias of ["A", "B"] as Alias[]) {
-      const list: any[] = (await ok<any>("list peerings", client(url, accounts[alias]).get("/v1/peering-connections"))).peeringConnections;
+      const list = await client(url, accounts[alias]).listPeerings("list peerings");
       moving += list.filter((p) => TRANSITIONAL.includes(p.state)).length;
     }
     if (moving === 0) return;
@@ -80,16 +77,16 @@ export async function existingIds(url: string, accounts: Accounts, existing: Pla
   const values: Record<string, string> = {};
   for (const alias of ["A", "B"] as Alias[]) {
     const api = client(url, accounts[alias]);
-    const vpcs: any[] = (await ok<any>("list VPCs", api.get("/v1/vpcs"))).vpcs;
+    const vpcs = await api.listVpcs("list VPCs");
     for (const v of existing.vpcs.filter((x) => x.account === alias)) {
       const found = vpcs.find((x) => x.name === v.name);
       if (!found) continue;
       values[existingPlaceholder(v.name, "vpcId")] = found.vpcId;
       values[existingPlaceholder(v.name, "routeTableId")] = found.routeTableId;
     }
-    const peerings: any[] = (await ok<any>("list peerings", api.get("/v1/peering-connections", { params: { role: "initiator" } }))).peeringConnections;
+    const peerings = await api.listPeerings("list peerings", { role: "initiator" });
     for (const p of existing.peerings.filter((x) => x.account === alias)) {
-      const found = peerings.find((x) => x.name === p.name && !["Deleted", "Rejected", "Expired"].includes(x.state));
+      const found = peerings.find((x) => x.name === p.name && !FINAL_STATES.includes(x.state) && x.state !== "Expired");
       if (found) values[existingPlaceholder(p.name, "peeringId")] = found.peeringId;
     }
   }
@@ -102,16 +99,16 @@ export async function makeByHand(url: string, accounts: Accounts, existing: Plan
   const vpcIds = new Map<string, { vpcId: string; routeTableId: string; region: string; account: Alias }>();
   const peeringIds = new Map<string, string>();
   for (const v of plan.vpcs) {
-    const made = await ok<any>(
-      `create VPC ${v.name}`,
-      client(url, accounts[v.account]).post("/v1/vpcs", {
-        region: v.region,
-        cidrBlock: v.cidrBlock,
-        name: v.displayName ?? v.name,
-        ...(v.allowedPeerAccountIds ? { allowedPeerAccountIds: v.allowedPeerAccountIds } : {}),
-        ...(v.tags ? { tags: v.tags } : {}),
-      }),
-    );
+    const body = {
+      region: v.region,
+      cidrBlock: v.cidrBlock,
+      name: v.displayName ?? v.name,
+      ...(v.allowedPeerAccountIds ? { allowedPeerAccountIds: v.allowedPeerAccountIds } : {}),
+      ...(v.tags ? { tags: v.tags } : {}),
+    };
+    const made = await client(url, accounts[v.account]).transport.request<{ vpcId: string; routeTableId: string }>(`create VPC ${v.name}`, "POST", "/v1/vpcs", {
+      body,
+    });
     vpcIds.set(v.name, { vpcId: made.vpcId, routeTableId: made.routeTableId, region: v.region, account: v.account });
   }
   const vpcOf = (ref: VpcRef) => {
@@ -121,25 +118,32 @@ export async function makeByHand(url: string, accounts: Accounts, existing: Plan
   for (const p of plan.peerings) {
     const local = vpcOf(p.vpc);
     const peer = vpcOf(p.peerVpc);
-    const body: Record<string, unknown> = { vpcId: local.vpcId, peerVpcId: peer.vpcId, name: p.displayName ?? p.name };
+    const body: CreatePeeringBody = { vpcId: local.vpcId, peerVpcId: peer.vpcId, name: p.displayName ?? p.name };
     if (peer.account !== local.account) body.peerAccountId = accounts[peer.account].accountId;
     if (p.peerRegion !== undefined) body.peerRegion = p.peerRegion;
     if (p.bandwidthMbps !== undefined) body.bandwidthMbps = p.bandwidthMbps;
-    const made = await ok<any>(`create peering ${p.name}`, client(url, accounts[p.account]).post("/v1/peering-connections", body));
+    const made = await client(url, accounts[p.account]).transport.request<{ peeringId: string }>(
+      `create peering ${p.name}`,
+      "POST",
+      "/v1/peering-connections",
+      {
+        body,
+      },
+    );
     peeringIds.set(p.name, made.peeringId);
   }
   for (const a of plan.acceptances) {
     const name = "peering" in a.peering ? a.peering.peering : undefined;
     const id = name ? peeringIds.get(name) : undefined;
     if (!id) throw new Error(`acceptance ${a.name}: the existing part accepts its own peerings only`);
-    await ok(`accept ${name}`, client(url, accounts[a.account]).post(`/v1/peering-connections/${id}/accept`));
+    await client(url, accounts[a.account]).peeringAction(`accept ${name}`, id, "accept");
   }
   for (const [name, id] of peeringIds) {
     const p = plan.peerings.find((x) => x.name === name) as PlanPeering;
     const accepted = vpcOf(p.vpc).account === vpcOf(p.peerVpc).account || plan.acceptances.some((a) => "peering" in a.peering && a.peering.peering === name);
     if (!accepted) continue;
-    const res = await client(url, accounts[p.account]).get(`/v1/peering-connections/${id}`, { params: { waitFor: "Activated", timeoutMs: 15000 } });
-    if (res.data?.state !== "Activated") throw new Error(`peering ${name} did not become Activated: ${JSON.stringify(res.data)}`);
+    const settled = await client(url, accounts[p.account]).pollPeering(`wait for ${name}`, id, ["Activated"], 15_000);
+    if (settled.state !== "Activated") throw new Error(`peering ${name} did not become Activated: ${JSON.stringify(settled)}`);
   }
   for (const r of plan.routes) {
     const table = "vpc" in r.table ? vpcIds.get(r.table.vpc)!.routeTableId : r.table.id;
@@ -151,9 +155,8 @@ export async function makeByHand(url: string, accounts: Accounts, existing: Plan
           ? (plan.acceptances.find((a) => a.name === hop.acceptance)!.peering as { peering: string }).peering
           : undefined;
     const peeringId = peeringName ? peeringIds.get(peeringName)! : (hop as { id: string }).id;
-    await ok(
-      `add route ${r.name}`,
-      client(url, accounts[r.account]).post(`/v1/route-tables/${table}/routes`, { destinationCidrBlock: r.destinationCidrBlock, peeringId }),
-    );
+    await client(url, accounts[r.account]).transport.request(`add route ${r.name}`, "POST", `/v1/route-tables/${table}/routes`, {
+      body: { destinationCidrBlock: r.destinationCidrBlock, peeringId },
+    });
   }
 }
