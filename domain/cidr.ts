@@ -74,16 +74,6 @@ export function checkVpcCidr(text: unknown, field = "cidrBlock"): Ipv4Cidr {
   return cidr;
 }
 
-/** Returns true when text parses as a canonical CIDR (no throw). */
-export function isCanonicalCidr(text: unknown): boolean {
-  try {
-    parseCidr(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function asCidr(c: Ipv4Cidr | string): Ipv4Cidr {
   return typeof c === "string" ? parseCidr(c) : c;
 }
@@ -99,10 +89,6 @@ export function cidrContains(outer: Ipv4Cidr | string, inner: Ipv4Cidr | string)
   const o = asCidr(outer);
   const i = asCidr(inner);
   return o.start <= i.start && i.end <= o.end;
-}
-
-export function formatCidr(c: Ipv4Cidr | { start: number; prefix: number }): string {
-  return cidrFrom(c.start >>> 0, c.prefix).text;
 }
 
 /**

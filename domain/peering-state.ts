@@ -25,7 +25,6 @@ export const SIDE_STATUSES: readonly SideStatus[] = [
 
 /** States that count for quotas and for "one live peering per VPC pair". */
 export const LIVE_STATES: readonly PeeringState[] = ["Pending", "Activating", "Activated", "Suspending", "Suspended"];
-export const TERMINAL_STATES: readonly PeeringState[] = ["Rejected", "Expired", "Deleted"];
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const PENDING_EXPIRY_MS = 7 * DAY_MS;
@@ -38,9 +37,6 @@ export const RETENTION_MS: Readonly<Record<"Rejected" | "Expired" | "Deleted", n
 
 export function isLive(state: PeeringState): boolean {
   return LIVE_STATES.includes(state);
-}
-export function isTerminal(state: PeeringState): boolean {
-  return TERMINAL_STATES.includes(state);
 }
 
 export function sideStatus(state: PeeringState, role: PeeringRole): SideStatus {
@@ -93,7 +89,3 @@ export function isFinal(state: PeeringState): boolean {
   return FINAL_STATES.includes(state);
 }
 
-/** The transition that completes on its own after the transition delay (Activating, Suspending). */
-export function automaticCompletion(state: PeeringState): PeeringState | null {
-  return state === "Activating" || state === "Suspending" ? nextState(state, "complete") : null;
-}
