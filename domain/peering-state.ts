@@ -83,7 +83,7 @@ export function assertTransition(from: PeeringState, action: PeeringAction, peer
   return to;
 }
 
-/** States a peering never leaves except to be deleted (Expired is terminal too, but can be re-enabled). */
+/** States a peering never leaves except to be deleted (Expired can still be re-enabled). */
 export const FINAL_STATES: readonly PeeringState[] = PEERING_STATES.filter((s) => Object.keys(TRANSITIONS[s]).every((a) => a === "delete"));
 export function isFinal(state: PeeringState): boolean {
   return FINAL_STATES.includes(state);
