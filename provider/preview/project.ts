@@ -122,7 +122,7 @@ function plannedRouteNode(e: Extract<Planned, { kind: "RouteEntry" }>): WorldRou
 
 /** Every declared resource at its new value, over the stored world. */
 export function planDelta(stored: World, entries: Planned[] = plannedEntries()): PlanDelta {
-  const delta: Required<PlanDelta> = { vpcs: [], peerings: [], routes: [], removedKeys: [] };
+  const delta: Required<PlanDelta> = { vpcs: [], peerings: [], routes: [], subnets: [], routeTables: [], removedKeys: [] };
   for (const p of stored.peerings) if (isAcceptedInProgram(p.key)) delta.peerings.push({ ...p, acceptedInPlan: true });
   for (const e of entries) {
     delta.removedKeys.push(...deletedFirst(e));
