@@ -32,7 +32,7 @@ import { deletedFirst, isAcceptedInProgram, keyOf, Planned, plannedByOwnerRef, p
 
 /** The union of what each account of the program can read (a peering both ends see appears once). */
 export function worldFromApi(answers: ApiWorld[]): World {
-  const w = emptyWorld();
+  const w: World = { ...emptyWorld(), subnets: [], routeTables: [] };
   const seen = new Set<string>();
   const add = <T extends { key: string }>(list: T[], x: T) => {
     if (seen.has(x.key)) return;
@@ -43,8 +43,8 @@ export function worldFromApi(answers: ApiWorld[]): World {
     for (const v of a.vpcs) add(w.vpcs, vpcElement(v));
     for (const p of a.peerings) add(w.peerings, peeringElement(p));
     for (const r of a.routes) add(w.routes, routeElement(r));
-    for (const s of a.subnets ?? []) add((w.subnets ??= []), subnetElement(s));
-    for (const t of a.routeTables ?? []) add((w.routeTables ??= []), routeTableElement(t));
+    for (const s of a.subnets ?? []) add(w.subnets!, subnetElement(s));
+    for (const t of a.routeTables ?? []) add(w.routeTables!, routeTableElement(t));
   }
   return w;
 }
