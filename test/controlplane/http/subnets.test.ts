@@ -61,6 +61,14 @@ describe("control plane: subnets", function () {
       expect(err.details.overlaps).to.deep.equal([a.subnetId]);
     });
 
+    it("lets exactly one of concurrent overlapping creates in one VPC through", async function () {
+      const v = await vpc();
+      const results = await Promise.all([0, 1, 2, 3, 4].map((i) => post({ vpcId: v.vpcId, cidrBlock: subnet(v.cidrBlock, 23 + (i % 2), 0), name: `c${i}` })));
+      expect(results.map((r) => r.status).sort()).to.deep.equal([201, 422, 422, 422, 422]);
+      for (const r of results.filter((x) => x.status === 422)) expectError(r, 422, "CidrOverlap");
+      expect(expectStatus(await w.a.api.get("/v1/subnets", { params: { vpcId: v.vpcId } }), 200).subnets).to.have.length(1);
+    });
+
     it("allows the same block in two VPCs", async function () {
       const [v1, v2] = [await vpc(), await vpc()];
       await make(v1, 0);
