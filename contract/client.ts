@@ -73,6 +73,38 @@ export class PeerlinkClient {
     return this.transport.request(op, "POST", `/v1/route-tables/${seg(routeTableId)}/routes/validate`, { body, readOnly: true });
   }
 
+  createRouteTable(op: string, body: W.CreateRouteTableBody, idempotencyKey: string): Promise<Answer<W.RouteTable>> {
+    return this.transport.raw(op, "POST", "/v1/route-tables", { body, idempotencyKey });
+  }
+  async listRouteTables(op: string, vpcId?: string): Promise<W.RouteTableSummary[]> {
+    const params = vpcId === undefined ? {} : { vpcId };
+    return (await this.transport.request<{ routeTables: W.RouteTableSummary[] }>(op, "GET", "/v1/route-tables", { params })).routeTables;
+  }
+  patchRouteTable(op: string, routeTableId: string, body: W.UpdateRouteTableBody): Promise<W.RouteTable> {
+    return this.transport.request(op, "PATCH", `/v1/route-tables/${seg(routeTableId)}`, { body });
+  }
+  async deleteRouteTable(op: string, routeTableId: string): Promise<void> {
+    await this.transport.request(op, "DELETE", `/v1/route-tables/${seg(routeTableId)}`);
+  }
+
+  // --- subnets ---------------------------------------------------------------------------------
+  createSubnet(op: string, body: W.CreateSubnetBody, idempotencyKey: string): Promise<Answer<W.Subnet>> {
+    return this.transport.raw(op, "POST", "/v1/subnets", { body, idempotencyKey });
+  }
+  getSubnet(op: string, subnetId: string): Promise<W.Subnet> {
+    return this.transport.request(op, "GET", `/v1/subnets/${seg(subnetId)}`);
+  }
+  async listSubnets(op: string, vpcId?: string): Promise<W.Subnet[]> {
+    const params = vpcId === undefined ? {} : { vpcId };
+    return (await this.transport.request<{ subnets: W.Subnet[] }>(op, "GET", "/v1/subnets", { params })).subnets;
+  }
+  patchSubnet(op: string, subnetId: string, body: W.UpdateSubnetBody): Promise<W.Subnet> {
+    return this.transport.request(op, "PATCH", `/v1/subnets/${seg(subnetId)}`, { body });
+  }
+  async deleteSubnet(op: string, subnetId: string): Promise<void> {
+    await this.transport.request(op, "DELETE", `/v1/subnets/${seg(subnetId)}`);
+  }
+
   // --- peerings --------------------------------------------------------------------------------
   createPeering(op: string, body: W.CreatePeeringBody, idempotencyKey: string): Promise<Answer<W.Peering>> {
     return this.transport.raw(op, "POST", "/v1/peering-connections", { body, idempotencyKey });

@@ -92,8 +92,40 @@ export const routeSchema = Type.Object(
   closed,
 );
 
-export const routeTableSchema = Type.Object(
-  { routeTableId: Type.String(), vpcId: Type.String(), accountId: Type.String(), routes: Type.Array(routeSchema) },
+const routeTableProps = {
+  routeTableId: Type.String(),
+  vpcId: Type.String(),
+  accountId: Type.String(),
+  /** the VPC's main table: made with the VPC, deleted with it, the default of its subnets */
+  main: Type.Boolean(),
+  name: Type.String(),
+  tags: stringMap,
+  /** the subnets associated with the table */
+  subnetIds: Type.Array(Type.String()),
+  ownerRef: Type.Optional(Type.String()),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+};
+
+/** A route table without its routes (lists, the world). */
+export const routeTableSummarySchema = Type.Object(routeTableProps, closed);
+export const routeTableSchema = Type.Object({ ...routeTableProps, routes: Type.Array(routeSchema) }, closed);
+
+export const subnetSchema = Type.Object(
+  {
+    subnetId: Type.String(),
+    vpcId: Type.String(),
+    accountId: Type.String(),
+    cidrBlock: Type.String(),
+    zone: Type.String(),
+    name: Type.String(),
+    tags: stringMap,
+    routeTableId: Type.String(),
+    ownerRef: Type.Optional(Type.String()),
+    status: oneOf(["Available"] as const),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+  },
   closed,
 );
 
@@ -143,6 +175,10 @@ export const vpcListSchema = Type.Object({ vpcs: Type.Array(vpcSchema) }, closed
 export const vpcListQuery = Type.Object({ region: Type.Optional(str(64)) }, closed);
 export const peeringListSchema = Type.Object({ peeringConnections: Type.Array(peeringSchema) }, closed);
 export const routeListSchema = Type.Object({ routes: Type.Array(routeSchema) }, closed);
+export const subnetListSchema = Type.Object({ subnets: Type.Array(subnetSchema) }, closed);
+export const routeTableListSchema = Type.Object({ routeTables: Type.Array(routeTableSummarySchema) }, closed);
+/** Subnets and route tables are listed per VPC, or all of the caller's when vpcId is left out. */
+export const byVpcQuery = Type.Object({ vpcId: Type.Optional(str(64)) }, closed);
 
 export const quotaSchema = Type.Object({ name: oneOf(QUOTA_NAMES), limit: Type.Integer(), used: Type.Number(), scope: Type.String() }, closed);
 export const quotasSchema = Type.Object({ accountId: Type.String(), quotas: Type.Array(quotaSchema) }, closed);
@@ -159,6 +195,8 @@ export const worldSchema = Type.Object(
     vpcs: Type.Array(vpcSchema),
     peerings: Type.Array(peeringSchema),
     routes: Type.Array(routeSchema),
+    subnets: Type.Array(subnetSchema),
+    routeTables: Type.Array(routeTableSummarySchema),
   },
   closed,
 );
@@ -314,6 +352,39 @@ export const createRouteBody = Type.Object(
 export const validateRouteBody = Type.Object({ destinationCidrBlock: str(64), peeringId: Type.Optional(idSchema) }, closed);
 
 export const updateRouteBody = Type.Object({ peeringId: Type.Optional(idSchema), description: Type.Optional(str(DESCRIPTION_MAX_LENGTH)) }, closed);
+
+export const createSubnetBody = Type.Object(
+  {
+    vpcId: idSchema,
+    cidrBlock: str(64),
+    zone: Type.Optional(str(64)),
+    name: Type.Optional(str(NAME_MAX_LENGTH)),
+    tags: Type.Optional(tagsSchema),
+    /** default: the VPC's main table */
+    routeTableId: Type.Optional(idSchema),
+    ownerRef: Type.Optional(str(1024)),
+    clientToken: Type.Optional(clientTokenSchema),
+  },
+  closed,
+);
+
+export const updateSubnetBody = Type.Object(
+  { routeTableId: Type.Optional(idSchema), name: Type.Optional(str(NAME_MAX_LENGTH)), tags: Type.Optional(tagsSchema) },
+  closed,
+);
+
+export const createRouteTableBody = Type.Object(
+  {
+    vpcId: idSchema,
+    name: Type.Optional(str(NAME_MAX_LENGTH)),
+    tags: Type.Optional(tagsSchema),
+    ownerRef: Type.Optional(str(1024)),
+    clientToken: Type.Optional(clientTokenSchema),
+  },
+  closed,
+);
+
+export const updateRouteTableBody = Type.Object({ name: Type.Optional(str(NAME_MAX_LENGTH)), tags: Type.Optional(tagsSchema) }, closed);
 
 /** Action endpoints (accept, reject, ...) take no fields; a body, if any, must be empty. */
 export const emptyBody = Type.Unsafe<Record<string, never> | null>({ type: ["object", "null"], additionalProperties: false, properties: {} });

@@ -4,7 +4,7 @@
 
 import type { Peering, Route, Vpc } from "../contract/types";
 import { hidesAccepter, isCrossRegionPeering, roleOf, sideStatus, visibleCostEstimate } from "../domain";
-import { PeeringRecord, RouteRecord, VpcRecord } from "./store/store";
+import { PeeringRecord, RouteRecord, RouteTableRecord, SubnetRecord, VpcRecord } from "./store/store";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -40,6 +40,45 @@ export function routeView(r: RouteRecord): Route {
   };
 }
 export type RouteView = Route;
+
+export function subnetView(s: SubnetRecord) {
+  return {
+    subnetId: s.subnetId,
+    vpcId: s.vpcId,
+    accountId: s.accountId,
+    cidrBlock: s.cidrBlock,
+    zone: s.zone,
+    name: s.name,
+    tags: s.tags,
+    routeTableId: s.routeTableId,
+    ...(s.ownerRef ? { ownerRef: s.ownerRef } : {}),
+    status: "Available" as const,
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.updatedAt),
+  };
+}
+export type SubnetView = ReturnType<typeof subnetView>;
+
+/** A route table without its routes (lists and the world); routeTableView adds them. */
+export function routeTableSummary(t: RouteTableRecord, subnets: SubnetRecord[]) {
+  return {
+    routeTableId: t.routeTableId,
+    vpcId: t.vpcId,
+    accountId: t.accountId,
+    main: t.main,
+    name: t.name,
+    tags: t.tags,
+    subnetIds: subnets.map((s) => s.subnetId),
+    ...(t.ownerRef ? { ownerRef: t.ownerRef } : {}),
+    createdAt: iso(t.createdAt),
+    updatedAt: iso(t.updatedAt),
+  };
+}
+
+export function routeTableView(t: RouteTableRecord, subnets: SubnetRecord[], routes: RouteRecord[]) {
+  return { ...routeTableSummary(t, subnets), routes: routes.map(routeView) };
+}
+export type RouteTableView = ReturnType<typeof routeTableView>;
 
 export function peeringView(p: PeeringRecord, accountId: string): Peering {
   const role = roleOf(p, accountId) ?? "acceptor";

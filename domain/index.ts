@@ -3,6 +3,7 @@
 export * from "./cidr";
 export * from "./errors";
 export * from "./limits";
+export * from "./network";
 export * from "./peering-state";
 export * from "./pricing";
 export * from "./quotas";

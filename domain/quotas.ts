@@ -1,6 +1,13 @@
 import { ValidationError } from "./errors";
 
-export type QuotaName = "peeringsPerVpc" | "vpcsPerRegion" | "pendingRequestsPerAccount" | "routesPerTable" | "crossRegionBandwidthMbps";
+export type QuotaName =
+  | "peeringsPerVpc"
+  | "vpcsPerRegion"
+  | "pendingRequestsPerAccount"
+  | "routesPerTable"
+  | "crossRegionBandwidthMbps"
+  | "subnetsPerVpc"
+  | "routeTablesPerVpc";
 
 export type Quotas = Record<QuotaName, number>;
 
@@ -10,6 +17,9 @@ export const DEFAULT_QUOTAS: Readonly<Quotas> = Object.freeze({
   pendingRequestsPerAccount: 25, // cross-account requests an account initiated that await acceptance
   routesPerTable: 200, // peering routes in one table (the Local route does not count)
   crossRegionBandwidthMbps: 1000, // bandwidth cap of one cross-region peering
+  // The seeds give no figure for these two; the values are those of the clouds' usual defaults.
+  subnetsPerVpc: 200, // subnets in one VPC
+  routeTablesPerVpc: 10, // route tables in one VPC, the main one included
 });
 
 export const QUOTA_NAMES = Object.keys(DEFAULT_QUOTAS) as QuotaName[];

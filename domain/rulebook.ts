@@ -2,6 +2,7 @@
 // its stored state plus the one write; the preview over the projected world of the whole program. There
 // is no other implementation of these rules: both callers build a world and call the functions here.
 import { ErrorCode, Violation } from "./errors";
+import { Findings, routeTableCreateFindings, routeTableDeleteFindings, SubnetCheckOptions, sameTable, subnetFindings, vpcNetworkDependents } from "./network";
 import { Quotas } from "./quotas";
 import {
   acceptanceViolations,
@@ -42,7 +43,18 @@ export type Deferred = { rule: RuleId; codes: ErrorCode[]; subject: string; reas
 
 export type Verdict = { violations: Violation[]; deferred: Deferred[] };
 
-export type RuleId = "vpc.create" | "vpc.delete" | "peering.create" | "peering.bandwidth" | "route.create" | "route.nextHop" | "acceptance.accept";
+export type RuleId =
+  | "vpc.create"
+  | "vpc.delete"
+  | "peering.create"
+  | "peering.bandwidth"
+  | "route.create"
+  | "route.nextHop"
+  | "acceptance.accept"
+  | "subnet.create"
+  | "subnet.associate"
+  | "routeTable.create"
+  | "routeTable.delete";
 
 export interface Rule {
   id: RuleId;
@@ -87,6 +99,10 @@ export const RULE_BOOK: readonly Rule[] = Object.freeze([
   },
   { id: "route.nextHop", write: "point a route at another peering", codes: ["NotFound", "PeeringNotAttached", "PeeringNotActive", "NonTransitiveRoute"] },
   { id: "acceptance.accept", write: "accept or reject a peering", codes: ["Forbidden", "QuotaExceeded"] },
+  { id: "subnet.create", write: "create a subnet", codes: ["NotFound", "ValidationError", "CidrOverlap", "QuotaExceeded"] },
+  { id: "subnet.associate", write: "associate a subnet with another route table", codes: ["NotFound", "ValidationError"] },
+  { id: "routeTable.create", write: "create a route table", codes: ["QuotaExceeded"] },
+  { id: "routeTable.delete", write: "delete a route table", codes: ["DependencyViolation"] },
 ]);
 
 export function ruleById(id: RuleId): Rule {
@@ -150,6 +166,7 @@ export function checkVpcDelete(w: World, vpcKey: string): Verdict {
       livePeeringIds: live.map(describePeering),
       peeringRouteIds: routes.map(describeRoute),
     }),
+    ...vpcNetworkDependents(w, vpcKey),
   );
   return out;
 }
@@ -345,7 +362,7 @@ export function checkRouteCreate(w: World, routeKey: string, quotas: Quotas, opt
   }
   const tableFacts = vpcFacts(table);
   if (table && isUnknown(table.cidr)) defer(out, rule, subject, unknownsOf(subject, { "the table VPC's CIDR": table.cidr }).join("; "), ["RouteOverlapsLocal"]);
-  const others = routesInTable(w, r.tableKey, routeKey);
+  const others = routesInTable(w, r.tableKey, routeKey).filter((o) => sameTable(w, o, r));
   const peeringRoutes = others.filter((o) => o.nextHopType === "Peering");
   const sameDestination = others.find((o) => known(o.destination) === destination);
   let violations = routeViolations({
@@ -387,6 +404,35 @@ export function checkAcceptance(w: World, peeringKey: string, callerAccountId: s
     out.violations.push(...acceptQuotaViolations({ vpc: vpcFacts(vpcByKey(w, p.accepter.vpcKey), p.accepter), peeringCount: counted.length, quotas }));
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subnets and route tables (the rules themselves are in network.ts)
+
+function asVerdict(rule: RuleId, f: Findings): Verdict {
+  const out = verdict();
+  out.violations.push(...f.violations);
+  for (const d of f.deferred) defer(out, rule, d.subject, d.reason);
+  return out;
+}
+
+/** Creating a subnet: inside its VPC, no overlap with the VPC's other subnets, the quota, its table's VPC. */
+export function checkSubnetCreate(w: World, subnetKey: string, quotas: Quotas): Verdict {
+  return asVerdict("subnet.create", subnetFindings(w, subnetKey, quotas));
+}
+
+/** Changing a subnet's route table in place: the table must be one of the subnet's VPC. */
+export function checkSubnetAssociation(w: World, subnetKey: string, quotas: Quotas): Verdict {
+  const opts: SubnetCheckOptions = { associationOnly: true };
+  return asVerdict("subnet.associate", subnetFindings(w, subnetKey, quotas, opts));
+}
+
+export function checkRouteTableCreate(w: World, tableKey: string, quotas: Quotas): Verdict {
+  return asVerdict("routeTable.create", routeTableCreateFindings(w, tableKey, quotas));
+}
+
+export function checkRouteTableDelete(w: World, tableKey: string): Verdict {
+  return asVerdict("routeTable.delete", routeTableDeleteFindings(w, tableKey));
 }
 
 export function merge(...verdicts: Verdict[]): Verdict {

@@ -35,6 +35,8 @@ export interface WorldVpc {
   label?: string;
   /** the accounts its owner lets request peerings to it (besides itself), when known */
   allowedPeerAccountIds?: string[];
+  /** the id of its main route table, when it exists */
+  mainRouteTableId?: string;
 }
 
 /** One end of a peering, with the facts of its VPC copied in (as the store keeps them). */
@@ -68,18 +70,45 @@ export interface WorldRoute {
   routeId?: string;
   ownerRef?: string;
   label?: string;
-  /** the key of the VPC whose (main) route table holds the route */
+  /** the key of the VPC whose route table holds the route */
   tableKey: string;
   routeTableId?: string;
+  /** the key of the route table within that VPC; undefined (or the main table's id) is the main table */
+  routeTableKey?: string;
   destination: Fact<string>;
   nextHopType: "Local" | "Peering";
   peeringKey?: string;
+}
+
+/** A subnet: a block of its VPC, associated with one route table of that VPC. */
+export interface WorldSubnet {
+  key: string;
+  subnetId?: string;
+  ownerRef?: string;
+  label?: string;
+  vpcKey: string;
+  cidr: Fact<string>;
+  /** the key of its route table; undefined: the VPC's main table */
+  routeTableKey?: string;
+}
+
+/** A route table of a VPC; the main one comes with the VPC. */
+export interface WorldRouteTable {
+  key: string;
+  routeTableId?: string;
+  ownerRef?: string;
+  label?: string;
+  vpcKey: string;
+  main: boolean;
 }
 
 export interface World {
   vpcs: WorldVpc[];
   peerings: WorldPeering[];
   routes: WorldRoute[];
+  /** absent: none known (a world built for a rule that does not read them) */
+  subnets?: WorldSubnet[];
+  routeTables?: WorldRouteTable[];
 }
 
 export function emptyWorld(): World {
@@ -94,6 +123,8 @@ export interface PlanDelta {
   vpcs?: WorldVpc[];
   peerings?: WorldPeering[];
   routes?: WorldRoute[];
+  subnets?: WorldSubnet[];
+  routeTables?: WorldRouteTable[];
   removedKeys?: string[];
 }
 
@@ -122,7 +153,13 @@ export function project(world: World, delta: PlanDelta): World {
     };
   };
   const peerings = merge(world.peerings, delta.peerings).map((p) => ({ ...p, requester: fill(p.requester), accepter: fill(p.accepter) }));
-  return { vpcs, peerings, routes: merge(world.routes, delta.routes) };
+  return {
+    vpcs,
+    peerings,
+    routes: merge(world.routes, delta.routes),
+    subnets: merge(world.subnets ?? [], delta.subnets),
+    routeTables: merge(world.routeTables ?? [], delta.routeTables),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,8 +264,10 @@ export function vpcElement(v: {
   cidrBlock: string;
   name?: string;
   allowedPeerAccountIds?: string[];
+  routeTableId?: string;
 }): WorldVpc {
   return {
+    ...(v.routeTableId ? { mainRouteTableId: v.routeTableId } : {}),
     key: v.vpcId,
     vpcId: v.vpcId,
     accountId: v.accountId,
@@ -282,9 +321,31 @@ export function routeElement(r: {
     routeId: r.routeId,
     tableKey: r.vpcId,
     routeTableId: r.routeTableId,
+    routeTableKey: r.routeTableId,
     destination: r.destinationCidrBlock,
     nextHopType: r.nextHopType,
     peeringKey: r.peeringId ?? undefined,
     ownerRef: r.ownerRef ?? undefined,
+  };
+}
+
+export function subnetElement(s: { subnetId: string; vpcId: string; cidrBlock: string; routeTableId: string; name?: string }): WorldSubnet {
+  return {
+    key: s.subnetId,
+    subnetId: s.subnetId,
+    vpcKey: s.vpcId,
+    cidr: s.cidrBlock,
+    routeTableKey: s.routeTableId,
+    label: s.name ? `subnet "${s.name}"` : undefined,
+  };
+}
+
+export function routeTableElement(t: { routeTableId: string; vpcId: string; main: boolean; name?: string }): WorldRouteTable {
+  return {
+    key: t.routeTableId,
+    routeTableId: t.routeTableId,
+    vpcKey: t.vpcId,
+    main: t.main,
+    label: t.name ? `route table "${t.name}"` : undefined,
   };
 }

@@ -30,10 +30,19 @@ export interface PeeringReg {
   resolve?: (refs: ResourceRefs) => void;
 }
 
+/** A RouteTable of the program, with the Vpc it is in when traced. */
+interface TableReg {
+  ownerRef: string;
+  name: string;
+  vpc?: VpcReg;
+}
+
 interface RouteReg {
   ownerRef: string;
   name: string;
+  /** the Vpc whose table it is in (for a RouteTable of the program: that table's Vpc) */
   table?: VpcReg;
+  routeTable?: TableReg;
   peering?: PeeringReg;
   resolve?: (refs: ResourceRefs) => void;
 }
@@ -43,6 +52,7 @@ let vpcByObject = new WeakMap<object, VpcReg>();
 let vpcByTable = new WeakMap<object, VpcReg>();
 let vpcByCidr = new WeakMap<object, VpcReg>();
 let peeringByObject = new WeakMap<object, PeeringReg>();
+let tableByObject = new WeakMap<object, TableReg>();
 
 let peerings: PeeringReg[] = [];
 let routes: RouteReg[] = [];
@@ -57,6 +67,7 @@ export function resetPlanning(): void {
   vpcByTable = new WeakMap();
   vpcByCidr = new WeakMap();
   peeringByObject = new WeakMap();
+  tableByObject = new WeakMap();
   peerings = [];
   routes = [];
   accepted = new Set();
@@ -139,11 +150,36 @@ export function registerPeering(name: string, ownerRef: string, local: unknown, 
   return { reg, refs };
 }
 
+/** Registers a RouteTable; returns its `__refs` (its Vpc), known at once. */
+export function registerRouteTable(
+  resource: pulumi.Resource,
+  name: string,
+  ownerRef: string,
+  args: { vpcId: unknown },
+  outputs: pulumi.Output<string>[],
+): ResourceRefs {
+  const reg: TableReg = { ownerRef, name, vpc: traced(args.vpcId, vpcByObject) };
+  tableByObject.set(resource, reg);
+  for (const o of outputs) tableByObject.set(o, reg);
+  return { vpc: reg.vpc?.ownerRef };
+}
+
+/** The `__refs` of a Subnet: its Vpc, and its table (a RouteTable of the program, or a Vpc's main one). */
+export function subnetRefs(args: { vpcId: unknown; routeTableId?: unknown }): ResourceRefs {
+  return {
+    vpc: traced(args.vpcId, vpcByObject)?.ownerRef,
+    routeTable: traced(args.routeTableId, tableByObject)?.ownerRef,
+    mainTableOf: traced(args.routeTableId, vpcByTable)?.ownerRef,
+  };
+}
+
 export function registerRoute(name: string, ownerRef: string, args: { routeTableId: unknown; peeringId: unknown }): Promise<ResourceRefs> {
+  const routeTable = traced(args.routeTableId, tableByObject);
   const reg: RouteReg = {
     ownerRef,
     name,
-    table: traced(args.routeTableId, vpcByTable) ?? traced(args.routeTableId, vpcByObject),
+    table: routeTable ? routeTable.vpc : (traced(args.routeTableId, vpcByTable) ?? traced(args.routeTableId, vpcByObject)),
+    routeTable,
     peering: traced(args.peeringId, peeringByObject),
   };
   const refs = new Promise<ResourceRefs>((resolve) => (reg.resolve = resolve));
@@ -174,7 +210,9 @@ export function peeringRefs(p: PeeringReg): ResourceRefs {
 }
 
 export function routeRefs(r: RouteReg): ResourceRefs {
-  return { vpc: r.table?.ownerRef, peering: r.peering?.ownerRef, acceptedInProgram: r.peering ? accepted.has(r.peering) : undefined };
+  const refs: ResourceRefs = { vpc: r.table?.ownerRef, peering: r.peering?.ownerRef, acceptedInProgram: r.peering ? accepted.has(r.peering) : undefined };
+  if (r.routeTable) refs.routeTable = r.routeTable.ownerRef;
+  return refs;
 }
 
 /**

@@ -13,6 +13,8 @@ export const IMPL_MODULES = {
   PeeringConnection: "peerlink/dist/provider/impl/peering-connection.js",
   PeeringAcceptance: "peerlink/dist/provider/impl/peering-acceptance.js",
   RouteEntry: "peerlink/dist/provider/impl/route-entry.js",
+  Subnet: "peerlink/dist/provider/impl/subnet.js",
+  RouteTable: "peerlink/dist/provider/impl/route-table.js",
 } as const;
 
 /** A provider that forwards every call to `require(impl).provider`. */
@@ -32,6 +34,8 @@ export const vpcProvider = forwardingProvider(IMPL_MODULES.Vpc);
 export const peeringConnectionProvider = forwardingProvider(IMPL_MODULES.PeeringConnection);
 export const peeringAcceptanceProvider = forwardingProvider(IMPL_MODULES.PeeringAcceptance);
 export const routeEntryProvider = forwardingProvider(IMPL_MODULES.RouteEntry);
+export const subnetProvider = forwardingProvider(IMPL_MODULES.Subnet);
+export const routeTableProvider = forwardingProvider(IMPL_MODULES.RouteTable);
 
 export type ResourceKind = keyof typeof IMPL_MODULES;
 
@@ -41,4 +45,6 @@ export const PROVIDERS: Readonly<Record<ResourceKind, pulumi.dynamic.ResourcePro
   PeeringConnection: peeringConnectionProvider,
   PeeringAcceptance: peeringAcceptanceProvider,
   RouteEntry: routeEntryProvider,
+  Subnet: subnetProvider,
+  RouteTable: routeTableProvider,
 };

@@ -6,7 +6,10 @@ import { type OutputsOf, PeerlinkResource, requireArgs } from "./resource";
 import type { RouteEntryInputs, RouteEntryOutputs } from "./types";
 
 export interface RouteEntryArgs {
-  /** The route table ("rtb-...", e.g. `vpc.routeTableId`). Required; changing it replaces the route. */
+  /**
+   * The route table ("rtb-..."): the VPC's main one (`vpc.routeTableId`) or any other of the VPC
+   * (`routeTable.routeTableId`). Required; changing it replaces the route.
+   */
   routeTableId: pulumi.Input<string>;
   /**
    * Destination CIDR in canonical form; must lie inside the peer VPC (peering is not transitive) and

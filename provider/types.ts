@@ -64,6 +64,10 @@ export interface ResourceRefs {
   peering?: string;
   /** PeeringConnection (or a RouteEntry's peering): a PeeringAcceptance of this program accepts it */
   acceptedInProgram?: boolean;
+  /** RouteEntry, Subnet: the RouteTable of this program its routeTableId is */
+  routeTable?: string;
+  /** Subnet: its routeTableId is the main table of this program's Vpc (by ownerRef) */
+  mainTableOf?: string;
 }
 
 export interface PeeringConnectionInputs extends CommonInputs {
@@ -122,6 +126,44 @@ export interface PeeringAcceptanceOutputs extends CommonOutputs {
   crossRegion: boolean;
   state: string;
   status: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subnet and RouteTable (issue 11)
+export interface SubnetInputs extends CommonInputs {
+  vpcId: string;
+  cidrBlock: string;
+  zone?: string;
+  name?: string;
+  tags?: Tags;
+  routeTableId?: string;
+  __refs?: ResourceRefs;
+}
+
+export interface SubnetOutputs extends CommonOutputs {
+  subnetId: string;
+  vpcId: string;
+  cidrBlock: string;
+  zone: string;
+  name: string;
+  tags: Tags;
+  routeTableId: string;
+  status: string;
+}
+
+export interface RouteTableInputs extends CommonInputs {
+  vpcId: string;
+  name?: string;
+  tags?: Tags;
+  __refs?: ResourceRefs;
+}
+
+export interface RouteTableOutputs extends CommonOutputs {
+  routeTableId: string;
+  vpcId: string;
+  name: string;
+  tags: Tags;
+  main: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

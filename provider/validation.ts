@@ -9,6 +9,7 @@ import {
   NAME_MAX_LENGTH,
   PeerlinkError,
   parseCidr,
+  subnetCidrViolations,
   TAG_KEY_MAX_LENGTH,
   TAG_VALUE_MAX_LENGTH,
   TAGS_MAX_ENTRIES,
@@ -88,6 +89,19 @@ export function validateVpcCidr(value: unknown, property = "cidrBlock", subj?: s
   }
 }
 
+/** A subnet CIDR: strict syntax, canonical, /16 to /28 (the VPC's own rules are checked at preview). */
+export function validateSubnetCidr(value: unknown, property = "cidrBlock", subj?: string): Failure[] {
+  if (isUnknown(value)) return [];
+  return subnetCidrViolations(value, property).violations.map((v) => ({ property, reason: prefixed(subj, v.message) }));
+}
+
+/** A zone name: free text, at most 64 characters. */
+export function validateZone(value: unknown, property = "zone", subj?: string): Failure[] {
+  if (value === undefined || value === null || isUnknown(value)) return [];
+  if (typeof value !== "string" || value.length > 64) return [{ property, reason: prefixed(subj, `"${property}" must be a string of at most 64 characters`) }];
+  return [];
+}
+
 /** A route destination: strict, canonical CIDR of any size. */
 export function validateDestinationCidr(value: unknown, property = "destinationCidrBlock", subj?: string): Failure[] {
   if (isUnknown(value)) return [];
@@ -104,6 +118,7 @@ const ID_RE: Record<string, RegExp> = {
   rtb: /^rtb-[0-9a-f]{12}$/,
   pcx: /^pcx-[0-9a-f]{12}$/,
   rt: /^rt-[0-9a-f]{12}$/,
+  subnet: /^subnet-[0-9a-f]{12}$/,
   acc: /^acc-[0-9a-f]{12}$/,
 };
 

@@ -12,6 +12,7 @@ import { storePlugin } from "./plugins/store";
 import { UseCasesPluginOptions, useCasesPlugin } from "./plugins/usecases";
 import { eventRoutes } from "./routes/events";
 import { metaRoutes } from "./routes/meta";
+import { networkRoutes } from "./routes/network";
 import { peeringRoutes } from "./routes/peerings";
 import { routeRoutes } from "./routes/routes";
 import { vpcRoutes } from "./routes/vpcs";
@@ -111,6 +112,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   requireWellFormedUnicode(app);
   await app.register(metaRoutes, { openapi, counters });
   await app.register(vpcRoutes);
+  await app.register(networkRoutes);
   await app.register(routeRoutes);
   await app.register(peeringRoutes);
   await app.register(worldRoutes);

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { PeeringState } from "../../domain";
+import { NETWORK_BACKFILL, NETWORK_SCHEMA, sqliteNetworkTx } from "./sqlite-network";
 import {
   AccountRecord,
   ApiKeyRecord,
@@ -20,7 +21,7 @@ import {
   VpcRecord,
 } from "./store";
 
-const SCHEMA_VERSION = 7;
+const SCHEMA_VERSION = 8;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -70,13 +71,14 @@ CREATE TABLE IF NOT EXISTS applied_transitions (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, peering_id TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL,
   due_at INTEGER NOT NULL, applied_at INTEGER NOT NULL, applied_by TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS applied_transitions_peering ON applied_transitions(peering_id);
-`;
+${NETWORK_SCHEMA}`;
 
 /**
  * Steps from each older schema version to the next; a fresh file gets SCHEMA (the latest) at once.
  * (issue 10) v2: vpcs.allowed_peers. v3: account_quotas. v4: events. v5: api_keys (tables created by
  * SCHEMA; BACKFILL then copies what older versions kept elsewhere). v6: owner_ref. v7 (issue 14):
- * applied_transitions (created by SCHEMA). The PostgreSQL migrations (postgres/migrations.ts) make the
+ * applied_transitions (created by SCHEMA). v8 (issue 11): route_tables and subnets (created by SCHEMA; BACKFILL
+ * copies each VPC's main table into route_tables). The PostgreSQL migrations (postgres/migrations.ts) make the
  * same schema.
  */
 const MIGRATIONS: Record<number, string> = {
@@ -87,11 +89,13 @@ const MIGRATIONS: Record<number, string> = {
   // a route remembers the program resource that made it (ownerRef), as a peering does
   5: `ALTER TABLE routes ADD COLUMN owner_ref TEXT;`,
   6: ``,
+  7: ``,
 };
 
 /** Run after SCHEMA when upgrading from the given version. */
 const BACKFILL: Record<number, string> = {
   4: `INSERT OR IGNORE INTO api_keys SELECT key_hash, substr(key_hash, 1, 12), account_id, created_at, NULL FROM accounts;`,
+  7: NETWORK_BACKFILL,
 };
 
 export type Row = Record<string, unknown>;
@@ -251,7 +255,7 @@ export const vpcParams = (v: VpcRecord) => ({
 /** Synchronous implementation of every StoreTx query; wrapped in promises by SqliteStore. */
 class SqliteQueries {
   private readonly st: Record<string, Database.Statement>;
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     const q = (sql: string) => db.prepare(sql);
     this.st = {
       insertAccount: q(`INSERT INTO accounts VALUES (@account_id, @name, @key_hash, @created_at)`),
@@ -269,6 +273,7 @@ class SqliteQueries {
         WHERE vpc_id = @vpc_id`),
       deleteVpc: q(`DELETE FROM vpcs WHERE vpc_id = ?`),
       deleteVpcRoutes: q(`DELETE FROM routes WHERE vpc_id = ?`),
+      deleteVpcTables: q(`DELETE FROM route_tables WHERE vpc_id = ?`),
       insertRoute: q(`INSERT INTO routes (route_id, route_table_id, vpc_id, account_id, destination, next_hop_type,
         peering_id, description, created_at, updated_at, owner_ref) VALUES (@route_id, @route_table_id, @vpc_id, @account_id,
         @destination, @next_hop_type, @peering_id, @description, @created_at, @updated_at, @owner_ref)`),
@@ -388,8 +393,10 @@ class SqliteQueries {
       updateVpc: async (v) => void st.updateVpc.run(vpcParams(v)),
       deleteVpc: async (id) => {
         st.deleteVpcRoutes.run(id);
+        st.deleteVpcTables.run(id);
         st.deleteVpc.run(id);
       },
+      ...sqliteNetworkTx(this.db),
       insertRoute: async (r) => void st.insertRoute.run(routeParams(r)),
       getRoute: async (id) => one("getRoute", routeFrom, id),
       listRoutes: async (tableId) => (st.listRoutes.all(tableId) as Row[]).map(routeFrom),

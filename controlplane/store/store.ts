@@ -35,6 +35,35 @@ export type RouteRecord = {
   updatedAt: number;
 };
 
+/** A subnet: a block of its VPC, associated with one route table of that VPC. */
+export type SubnetRecord = {
+  subnetId: string;
+  vpcId: string;
+  accountId: string;
+  cidrBlock: string;
+  /** free text (seed 004: the zone a subnet lives in), "" when not given */
+  zone: string;
+  name: string;
+  tags: Tags;
+  routeTableId: string;
+  ownerRef: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+/** A route table of a VPC. The main one is made with the VPC (its id is VpcRecord.routeTableId). */
+export type RouteTableRecord = {
+  routeTableId: string;
+  vpcId: string;
+  accountId: string;
+  main: boolean;
+  name: string;
+  tags: Tags;
+  ownerRef: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
 export type PeeringEnd = { accountId: string; vpcId: string; region: string; cidrBlock: string };
 
 export type PeeringRecord = {
@@ -100,7 +129,7 @@ export interface StoreTx {
   /**
    * Row locks for the invariant a use-case is about to check (PostgreSQL: SELECT ... FOR UPDATE; SQLite:
    * nothing to do, one writer at a time). Always taken in this order, each call with its ids sorted:
-   * accounts, then VPCs (a route table locks its VPC), then peerings. Nothing is locked twice.
+   * accounts, then VPCs (a route table or a subnet locks its VPC), then peerings. Nothing is locked twice.
    */
   lockAccounts(accountIds: string[]): Promise<void>;
   lockVpcs(vpcIds: string[]): Promise<void>;
@@ -120,6 +149,23 @@ export interface StoreTx {
   countVpcs(accountId: string, region: string): Promise<number>;
   updateVpc(v: VpcRecord): Promise<void>;
   deleteVpc(vpcId: string): Promise<void>;
+
+  // --- Issue 11: route tables (the main one included) and subnets -------------------------------
+  insertRouteTable(t: RouteTableRecord): Promise<void>;
+  getRouteTable(routeTableId: string): Promise<RouteTableRecord | undefined>;
+  /** the VPC's tables, the main one first */
+  listRouteTables(vpcId: string): Promise<RouteTableRecord[]>;
+  /** name, tags and updatedAt */
+  updateRouteTable(t: RouteTableRecord): Promise<void>;
+  /** deletes the table and its routes */
+  deleteRouteTable(routeTableId: string): Promise<void>;
+  insertSubnet(s: SubnetRecord): Promise<void>;
+  getSubnet(subnetId: string): Promise<SubnetRecord | undefined>;
+  listSubnets(vpcId: string): Promise<SubnetRecord[]>;
+  listSubnetsForTable(routeTableId: string): Promise<SubnetRecord[]>;
+  /** name, tags, routeTableId and updatedAt */
+  updateSubnet(s: SubnetRecord): Promise<void>;
+  deleteSubnet(subnetId: string): Promise<void>;
 
   insertRoute(r: RouteRecord): Promise<void>;
   getRoute(routeId: string): Promise<RouteRecord | undefined>;

@@ -22,7 +22,7 @@ export type AuditAction =
   | "route-delete"
   | "delete";
 
-export type ResourceType = "vpc" | "peering" | "route";
+export type ResourceType = "vpc" | "peering" | "route" | "subnet" | "route-table";
 
 /** Records one change in the open transaction (so it commits or rolls back with the change itself). */
 export async function audit(

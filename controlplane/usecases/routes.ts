@@ -1,9 +1,8 @@
 // Route use-cases: a route's next hop is a peering that attaches the table's VPC.
 
-import type { RouteTable } from "../../contract/types";
 import { checkRouteCreate, InvalidStateError, NotFoundError, parseCidr, project, roleOf, throwIfViolations, Violation, WorldRoute } from "../../domain";
 import { newId } from "../ids";
-import { PeeringRecord, RouteRecord, VpcRecord } from "../store/store";
+import { PeeringRecord, RouteRecord, RouteTableRecord, VpcRecord } from "../store/store";
 import { RouteView, routeView } from "../views";
 import { audit } from "./audit";
 import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
@@ -30,7 +29,7 @@ function peeringNotFound(peeringId: string): Violation {
 async function evaluate(
   ctx: TxContext,
   caller: Caller,
-  table: VpcRecord,
+  { vpc, table }: { vpc: VpcRecord; table: RouteTableRecord },
   destination: string,
   peeringId: string | undefined,
   except?: RouteRecord,
@@ -40,11 +39,12 @@ async function evaluate(
     peering = await peeringForRoute(ctx, caller, peeringId);
     if (!peering) return [peeringNotFound(peeringId)];
   }
-  const stored = await worldForRoute(ctx, table, peering);
+  const stored = await worldForRoute(ctx, vpc, table.routeTableId, peering);
   const write: WorldRoute = {
     key: "write",
-    tableKey: table.vpcId,
+    tableKey: vpc.vpcId,
     routeTableId: table.routeTableId,
+    routeTableKey: table.routeTableId,
     destination,
     nextHopType: "Peering",
     peeringKey: peeringId,
@@ -63,7 +63,7 @@ export async function createRoute(
   // The table (its routes and quota), then the next hop, so a delete of the peering cannot slip between.
   await ctx.tx.lockRouteTable(routeTableId);
   await ctx.tx.lockPeerings([input.peeringId]);
-  const table = await ownedTable(ctx, caller, routeTableId);
+  const owned = await ownedTable(ctx, caller, routeTableId);
   const key = idempotencyKey("CreateRoute", token, { routeTableId, ...input });
   const earlier = await replayedResourceId(ctx, caller, key);
   if (earlier) {
@@ -71,12 +71,12 @@ export async function createRoute(
     if (!r) throw gone("route", earlier);
     return { route: routeView(r), created: false };
   }
-  const violations = await evaluate(ctx, caller, table, input.destinationCidrBlock, input.peeringId);
+  const violations = await evaluate(ctx, caller, owned, input.destinationCidrBlock, input.peeringId);
   throwIfViolations(violations);
   const route: RouteRecord = {
     routeId: newId("rt"),
     routeTableId,
-    vpcId: table.vpcId,
+    vpcId: owned.vpc.vpcId,
     accountId: caller.accountId,
     destinationCidrBlock: parseCidr(input.destinationCidrBlock, "destinationCidrBlock").text,
     nextHopType: "Peering",
@@ -102,19 +102,9 @@ export async function validateRoute(
   routeTableId: string,
   input: { destinationCidrBlock: string; peeringId?: string },
 ): Promise<{ valid: boolean; violations: Violation[] }> {
-  const table = await ownedTable(ctx, caller, routeTableId);
-  const violations = await evaluate(ctx, caller, table, input.destinationCidrBlock, input.peeringId);
+  const owned = await ownedTable(ctx, caller, routeTableId);
+  const violations = await evaluate(ctx, caller, owned, input.destinationCidrBlock, input.peeringId);
   return { valid: violations.length === 0, violations };
-}
-
-export async function getRouteTable(ctx: TxContext, caller: Caller, routeTableId: string): Promise<RouteTable> {
-  const table = await ownedTable(ctx, caller, routeTableId);
-  return {
-    routeTableId,
-    vpcId: table.vpcId,
-    accountId: table.accountId,
-    routes: (await ctx.tx.listRoutes(routeTableId)).map(routeView),
-  };
 }
 
 export async function listRoutes(ctx: TxContext, caller: Caller, routeTableId: string): Promise<RouteView[]> {
@@ -123,12 +113,12 @@ export async function listRoutes(ctx: TxContext, caller: Caller, routeTableId: s
 }
 
 async function ownedRoute(ctx: TxContext, caller: Caller, routeTableId: string, routeId: string) {
-  const table = await ownedTable(ctx, caller, routeTableId);
+  const owned = await ownedTable(ctx, caller, routeTableId);
   const r = await ctx.tx.getRoute(routeId);
   if (!r || r.routeTableId !== routeTableId) {
     throw new NotFoundError(`route ${routeId} not found in route table ${routeTableId}`, { routeId, routeTableId });
   }
-  return { table, route: r };
+  return { owned, route: r };
 }
 
 function refuseLocal(r: RouteRecord, verb: string): void {
@@ -153,10 +143,10 @@ export async function updateRoute(
 ): Promise<RouteView> {
   await ctx.tx.lockRouteTable(routeTableId);
   if (patch.peeringId !== undefined) await ctx.tx.lockPeerings([patch.peeringId]);
-  const { table, route } = await ownedRoute(ctx, caller, routeTableId, routeId);
+  const { owned, route } = await ownedRoute(ctx, caller, routeTableId, routeId);
   refuseLocal(route, "changed");
   if (patch.peeringId !== undefined && patch.peeringId !== route.peeringId) {
-    throwIfViolations(await evaluate(ctx, caller, table, route.destinationCidrBlock, patch.peeringId, route));
+    throwIfViolations(await evaluate(ctx, caller, owned, route.destinationCidrBlock, patch.peeringId, route));
     route.peeringId = patch.peeringId;
   }
   if (patch.description !== undefined) route.description = patch.description;

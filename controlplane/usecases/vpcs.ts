@@ -13,11 +13,11 @@ import {
   World,
 } from "../../domain";
 import { newId } from "../ids";
-import { Tags, VpcRecord } from "../store/store";
+import { RouteTableRecord, Tags, VpcRecord } from "../store/store";
 import { VpcView, vpcView } from "../views";
 import { audit, peeringParties } from "./audit";
 import { Caller, changeState, countsAgainst, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
-import { peeringNode, routeNode, vpcNode, worldForVpcs } from "./world";
+import { peeringNode, worldForVpcNetwork, worldForVpcs } from "./world";
 
 export type CreateVpcInput = { region: string; cidrBlock: string; name?: string; tags?: Tags; allowedPeerAccountIds?: string[] };
 export type VpcPatch = { name?: string; tags?: Tags; allowedPeerAccountIds?: string[] };
@@ -28,12 +28,12 @@ export async function ownedVpc(ctx: TxContext, caller: Caller, vpcId: string): P
   return v;
 }
 
-export async function ownedTable(ctx: TxContext, caller: Caller, routeTableId: string): Promise<VpcRecord> {
-  const v = await ctx.tx.getVpcByRouteTable(routeTableId);
-  if (!v || v.accountId !== caller.accountId) {
-    throw new NotFoundError(`route table ${routeTableId} not found`, { routeTableId });
-  }
-  return v;
+/** A route table of the caller's (the main one or another), with its VPC; NotFound for anyone else's. */
+export async function ownedTable(ctx: TxContext, caller: Caller, routeTableId: string): Promise<{ vpc: VpcRecord; table: RouteTableRecord }> {
+  const table = await ctx.tx.getRouteTable(routeTableId);
+  const vpc = table && table.accountId === caller.accountId ? await ctx.tx.getVpc(table.vpcId) : undefined;
+  if (!table || !vpc) throw new NotFoundError(`route table ${routeTableId} not found`, { routeTableId });
+  return { vpc, table };
 }
 
 export async function createVpc(ctx: TxContext, caller: Caller, input: CreateVpcInput, token?: string): Promise<{ vpc: VpcView; created: boolean }> {
@@ -63,6 +63,17 @@ export async function createVpc(ctx: TxContext, caller: Caller, input: CreateVpc
     updatedAt: ctx.now,
   };
   await ctx.tx.insertVpc(vpc);
+  await ctx.tx.insertRouteTable({
+    routeTableId: vpc.routeTableId,
+    vpcId: vpc.vpcId,
+    accountId: caller.accountId,
+    main: true,
+    name: "",
+    tags: {},
+    ownerRef: null,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  });
   await ctx.tx.insertRoute({
     routeId: newId("rt"),
     routeTableId: vpc.routeTableId,
@@ -110,7 +121,7 @@ export async function deleteVpc(ctx: TxContext, caller: Caller, vpcId: string): 
   // come after VPCs), then read what was committed. No new one can attach while the VPC is locked.
   await ctx.tx.lockPeerings((await ctx.tx.listPeeringsForVpc(vpcId, LIVE_STATES)).map((p) => p.peeringId));
   const all = await ctx.tx.listPeeringsForVpc(vpcId, LIVE_STATES);
-  const world: World = { vpcs: [vpcNode(v)], peerings: all.map(peeringNode), routes: (await ctx.tx.listRoutes(v.routeTableId)).map(routeNode) };
+  const world: World = { ...(await worldForVpcNetwork(ctx, v)), peerings: all.map(peeringNode) };
   throwIfViolations(checkVpcDelete(world, vpcId).violations);
   // Requests aimed at the VPC and never accepted do not hold it: deleting it rejects them.
   for (const p of all.filter((x) => !countsAgainst(x, vpcId))) {
@@ -134,15 +145,29 @@ export async function quotaUsage(ctx: TxContext, caller: Caller): Promise<QuotaR
   }
   const perVpc: QuotaRow[] = [];
   const perTable: QuotaRow[] = [];
+  const network: QuotaRow[] = [];
   for (const v of vpcs) {
     const live = (await ctx.tx.listPeeringsForVpc(v.vpcId, LIVE_STATES)).filter((p) => countsAgainst(p, v.vpcId));
     perVpc.push({ name: "peeringsPerVpc", limit: q.peeringsPerVpc, used: live.length, scope: v.vpcId });
-    const n = await ctx.tx.countPeeringRoutes(v.routeTableId);
-    perTable.push({ name: "routesPerTable", limit: q.routesPerTable, used: n, scope: v.routeTableId });
+    const tables = await ctx.tx.listRouteTables(v.vpcId);
+    for (const t of tables) {
+      const n = await ctx.tx.countPeeringRoutes(t.routeTableId);
+      perTable.push({ name: "routesPerTable", limit: q.routesPerTable, used: n, scope: t.routeTableId });
+    }
+    network.push({ name: "subnetsPerVpc", limit: q.subnetsPerVpc, used: (await ctx.tx.listSubnets(v.vpcId)).length, scope: v.vpcId });
+    network.push({ name: "routeTablesPerVpc", limit: q.routeTablesPerVpc, used: tables.length, scope: v.vpcId });
   }
   // With nothing to scope to yet, one row still shows the limit.
   rows.push(...(perVpc.length ? perVpc : [{ name: "peeringsPerVpc" as const, limit: q.peeringsPerVpc, used: 0, scope: "vpc" }]));
   rows.push(...(perTable.length ? perTable : [{ name: "routesPerTable" as const, limit: q.routesPerTable, used: 0, scope: "table" }]));
+  rows.push(
+    ...(network.length
+      ? network
+      : [
+          { name: "subnetsPerVpc" as const, limit: q.subnetsPerVpc, used: 0, scope: "vpc" },
+          { name: "routeTablesPerVpc" as const, limit: q.routeTablesPerVpc, used: 0, scope: "vpc" },
+        ]),
+  );
   rows.push({
     name: "pendingRequestsPerAccount",
     limit: q.pendingRequestsPerAccount,

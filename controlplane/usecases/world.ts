@@ -1,15 +1,44 @@
 // The server's side of the rule book: the slice of the stored state a write's rules look at, as a world
 // (domain/world.ts). The rules themselves are evaluated by domain/rulebook.ts, as the preview does.
 import type { World as VisibleWorld } from "../../contract/types";
-import { LIVE_STATES, peeringElement, routeElement, vpcElement, World, WorldPeering, WorldRoute, WorldVpc } from "../../domain";
-import { PeeringRecord, RouteRecord, VpcRecord } from "../store/store";
-import { peeringView, routeView, vpcView } from "../views";
+import {
+  LIVE_STATES,
+  peeringElement,
+  routeElement,
+  routeTableElement,
+  subnetElement,
+  vpcElement,
+  World,
+  WorldPeering,
+  WorldRoute,
+  WorldRouteTable,
+  WorldSubnet,
+  WorldVpc,
+} from "../../domain";
+import { PeeringRecord, RouteRecord, RouteTableRecord, SubnetRecord, VpcRecord } from "../store/store";
+import { peeringView, routeTableSummary, routeView, subnetView, vpcView } from "../views";
 import { Caller, TxContext } from "./context";
 
 // The store's records have the API's field names: the domain maps both.
 export const vpcNode = (v: VpcRecord): WorldVpc => vpcElement(v);
 export const peeringNode = (p: PeeringRecord): WorldPeering => ({ ...peeringElement(p), label: undefined });
 export const routeNode = (r: RouteRecord): WorldRoute => routeElement(r);
+export const subnetNode = (s: SubnetRecord): WorldSubnet => subnetElement(s);
+export const routeTableNode = (t: RouteTableRecord): WorldRouteTable => routeTableElement(t);
+
+/** A VPC's inside: its subnets, its route tables and the routes of every table. */
+export async function worldForVpcNetwork(ctx: TxContext, vpc: VpcRecord): Promise<World> {
+  const tables = await ctx.tx.listRouteTables(vpc.vpcId);
+  const routes: RouteRecord[] = [];
+  for (const t of tables) routes.push(...(await ctx.tx.listRoutes(t.routeTableId)));
+  return {
+    vpcs: [vpcNode(vpc)],
+    peerings: [],
+    routes: routes.map(routeNode),
+    subnets: (await ctx.tx.listSubnets(vpc.vpcId)).map(subnetNode),
+    routeTables: tables.map(routeTableNode),
+  };
+}
 
 function uniqueByKey<T extends { key: string }>(items: T[]): T[] {
   return [...new Map(items.map((x) => [x.key, x])).values()];
@@ -25,12 +54,12 @@ export async function worldForPeering(ctx: TxContext, local: VpcRecord, peer: Vp
   return { vpcs: uniqueByKey([local, peer].filter((v) => v.vpcId !== "").map(vpcNode)), peerings: uniqueByKey(live.map(peeringNode)), routes: [] };
 }
 
-/** What a route's rules read: the table's VPC, its routes, and the peering of the next hop. */
-export async function worldForRoute(ctx: TxContext, table: VpcRecord, peering: PeeringRecord | undefined): Promise<World> {
+/** What a route's rules read: the table's VPC, the table's routes, and the peering of the next hop. */
+export async function worldForRoute(ctx: TxContext, vpc: VpcRecord, routeTableId: string, peering: PeeringRecord | undefined): Promise<World> {
   return {
-    vpcs: [vpcNode(table)],
+    vpcs: [vpcNode(vpc)],
     peerings: peering ? [peeringNode(peering)] : [],
-    routes: (await ctx.tx.listRoutes(table.routeTableId)).map(routeNode),
+    routes: (await ctx.tx.listRoutes(routeTableId)).map(routeNode),
   };
 }
 
@@ -43,7 +72,21 @@ export async function worldForVpcs(ctx: TxContext, accountId: string, region: st
 export async function visibleWorld(ctx: TxContext, caller: Caller): Promise<VisibleWorld> {
   const vpcs = await ctx.tx.listVpcs(caller.accountId);
   const routes: RouteRecord[] = [];
-  for (const v of vpcs) routes.push(...(await ctx.tx.listRoutes(v.routeTableId)));
+  const subnets: SubnetRecord[] = [];
+  const tables: ReturnType<typeof routeTableSummary>[] = [];
+  for (const v of vpcs) {
+    const own = await ctx.tx.listSubnets(v.vpcId);
+    subnets.push(...own);
+    for (const t of await ctx.tx.listRouteTables(v.vpcId)) {
+      tables.push(
+        routeTableSummary(
+          t,
+          own.filter((s) => s.routeTableId === t.routeTableId),
+        ),
+      );
+      routes.push(...(await ctx.tx.listRoutes(t.routeTableId)));
+    }
+  }
   const peerings = (await ctx.tx.listPeeringsForAccount(caller.accountId)).filter((p) => (LIVE_STATES as readonly string[]).includes(p.state));
   return {
     accountId: caller.accountId,
@@ -51,5 +94,7 @@ export async function visibleWorld(ctx: TxContext, caller: Caller): Promise<Visi
     vpcs: vpcs.map(vpcView),
     peerings: peerings.map((p) => peeringView(p, caller.accountId)),
     routes: routes.map(routeView),
+    subnets: subnets.map(subnetView),
+    routeTables: tables,
   };
 }

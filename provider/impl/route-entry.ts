@@ -101,8 +101,10 @@ async function gatherAndCheck(client: PeerlinkClient, olds: Partial<RouteEntryIn
   const tableId = knownString(news.routeTableId);
   const peeringId = knownString(news.peeringId);
   const { own } = await readWorlds(client, op);
-  const table = tableId ? own.vpcs.find((v) => v.routeTableId === tableId) : undefined;
-  if (tableId && !table && !refs.vpc) {
+  // Any table of the account's VPCs: the main one (on the VPC) or another (a RouteTable).
+  const other = tableId ? (own.routeTables ?? []).find((t) => t.routeTableId === tableId) : undefined;
+  const table = tableId ? own.vpcs.find((v) => v.routeTableId === tableId || v.vpcId === other?.vpcId) : undefined;
+  if (tableId && !table && !refs.vpc && !refs.routeTable) {
     return [
       {
         code: "NotFound",
@@ -141,6 +143,7 @@ async function gatherAndCheck(client: PeerlinkClient, olds: Partial<RouteEntryIn
     order,
     connection: news.connection,
     table: { ownerRef: refs.vpc, id: table?.vpcId },
+    routeTable: refs.routeTable || (tableId && tableId !== table?.routeTableId) ? { ownerRef: refs.routeTable, id: tableId } : undefined,
     peering: { ownerRef: refs.peering, id: peeringId },
     destination: hasUnknown(news.destinationCidrBlock)
       ? { $unknown: `the destination of ${label} comes from an output not known yet` }
@@ -164,8 +167,8 @@ async function waitActivated(client: PeerlinkClient, op: string, peeringId: stri
 }
 
 async function findRouteAnywhere(client: PeerlinkClient, op: string, routeId: string): Promise<ApiRoute | Gone> {
-  for (const v of await client.listVpcs(op)) {
-    const t = await findRouteTable(client, op, v.routeTableId);
+  for (const summary of await client.listRouteTables(op)) {
+    const t = await findRouteTable(client, op, summary.routeTableId);
     const r = isGone(t) ? undefined : t.routes.find((x) => x.routeId === routeId);
     if (r) return r;
   }

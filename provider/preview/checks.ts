@@ -7,6 +7,9 @@ import {
   checkPeeringBandwidth,
   checkPeeringCreate,
   checkRouteCreate,
+  checkRouteTableCreate,
+  checkSubnetAssociation,
+  checkSubnetCreate,
   checkVpcCreate,
   Deferred,
   ErrorCode,
@@ -186,6 +189,23 @@ export async function previewRoute(client: PeerlinkClient, op: string, subject: 
       nextHopOnly: subject.order === "update",
     }),
   );
+}
+
+/** A subnet's rules over the projected world: all of them for a new one, the association for an update. */
+export async function previewSubnet(client: PeerlinkClient, op: string, subject: Planned & { kind: "Subnet" }): Promise<Verdict> {
+  const { stored, quotas } = await readWorlds(client, op);
+  if (subject.order === "same") return { violations: [], deferred: [] };
+  return inOrder(subject, (entries) => {
+    const world = project(stored, planDelta(stored, entries));
+    const key = keyOf(entryOf(entries, subject));
+    return subject.order === "update" ? checkSubnetAssociation(world, key, quotas) : checkSubnetCreate(world, key, quotas);
+  });
+}
+
+export async function previewRouteTable(client: PeerlinkClient, op: string, subject: Planned & { kind: "RouteTable" }): Promise<Verdict> {
+  const { stored, quotas } = await readWorlds(client, op);
+  if (subject.order === "same" || subject.order === "update") return { violations: [], deferred: [] };
+  return inOrder(subject, (entries) => checkRouteTableCreate(project(stored, planDelta(stored, entries)), keyOf(entryOf(entries, subject)), quotas));
 }
 
 /**

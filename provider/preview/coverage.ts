@@ -18,4 +18,11 @@ export const PREVIEW_EVALUATIONS: Record<RuleId, PreviewEvaluation> = {
     evaluatedBy:
       "PeeringAcceptance check: acceptabilityFailures, the planned requester for a peering of the program, and the acceptor VPC's quota over the projected world",
   },
+  "subnet.create": { evaluatedBy: "Subnet check (previewSubnet)" },
+  "subnet.associate": { evaluatedBy: "Subnet check of an in-place update" },
+  "routeTable.create": { evaluatedBy: "RouteTable check (previewRouteTable)" },
+  "routeTable.delete": {
+    evaluatedBy: "none",
+    why: "as for vpc.delete, the engine calls no provider method for a removed resource before deleting it; the server refuses it then with DependencyViolation, and Pulumi deletes or re-associates the subnets that depend on it first",
+  },
 };

@@ -45,14 +45,30 @@ export interface PlannedPeering extends Common {
   acceptedInProgram: boolean;
 }
 
+export interface PlannedSubnet extends Common {
+  kind: "Subnet";
+  vpc: Ref;
+  /** undefined: the VPC's main table */
+  routeTable?: Ref;
+  cidr: Fact<string>;
+}
+
+export interface PlannedRouteTable extends Common {
+  kind: "RouteTable";
+  vpc: Ref;
+}
+
 export interface PlannedRoute extends Common {
   kind: "RouteEntry";
+  /** the VPC whose table holds the route */
   table: Ref;
+  /** the table itself; undefined: the VPC's main table */
+  routeTable?: Ref;
   peering: Ref;
   destination: Fact<string>;
 }
 
-export type Planned = PlannedVpc | PlannedPeering | PlannedRoute;
+export type Planned = PlannedVpc | PlannedPeering | PlannedRoute | PlannedSubnet | PlannedRouteTable;
 
 const planned = new Map<string, Planned>();
 

@@ -13,12 +13,16 @@ import {
   project,
   Quotas,
   routeElement,
+  routeTableElement,
+  subnetElement,
   unknownFact,
   vpcElement,
   World,
   WorldEnd,
   WorldPeering,
   WorldRoute,
+  WorldRouteTable,
+  WorldSubnet,
   WorldVpc,
 } from "../../domain";
 import { deletedFirst, isAcceptedInProgram, keyOf, Planned, plannedByOwnerRef, plannedEntries, Ref } from "./plan";
@@ -28,7 +32,7 @@ import { deletedFirst, isAcceptedInProgram, keyOf, Planned, plannedByOwnerRef, p
 
 /** The union of what each account of the program can read (a peering both ends see appears once). */
 export function worldFromApi(answers: ApiWorld[]): World {
-  const w = emptyWorld();
+  const w: World = { ...emptyWorld(), subnets: [], routeTables: [] };
   const seen = new Set<string>();
   const add = <T extends { key: string }>(list: T[], x: T) => {
     if (seen.has(x.key)) return;
@@ -39,6 +43,8 @@ export function worldFromApi(answers: ApiWorld[]): World {
     for (const v of a.vpcs) add(w.vpcs, vpcElement(v));
     for (const p of a.peerings) add(w.peerings, peeringElement(p));
     for (const r of a.routes) add(w.routes, routeElement(r));
+    for (const s of a.subnets ?? []) add(w.subnets!, subnetElement(s));
+    for (const t of a.routeTables ?? []) add(w.routeTables!, routeTableElement(t));
   }
   return w;
 }
@@ -113,22 +119,48 @@ function plannedRouteNode(e: Extract<Planned, { kind: "RouteEntry" }>): WorldRou
     ownerRef: e.ownerRef,
     label: e.label,
     tableKey: refKey(e.table, `route table of ${e.label}`),
-    routeTableId: e.table.id,
+    routeTableId: e.routeTable?.id ?? e.table.id,
+    routeTableKey: e.routeTable && (e.routeTable.ownerRef || e.routeTable.id) ? refKey(e.routeTable, `route table of ${e.label}`) : undefined,
     destination: e.destination,
     nextHopType: "Peering",
     peeringKey: refKey(e.peering, `peering of ${e.label}`),
   };
 }
 
+function plannedSubnetNode(e: Extract<Planned, { kind: "Subnet" }>): WorldSubnet {
+  return {
+    key: keyOf(e),
+    subnetId: keyOf(e) === e.existingId ? e.existingId : undefined,
+    ownerRef: e.ownerRef,
+    label: e.label,
+    vpcKey: refKey(e.vpc, `VPC of ${e.label}`),
+    cidr: e.cidr,
+    routeTableKey: e.routeTable ? refKey(e.routeTable, `route table of ${e.label}`) : undefined,
+  };
+}
+
+function plannedTableNode(e: Extract<Planned, { kind: "RouteTable" }>): WorldRouteTable {
+  return {
+    key: keyOf(e),
+    routeTableId: keyOf(e) === e.existingId ? e.existingId : undefined,
+    ownerRef: e.ownerRef,
+    label: e.label,
+    vpcKey: refKey(e.vpc, `VPC of ${e.label}`),
+    main: false,
+  };
+}
+
 /** Every declared resource at its new value, over the stored world. */
 export function planDelta(stored: World, entries: Planned[] = plannedEntries()): PlanDelta {
-  const delta: Required<PlanDelta> = { vpcs: [], peerings: [], routes: [], removedKeys: [] };
+  const delta: Required<PlanDelta> = { vpcs: [], peerings: [], routes: [], subnets: [], routeTables: [], removedKeys: [] };
   for (const p of stored.peerings) if (isAcceptedInProgram(p.key)) delta.peerings.push({ ...p, acceptedInPlan: true });
   for (const e of entries) {
     delta.removedKeys.push(...deletedFirst(e));
     if (e.kind === "Vpc") delta.vpcs.push(plannedVpcNode(e));
     else if (e.kind === "PeeringConnection") delta.peerings.push(plannedPeeringNode(e, stored));
-    else delta.routes.push(plannedRouteNode(e));
+    else if (e.kind === "RouteEntry") delta.routes.push(plannedRouteNode(e));
+    else if (e.kind === "Subnet") delta.subnets.push(plannedSubnetNode(e));
+    else delta.routeTables.push(plannedTableNode(e));
   }
   return delta;
 }

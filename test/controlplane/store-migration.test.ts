@@ -130,10 +130,66 @@ describe("SQLite data files of an older version", () => {
         expect(await tx.getAccountQuotas("acc-1")).to.deep.equal({});
         expect(await tx.listEvents("acc-1", { limit: 10 })).to.deep.equal([]);
         expect(await tx.listAppliedTransitions()).to.deep.equal([]);
+        expect((await tx.getRouteTable("rtb-1"))!).to.include({ vpcId: "vpc-1", accountId: "acc-1", main: true });
       });
       await migrated.close();
       const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
-      expect(check.pragma("user_version", { simple: true })).to.equal(7);
+      expect(check.pragma("user_version", { simple: true })).to.equal(8);
+      check.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("migrates a version-7 file: each VPC's main table becomes a route table under its old id, and subnets can be stored", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peerlink-migrate-v7-"));
+    try {
+      const fresh = new SqliteStore(dir);
+      await fresh.transaction(async (tx) => {
+        await tx.insertAccount({ accountId: "acc-1", name: "a", keyHash: "h", createdAt: 1 });
+        await tx.insertVpc({
+          vpcId: "vpc-1",
+          accountId: "acc-1",
+          region: "ap-guangzhou",
+          cidrBlock: "192.168.0.0/16",
+          name: "",
+          tags: {},
+          routeTableId: "rtb-000000000001",
+          allowedPeerAccountIds: [],
+          createdAt: 3,
+          updatedAt: 4,
+        });
+      });
+      await fresh.close();
+      // What version 7 wrote: no route_tables or subnets tables.
+      const raw = new Database(path.join(dir, "peerlink.db"));
+      raw.exec("DROP TABLE subnets; DROP TABLE route_tables;");
+      raw.pragma("user_version = 7");
+      raw.close();
+
+      const migrated = new SqliteStore(dir);
+      await migrated.transaction(async (tx) => {
+        expect(await tx.listRouteTables("vpc-1")).to.deep.equal([
+          { routeTableId: "rtb-000000000001", vpcId: "vpc-1", accountId: "acc-1", main: true, name: "", tags: {}, ownerRef: null, createdAt: 3, updatedAt: 4 },
+        ]);
+        await tx.insertSubnet({
+          subnetId: "subnet-000000000001",
+          vpcId: "vpc-1",
+          accountId: "acc-1",
+          cidrBlock: "192.168.1.0/24",
+          zone: "ap-guangzhou-3",
+          name: "app",
+          tags: { tier: "app" },
+          routeTableId: "rtb-000000000001",
+          ownerRef: null,
+          createdAt: 5,
+          updatedAt: 5,
+        });
+        expect((await tx.listSubnetsForTable("rtb-000000000001")).map((s) => s.subnetId)).to.deep.equal(["subnet-000000000001"]);
+      });
+      await migrated.close();
+      const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
+      expect(check.pragma("user_version", { simple: true })).to.equal(8);
       check.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

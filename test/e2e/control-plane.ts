@@ -1,6 +1,16 @@
 // What the end-to-end tests ask the control plane directly: the truth that `pulumi` claims to have made.
 import { createClient } from "../../contract";
-import type { CreatePeeringBody, CreateRouteBody, CreateVpcBody, Peering, Route, UpdatePeeringBody, Vpc } from "../../contract/types";
+import type {
+  CreatePeeringBody,
+  CreateRouteBody,
+  CreateVpcBody,
+  Peering,
+  Route,
+  RouteTableSummary,
+  Subnet,
+  UpdatePeeringBody,
+  Vpc,
+} from "../../contract/types";
 import { FINAL_STATES } from "../../domain";
 
 export interface Account {
@@ -18,6 +28,8 @@ export function api(url: string, account: Account) {
     async livePeerings(): Promise<Peering[]> {
       return (await this.peerings()).filter((p) => !FINAL_STATES.includes(p.state) && p.state !== "Expired");
     },
+    subnets: (): Promise<Subnet[]> => c.listSubnets("listing subnets"),
+    routeTables: (): Promise<RouteTableSummary[]> => c.listRouteTables("listing route tables"),
     routes: async (routeTableId: string): Promise<Route[]> => (await c.getRouteTable("reading routes", routeTableId)).routes,
     createVpc: async (body: CreateVpcBody): Promise<Vpc> => (await c.transport.raw<Vpc>("creating VPC", "POST", "/v1/vpcs", { body })).data,
     createPeering: async (body: CreatePeeringBody): Promise<Peering> =>
@@ -33,14 +45,16 @@ export function api(url: string, account: Account) {
   };
 }
 
-/** Every VPC, route and live peering the account can see: what "nothing left" is checked against. */
+/** Every VPC, subnet, route table, route and live peering the account can see: what "nothing left" is checked against. */
 export async function inventory(url: string, account: Account) {
   const client = api(url, account);
   const vpcs = await client.vpcs();
   const peerings = await client.livePeerings();
+  const subnets = await client.subnets();
+  const routeTables = await client.routeTables();
   const routes: Route[] = [];
-  for (const vpc of vpcs) {
-    routes.push(...(await client.routes(vpc.routeTableId)).filter((r) => r.nextHopType !== "Local"));
+  for (const t of routeTables) {
+    routes.push(...(await client.routes(t.routeTableId)).filter((r) => r.nextHopType !== "Local"));
   }
-  return { vpcs, peerings, routes };
+  return { vpcs, peerings, routes, subnets, routeTables };
 }

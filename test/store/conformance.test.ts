@@ -21,8 +21,10 @@ const SUITES = [
   "http/peering-connections",
   "http/quota-ownership",
   "http/quotas",
+  "http/route-tables",
   "http/routes",
   "http/state-machine",
+  "http/subnets",
   "http/validate",
   "http/vpcs",
 ].map((s) => path.resolve(__dirname, "../controlplane", `${s}.test.js`));

@@ -61,6 +61,8 @@ describe("postgres store: schema migrations", function () {
         expect(events[0].details).to.deep.equal({ region: "ap-guangzhou" });
         expect(await tx.expireApiKeys("acc-1", 10, "abcdef012345")).to.equal(1);
         expect((await tx.getApiKey("abcdef0123456789"))!.expiresAt).to.equal(10);
+        // migration 8: the VPC's main table is a route table under its old id
+        expect(await tx.getRouteTable("rtb-1")).to.include({ vpcId: "vpc-1", accountId: "acc-1", main: true, name: "" });
       });
     } finally {
       await store.close();
@@ -71,7 +73,7 @@ describe("postgres store: schema migrations", function () {
       const { rows } = await check.query("SELECT MAX(version) AS v FROM schema_migrations");
       expect(rows[0].v)
         .to.equal(MIGRATIONS[MIGRATIONS.length - 1].version)
-        .and.equal(7);
+        .and.equal(8);
     } finally {
       await check.end();
     }

@@ -1,8 +1,7 @@
-// VPCs and their route tables. Thin: schemas here, rules in the domain, use-cases in usecases/.
+// VPCs (their route tables: network.ts). Thin: schemas here, rules in the domain, use-cases in usecases/.
 import { FastifyInstance } from "fastify";
-import { createVpcBody, errorResponses, params, routeTableSchema, updateVpcBody, vpcListQuery, vpcListSchema, vpcSchema } from "../../../contract/schemas";
+import { createVpcBody, errorResponses, params, updateVpcBody, vpcListQuery, vpcListSchema, vpcSchema } from "../../../contract/schemas";
 import type { CreateVpcBody } from "../../../contract/types";
-import * as routes from "../../usecases/routes";
 import * as vpcs from "../../usecases/vpcs";
 import { clientToken } from "../idempotency-key";
 import { routePlugin } from "../plugins/route-plugin";
@@ -43,14 +42,5 @@ export const vpcRoutes = routePlugin("vpcs", async (app: FastifyInstance) => {
       await app.usecases.write(req.caller, vpcs.deleteVpc, req.params.vpcId);
       return reply.status(204).send();
     },
-  });
-
-  app.get<{ Params: { routeTableId: string } }>("/v1/route-tables/:routeTableId", {
-    schema: {
-      tags: ["routes"],
-      params: params("routeTableId"),
-      response: { 200: routeTableSchema, ...errorResponses },
-    },
-    handler: async (req) => app.usecases.read(req.caller, routes.getRouteTable, req.params.routeTableId),
   });
 });

@@ -97,6 +97,24 @@ INSERT INTO api_keys SELECT key_hash, substr(key_hash, 1, 12), account_id, creat
     name: "route owner reference",
     sql: `ALTER TABLE routes ADD COLUMN owner_ref TEXT;`,
   },
+  {
+    // Issue 11, SQLite v8 (sqlite-network.ts): each VPC's main table becomes a row, under its old id.
+    version: 8,
+    name: "route tables and subnets",
+    sql: `
+CREATE TABLE route_tables (
+  route_table_id TEXT PRIMARY KEY, vpc_id TEXT NOT NULL, account_id TEXT NOT NULL, is_main INTEGER NOT NULL,
+  name TEXT NOT NULL, tags TEXT NOT NULL, owner_ref TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+CREATE INDEX route_tables_vpc ON route_tables(vpc_id);
+CREATE TABLE subnets (
+  subnet_id TEXT PRIMARY KEY, vpc_id TEXT NOT NULL, account_id TEXT NOT NULL, cidr_block TEXT NOT NULL,
+  zone TEXT NOT NULL, name TEXT NOT NULL, tags TEXT NOT NULL, route_table_id TEXT NOT NULL REFERENCES route_tables(route_table_id),
+  owner_ref TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+CREATE INDEX subnets_vpc ON subnets(vpc_id);
+CREATE INDEX subnets_table ON subnets(route_table_id);
+INSERT INTO route_tables SELECT route_table_id, vpc_id, account_id, 1, '', '{}', NULL, created_at, updated_at FROM vpcs;
+`,
+  },
 ];
 
 /** Any 64-bit constant that other applications on the same database are unlikely to use. */

@@ -17,6 +17,7 @@ import {
   vpcParams,
 } from "../sqlite";
 import { AccountRecord, IdempotencyRecord, StoreChange, StoreTx, TransitionRecord } from "../store";
+import { pgNetworkTx } from "./network";
 
 /** The channel every replica LISTENs on; the payload is a ChangeMessage. */
 export const CHANGE_CHANNEL = "peerlink_changes";
@@ -27,7 +28,8 @@ const MAX_IDS_PER_NOTIFY = 200;
 const SQL = {
   lockAccounts: `SELECT 1 FROM accounts WHERE account_id = ANY($1) ORDER BY account_id FOR UPDATE`,
   lockVpcs: `SELECT 1 FROM vpcs WHERE vpc_id = ANY($1) ORDER BY vpc_id FOR UPDATE`,
-  lockRouteTable: `SELECT 1 FROM vpcs WHERE route_table_id = $1 FOR UPDATE`,
+  // A table locks its VPC (main or not: both are rows of route_tables since migration 8).
+  lockRouteTable: `SELECT 1 FROM vpcs WHERE vpc_id = (SELECT vpc_id FROM route_tables WHERE route_table_id = $1) FOR UPDATE`,
   lockPeerings: `SELECT 1 FROM peerings WHERE peering_id = ANY($1) ORDER BY peering_id FOR UPDATE`,
   tryLockPeering: `WITH l AS (SELECT 1 FROM peerings WHERE peering_id = $1 FOR UPDATE SKIP LOCKED)
     SELECT EXISTS (SELECT 1 FROM l) AS locked, EXISTS (SELECT 1 FROM peerings WHERE peering_id = $1) AS present`,
@@ -44,6 +46,7 @@ const SQL = {
   updateVpc: `UPDATE vpcs SET name = $2, tags = $3, allowed_peers = $4, updated_at = $5 WHERE vpc_id = $1`,
   deleteVpc: `DELETE FROM vpcs WHERE vpc_id = $1`,
   deleteVpcRoutes: `DELETE FROM routes WHERE vpc_id = $1`,
+  deleteVpcTables: `DELETE FROM route_tables WHERE vpc_id = $1`,
   insertRoute: `INSERT INTO routes (route_id, route_table_id, vpc_id, account_id, destination, next_hop_type, peering_id,
     description, created_at, updated_at, owner_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
   getRoute: `SELECT * FROM routes WHERE route_id = $1`,
@@ -191,8 +194,10 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
     },
     deleteVpc: async (id) => {
       await run("deleteVpcRoutes", [id]);
+      await run("deleteVpcTables", [id]);
       await run("deleteVpc", [id]);
     },
+    ...pgNetworkTx(client),
     insertRoute: async (r) => void (await run("insertRoute", route(r))),
     getRoute: (id) => one("getRoute", routeFrom, [id]),
     listRoutes: async (tableId) => (await rows("listRoutes", [tableId])).map(routeFrom),

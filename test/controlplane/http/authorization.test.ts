@@ -35,6 +35,8 @@ interface Fixture {
   lone: Vpc; // an initiator VPC with nothing attached, for delete
   peering: Peering;
   route?: Route; // a route in the initiator's table via the peering (Activated fixtures only)
+  sub: { subnetId: string }; // a subnet of va on its main table
+  table: { routeTableId: string }; // an extra route table of va, no subnets
 }
 
 type PeeringSetup = "pending" | "activated" | "suspended" | "expired";
@@ -167,6 +169,73 @@ const operations: Operation[] = [
     initiator: 200,
     acceptor: NOT_FOUND,
   },
+  // Issue 11: subnets and route tables are the VPC owner's alone, as the VPC is.
+  {
+    name: "POST /v1/subnets",
+    setup: "pending",
+    call: (api, f) => api.post("/v1/subnets", { vpcId: f.va.vpcId, cidrBlock: subnet(f.va.cidrBlock, 24, 5) }),
+    initiator: 201,
+    acceptor: NOT_FOUND,
+  },
+  { name: "GET /v1/subnets/:id", setup: "pending", call: (api, f) => api.get(`/v1/subnets/${f.sub.subnetId}`), initiator: 200, acceptor: NOT_FOUND },
+  {
+    name: "GET /v1/subnets?vpcId",
+    setup: "pending",
+    call: (api, f) => api.get("/v1/subnets", { params: { vpcId: f.va.vpcId } }),
+    initiator: 200,
+    acceptor: NOT_FOUND,
+  },
+  {
+    name: "PATCH /v1/subnets/:id",
+    setup: "pending",
+    call: (api, f) => api.patch(`/v1/subnets/${f.sub.subnetId}`, { routeTableId: f.table.routeTableId }),
+    initiator: 200,
+    acceptor: NOT_FOUND,
+  },
+  { name: "DELETE /v1/subnets/:id", setup: "pending", call: (api, f) => api.delete(`/v1/subnets/${f.sub.subnetId}`), initiator: 204, acceptor: NOT_FOUND },
+  {
+    name: "POST /v1/route-tables",
+    setup: "pending",
+    call: (api, f) => api.post("/v1/route-tables", { vpcId: f.va.vpcId }),
+    initiator: 201,
+    acceptor: NOT_FOUND,
+  },
+  {
+    name: "GET /v1/route-tables/:id (not the main one)",
+    setup: "pending",
+    call: (api, f) => api.get(`/v1/route-tables/${f.table.routeTableId}`),
+    initiator: 200,
+    acceptor: NOT_FOUND,
+  },
+  {
+    name: "GET /v1/route-tables?vpcId",
+    setup: "pending",
+    call: (api, f) => api.get("/v1/route-tables", { params: { vpcId: f.va.vpcId } }),
+    initiator: 200,
+    acceptor: NOT_FOUND,
+  },
+  {
+    name: "PATCH /v1/route-tables/:id",
+    setup: "pending",
+    call: (api, f) => api.patch(`/v1/route-tables/${f.table.routeTableId}`, { name: "renamed" }),
+    initiator: 200,
+    acceptor: NOT_FOUND,
+  },
+  {
+    name: "DELETE /v1/route-tables/:id",
+    setup: "pending",
+    call: (api, f) => api.delete(`/v1/route-tables/${f.table.routeTableId}`),
+    initiator: 204,
+    acceptor: NOT_FOUND,
+  },
+  {
+    name: "POST /v1/route-tables/:id/routes (not the main one)",
+    setup: "activated",
+    call: (api, f) =>
+      api.post(`/v1/route-tables/${f.table.routeTableId}/routes`, { destinationCidrBlock: subnet(f.vb.cidrBlock, 24, 9), peeringId: f.peering.peeringId }),
+    initiator: 201,
+    acceptor: NOT_FOUND,
+  },
 ];
 
 describe("control plane: authorization", function () {
@@ -208,7 +277,9 @@ describe("control plane: authorization", function () {
         peering = await waitForState(w.a.api, peering.peeringId, "Suspended");
       }
     }
-    return { va, vb, lone, peering, route };
+    const sub = expectStatus(await w.a.api.post("/v1/subnets", { vpcId: va.vpcId, cidrBlock: subnet(va.cidrBlock, 24, 0) }), 201);
+    const table = expectStatus(await w.a.api.post("/v1/route-tables", { vpcId: va.vpcId }), 201);
+    return { va, vb, lone, peering, route, sub, table };
   }
 
   describe("operations by caller", function () {

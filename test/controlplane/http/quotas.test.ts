@@ -1,7 +1,15 @@
 import { expect } from "chai";
 import { activePeering, createVpc, expectError, expectStatus, peeringAction, pendingPeering, startWorld, Vpc, World } from "../../helpers/api";
 
-const QUOTA_NAMES = ["peeringsPerVpc", "vpcsPerRegion", "pendingRequestsPerAccount", "routesPerTable", "crossRegionBandwidthMbps"];
+const QUOTA_NAMES = [
+  "peeringsPerVpc",
+  "vpcsPerRegion",
+  "pendingRequestsPerAccount",
+  "routesPerTable",
+  "crossRegionBandwidthMbps",
+  "subnetsPerVpc",
+  "routeTablesPerVpc",
+];
 
 describe("control plane: quotas", function () {
   describe("GET /v1/quotas with the defaults", function () {

@@ -31,6 +31,8 @@ interface Fixture {
   active: Peering;
   pending: Peering;
   route: Route;
+  sub: { subnetId: string }; // owner's subnet in va
+  table: { routeTableId: string }; // owner's extra route table in va, no subnets
 }
 
 type Sample = {
@@ -103,6 +105,30 @@ const SAMPLES: Record<string, Sample> = {
     params: (f) => ({ routeTableId: f.va.routeTableId, routeId: f.route.routeId }),
     expect: ownerOnly(204),
   },
+  "POST /v1/subnets": { body: (f) => ({ vpcId: f.va.vpcId, cidrBlock: subnet(f.va.cidrBlock, 24, 7) }), expect: ownerOnly(201) },
+  "GET /v1/subnets": {
+    expect: all(200),
+    check: (res, f, who) => expect(res.json.subnets.some((s: { subnetId: string }) => s.subnetId === f.sub.subnetId)).to.equal(who === "owner"),
+  },
+  "GET /v1/subnets/{subnetId}": { params: (f) => ({ subnetId: f.sub.subnetId }), expect: ownerOnly(200) },
+  "PATCH /v1/subnets/{subnetId}": {
+    params: (f) => ({ subnetId: f.sub.subnetId }),
+    body: (f) => ({ routeTableId: f.table.routeTableId }),
+    expect: ownerOnly(200),
+  },
+  "DELETE /v1/subnets/{subnetId}": { params: (f) => ({ subnetId: f.sub.subnetId }), expect: ownerOnly(204) },
+  "POST /v1/route-tables": { body: (f) => ({ vpcId: f.va.vpcId, name: "extra" }), expect: ownerOnly(201) },
+  "GET /v1/route-tables": {
+    expect: all(200),
+    check: (res, f, who) =>
+      expect(res.json.routeTables.some((t: { routeTableId: string }) => t.routeTableId === f.table.routeTableId)).to.equal(who === "owner"),
+  },
+  "PATCH /v1/route-tables/{routeTableId}": {
+    params: (f) => ({ routeTableId: f.table.routeTableId }),
+    body: () => ({ name: "renamed" }),
+    expect: ownerOnly(200),
+  },
+  "DELETE /v1/route-tables/{routeTableId}": { params: (f) => ({ routeTableId: f.table.routeTableId }), expect: ownerOnly(204) },
   "POST /v1/peering-connections": { body: (f) => ({ vpcId: f.lone.vpcId, peerVpcId: f.va.vpcId }), expect: ownerOnly(201) },
   "GET /v1/peering-connections": {
     expect: all(200),
@@ -216,7 +242,9 @@ describe("control plane: authentication on the matched route", function () {
     const active = await activePeering(w.a, va, w.b, vb, { bandwidthMbps: 30 });
     const route = await addRoute(w.a.api, va.routeTableId, { destinationCidrBlock: subnet(vb.cidrBlock, 24, 0), peeringId: active.peeringId });
     const pending = await pendingPeering(w.a, va2, w.b, vb, { bandwidthMbps: 30 });
-    return { va, va2, lone, vb, active, pending, route };
+    const sub = expectStatus(await w.a.api.post("/v1/subnets", { vpcId: va.vpcId, cidrBlock: subnet(va.cidrBlock, 24, 0) }), 201);
+    const table = expectStatus(await w.a.api.post("/v1/route-tables", { vpcId: va.vpcId }), 201);
+    return { va, va2, lone, vb, active, pending, route, sub, table };
   }
 
   function send(op: string, sample: Sample, f: Fixture, spelling: Spelling, who: Who): Promise<RawResponse> {

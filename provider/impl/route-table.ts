@@ -1,0 +1,166 @@
+// RouteTable provider: runs in the dynamic-provider process, loaded by name
+// ("peerlink/dist/provider/impl/route-table.js").
+
+import { deleted, findRouteTable, InvalidStateApiError, isGone, NotFoundApiError, type PeerlinkClient } from "../../contract";
+import type { RouteTable as ApiTable, CreateRouteTableBody, UpdateRouteTableBody } from "../../contract/types";
+import type { Violation } from "../../domain";
+import { accountOf } from "../facts";
+import { previewRouteTable, readWorlds, reportDeferred } from "../preview/checks";
+import { choseDeleteFirst, declare, type Order, type PlannedRouteTable, recordedCreate } from "../preview/plan";
+import type { RouteTableInputs, RouteTableOutputs } from "../types";
+import {
+  applyFieldRules,
+  type DiffOutcome,
+  type Failure,
+  hasUnknown,
+  knownString,
+  nameFromOwnerRef,
+  sameTags,
+  subject,
+  validateConnection,
+  validateId,
+  validateName,
+  validateTags,
+  withAccountRule,
+} from "../validation";
+import { createIdempotent } from "./common";
+import { defineProvider, type PreviewVerdict } from "./kit";
+
+const KIND = "RouteTable";
+
+export function routeTableFailures(news: Partial<RouteTableInputs>): Failure[] {
+  const s = subject(KIND, news.ownerRef);
+  return [
+    ...validateId(news.vpcId, "vpc", "vpcId", s),
+    ...validateName(news.name, "name", s),
+    ...validateTags(news.tags, "tags", s),
+    ...validateConnection(news.connection, "connection", s),
+  ];
+}
+
+/** vpcId replaces; name and tags update in place (pure). */
+export function diffRouteTable(olds: RouteTableOutputs, news: RouteTableInputs, newAccountId?: string): DiffOutcome {
+  const d = applyFieldRules<RouteTableOutputs, RouteTableInputs>(olds, news, [
+    { property: "vpcId", kind: "replace", same: (o, n) => o.vpcId === n.vpcId },
+    { property: "name", kind: "update", same: (o, n) => n.name === undefined || o.name === n.name },
+    { property: "tags", kind: "update", same: (o, n) => n.tags === undefined || sameTags(o.tags, n.tags) },
+  ]);
+  return withAccountRule(d, olds.accountId, newAccountId);
+}
+
+export function routeTableOutputs(t: ApiTable, inputs: Partial<RouteTableInputs>): RouteTableOutputs {
+  const outs: RouteTableOutputs = {
+    routeTableId: t.routeTableId,
+    vpcId: t.vpcId,
+    accountId: t.accountId,
+    name: t.name,
+    tags: t.tags,
+    main: t.main,
+    ownerRef: inputs.ownerRef ?? "",
+  };
+  if (inputs.connection) outs.connection = inputs.connection;
+  return outs;
+}
+
+export function routeTableInputsFromApi(t: ApiTable): Partial<RouteTableInputs> {
+  const inputs: Partial<RouteTableInputs> = { vpcId: t.vpcId };
+  if (t.name) inputs.name = t.name;
+  if (Object.keys(t.tags).length > 0) inputs.tags = t.tags;
+  return inputs;
+}
+
+function label(inputs: Partial<RouteTableInputs>, id?: string): string {
+  return [id, nameFromOwnerRef(inputs.ownerRef)].filter((x) => x).join(" ");
+}
+
+async function previewCheck(
+  client: PeerlinkClient,
+  olds: Partial<RouteTableInputs & RouteTableOutputs>,
+  news: RouteTableInputs,
+): Promise<PreviewVerdict<RouteTableOutputs>> {
+  const op = `checking ${subject(KIND, news.ownerRef)}`;
+  const account = await accountOf(client, op);
+  const refs = news.__refs && !hasUnknown(news.__refs) ? news.__refs : {};
+  const { own } = await readWorlds(client, op);
+  const vpcId = knownString(news.vpcId);
+  if (vpcId && !refs.vpc && !own.vpcs.some((v) => v.vpcId === vpcId)) {
+    return {
+      violations: [
+        { code: "NotFound", field: "vpcId", message: `VPC ${vpcId} does not exist in account ${account.accountId}; check "vpcId" and the connection` },
+      ],
+    };
+  }
+  const tables = (own.routeTables ?? []).filter((t) => !t.main);
+  const existing =
+    (olds.routeTableId ? tables.find((t) => t.routeTableId === olds.routeTableId) : undefined) ?? tables.find((t) => t.ownerRef === news.ownerRef);
+  let order: Order = "create";
+  if (existing && olds.vpcId !== undefined) {
+    const d = diffRouteTable({ ...(olds as RouteTableOutputs), vpcId: existing.vpcId }, news);
+    order = d.replaces.length > 0 ? (choseDeleteFirst(news.ownerRef) ? "replaceDeleteFirst" : "replaceCreateFirst") : d.changes ? "update" : "same";
+  } else if (existing) order = "same";
+  const entry: PlannedRouteTable = {
+    kind: "RouteTable",
+    ownerRef: news.ownerRef,
+    label: `RouteTable "${nameFromOwnerRef(news.ownerRef) ?? news.ownerRef}"`,
+    accountId: account.accountId,
+    existingId: existing?.routeTableId,
+    order,
+    connection: news.connection,
+    vpc: { ownerRef: refs.vpc, id: vpcId },
+  };
+  declare(entry);
+  const verdict = await previewRouteTable(client, op, entry);
+  await reportDeferred(entry.label, verdict.deferred);
+  return { violations: verdict.violations as Violation[] };
+}
+
+export const provider = defineProvider<RouteTableInputs, RouteTableOutputs>({
+  kind: KIND,
+  validate: routeTableFailures,
+  ruleProperty: "vpcId",
+  preview: previewCheck,
+  diff: diffRouteTable,
+
+  async create(client, inputs) {
+    const op = `creating RouteTable (${label(inputs)})`;
+    const body: CreateRouteTableBody = { vpcId: inputs.vpcId, ownerRef: inputs.ownerRef };
+    if (inputs.name !== undefined) body.name = inputs.name;
+    if (inputs.tags !== undefined) body.tags = inputs.tags;
+    const { made } = await recordedCreate(
+      inputs.ownerRef,
+      () =>
+        createIdempotent(
+          inputs.ownerRef,
+          body,
+          (token) => client.createRouteTable(op, body, token),
+          async (t) => !isGone(await findRouteTable(client, op, t.routeTableId)),
+        ),
+      ({ made }) => made.routeTableId,
+    );
+    return { id: made.routeTableId, outs: routeTableOutputs(made, inputs) };
+  },
+
+  async read(client, id, props) {
+    const op = `reading RouteTable (${id})`;
+    const t = await findRouteTable(client, op, id);
+    if (isGone(t)) return t;
+    // The main table is the Vpc's: managing it as a RouteTable would try to delete it with the resource.
+    if (t.main)
+      throw new InvalidStateApiError(op, `route table ${id} is the main table of VPC ${t.vpcId}; it belongs to that Vpc and cannot be managed as a RouteTable`);
+    return { outs: routeTableOutputs(t, props ?? {}), inputs: routeTableInputsFromApi(t) };
+  },
+
+  async update(client, id, olds, news) {
+    const op = `updating RouteTable (${label(news, id)})`;
+    const patch: UpdateRouteTableBody = {};
+    if (news.name !== undefined && news.name !== olds.name) patch.name = news.name;
+    if (news.tags !== undefined && !sameTags(olds.tags, news.tags)) patch.tags = news.tags;
+    const t = Object.keys(patch).length > 0 ? await client.patchRouteTable(op, id, patch) : await findRouteTable(client, op, id);
+    if (isGone(t)) throw new NotFoundApiError(op, `route table ${id} no longer exists`, { hint: "run `pulumi refresh`, then `pulumi up` re-creates it" });
+    return routeTableOutputs(t, news);
+  },
+
+  async delete(client, id, props) {
+    await deleted(client.deleteRouteTable(`deleting RouteTable (${label(props, id)})`, id));
+  },
+});
