@@ -14,6 +14,7 @@ const USAGE = `usage:
                   [--transition-delay-ms N] [--test-clock] [--quota name=N ...] [--log-level info]
                   [--rate-limit 50/s,burst=200 | off] [--request-timeout-ms N] [--max-connections-per-client N]
                   [--faults 503=0.1,latency=50ms]   (test mode only: needs --test-clock)
+                  [--record-traffic] [--simulate-traffic[=SEED]]
   peerlink account create <name> [--data DIR | --store postgres://...]
   peerlink account rotate-key --account ID [--grace-seconds 86400] [--data DIR | --store postgres://...]
   peerlink account revoke-key --account ID --key-id KEY-ID [--data DIR | --store postgres://...]
@@ -44,7 +45,9 @@ function storeUrl(values: { data?: string; store?: string }): string | undefined
   return process.env.PEERLINK_STORE || undefined;
 }
 
-async function serverCommand(args: string[], io: Out): Promise<number> {
+async function serverCommand(rawArgs: string[], io: Out): Promise<number> {
+  // --simulate-traffic alone means seed 1; --simulate-traffic=SEED picks one.
+  const args = rawArgs.map((a) => (a === "--simulate-traffic" ? "--simulate-traffic=1" : a));
   const { values } = parseArgs({
     args,
     options: {
@@ -60,6 +63,8 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
       "request-timeout-ms": { type: "string" },
       "max-connections-per-client": { type: "string" },
       faults: { type: "string" },
+      "record-traffic": { type: "boolean" },
+      "simulate-traffic": { type: "string" },
     },
     strict: true,
     allowPositionals: false,
@@ -81,6 +86,8 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
     quotas,
     logLevel: values["log-level"] ?? "info",
     ...(values.faults !== undefined ? { faults: parseFaults(values.faults) } : {}),
+    recordTraffic: values["record-traffic"] ?? false,
+    ...(values["simulate-traffic"] !== undefined ? { simulateTraffic: int("simulate-traffic", values["simulate-traffic"]) } : {}),
     limits: {
       ...(rateLimitText !== undefined ? { rateLimit: parseRateLimit(rateLimitText) } : {}),
       requestTimeoutMs: int("request-timeout-ms", values["request-timeout-ms"] ?? env.PEERLINK_REQUEST_TIMEOUT_MS),

@@ -1,6 +1,6 @@
 // Stored records -> API shapes (docs/contract.md). Field mapping only: what the asker may see of a
 // peering is decided in domain/visibility.ts.
-import { hidesAccepter, isCrossRegionPeering, roleOf, sideStatus, visibleCostEstimate } from "../domain";
+import { hidesAccepter, isCrossRegionPeering, NO_ALARMS, roleOf, sideStatus, visibleCostEstimate } from "../domain";
 import { PeeringRecord, RouteRecord, VpcRecord } from "./store/store";
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -56,6 +56,7 @@ export function peeringView(p: PeeringRecord, accountId: string) {
     crossRegion: isCrossRegionPeering(p),
     bandwidthMbps: p.bandwidthMbps,
     costEstimate: visibleCostEstimate(p, accountId),
+    alarms: { ...(p.alarms ?? NO_ALARMS) },
     expiresAt: p.expiresAt === null ? null : iso(p.expiresAt),
     createdAt: iso(p.createdAt),
     updatedAt: iso(p.updatedAt),

@@ -12,5 +12,6 @@ export * from "./rulebook";
 export * from "./rules";
 export * from "./traffic";
 export * from "./traffic-alarms";
+export * from "./traffic-simulation";
 export * from "./visibility";
 export * from "./world";

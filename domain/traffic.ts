@@ -193,3 +193,7 @@ export function aggregate(windows: readonly ShapedWindow[], from: number, to: nu
       };
     });
 }
+
+/** 5-minute samples are kept this long; bills and metrics older than that cannot be computed. */
+export const TRAFFIC_RETENTION_DAYS = 93;
+export const TRAFFIC_RETENTION_MS = TRAFFIC_RETENTION_DAYS * DAY_MS;

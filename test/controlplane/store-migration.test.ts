@@ -72,16 +72,20 @@ describe("SQLite data files of an older version", () => {
         });
       });
       await fresh.close();
-      // Turn it into what version 5 wrote: no owner_ref on routes.
+      // Turn it into what version 5 wrote: no owner_ref on routes, no traffic tables or alarm columns (v8).
       const file = fs.readdirSync(dir).find((f) => f.endsWith(".db") || f.endsWith(".sqlite"))!;
       const raw = new Database(path.join(dir, file));
       raw.exec("ALTER TABLE routes DROP COLUMN owner_ref");
+      raw.exec("ALTER TABLE peerings DROP COLUMN alarm_loss_pct; ALTER TABLE peerings DROP COLUMN alarm_util_pct");
+      raw.exec("DROP TABLE traffic_samples; DROP TABLE traffic_cap_changes");
       raw.pragma("user_version = 5");
       raw.close();
 
       const migrated = new SqliteStore(dir);
       const routes = await migrated.transaction((tx) => tx.listRoutes("rtb-1"));
       expect(routes).to.have.length(1);
+      // v8: the traffic tables exist again
+      expect(await migrated.transaction((tx) => tx.listTrafficSamples("pcx-none", 0, Date.now()))).to.deep.equal([]);
       expect(routes[0]).to.include({ routeId: "rt-1", description: "local", ownerRef: null });
       await migrated.transaction((tx) =>
         tx.insertRoute({
@@ -133,7 +137,7 @@ describe("SQLite data files of an older version", () => {
       });
       await migrated.close();
       const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
-      expect(check.pragma("user_version", { simple: true })).to.equal(7);
+      expect(check.pragma("user_version", { simple: true })).to.equal(8);
       check.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -23,6 +23,7 @@ const SUITES = [
   "http/quotas",
   "http/routes",
   "http/state-machine",
+  "http/traffic",
   "http/validate",
   "http/vpcs",
 ].map((s) => path.resolve(__dirname, "../controlplane", `${s}.test.js`));

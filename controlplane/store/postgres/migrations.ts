@@ -1,6 +1,7 @@
 // Versioned schema for the PostgreSQL store. A migration is never edited once released: add the next
 // one. They run at start under an advisory lock, so replicas starting together apply each exactly once.
 import { Client } from "pg";
+import { trafficTablesSql } from "../traffic";
 
 export type Migration = { version: number; name: string; sql: string };
 
@@ -96,6 +97,14 @@ INSERT INTO api_keys SELECT key_hash, substr(key_hash, 1, 12), account_id, creat
     version: 7,
     name: "route owner reference",
     sql: `ALTER TABLE routes ADD COLUMN owner_ref TEXT;`,
+  },
+  // Issue 12 (renumber at merge if another branch took 8): alarm thresholds and the traffic tables.
+  {
+    version: 8,
+    name: "traffic samples, cap changes and alarm thresholds",
+    sql: `ALTER TABLE peerings ADD COLUMN alarm_loss_pct DOUBLE PRECISION;
+ALTER TABLE peerings ADD COLUMN alarm_util_pct DOUBLE PRECISION;
+${trafficTablesSql("BIGINT", "DOUBLE PRECISION", "")}`,
   },
 ];
 
