@@ -11,6 +11,8 @@ const PROGRESS_META = "trafficSimulatedUntil";
 export async function simulateTraffic(ctx: TxContext, seed: number): Promise<number> {
   const until = windowStartOf(ctx.now);
   const saved = await ctx.tx.getMeta(PROGRESS_META);
+  // The first run only marks where simulation begins.
+  if (saved === undefined) await ctx.tx.setMeta(PROGRESS_META, String(until));
   const from = Math.max(saved === undefined ? until : Number(saved), until - TRAFFIC_RETENTION_MS);
   if (from >= until) return 0;
   let written = 0;

@@ -24,6 +24,7 @@ const SUITES = [
   "http/routes",
   "http/state-machine",
   "http/traffic",
+  "http/traffic-simulation",
   "http/validate",
   "http/vpcs",
 ].map((s) => path.resolve(__dirname, "../controlplane", `${s}.test.js`));
