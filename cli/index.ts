@@ -8,6 +8,7 @@ import { parseRateLimit } from "../controlplane/http/limits";
 import { setAccountQuotas } from "../controlplane/quota-admin";
 import { startServer } from "../controlplane/server";
 import { PeerlinkError, parseQuotaOverrides } from "../domain";
+import { formatBill, formatMetrics } from "./traffic";
 
 const USAGE = `usage:
   peerlink server [--host 127.0.0.1] [--port 8787] [--data .peerlink | --store postgres://...]
@@ -20,6 +21,8 @@ const USAGE = `usage:
   peerlink account revoke-key --account ID --key-id KEY-ID [--data DIR | --store postgres://...]
   peerlink quota set --account ID name=N [name=N ...] [--data DIR | --store postgres://...]
   peerlink peering list [--json] | accept <id> | reject <id>   [--endpoint URL] [--api-key KEY]
+  peerlink peering metrics <id> [--since 24h] [--json]         (cross-region peerings: bandwidth, packets, loss)
+  peerlink bill [--date YYYY-MM-DD | --month YYYY-MM] [--json] (the caller's bill; default: today so far)
   peerlink vpc list [--json]                                   [--endpoint URL] [--api-key KEY]
   peerlink events [--since ISO-TIME] [--resource ID] [--json]  [--endpoint URL] [--api-key KEY]
 (--store defaults to PEERLINK_STORE; --endpoint to PEERLINK_ENDPOINT; the key comes from PEERLINK_API_KEY or,
@@ -200,8 +203,15 @@ const apiOptions = {
 } as const;
 
 async function peeringCommand(args: string[], io: Out): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: apiOptions, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args, options: { ...apiOptions, since: { type: "string" } }, allowPositionals: true });
   const [verb, id] = positionals;
+  if (verb === "metrics" && id && positionals.length === 2) {
+    if (values.since !== undefined && !/^[0-9]{1,5}[mhd]$/.test(values.since))
+      throw new UsageError(`--since must be a duration such as 30m, 24h or 7d, got ${JSON.stringify(values.since)}`);
+    const m = await (await client(values)).peeringMetrics(`reading metrics of peering ${id}`, id, values.since ? { since: values.since } : {});
+    io.out(values.json ? JSON.stringify(m, null, 2) : formatMetrics(m, table));
+    return 0;
+  }
   if (verb === "list" && positionals.length === 1) {
     const list = await (await client(values)).listPeerings("listing peerings");
     if (values.json) io.out(JSON.stringify(list, null, 2));
@@ -224,7 +234,7 @@ async function peeringCommand(args: string[], io: Out): Promise<number> {
     io.out(values.json ? JSON.stringify(data, null, 2) : `${data.peeringId} ${data.status}`);
     return 0;
   }
-  throw new UsageError("usage: peerlink peering list | accept <id> | reject <id>");
+  throw new UsageError("usage: peerlink peering list | accept <id> | reject <id> | metrics <id> [--since 24h]");
 }
 
 async function eventsCommand(args: string[], io: Out): Promise<number> {
@@ -249,6 +259,21 @@ async function eventsCommand(args: string[], io: Out): Promise<number> {
     }));
     io.out(table(rows, ["TIME", "ACTION", "RESOURCE", "BY", "REQUEST ID"]));
   }
+  return 0;
+}
+
+async function billCommand(args: string[], io: Out): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { ...apiOptions, date: { type: "string" }, month: { type: "string" } }, allowPositionals: true });
+  if (positionals.length !== 0 || (values.date !== undefined && values.month !== undefined)) {
+    throw new UsageError("usage: peerlink bill [--date YYYY-MM-DD | --month YYYY-MM] [--json]");
+  }
+  const api = await client(values);
+  // Without either the server answers with today so far, on its own clock.
+  const bill = await api.getBill(
+    "reading the bill",
+    values.month !== undefined ? { month: values.month } : values.date !== undefined ? { date: values.date } : {},
+  );
+  io.out(values.json ? JSON.stringify(bill, null, 2) : formatBill(bill, table));
   return 0;
 }
 
@@ -296,6 +321,9 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
         break;
       case "events":
         code = await eventsCommand(rest, io);
+        break;
+      case "bill":
+        code = await billCommand(rest, io);
         break;
       case undefined:
       case "help":

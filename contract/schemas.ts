@@ -376,7 +376,11 @@ export const trafficSampleSchema = Type.Object(
   closed,
 );
 
-export const metricsQuery = Type.Object({ from: Type.Optional(str(64)), to: Type.Optional(str(64)) }, closed);
+/** from/to: ISO times; since: a duration back from the server's now (30m, 24h, 7d), instead of from. */
+export const metricsQuery = Type.Object(
+  { from: Type.Optional(str(64)), to: Type.Optional(str(64)), since: Type.Optional(Type.String({ pattern: "^[0-9]{1,5}[mhd]$" })) },
+  closed,
+);
 
 export const metricsPointSchema = Type.Object(
   {

@@ -53,12 +53,14 @@ function lineView(l: BillLine) {
 const dayView = (d: DayBill & { final: boolean }) => ({ ...d, lines: d.lines.map(lineView) });
 
 export async function getBill(ctx: TxContext, caller: Caller, q: { date?: string; month?: string }) {
-  if ((q.date === undefined) === (q.month === undefined)) {
-    throw new ValidationError('give exactly one of "date" (YYYY-MM-DD) or "month" (YYYY-MM)', { field: q.date === undefined ? "date" : "month" });
-  }
+  if (q.date !== undefined && q.month !== undefined) throw new ValidationError('give "date" (YYYY-MM-DD) or "month" (YYYY-MM), not both', { field: "month" });
   const peerings = await ctx.tx.listPeeringsForAccount(caller.accountId);
-  if (q.date !== undefined) return { accountId: caller.accountId, day: dayView(await computeDay(ctx, caller, q.date, peerings)) };
-  const month = q.month as string;
+  if (q.month === undefined) {
+    // Without either: today so far, on the server's clock.
+    const date = q.date ?? iso(ctx.now).slice(0, 10);
+    return { accountId: caller.accountId, day: dayView(await computeDay(ctx, caller, date, peerings)) };
+  }
+  const month = q.month;
   const today = dayStartOf(ctx.now);
   const oldest = dayStartOf(ctx.now - TRAFFIC_RETENTION_MS);
   // The month's days that have begun and are still within the retention.

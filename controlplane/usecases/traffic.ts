@@ -128,14 +128,18 @@ function sampleView(w: ShapedWindow) {
   };
 }
 
-export type MetricsQuery = { from?: string; to?: string };
+export type MetricsQuery = { from?: string; to?: string; since?: string };
+
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3600_000, d: 86_400_000 };
 
 /** Samples of a cross-region peering for [from, to) (default: the last 24 hours), as the caller sees them. */
 export async function peeringMetrics(ctx: TxContext, caller: Caller, peeringId: string, q: MetricsQuery) {
   const p = await visiblePeering(ctx, caller, peeringId);
   requireMonitored(p);
   const to = q.to === undefined ? windowStartOf(ctx.now) + SAMPLE_WINDOW_MS : parseTime(q.to, "to");
-  const from = q.from === undefined ? to - 24 * 3600 * 1000 : parseTime(q.from, "from");
+  if (q.since !== undefined && q.from !== undefined) throw new ValidationError('give "from" or "since", not both', { field: "since" });
+  const back = q.since === undefined ? 24 * 3600 * 1000 : Number(q.since.slice(0, -1)) * UNIT_MS[q.since.slice(-1)];
+  const from = q.from === undefined ? to - back : parseTime(q.from, "from");
   if (from >= to) throw new ValidationError(`"from" (${iso(from)}) must be before "to" (${iso(to)})`, { field: "from" });
   if (to - from > TRAFFIC_RETENTION_MS) {
     throw new ValidationError(`the range is longer than the ${TRAFFIC_RETENTION_MS / 86_400_000}-day retention of samples; ask for a shorter range`, {

@@ -25,6 +25,7 @@ const SUITES = [
   "http/state-machine",
   "http/traffic",
   "http/traffic-simulation",
+  "http/traffic-cli",
   "http/validate",
   "http/vpcs",
 ].map((s) => path.resolve(__dirname, "../controlplane", `${s}.test.js`));

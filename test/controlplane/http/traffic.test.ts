@@ -161,8 +161,9 @@ describe("control plane: traffic, metrics and the bill (seed 004)", function () 
       expect(today.final).to.equal(false);
     });
 
-    it("asks for exactly one of date and month, in the right form", async function () {
-      expectError(await w.a.api.get("/v1/bill"), 400, "ValidationError");
+    it("answers with today so far without a date, and refuses bad or doubled dates", async function () {
+      const today = expectStatus(await w.a.api.get("/v1/bill"), 200).day;
+      expect(today).to.include({ date: iso(await serverNow(w.a.api)).slice(0, 10), final: false });
       expectError(await w.a.api.get("/v1/bill", { params: { date: "2026-02-30" } }), 400, "ValidationError");
       expectError(await w.a.api.get("/v1/bill", { params: { date: "2026-12-01", month: "2026-12" } }), 400, "ValidationError");
     });
