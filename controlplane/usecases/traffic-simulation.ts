@@ -6,9 +6,12 @@ import { storeWindow } from "./traffic";
 import type { TxContext } from "./tx";
 
 const PROGRESS_META = "trafficSimulatedUntil";
+/** Written first: on PostgreSQL its row lock makes replicas take turns, each reading the other's progress. */
+const TURN_META = "trafficSimulationRuns";
 
 /** Simulates windows that ended since the last run; returns how many samples it wrote. */
 export async function simulateTraffic(ctx: TxContext, seed: number): Promise<number> {
+  await ctx.tx.addToMeta(TURN_META, 1);
   const until = windowStartOf(ctx.now);
   const saved = await ctx.tx.getMeta(PROGRESS_META);
   // The first run only marks where simulation begins.
@@ -28,5 +31,6 @@ export async function simulateTraffic(ctx: TxContext, seed: number): Promise<num
     }
   }
   await ctx.tx.setMeta(PROGRESS_META, String(until));
+  await ctx.tx.purgeTrafficSamples(ctx.now - TRAFFIC_RETENTION_MS);
   return written;
 }

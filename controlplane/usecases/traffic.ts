@@ -76,7 +76,6 @@ export async function storeWindow(
     acceptorRegion: p.accepter.region,
     source,
   });
-  await ctx.tx.purgeTrafficSamples(ctx.now - TRAFFIC_RETENTION_MS);
   return shaped;
 }
 
@@ -109,6 +108,7 @@ export async function recordTraffic(ctx: TxContext, caller: Caller, peeringId: s
   const initiator = roleOf(p, caller.accountId) === "initiator";
   const offered: OfferedLoad = initiator ? input : { outMbps: input.inMbps, inMbps: input.outMbps, packetsOut: input.packetsIn, packetsIn: input.packetsOut };
   const shaped = await storeWindow(ctx, p, start, offered, "recorded");
+  await ctx.tx.purgeTrafficSamples(ctx.now - TRAFFIC_RETENTION_MS);
   return sampleView(initiator ? shaped : asAcceptor(shaped));
 }
 

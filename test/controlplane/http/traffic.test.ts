@@ -161,6 +161,17 @@ describe("control plane: traffic, metrics and the bill (seed 004)", function () 
       expect(today.final).to.equal(false);
     });
 
+    it("keeps samples 93 days: an older day's bill is refused, naming the retention", async function () {
+      const p = await crossRegion(50);
+      const { date, now } = await advanceToNextDay(w.a.api);
+      expectStatus(await record(w.a.api, p.peeringId, windowOf(now), 10, 10), 200);
+      await advanceClock(w.a.api, 94 * 86_400_000);
+      // a new recording purges what is past the retention
+      expectStatus(await record(w.a.api, p.peeringId, windowOf(await serverNow(w.a.api)), 1, 1), 200);
+      const err = expectError(await w.a.api.get("/v1/bill", { params: { date } }), 400, "ValidationError");
+      expect(err.message).to.contain("93-day retention");
+    });
+
     it("answers with today so far without a date, and refuses bad or doubled dates", async function () {
       const today = expectStatus(await w.a.api.get("/v1/bill"), 200).day;
       expect(today).to.include({ date: iso(await serverNow(w.a.api)).slice(0, 10), final: false });
