@@ -8,17 +8,21 @@ import { parseRateLimit } from "../controlplane/http/limits";
 import { setAccountQuotas } from "../controlplane/quota-admin";
 import { startServer } from "../controlplane/server";
 import { PeerlinkError, parseQuotaOverrides } from "../domain";
+import { formatBill, formatMetrics } from "./traffic";
 
 const USAGE = `usage:
   peerlink server [--host 127.0.0.1] [--port 8787] [--data .peerlink | --store postgres://...]
                   [--transition-delay-ms N] [--test-clock] [--quota name=N ...] [--log-level info]
                   [--rate-limit 50/s,burst=200 | off] [--request-timeout-ms N] [--max-connections-per-client N]
                   [--faults 503=0.1,latency=50ms]   (test mode only: needs --test-clock)
+                  [--record-traffic] [--simulate-traffic[=SEED]]
   peerlink account create <name> [--data DIR | --store postgres://...]
   peerlink account rotate-key --account ID [--grace-seconds 86400] [--data DIR | --store postgres://...]
   peerlink account revoke-key --account ID --key-id KEY-ID [--data DIR | --store postgres://...]
   peerlink quota set --account ID name=N [name=N ...] [--data DIR | --store postgres://...]
   peerlink peering list [--json] | accept <id> | reject <id>   [--endpoint URL] [--api-key KEY]
+  peerlink peering metrics <id> [--since 24h] [--json]         (cross-region peerings: bandwidth, packets, loss)
+  peerlink bill [--date YYYY-MM-DD | --month YYYY-MM] [--json] (the caller's bill; default: today so far)
   peerlink vpc list [--json]                                   [--endpoint URL] [--api-key KEY]
   peerlink events [--since ISO-TIME] [--resource ID] [--json]  [--endpoint URL] [--api-key KEY]
 (--store defaults to PEERLINK_STORE; --endpoint to PEERLINK_ENDPOINT; the key comes from PEERLINK_API_KEY or,
@@ -44,7 +48,9 @@ function storeUrl(values: { data?: string; store?: string }): string | undefined
   return process.env.PEERLINK_STORE || undefined;
 }
 
-async function serverCommand(args: string[], io: Out): Promise<number> {
+async function serverCommand(rawArgs: string[], io: Out): Promise<number> {
+  // --simulate-traffic alone means seed 1; --simulate-traffic=SEED picks one.
+  const args = rawArgs.map((a) => (a === "--simulate-traffic" ? "--simulate-traffic=1" : a));
   const { values } = parseArgs({
     args,
     options: {
@@ -60,6 +66,8 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
       "request-timeout-ms": { type: "string" },
       "max-connections-per-client": { type: "string" },
       faults: { type: "string" },
+      "record-traffic": { type: "boolean" },
+      "simulate-traffic": { type: "string" },
     },
     strict: true,
     allowPositionals: false,
@@ -81,6 +89,8 @@ async function serverCommand(args: string[], io: Out): Promise<number> {
     quotas,
     logLevel: values["log-level"] ?? "info",
     ...(values.faults !== undefined ? { faults: parseFaults(values.faults) } : {}),
+    recordTraffic: values["record-traffic"] ?? false,
+    ...(values["simulate-traffic"] !== undefined ? { simulateTraffic: int("simulate-traffic", values["simulate-traffic"]) } : {}),
     limits: {
       ...(rateLimitText !== undefined ? { rateLimit: parseRateLimit(rateLimitText) } : {}),
       requestTimeoutMs: int("request-timeout-ms", values["request-timeout-ms"] ?? env.PEERLINK_REQUEST_TIMEOUT_MS),
@@ -193,8 +203,15 @@ const apiOptions = {
 } as const;
 
 async function peeringCommand(args: string[], io: Out): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: apiOptions, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args, options: { ...apiOptions, since: { type: "string" } }, allowPositionals: true });
   const [verb, id] = positionals;
+  if (verb === "metrics" && id && positionals.length === 2) {
+    if (values.since !== undefined && !/^[0-9]{1,5}[mhd]$/.test(values.since))
+      throw new UsageError(`--since must be a duration such as 30m, 24h or 7d, got ${JSON.stringify(values.since)}`);
+    const m = await (await client(values)).peeringMetrics(`reading metrics of peering ${id}`, id, values.since ? { since: values.since } : {});
+    io.out(values.json ? JSON.stringify(m, null, 2) : formatMetrics(m, table));
+    return 0;
+  }
   if (verb === "list" && positionals.length === 1) {
     const list = await (await client(values)).listPeerings("listing peerings");
     if (values.json) io.out(JSON.stringify(list, null, 2));
@@ -217,7 +234,7 @@ async function peeringCommand(args: string[], io: Out): Promise<number> {
     io.out(values.json ? JSON.stringify(data, null, 2) : `${data.peeringId} ${data.status}`);
     return 0;
   }
-  throw new UsageError("usage: peerlink peering list | accept <id> | reject <id>");
+  throw new UsageError("usage: peerlink peering list | accept <id> | reject <id> | metrics <id> [--since 24h]");
 }
 
 async function eventsCommand(args: string[], io: Out): Promise<number> {
@@ -242,6 +259,21 @@ async function eventsCommand(args: string[], io: Out): Promise<number> {
     }));
     io.out(table(rows, ["TIME", "ACTION", "RESOURCE", "BY", "REQUEST ID"]));
   }
+  return 0;
+}
+
+async function billCommand(args: string[], io: Out): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { ...apiOptions, date: { type: "string" }, month: { type: "string" } }, allowPositionals: true });
+  if (positionals.length !== 0 || (values.date !== undefined && values.month !== undefined)) {
+    throw new UsageError("usage: peerlink bill [--date YYYY-MM-DD | --month YYYY-MM] [--json]");
+  }
+  const api = await client(values);
+  // Without either the server answers with today so far, on its own clock.
+  const bill = await api.getBill(
+    "reading the bill",
+    values.month !== undefined ? { month: values.month } : values.date !== undefined ? { date: values.date } : {},
+  );
+  io.out(values.json ? JSON.stringify(bill, null, 2) : formatBill(bill, table));
   return 0;
 }
 
@@ -289,6 +321,9 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
         break;
       case "events":
         code = await eventsCommand(rest, io);
+        break;
+      case "bill":
+        code = await billCommand(rest, io);
         break;
       case undefined:
       case "help":

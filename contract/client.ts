@@ -137,6 +137,18 @@ export class PeerlinkClient {
   peeringCost(op: string, peeringId: string, peakBandwidthMbps: number): Promise<W.CostEstimate> {
     return this.transport.request(op, "GET", `/v1/peering-connections/${seg(peeringId)}/cost`, { params: { peakBandwidthMbps } });
   }
+
+  // --- traffic and the bill (issue 12) ------------------------------------------------------------
+  /** Test mode (or --record-traffic): the offered load of one 5-minute window, as the caller sees it. */
+  recordTraffic(op: string, peeringId: string, body: W.RecordTrafficBody): Promise<W.TrafficSample> {
+    return this.transport.request(op, "POST", `/v1/peering-connections/${seg(peeringId)}/traffic`, { body, repeatable: true });
+  }
+  peeringMetrics(op: string, peeringId: string, query: W.MetricsQuery = {}): Promise<W.Metrics> {
+    return this.transport.request(op, "GET", `/v1/peering-connections/${seg(peeringId)}/metrics`, { params: query });
+  }
+  getBill(op: string, query: W.BillQuery): Promise<W.Bill> {
+    return this.transport.request(op, "GET", "/v1/bill", { params: query });
+  }
 }
 
 export function createClient(conn: Endpoint, opts?: TransportOptions): PeerlinkClient {

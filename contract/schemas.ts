@@ -142,6 +142,10 @@ export const costEstimateSchema = Type.Object(
   closed,
 );
 
+const numberOrNull = Type.Unsafe<number | null>({ type: ["number", "null"] });
+/** Issue 12: alarm thresholds in percent; null = no alarm on that metric. */
+export const alarmThresholdsSchema = Type.Object({ lossRatePercent: numberOrNull, peakUtilisationPercent: numberOrNull }, closed);
+
 /** region and cidrBlock are null on the accepter end as the requester sees it until the acceptor accepts. */
 const peeringEndSchema = Type.Object({ accountId: Type.String(), vpcId: Type.String(), region: stringOrNull(), cidrBlock: stringOrNull() }, closed);
 
@@ -161,6 +165,7 @@ export const peeringSchema = Type.Object(
     crossRegion: Type.Boolean(),
     bandwidthMbps: Type.Unsafe<number | null>({ type: ["integer", "null"] }),
     costEstimate: nullableObject(costEstimateSchema),
+    alarms: alarmThresholdsSchema,
     expiresAt: stringOrNull({ format: "date-time" }),
     createdAt: isoTime,
     updatedAt: isoTime,
@@ -334,7 +339,12 @@ export const validatePeeringBody = Type.Object(
 );
 
 export const updatePeeringBody = Type.Object(
-  { bandwidthMbps: Type.Optional(bandwidth), name: Type.Optional(str(NAME_MAX_LENGTH)), tags: Type.Optional(tagsSchema) },
+  {
+    bandwidthMbps: Type.Optional(bandwidth),
+    name: Type.Optional(str(NAME_MAX_LENGTH)),
+    tags: Type.Optional(tagsSchema),
+    alarms: Type.Optional(Type.Partial(alarmThresholdsSchema)),
+  },
   closed,
 );
 
@@ -408,3 +418,113 @@ export const params = (...names: string[]) => Type.Object(Object.fromEntries(nam
 
 /** Responses every authenticated route can produce, besides its success codes. */
 export const errorResponses = { "4xx": errorSchema, "5xx": errorSchema } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Issue 12: traffic, metrics and the bill (seed 004)
+
+const mbps = Type.Number({ minimum: 0, maximum: 1_000_000 });
+const packets = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+
+/** Test mode: the offered load of one 5-minute window, directions as the caller sees them. */
+export const recordTrafficBody = Type.Object(
+  { windowStart: Type.String({ maxLength: 64 }), outMbps: mbps, inMbps: mbps, packetsOut: Type.Optional(packets), packetsIn: Type.Optional(packets) },
+  closed,
+);
+
+export const trafficSampleSchema = Type.Object(
+  {
+    windowStart: isoTime,
+    capMbps: Type.Number(),
+    offeredOutMbps: Type.Number(),
+    offeredInMbps: Type.Number(),
+    outMbps: Type.Number(),
+    inMbps: Type.Number(),
+    packetsOut: Type.Integer(),
+    packetsIn: Type.Integer(),
+    droppedPackets: Type.Integer(),
+    lossRatePercent: Type.Number(),
+  },
+  closed,
+);
+
+/** from/to: ISO times; since: a duration back from the server's now (30m, 24h, 7d), instead of from. */
+export const metricsQuery = Type.Object(
+  { from: Type.Optional(str(64)), to: Type.Optional(str(64)), since: Type.Optional(Type.String({ pattern: "^[0-9]{1,5}[mhd]$" })) },
+  closed,
+);
+
+export const metricsPointSchema = Type.Object(
+  {
+    start: isoTime,
+    samples: Type.Integer(),
+    outMbps: Type.Number(),
+    inMbps: Type.Number(),
+    peakMbps: Type.Number(),
+    packetsOut: Type.Integer(),
+    packetsIn: Type.Integer(),
+    lossRatePercent: Type.Number(),
+  },
+  closed,
+);
+
+export const metricsSchema = Type.Object(
+  {
+    peeringId: Type.String(),
+    role: oneOf(["initiator", "acceptor"] as const),
+    from: isoTime,
+    to: isoTime,
+    stepSeconds: Type.Integer(),
+    bandwidthMbps: Type.Unsafe<number | null>({ type: ["integer", "null"] }),
+    retentionDays: Type.Integer(),
+    points: Type.Array(metricsPointSchema),
+  },
+  closed,
+);
+
+export const billQuery = Type.Object({ date: Type.Optional(str(10)), month: Type.Optional(str(7)) }, closed);
+
+/** kind: charged (priced tier), unpriced (with the reason; never 0), free (regional, or no traffic). */
+export const billLineSchema = Type.Object(
+  {
+    peeringId: Type.String(),
+    name: Type.String(),
+    kind: oneOf(["charged", "unpriced", "free"] as const),
+    initiatorRegion: Type.String(),
+    acceptorRegion: Type.String(),
+    peakMbps: Type.Optional(Type.Number()),
+    peakWindowStart: Type.Optional(isoTime),
+    peakDirection: Type.Optional(oneOf(["out", "in"] as const)),
+    tier: Type.Optional(Type.String()),
+    ratePerMbpsDay: Type.Optional(Type.Number()),
+    currency: Type.Optional(Type.String()),
+    amount: Type.Optional(Type.Number()),
+    reason: Type.Optional(Type.String()),
+  },
+  closed,
+);
+
+export const dayBillSchema = Type.Object(
+  {
+    date: Type.String(),
+    currency: Type.String(),
+    lines: Type.Array(billLineSchema),
+    totalAmount: Type.Number(),
+    unpricedLines: Type.Integer(),
+    final: Type.Boolean(),
+  },
+  closed,
+);
+
+export const monthBillSchema = Type.Object(
+  {
+    month: Type.String(),
+    currency: Type.String(),
+    days: Type.Array(dayBillSchema),
+    totalAmount: Type.Number(),
+    unpricedLines: Type.Integer(),
+    final: Type.Boolean(),
+  },
+  closed,
+);
+
+export const billSchema = Type.Object({ accountId: Type.String(), day: Type.Optional(dayBillSchema), month: Type.Optional(monthBillSchema) }, closed);

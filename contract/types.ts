@@ -38,3 +38,16 @@ export type EventsQuery = Static<typeof S.eventsQuery>;
 
 /** The state actions of POST /v1/peering-connections/:id/<action>. */
 export type PeeringAction = "accept" | "reject" | "enable" | "suspend" | "resume";
+
+// Issue 12: traffic, metrics and the bill
+export type AlarmThresholds = Static<typeof S.alarmThresholdsSchema>;
+export type RecordTrafficBody = Static<typeof S.recordTrafficBody>;
+export type TrafficSample = Static<typeof S.trafficSampleSchema>;
+export type MetricsQuery = Static<typeof S.metricsQuery>;
+export type Metrics = Static<typeof S.metricsSchema>;
+export type MetricsPoint = Static<typeof S.metricsPointSchema>;
+export type BillQuery = Static<typeof S.billQuery>;
+export type BillLine = Static<typeof S.billLineSchema>;
+export type DayBill = Static<typeof S.dayBillSchema>;
+export type MonthBill = Static<typeof S.monthBillSchema>;
+export type Bill = Static<typeof S.billSchema>;

@@ -9,6 +9,7 @@ import { HttpLimits, resolveLimits } from "./http/limits";
 import { Scheduler } from "./scheduler";
 import { openStore } from "./store/open";
 import { PgStoreOptions, redactUrl } from "./store/postgres/store";
+import { TrafficSimulator } from "./traffic-simulator";
 import { UseCaseRunner } from "./usecases/runner";
 
 export { createAccount } from "./accounts";
@@ -31,6 +32,10 @@ export type ServerOptions = {
   limits?: Partial<HttpLimits>;
   /** test mode only (needs testClock): injected 503s and latency */
   faults?: Faults;
+  /** issue 12: serve POST .../traffic (always on with testClock) */
+  recordTraffic?: boolean;
+  /** issue 12: simulate traffic on every active cross-region peering, with this seed */
+  simulateTraffic?: number;
 };
 
 export type RunningServer = {
@@ -58,6 +63,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const store = await openStore({ storeUrl: opts.storeUrl, dataDir }, opts.pg);
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let scheduler: Scheduler | undefined;
+  let simulator: TrafficSimulator | undefined;
   try {
     const limits = resolveLimits(opts.limits);
     app = await buildApp({
@@ -67,9 +73,16 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       logLevel: opts.logLevel ?? "info",
       limits: opts.limits,
       faults: opts.faults,
+      traffic: {
+        recording: Boolean(opts.testClock || opts.recordTraffic),
+        ...(opts.simulateTraffic !== undefined ? { catchUp: () => simulator?.catchUp() ?? Promise.resolve() } : {}),
+      },
     });
     const usecases = app.usecases;
     const log = app.log;
+    if (opts.simulateTraffic !== undefined) {
+      simulator = new TrafficSimulator(usecases, opts.simulateTraffic, (e) => log.error({ err: e }, "traffic simulation failed"));
+    }
     // With replicas, another one's commits reach this scheduler by notification; the sweep is the backstop.
     const sweepMs = store.watchBackstopMs === null ? undefined : Math.max(store.watchBackstopMs, 1000);
     scheduler = new Scheduler(usecases, (e) => log.error({ err: e }, "scheduled transitions failed"), sweepMs);
@@ -78,7 +91,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const port = typeof addr === "object" && addr ? addr.port : (opts.port ?? 8787);
     const urlHost = host.includes(":") ? `[${host}]` : host;
     scheduler.start();
-    const started = { app, scheduler };
+    simulator?.start();
+    const started = { app, scheduler, simulator };
     let closing: Promise<void> | undefined;
     return {
       url: `http://${urlHost}:${port}`,
@@ -90,12 +104,14 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       close: () =>
         (closing ??= (async () => {
           started.scheduler.stop();
+          await started.simulator?.stop();
           await started.app.close();
           await store.close();
         })()),
     };
   } catch (e) {
     scheduler?.stop();
+    await simulator?.stop();
     await app?.close().catch(() => undefined);
     await store.close();
     throw e;

@@ -3,7 +3,7 @@
 // in domain/visibility.ts.
 
 import type { Peering, Route, Vpc } from "../contract/types";
-import { hidesAccepter, isCrossRegionPeering, roleOf, sideStatus, visibleCostEstimate } from "../domain";
+import { hidesAccepter, isCrossRegionPeering, NO_ALARMS, roleOf, sideStatus, visibleCostEstimate } from "../domain";
 import { PeeringRecord, RouteRecord, RouteTableRecord, SubnetRecord, VpcRecord } from "./store/store";
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -98,6 +98,7 @@ export function peeringView(p: PeeringRecord, accountId: string): Peering {
     crossRegion: isCrossRegionPeering(p),
     bandwidthMbps: p.bandwidthMbps,
     costEstimate: visibleCostEstimate(p, accountId),
+    alarms: { ...(p.alarms ?? NO_ALARMS) },
     expiresAt: p.expiresAt === null ? null : iso(p.expiresAt),
     createdAt: iso(p.createdAt),
     updatedAt: iso(p.updatedAt),

@@ -21,6 +21,7 @@ export const ERROR_HTTP_STATUS = {
   PeeringNotAttached: 422,
   RouteOverlapsLocal: 422,
   NonTransitiveRoute: 422,
+  NotMonitored: 422,
   RequestTimeout: 408,
   RequestHeadersTooLarge: 431,
   TooManyRequests: 429,
@@ -204,6 +205,15 @@ export class NonTransitiveRouteError extends PeerlinkError {
   }
 }
 
+/** Seed 004 monitors cross-region peerings only: a regional one has no traffic metrics or alarms. */
+export class NotMonitoredError extends PeerlinkError {
+  declare readonly code: "NotMonitored";
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super("NotMonitored", message, details);
+    this.name = "NotMonitoredError";
+  }
+}
+
 export class RequestTimeoutError extends PeerlinkError {
   declare readonly code: "RequestTimeout";
   constructor(message: string, details: Record<string, unknown> = {}) {
@@ -264,6 +274,7 @@ const CLASSES: Record<ErrorCode, new (message: string, details?: Record<string, 
   PeeringNotAttached: PeeringNotAttachedError,
   RouteOverlapsLocal: RouteOverlapsLocalError,
   NonTransitiveRoute: NonTransitiveRouteError,
+  NotMonitored: NotMonitoredError,
   RequestTimeout: RequestTimeoutError,
   RequestHeadersTooLarge: RequestHeadersTooLargeError,
   TooManyRequests: TooManyRequestsError,

@@ -1,5 +1,6 @@
 // Pure domain rules shared by the control plane and the provider's preview checks. No I/O here.
 
+export * from "./billing";
 export * from "./cidr";
 export * from "./errors";
 export * from "./limits";
@@ -10,5 +11,8 @@ export * from "./quotas";
 export * from "./regions";
 export * from "./rulebook";
 export * from "./rules";
+export * from "./traffic";
+export * from "./traffic-alarms";
+export * from "./traffic-simulation";
 export * from "./visibility";
 export * from "./world";

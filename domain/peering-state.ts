@@ -83,9 +83,14 @@ export function assertTransition(from: PeeringState, action: PeeringAction, peer
   return to;
 }
 
+/** States in which a peering carries nothing (Expired may be re-enabled, but carries nothing while expired). */
+export const TERMINAL_STATES: readonly PeeringState[] = ["Rejected", "Expired", "Deleted"];
+export function isTerminal(state: PeeringState): boolean {
+  return TERMINAL_STATES.includes(state);
+}
+
 /** States a peering never leaves except to be deleted (Expired can still be re-enabled). */
 export const FINAL_STATES: readonly PeeringState[] = PEERING_STATES.filter((s) => Object.keys(TRANSITIONS[s]).every((a) => a === "delete"));
 export function isFinal(state: PeeringState): boolean {
   return FINAL_STATES.includes(state);
 }
-

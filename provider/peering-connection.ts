@@ -1,4 +1,5 @@
-// PeeringConnection: the requester's side of a VPC peering.
+// PeeringConnection: the requester's side of a VPC peering. Its traffic: `peerlink peering metrics <id>`;
+// its daily bill (paid by this side, the initiator): `peerlink bill`.
 import * as pulumi from "@pulumi/pulumi";
 import type { Connection } from "./connection";
 import { ownerRefFor, registerPeering, registerPeeringOutputs } from "./planning";
@@ -31,6 +32,18 @@ export interface PeeringConnectionArgs {
   name?: pulumi.Input<string>;
   /** Tags, at most 50. Default: not managed ({}); changes update in place. */
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Alarm on the loss rate (percent of offered packets dropped in a 5-minute sample, above 0 and at most
+   * 100). Crossing it adds one "alarm" event to both accounts' event stream (`peerlink events`). Only
+   * for a cross-region peering (with `bandwidthMbps`): regional ones are not monitored. Default: no
+   * alarm. Changes update in place. Watch it with `peerlink peering metrics <id>`.
+   */
+  lossRateAlarmPercent?: pulumi.Input<number>;
+  /**
+   * Alarm on peak utilisation of the cap (the larger of in and out in a 5-minute sample over
+   * `bandwidthMbps`, in percent, above 0 and at most 100). Same rules as `lossRateAlarmPercent`.
+   */
+  peakUtilisationAlarmPercent?: pulumi.Input<number>;
   /** Endpoint and API key of the requester's account. Default: stack config, then the environment. */
   connection?: pulumi.Input<Connection>;
   /**
@@ -79,8 +92,15 @@ export class PeeringConnection
   declare readonly tags: pulumi.Output<Record<string, string>>;
   /** When a pending request expires (ISO 8601), else null. */
   declare readonly expiresAt: pulumi.Output<string | null>;
-  /** Daily cost estimate at `bandwidthMbps` for a cross-region peering (priced or with a reason); null when regional. */
+  /**
+   * Daily cost estimate at `bandwidthMbps` for a cross-region peering (priced or with a reason); null when
+   * regional. What a day really cost: `peerlink bill --date YYYY-MM-DD` (the day's 5-minute peak, seed 004).
+   */
   declare readonly costEstimate: pulumi.Output<CostEstimateOutput | null>;
+  /** The loss-rate alarm threshold in percent, or null. */
+  declare readonly lossRateAlarmPercent: pulumi.Output<number | null>;
+  /** The peak-utilisation alarm threshold in percent, or null. */
+  declare readonly peakUtilisationAlarmPercent: pulumi.Output<number | null>;
 
   constructor(name: string, args: PeeringConnectionArgs, opts?: pulumi.CustomResourceOptions) {
     const one = (a: unknown, b: unknown, what: string, idName: string) => {
@@ -105,6 +125,8 @@ export class PeeringConnection
         name: args.name,
         tags: args.tags,
         importId: args.importId,
+        lossRateAlarmPercent: args.lossRateAlarmPercent,
+        peakUtilisationAlarmPercent: args.peakUtilisationAlarmPercent,
         __refs: refs,
         state: undefined,
         status: undefined,

@@ -80,6 +80,9 @@ export interface PeeringConnectionInputs extends CommonInputs {
   tags?: Tags;
   /** An existing peering that create adopts instead of requesting a new one. */
   importId?: string;
+  /** Alarm thresholds in percent (issue 12); absent = no alarm. */
+  lossRateAlarmPercent?: number;
+  peakUtilisationAlarmPercent?: number;
   __refs?: ResourceRefs;
 }
 
@@ -103,6 +106,8 @@ export interface PeeringConnectionOutputs extends CommonOutputs {
   crossRegion: boolean;
   expiresAt: string | null;
   costEstimate: CostEstimateOutput | null;
+  lossRateAlarmPercent: number | null;
+  peakUtilisationAlarmPercent: number | null;
 }
 
 // ---------------------------------------------------------------------------------------------

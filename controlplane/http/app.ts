@@ -15,6 +15,7 @@ import { metaRoutes } from "./routes/meta";
 import { networkRoutes } from "./routes/network";
 import { peeringRoutes } from "./routes/peerings";
 import { routeRoutes } from "./routes/routes";
+import { TrafficRouteOptions, trafficRoutes } from "./routes/traffic";
 import { vpcRoutes } from "./routes/vpcs";
 import { worldRoutes } from "./routes/world";
 
@@ -53,6 +54,8 @@ export type BuildAppOptions = {
   limits?: Partial<HttpLimits>;
   /** test only: injected 503s and latency */
   faults?: Faults;
+  /** issue 12: recording on or off, and the simulator's catch-up */
+  traffic?: TrafficRouteOptions;
 };
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -117,5 +120,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(peeringRoutes);
   await app.register(worldRoutes);
   await app.register(eventRoutes);
+  await app.register(trafficRoutes, opts.traffic ?? { recording: false });
   return app;
 }

@@ -20,8 +20,9 @@ import {
   TransitionRecord,
   VpcRecord,
 } from "./store";
+import { SqliteTrafficQueries, TRAFFIC_MIGRATION_SQLITE, TRAFFIC_SCHEMA_SQLITE } from "./traffic-sqlite";
 
-const SCHEMA_VERSION = 8;
+const SCHEMA_VERSION = 9;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -40,7 +41,8 @@ CREATE TABLE IF NOT EXISTS peerings (
   peering_id TEXT PRIMARY KEY, name TEXT NOT NULL, tags TEXT NOT NULL, owner_ref TEXT, state TEXT NOT NULL,
   req_account TEXT NOT NULL, req_vpc TEXT NOT NULL, req_region TEXT NOT NULL, req_cidr TEXT NOT NULL,
   acc_account TEXT NOT NULL, acc_vpc TEXT NOT NULL, acc_region TEXT NOT NULL, acc_cidr TEXT NOT NULL,
-  bandwidth_mbps INTEGER, expires_at INTEGER, purge_at INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+  bandwidth_mbps INTEGER, expires_at INTEGER, purge_at INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  alarm_loss_pct REAL, alarm_util_pct REAL);
 CREATE INDEX IF NOT EXISTS peerings_req_account ON peerings(req_account);
 CREATE INDEX IF NOT EXISTS peerings_acc_account ON peerings(acc_account);
 CREATE INDEX IF NOT EXISTS peerings_req_vpc ON peerings(req_vpc);
@@ -71,14 +73,15 @@ CREATE TABLE IF NOT EXISTS applied_transitions (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, peering_id TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL,
   due_at INTEGER NOT NULL, applied_at INTEGER NOT NULL, applied_by TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS applied_transitions_peering ON applied_transitions(peering_id);
-${NETWORK_SCHEMA}`;
+${NETWORK_SCHEMA}
+${TRAFFIC_SCHEMA_SQLITE}`;
 
 /**
  * Steps from each older schema version to the next; a fresh file gets SCHEMA (the latest) at once.
  * (issue 10) v2: vpcs.allowed_peers. v3: account_quotas. v4: events. v5: api_keys (tables created by
  * SCHEMA; BACKFILL then copies what older versions kept elsewhere). v6: owner_ref. v7 (issue 14):
  * applied_transitions (created by SCHEMA). v8 (issue 11): route_tables and subnets (created by SCHEMA; BACKFILL
- * copies each VPC's main table into route_tables). The PostgreSQL migrations (postgres/migrations.ts) make the
+ * copies each VPC's main table into route_tables). v9 (issue 12): peerings.alarm_*, traffic tables (traffic.ts). The PostgreSQL migrations (postgres/migrations.ts) make the
  * same schema.
  */
 const MIGRATIONS: Record<number, string> = {
@@ -90,6 +93,7 @@ const MIGRATIONS: Record<number, string> = {
   5: `ALTER TABLE routes ADD COLUMN owner_ref TEXT;`,
   6: ``,
   7: ``,
+  8: TRAFFIC_MIGRATION_SQLITE,
 };
 
 /** Run after SCHEMA when upgrading from the given version. */
@@ -150,6 +154,10 @@ export const peeringFrom = (r: Row): PeeringRecord => ({
   purgeAt: (r.purge_at as number | null) ?? null,
   createdAt: r.created_at as number,
   updatedAt: r.updated_at as number,
+  alarms: {
+    lossRatePercent: r.alarm_loss_pct === null || r.alarm_loss_pct === undefined ? null : Number(r.alarm_loss_pct),
+    peakUtilisationPercent: r.alarm_util_pct === null || r.alarm_util_pct === undefined ? null : Number(r.alarm_util_pct),
+  },
 });
 
 export const appliedFrom = (r: Row): AppliedTransitionRecord => ({
@@ -180,6 +188,8 @@ export const peeringParams = (p: PeeringRecord) => ({
   purge_at: p.purgeAt,
   created_at: p.createdAt,
   updated_at: p.updatedAt,
+  alarm_loss_pct: p.alarms?.lossRatePercent ?? null,
+  alarm_util_pct: p.alarms?.peakUtilisationPercent ?? null,
 });
 
 export const keyFrom = (r: Row): ApiKeyRecord => ({
@@ -255,7 +265,9 @@ export const vpcParams = (v: VpcRecord) => ({
 /** Synchronous implementation of every StoreTx query; wrapped in promises by SqliteStore. */
 class SqliteQueries {
   private readonly st: Record<string, Database.Statement>;
+  private readonly traffic: SqliteTrafficQueries;
   constructor(private readonly db: Database.Database) {
+    this.traffic = new SqliteTrafficQueries(db, peeringFrom);
     const q = (sql: string) => db.prepare(sql);
     this.st = {
       insertAccount: q(`INSERT INTO accounts VALUES (@account_id, @name, @key_hash, @created_at)`),
@@ -286,11 +298,11 @@ class SqliteQueries {
       countPeeringRoutes: q(`SELECT COUNT(*) AS n FROM routes WHERE route_table_id = ? AND next_hop_type = 'Peering'`),
       insertPeering: q(`INSERT INTO peerings VALUES (@peering_id, @name, @tags, @owner_ref, @state, @req_account,
         @req_vpc, @req_region, @req_cidr, @acc_account, @acc_vpc, @acc_region, @acc_cidr, @bandwidth_mbps,
-        @expires_at, @purge_at, @created_at, @updated_at)`),
+        @expires_at, @purge_at, @created_at, @updated_at, @alarm_loss_pct, @alarm_util_pct)`),
       getPeering: q(`SELECT * FROM peerings WHERE peering_id = ?`),
       updatePeering: q(`UPDATE peerings SET name = @name, tags = @tags, owner_ref = @owner_ref, state = @state,
-        bandwidth_mbps = @bandwidth_mbps, expires_at = @expires_at, purge_at = @purge_at, updated_at = @updated_at
-        WHERE peering_id = @peering_id`),
+        bandwidth_mbps = @bandwidth_mbps, expires_at = @expires_at, purge_at = @purge_at, updated_at = @updated_at,
+        alarm_loss_pct = @alarm_loss_pct, alarm_util_pct = @alarm_util_pct WHERE peering_id = @peering_id`),
       listPeeringsForAccount: q(`SELECT * FROM peerings WHERE req_account = ? OR acc_account = ?
         ORDER BY created_at, peering_id`),
       listPeeringsForVpc: q(`SELECT * FROM peerings WHERE (req_vpc = ? OR acc_vpc = ?) AND state IN
@@ -477,6 +489,7 @@ class SqliteQueries {
         (st.listEvents.all({ account: accountId, since: q.since ?? 0, resource: q.resourceId ?? null, limit: q.limit }) as Row[]).map(eventFrom),
       addToMeta: async (key, delta) => Number((st.addToMeta.get({ key, delta }) as { value: string }).value),
       announce: async (_change: StoreChange) => undefined,
+      ...this.traffic.tx(),
     };
   }
 }

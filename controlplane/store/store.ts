@@ -1,6 +1,7 @@
 // The persistence boundary. The use-cases only talk to this interface; all SQL lives in the
 // implementations (sqlite.ts, postgres/). Methods are async so a networked store fits.
-import { PeeringState } from "../../domain";
+import { AlarmThresholds, PeeringState } from "../../domain";
+import type { TrafficStoreTx } from "./traffic";
 
 export type Tags = Record<string, string>;
 
@@ -80,6 +81,8 @@ export type PeeringRecord = {
   purgeAt: number | null;
   createdAt: number;
   updatedAt: number;
+  /** issue 12: alarm thresholds (absent = none) */
+  alarms?: AlarmThresholds;
 };
 
 /** A state change that happens on its own at dueAt (Activating -> Activated, Pending -> Expired, ...). */
@@ -125,7 +128,7 @@ export type EventRecord = {
   details: Record<string, unknown>;
 };
 
-export interface StoreTx {
+export interface StoreTx extends TrafficStoreTx {
   /**
    * Row locks for the invariant a use-case is about to check (PostgreSQL: SELECT ... FOR UPDATE; SQLite:
    * nothing to do, one writer at a time). Always taken in this order, each call with its ids sorted:
@@ -184,6 +187,8 @@ export interface StoreTx {
   /** peerings in the given states where the VPC is either end */
   listPeeringsForVpc(vpcId: string, states: readonly PeeringState[]): Promise<PeeringRecord[]>;
   countPendingRequests(requesterAccountId: string): Promise<number>;
+  /** every account's peerings in the given states (issue 12: the traffic simulator's input) */
+  listPeeringsInStates(states: readonly PeeringState[]): Promise<PeeringRecord[]>;
   /** removes terminal peerings whose purgeAt has passed; returns their ids */
   purgePeerings(now: number): Promise<string[]>;
 

@@ -20,7 +20,8 @@ export type AuditAction =
   | "route-add"
   | "route-change"
   | "route-delete"
-  | "delete";
+  | "delete"
+  | "alarm";
 
 export type ResourceType = "vpc" | "peering" | "route" | "subnet" | "route-table";
 

@@ -1,6 +1,7 @@
 // Peering use-cases: create (and dry-run), the state machine actions, delete with route cascade. The
 // rules' verdict on a new peering is in peering-verdict.ts.
 import {
+  AlarmThresholds,
   assertRegion,
   assertTransition,
   checkAcceptance,
@@ -31,6 +32,7 @@ import { PeeringView, peeringView } from "../views";
 import { audit, peeringParties } from "./audit";
 import { Caller, changeState, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
 import { type CreatePeeringInput, findPeerVpc, PlannedOwnerRefs, peeringVerdict } from "./peering-verdict";
+import { changedAlarms, recordCapChange } from "./traffic-settings";
 import { ownedVpc } from "./vpcs";
 import { peeringNode, vpcNode } from "./world";
 
@@ -211,7 +213,7 @@ export async function updatePeering(
   ctx: TxContext,
   caller: Caller,
   peeringId: string,
-  patch: { bandwidthMbps?: number | null; name?: string; tags?: Tags },
+  patch: { bandwidthMbps?: number | null; name?: string; tags?: Tags; alarms?: Partial<AlarmThresholds> },
 ): Promise<PeeringView> {
   await ctx.tx.lockPeerings([peeringId]);
   const p = await visiblePeering(ctx, caller, peeringId);
@@ -228,8 +230,12 @@ export async function updatePeering(
   }
   if (patch.name !== undefined) p.name = patch.name;
   if (patch.tags !== undefined) p.tags = patch.tags;
+  if (patch.alarms !== undefined) p.alarms = changedAlarms(p, patch.alarms);
   p.updatedAt = ctx.now;
   await ctx.tx.updatePeering(p);
+  if (patch.bandwidthMbps !== undefined && before !== null && p.bandwidthMbps !== null && p.bandwidthMbps !== before) {
+    await recordCapChange(ctx, p.peeringId, before, p.bandwidthMbps);
+  }
   ctx.changed.add(p.peeringId);
   const bw = patch.bandwidthMbps !== undefined && (patch.bandwidthMbps ?? null) !== before;
   await audit(

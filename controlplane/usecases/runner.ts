@@ -76,6 +76,11 @@ export class UseCaseRunner {
     return this.transact("write", caller, (ctx) => useCase(ctx, caller, ...args));
   }
 
+  /** A write by the control plane itself, with no caller (the traffic simulator). */
+  writeAsControlPlane<T>(fn: (ctx: TxContext) => Promise<T>): Promise<T> {
+    return this.transact("write", undefined, fn);
+  }
+
   /** Applies due transitions and purges; returns the next due time (for the scheduler). */
   async tick(): Promise<number | null> {
     await this.settleDue();

@@ -33,6 +33,7 @@ import {
 } from "../validation";
 import { createIdempotent, peeringActionOnce, pendingHint, waitTimeoutMs } from "./common";
 import { defineProvider } from "./kit";
+import { alarmInputFailures, alarmsPatch, sameAlarms } from "./peering-alarms";
 import { gatherAndCheck } from "./peering-checks";
 
 const KIND = "PeeringConnection";
@@ -53,12 +54,13 @@ export function peeringInputFailures(news: Partial<PeeringConnectionInputs>): Fa
     ...validateTags(news.tags, "tags", s),
     ...validateId(news.importId, "pcx", "importId", s, false),
     ...validateConnection(news.connection, "connection", s),
+    ...alarmInputFailures(news, s),
   ];
 }
 
 /**
  * Either VPC, the peer account and the peer region replace (same pair: delete first, since a pair
- * holds one live peering); bandwidthMbps, name and tags update; an Expired peering updates (re-enable).
+ * holds one live peering); bandwidthMbps, name, tags and the alarm thresholds update; an Expired peering updates (re-enable).
  */
 export function diffPeering(olds: PeeringConnectionOutputs, news: PeeringConnectionInputs, newAccountId?: string): DiffOutcome {
   const d = applyFieldRules<PeeringConnectionOutputs, PeeringConnectionInputs>(olds, news, [
@@ -73,6 +75,8 @@ export function diffPeering(olds: PeeringConnectionOutputs, news: PeeringConnect
     { property: "bandwidthMbps", kind: "update", same: (o, n) => (n.bandwidthMbps ?? null) === (o.bandwidthMbps ?? null) },
     { property: "name", kind: "update", same: (o, n) => n.name === undefined || n.name === o.name },
     { property: "tags", kind: "update", same: (o, n) => n.tags === undefined || sameTags(o.tags, n.tags) },
+    { property: "lossRateAlarmPercent", kind: "update", same: sameAlarms },
+    { property: "peakUtilisationAlarmPercent", kind: "update", same: sameAlarms },
   ]);
   if (olds.state === "Expired") {
     d.updates.push("state");
@@ -105,6 +109,8 @@ export function peeringOutputs(p: ApiPeering, inputs: Partial<PeeringConnectionI
     crossRegion: p.crossRegion,
     expiresAt: p.expiresAt ?? null,
     costEstimate: p.costEstimate ?? null,
+    lossRateAlarmPercent: p.alarms?.lossRatePercent ?? null,
+    peakUtilisationAlarmPercent: p.alarms?.peakUtilisationPercent ?? null,
     ownerRef: inputs.ownerRef ?? p.ownerRef ?? "",
   };
   if (inputs.connection) outs.connection = inputs.connection;
@@ -119,6 +125,8 @@ export function peeringInputsFromApi(p: ApiPeering): Partial<PeeringConnectionIn
   if (p.bandwidthMbps !== null && p.bandwidthMbps !== undefined) inputs.bandwidthMbps = p.bandwidthMbps;
   if (p.name) inputs.name = p.name;
   if (p.tags && Object.keys(p.tags).length > 0) inputs.tags = p.tags;
+  if (p.alarms?.lossRatePercent != null) inputs.lossRateAlarmPercent = p.alarms.lossRatePercent;
+  if (p.alarms?.peakUtilisationPercent != null) inputs.peakUtilisationAlarmPercent = p.alarms.peakUtilisationPercent;
   return inputs;
 }
 
@@ -166,6 +174,8 @@ async function adopt(client: PeerlinkClient, op: string, inputs: PeeringConnecti
   if (inputs.bandwidthMbps !== undefined && inputs.bandwidthMbps !== p.bandwidthMbps) patch.bandwidthMbps = inputs.bandwidthMbps;
   if (inputs.name !== undefined && inputs.name !== p.name) patch.name = inputs.name;
   if (inputs.tags !== undefined && !sameTags(p.tags, inputs.tags)) patch.tags = inputs.tags;
+  const alarms = alarmsPatch(inputs, p.alarms);
+  if (alarms) patch.alarms = alarms;
   if (Object.keys(patch).length > 0) p = await client.patchPeering(op, id, patch);
   if (p.state === "Expired") p = await peeringActionOnce(client, `${op}: re-enabling the expired request`, id, "enable");
   p = await settle(client, op, p);
@@ -205,6 +215,9 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
     let p: ApiPeering;
     try {
       p = await settle(client, op, made);
+      // The thresholds are a PATCH field only; a failure here deletes the new peering like any other.
+      const alarms = alarmsPatch(inputs, p.alarms);
+      if (alarms) p = await client.patchPeering(`${op}: setting alarm thresholds`, p.peeringId, { alarms });
     } catch (e) {
       // Leave nothing behind: the engine will not record a failed create. If that fails too, say so.
       const cleanup = `${op}: deleting ${made.peeringId} after a failed create`;
@@ -238,6 +251,8 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
     if ((news.bandwidthMbps ?? null) !== (p.bandwidthMbps ?? null)) patch.bandwidthMbps = news.bandwidthMbps ?? null;
     if (news.name !== undefined && news.name !== p.name) patch.name = news.name;
     if (news.tags !== undefined && !sameTags(p.tags, news.tags)) patch.tags = news.tags;
+    const alarms = alarmsPatch(news, p.alarms);
+    if (alarms) patch.alarms = alarms;
     if (Object.keys(patch).length > 0) p = await client.patchPeering(op, id, patch);
     return peeringOutputs(await settle(client, op, p), news);
   },

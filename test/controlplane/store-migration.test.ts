@@ -72,16 +72,22 @@ describe("SQLite data files of an older version", () => {
         });
       });
       await fresh.close();
-      // Turn it into what version 5 wrote: no owner_ref on routes.
+      // Turn it into what version 5 wrote: no owner_ref on routes, no route tables or subnets (v8), no traffic
+      // tables or alarm columns (v9).
       const file = fs.readdirSync(dir).find((f) => f.endsWith(".db") || f.endsWith(".sqlite"))!;
       const raw = new Database(path.join(dir, file));
       raw.exec("ALTER TABLE routes DROP COLUMN owner_ref");
+      raw.exec("ALTER TABLE peerings DROP COLUMN alarm_loss_pct; ALTER TABLE peerings DROP COLUMN alarm_util_pct");
+      raw.exec("DROP TABLE traffic_samples; DROP TABLE traffic_cap_changes");
+      raw.exec("DROP TABLE subnets; DROP TABLE route_tables;");
       raw.pragma("user_version = 5");
       raw.close();
 
       const migrated = new SqliteStore(dir);
       const routes = await migrated.transaction((tx) => tx.listRoutes("rtb-1"));
       expect(routes).to.have.length(1);
+      // v9: the traffic tables exist again
+      expect(await migrated.transaction((tx) => tx.listTrafficSamples("pcx-none", 0, Date.now()))).to.deep.equal([]);
       expect(routes[0]).to.include({ routeId: "rt-1", description: "local", ownerRef: null });
       await migrated.transaction((tx) =>
         tx.insertRoute({
@@ -134,7 +140,7 @@ describe("SQLite data files of an older version", () => {
       });
       await migrated.close();
       const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
-      expect(check.pragma("user_version", { simple: true })).to.equal(8);
+      expect(check.pragma("user_version", { simple: true })).to.equal(9);
       check.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -161,9 +167,11 @@ describe("SQLite data files of an older version", () => {
         });
       });
       await fresh.close();
-      // What version 7 wrote: no route_tables or subnets tables.
+      // What version 7 wrote: no route_tables or subnets tables, no traffic tables or alarm columns.
       const raw = new Database(path.join(dir, "peerlink.db"));
       raw.exec("DROP TABLE subnets; DROP TABLE route_tables;");
+      raw.exec("ALTER TABLE peerings DROP COLUMN alarm_loss_pct; ALTER TABLE peerings DROP COLUMN alarm_util_pct");
+      raw.exec("DROP TABLE traffic_samples; DROP TABLE traffic_cap_changes");
       raw.pragma("user_version = 7");
       raw.close();
 
@@ -189,7 +197,7 @@ describe("SQLite data files of an older version", () => {
       });
       await migrated.close();
       const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
-      expect(check.pragma("user_version", { simple: true })).to.equal(8);
+      expect(check.pragma("user_version", { simple: true })).to.equal(9);
       check.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -55,6 +55,10 @@ export type TestServerOptions = {
   faults?: string;
   /** request bounds other than the rate limit */
   limits?: Partial<Omit<HttpLimits, "rateLimit">>;
+  /** the server's --simulate-traffic=SEED */
+  simulateTraffic?: number;
+  /** the server's --record-traffic (test mode records anyway) */
+  recordTraffic?: boolean;
 };
 
 export type TestServer = {
@@ -105,6 +109,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     limits: { ...(opts.limits ?? {}), rateLimit: opts.rateLimit ?? null },
     faults: opts.faults,
     storeUrl,
+    simulateTraffic: opts.simulateTraffic,
+    recordTraffic: opts.recordTraffic,
   };
   const handle = opts.subprocess ? await subprocessServer(common, opts.logLevel ?? "info", opts.env ?? {}) : await inProcessServer(common, opts.logLevel);
   return handle;
@@ -118,6 +124,8 @@ type Common = {
   storeUrl?: string;
   limits: Partial<HttpLimits>;
   faults?: string;
+  simulateTraffic?: number;
+  recordTraffic?: boolean;
 };
 
 async function inProcessServer(c: Common, logLevel?: string): Promise<TestServer> {
@@ -153,6 +161,8 @@ async function subprocessServer(c: Common, logLevel: string, env: Record<string,
     args.push("--rate-limit", rl ? `${rl.perSecond}/s,burst=${rl.burst}` : "off");
     if (c.limits.requestTimeoutMs !== undefined) args.push("--request-timeout-ms", String(c.limits.requestTimeoutMs));
     if (c.faults) args.push("--faults", c.faults);
+    if (c.simulateTraffic !== undefined) args.push(`--simulate-traffic=${c.simulateTraffic}`);
+    if (c.recordTraffic) args.push("--record-traffic");
     if (c.limits.maxConnectionsPerClient !== undefined) args.push("--max-connections-per-client", String(c.limits.maxConnectionsPerClient));
     const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     const url = await new Promise<string>((resolve, reject) => {

@@ -80,6 +80,8 @@ describe("provider diff", () => {
       crossRegion: true,
       expiresAt: null,
       costEstimate: null,
+      lossRateAlarmPercent: null,
+      peakUtilisationAlarmPercent: null,
       ownerRef: "p/s/PeeringConnection/a-b",
     };
     const news: PeeringConnectionInputs = {
@@ -94,6 +96,16 @@ describe("provider diff", () => {
     });
     it("ignores the hidden refs", () => {
       expect(diffPeering(olds, { ...news, __refs: { vpc: "p/s/Vpc/a" } }).changes).to.equal(false);
+    });
+    it("updates alarm thresholds in place, and reads a state written before them as no alarm", () => {
+      const d = diffPeering(olds, { ...news, lossRateAlarmPercent: 5 });
+      expect(d.updates).to.include("lossRateAlarmPercent");
+      expect(d.replaces).to.deep.equal([]);
+      const before = { ...olds } as Partial<PeeringConnectionOutputs>;
+      delete before.lossRateAlarmPercent;
+      delete before.peakUtilisationAlarmPercent;
+      expect(diffPeering(before as PeeringConnectionOutputs, news).changes).to.equal(false);
+      expect(diffPeering({ ...olds, peakUtilisationAlarmPercent: 80 }, news).updates).to.include("peakUtilisationAlarmPercent");
     });
     it("replaces on either VPC (create-before-delete)", () => {
       const d = diffPeering(olds, { ...news, vpcId: "vpc-000000000009" });

@@ -25,6 +25,9 @@ const SUITES = [
   "http/routes",
   "http/state-machine",
   "http/subnets",
+  "http/traffic",
+  "http/traffic-simulation",
+  "http/traffic-cli",
   "http/validate",
   "http/vpcs",
 ].map((s) => path.resolve(__dirname, "../controlplane", `${s}.test.js`));

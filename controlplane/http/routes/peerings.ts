@@ -15,7 +15,7 @@ import {
   validatePeeringBody,
   validationResultSchema,
 } from "../../../contract/schemas";
-import type { PeeringListQuery } from "../../../contract/types";
+import type { PeeringListQuery, UpdatePeeringBody } from "../../../contract/types";
 import { NotFoundError, PEERING_STATES, SIDE_STATUSES, ValidationError } from "../../../domain";
 import * as peerings from "../../usecases/peerings";
 import { CreatePeeringInput, PeeringCommand, ValidatePeeringInput } from "../../usecases/peerings";
@@ -97,7 +97,7 @@ export const peeringRoutes = routePlugin("peerings", async (app: FastifyInstance
     },
   });
 
-  app.patch<{ Params: Id; Body: { bandwidthMbps?: number | null; name?: string; tags?: Record<string, string> } }>(`${base}/:peeringId`, {
+  app.patch<{ Params: Id; Body: UpdatePeeringBody }>(`${base}/:peeringId`, {
     schema: { tags: ["peerings"], params: params("peeringId"), body: updatePeeringBody, response: { 200: peeringSchema, ...errorResponses } },
     handler: async (req) => app.usecases.write(req.caller, peerings.updatePeering, req.params.peeringId, req.body),
   });

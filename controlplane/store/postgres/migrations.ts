@@ -1,6 +1,7 @@
 // Versioned schema for the PostgreSQL store. A migration is never edited once released: add the next
 // one. They run at start under an advisory lock, so replicas starting together apply each exactly once.
 import { Client } from "pg";
+import { trafficTablesSql } from "../traffic";
 
 export type Migration = { version: number; name: string; sql: string };
 
@@ -114,6 +115,14 @@ CREATE INDEX subnets_vpc ON subnets(vpc_id);
 CREATE INDEX subnets_table ON subnets(route_table_id);
 INSERT INTO route_tables SELECT route_table_id, vpc_id, account_id, 1, '', '{}', NULL, created_at, updated_at FROM vpcs;
 `,
+  },
+  // Issue 12: alarm thresholds and the traffic tables.
+  {
+    version: 9,
+    name: "traffic samples, cap changes and alarm thresholds",
+    sql: `ALTER TABLE peerings ADD COLUMN alarm_loss_pct DOUBLE PRECISION;
+ALTER TABLE peerings ADD COLUMN alarm_util_pct DOUBLE PRECISION;
+${trafficTablesSql("BIGINT", "DOUBLE PRECISION", "")}`,
   },
 ];
 

@@ -18,6 +18,7 @@ import {
 } from "../sqlite";
 import { AccountRecord, IdempotencyRecord, StoreChange, StoreTx, TransitionRecord } from "../store";
 import { pgNetworkTx } from "./network";
+import { pgTrafficTx } from "./traffic-queries";
 
 /** The channel every replica LISTENs on; the payload is a ChangeMessage. */
 export const CHANGE_CHANNEL = "peerlink_changes";
@@ -55,10 +56,10 @@ const SQL = {
   deleteRoute: `DELETE FROM routes WHERE route_id = $1`,
   deleteRoutesByPeering: `DELETE FROM routes WHERE peering_id = $1`,
   countPeeringRoutes: `SELECT COUNT(*) AS n FROM routes WHERE route_table_id = $1 AND next_hop_type = 'Peering'`,
-  insertPeering: `INSERT INTO peerings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+  insertPeering: `INSERT INTO peerings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
   getPeering: `SELECT * FROM peerings WHERE peering_id = $1`,
   updatePeering: `UPDATE peerings SET name = $2, tags = $3, owner_ref = $4, state = $5, bandwidth_mbps = $6,
-    expires_at = $7, purge_at = $8, updated_at = $9 WHERE peering_id = $1`,
+    expires_at = $7, purge_at = $8, updated_at = $9, alarm_loss_pct = $10, alarm_util_pct = $11 WHERE peering_id = $1`,
   listPeeringsForAccount: `SELECT * FROM peerings WHERE req_account = $1 OR acc_account = $1 ORDER BY created_at, peering_id`,
   listPeeringsForVpc: `SELECT * FROM peerings WHERE (req_vpc = $1 OR acc_vpc = $1) AND state = ANY($2)
     ORDER BY created_at, peering_id`,
@@ -209,7 +210,19 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
     getPeering: (id) => one("getPeering", peeringFrom, [id]),
     updatePeering: async (p) => {
       const x = peeringParams(p);
-      await run("updatePeering", [x.peering_id, x.name, x.tags, x.owner_ref, x.state, x.bandwidth_mbps, x.expires_at, x.purge_at, x.updated_at]);
+      await run("updatePeering", [
+        x.peering_id,
+        x.name,
+        x.tags,
+        x.owner_ref,
+        x.state,
+        x.bandwidth_mbps,
+        x.expires_at,
+        x.purge_at,
+        x.updated_at,
+        x.alarm_loss_pct,
+        x.alarm_util_pct,
+      ]);
     },
     listPeeringsForAccount: async (accountId) => (await rows("listPeeringsForAccount", [accountId])).map(peeringFrom),
     listPeeringsForVpc: async (vpcId, states) => (await rows("listPeeringsForVpc", [vpcId, [...states]])).map(peeringFrom),
@@ -257,5 +270,6 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
       const msg: ChangeMessage = { from: replica, peeringIds: ids, schedule: change.schedule };
       await run("notify", [CHANGE_CHANNEL, JSON.stringify(msg)]);
     },
+    ...pgTrafficTx(client),
   };
 }

@@ -177,6 +177,18 @@ const SAMPLES: Record<string, Sample> = {
     query: "peakBandwidthMbps=30",
     expect: { owner: 200, peer: 403, stranger: 404 },
   },
+  // issue 12: both ends record and read traffic; the bill is each caller's own
+  "POST /v1/peering-connections/{peeringId}/traffic": {
+    params: (f) => ({ peeringId: f.active.peeringId }),
+    body: () => ({ windowStart: new Date(Math.floor(Date.now() / 300_000) * 300_000).toISOString(), outMbps: 1, inMbps: 1 }),
+    expect: { owner: 200, peer: 200, stranger: 404 },
+  },
+  "GET /v1/peering-connections/{peeringId}/metrics": {
+    params: (f) => ({ peeringId: f.active.peeringId }),
+    expect: { owner: 200, peer: 200, stranger: 404 },
+    check: (res, _f, who) => expect(res.json.role).to.equal(who === "owner" ? "initiator" : "acceptor"),
+  },
+  "GET /v1/bill": { expect: all(200), check: (res, _f, _who, me) => expect(res.json.accountId).to.equal(me.accountId) },
 };
 
 type Spelling = { name: string; routes: boolean; spell: (path: string, url: string) => string };
