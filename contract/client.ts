@@ -1,5 +1,5 @@
 // The one typed HTTP client of the control plane: the provider, the CLI and the tests all call it. Each
-// method is one request of the contract (contract/schemas.ts); its types are the schemas' static types.
+// method is one request of the contract (contract/schemas/); its types are the schemas' static types.
 // Not-found and waiting live in contract/lifecycle.ts, transport and retries in contract/transport.ts.
 
 import { type Answer, type Endpoint, Transport, type TransportOptions } from "./transport";

@@ -1,4 +1,4 @@
-// The wire types, derived by the compiler from the schemas the server validates with (contract/schemas.ts).
+// The wire types, derived by the compiler from the schemas the server validates with (contract/schemas/).
 // Nothing here is written by hand twice: change a schema and every client's type follows.
 import type { Static } from "@sinclair/typebox";
 import type * as S from "./schemas";

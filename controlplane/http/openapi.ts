@@ -1,7 +1,7 @@
 // OpenAPI 3.1 document built from the route schemas themselves, so it cannot drift from the code.
 import { FastifyInstance, RouteOptions } from "fastify";
 
-/** The parts of a route's schema the document reads; the schemas themselves are JSON Schema (contract/schemas.ts). */
+/** The parts of a route's schema the document reads; the schemas themselves are JSON Schema (contract/schemas/). */
 type ObjectSchema = { properties?: Record<string, unknown>; required?: string[] };
 type RouteSchema = {
   params?: ObjectSchema;
