@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { isApiError, type PeerlinkClient } from "../../contract";
 import type { Peering, PeeringAction } from "../../contract/types";
+import { recordedCreate } from "../preview/plan";
 
 /** How long a create or update waits for a peering to settle. PEERLINK_WAIT_TIMEOUT_MS, default 10 min. */
 export function waitTimeoutMs(): number {
@@ -68,6 +69,33 @@ export async function createIdempotent<T, B extends object>(
     if (await alive(res.data)) return { made: res.data, replayed: true };
   }
   throw new Error(`creating ${ownerRef}: too many earlier generations of this resource were deleted; rename the resource`);
+}
+
+/**
+ * A resource's one create: idempotent (createIdempotent, under `tokenScope`, the ownerRef by default) and
+ * recorded in the plan under its ownerRef (recordedCreate), so later checks of this process count it once.
+ */
+export async function createOnce<T, B extends object>(
+  ownerRef: string,
+  body: B,
+  post: (token: string) => Promise<{ status: number; data: T }>,
+  alive: (made: T) => Promise<boolean>,
+  idOf: (made: T) => string,
+  tokenScope = ownerRef,
+): Promise<T> {
+  const { made } = await recordedCreate(
+    ownerRef,
+    () => createIdempotent(tokenScope, body, post, alive),
+    ({ made }) => idOf(made),
+  );
+  return made;
+}
+
+/** The fields of `from` named in `keys` that are set: optional request fields a user left out stay out. */
+export function definedFields<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (from[k] !== undefined) out[k] = from[k];
+  return out;
 }
 
 /**

@@ -14,7 +14,6 @@ import {
 } from "../../contract";
 import type { Peering as ApiPeering, CreatePeeringBody, UpdatePeeringBody } from "../../contract/types";
 import { isFinal, LIVE_STATES } from "../../domain";
-import { recordedCreate } from "../preview/plan";
 import type { PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
 import {
   applyFieldRules,
@@ -31,7 +30,7 @@ import {
   validateTags,
   withAccountRule,
 } from "../validation";
-import { createIdempotent, peeringActionOnce, pendingHint, waitTimeoutMs } from "./common";
+import { createOnce, definedFields, peeringActionOnce, pendingHint, waitTimeoutMs } from "./common";
 import { defineProvider } from "./kit";
 import { alarmInputFailures, alarmsPatch, sameAlarms } from "./peering-alarms";
 import { gatherAndCheck } from "./peering-checks";
@@ -192,25 +191,21 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
   async create(client, inputs) {
     const op = `creating PeeringConnection (${label(inputs)})`;
     if (inputs.importId) return adopt(client, `${op}: adopting ${inputs.importId}`, inputs);
-    const body: CreatePeeringBody = { vpcId: inputs.vpcId, peerVpcId: inputs.peerVpcId, ownerRef: inputs.ownerRef };
-    if (inputs.peerAccountId !== undefined) body.peerAccountId = inputs.peerAccountId;
-    if (inputs.peerRegion !== undefined) body.peerRegion = inputs.peerRegion;
-    if (inputs.bandwidthMbps !== undefined) body.bandwidthMbps = inputs.bandwidthMbps;
-    if (inputs.name !== undefined) body.name = inputs.name;
-    if (inputs.tags !== undefined) body.tags = inputs.tags;
-    const { made } = await recordedCreate(
+    const body: CreatePeeringBody = {
+      vpcId: inputs.vpcId,
+      peerVpcId: inputs.peerVpcId,
+      ownerRef: inputs.ownerRef,
+      ...definedFields(inputs, ["peerAccountId", "peerRegion", "bandwidthMbps", "name", "tags"]),
+    };
+    const made = await createOnce(
       inputs.ownerRef,
-      () =>
-        createIdempotent(
-          inputs.ownerRef,
-          body,
-          (token) => client.createPeering(op, body, token),
-          async (p) => {
-            const found = await findPeering(client, op, p.peeringId);
-            return !isGone(found) && LIVE_STATES.includes(found.state);
-          },
-        ),
-      ({ made }) => made.peeringId,
+      body,
+      (token) => client.createPeering(op, body, token),
+      async (p) => {
+        const found = await findPeering(client, op, p.peeringId);
+        return !isGone(found) && LIVE_STATES.includes(found.state);
+      },
+      (x) => x.peeringId,
     );
     let p: ApiPeering;
     try {

@@ -19,7 +19,7 @@ import type { Route as ApiRoute, CreateRouteBody, UpdateRouteBody } from "../../
 import type { Violation } from "../../domain";
 import { accountOf } from "../facts";
 import { previewRoute, readWorlds, reportDeferred } from "../preview/checks";
-import { acceptedInProgram, choseDeleteFirst, declare, type Order, type PlannedRoute, recordedCreate } from "../preview/plan";
+import { acceptedInProgram, choseDeleteFirst, declare, type Order, type PlannedRoute } from "../preview/plan";
 import type { RouteEntryInputs, RouteEntryOutputs } from "../types";
 import {
   applyFieldRules,
@@ -35,7 +35,7 @@ import {
   validateId,
   withAccountRule,
 } from "../validation";
-import { acceptWaitMs, createIdempotent, pendingHint, waitTimeoutMs } from "./common";
+import { acceptWaitMs, createOnce, definedFields, pendingHint, waitTimeoutMs } from "./common";
 import { defineProvider } from "./kit";
 
 const KIND = "RouteEntry";
@@ -186,18 +186,19 @@ export const provider = defineProvider<RouteEntryInputs, RouteEntryOutputs>({
     const op = `creating RouteEntry (${inputs.routeTableId} ${inputs.destinationCidrBlock} -> ${inputs.peeringId})`;
     const account = await accountOf(client, op);
     await waitActivated(client, op, inputs.peeringId);
-    const body: CreateRouteBody = { destinationCidrBlock: inputs.destinationCidrBlock, peeringId: inputs.peeringId, ownerRef: inputs.ownerRef };
-    if (inputs.description !== undefined) body.description = inputs.description;
-    const { made } = await recordedCreate(
+    const body: CreateRouteBody = {
+      destinationCidrBlock: inputs.destinationCidrBlock,
+      peeringId: inputs.peeringId,
+      ownerRef: inputs.ownerRef,
+      ...definedFields(inputs, ["description"]),
+    };
+    const made = await createOnce(
       inputs.ownerRef,
-      () =>
-        createIdempotent(
-          `${inputs.ownerRef}\n${inputs.routeTableId}`,
-          body,
-          (token) => client.createRoute(op, inputs.routeTableId, body, token),
-          async (r) => !isGone(await findRoute(client, op, r.routeTableId, r.routeId)),
-        ),
-      ({ made }) => made.routeId,
+      body,
+      (token) => client.createRoute(op, inputs.routeTableId, body, token),
+      async (r) => !isGone(await findRoute(client, op, r.routeTableId, r.routeId)),
+      (x) => x.routeId,
+      `${inputs.ownerRef}\n${inputs.routeTableId}`,
     );
     return { id: made.routeId, outs: routeOutputs(made, { ...inputs, accountId: account.accountId } as Partial<RouteEntryInputs>) };
   },

@@ -6,7 +6,7 @@ import type { RouteTable as ApiTable, CreateRouteTableBody, UpdateRouteTableBody
 import type { Violation } from "../../domain";
 import { accountOf } from "../facts";
 import { previewRouteTable, readWorlds, reportDeferred } from "../preview/checks";
-import { choseDeleteFirst, declare, type Order, type PlannedRouteTable, recordedCreate } from "../preview/plan";
+import { choseDeleteFirst, declare, type Order, type PlannedRouteTable } from "../preview/plan";
 import type { RouteTableInputs, RouteTableOutputs } from "../types";
 import {
   applyFieldRules,
@@ -23,7 +23,7 @@ import {
   validateTags,
   withAccountRule,
 } from "../validation";
-import { createIdempotent } from "./common";
+import { createOnce, definedFields } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
 const KIND = "RouteTable";
@@ -123,19 +123,13 @@ export const provider = defineProvider<RouteTableInputs, RouteTableOutputs>({
 
   async create(client, inputs) {
     const op = `creating RouteTable (${label(inputs)})`;
-    const body: CreateRouteTableBody = { vpcId: inputs.vpcId, ownerRef: inputs.ownerRef };
-    if (inputs.name !== undefined) body.name = inputs.name;
-    if (inputs.tags !== undefined) body.tags = inputs.tags;
-    const { made } = await recordedCreate(
+    const body: CreateRouteTableBody = { vpcId: inputs.vpcId, ownerRef: inputs.ownerRef, ...definedFields(inputs, ["name", "tags"]) };
+    const made = await createOnce(
       inputs.ownerRef,
-      () =>
-        createIdempotent(
-          inputs.ownerRef,
-          body,
-          (token) => client.createRouteTable(op, body, token),
-          async (t) => !isGone(await findRouteTable(client, op, t.routeTableId)),
-        ),
-      ({ made }) => made.routeTableId,
+      body,
+      (token) => client.createRouteTable(op, body, token),
+      async (t) => !isGone(await findRouteTable(client, op, t.routeTableId)),
+      (x) => x.routeTableId,
     );
     return { id: made.routeTableId, outs: routeTableOutputs(made, inputs) };
   },

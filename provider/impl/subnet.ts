@@ -5,7 +5,7 @@ import type { Subnet as ApiSubnet, CreateSubnetBody, UpdateSubnetBody } from "..
 import type { Violation } from "../../domain";
 import { accountOf } from "../facts";
 import { previewSubnet, readWorlds, reportDeferred } from "../preview/checks";
-import { choseDeleteFirst, declare, type Order, type PlannedSubnet, recordedCreate } from "../preview/plan";
+import { choseDeleteFirst, declare, type Order, type PlannedSubnet } from "../preview/plan";
 import type { SubnetInputs, SubnetOutputs } from "../types";
 import {
   applyFieldRules,
@@ -24,7 +24,7 @@ import {
   validateZone,
   withAccountRule,
 } from "../validation";
-import { createIdempotent } from "./common";
+import { createOnce, definedFields } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
 const KIND = "Subnet";
@@ -147,21 +147,18 @@ export const provider = defineProvider<SubnetInputs, SubnetOutputs>({
 
   async create(client, inputs) {
     const op = `creating Subnet (${label(inputs)})`;
-    const body: CreateSubnetBody = { vpcId: inputs.vpcId, cidrBlock: inputs.cidrBlock, ownerRef: inputs.ownerRef };
-    if (inputs.zone !== undefined) body.zone = inputs.zone;
-    if (inputs.routeTableId !== undefined) body.routeTableId = inputs.routeTableId;
-    if (inputs.name !== undefined) body.name = inputs.name;
-    if (inputs.tags !== undefined) body.tags = inputs.tags;
-    const { made } = await recordedCreate(
+    const body: CreateSubnetBody = {
+      vpcId: inputs.vpcId,
+      cidrBlock: inputs.cidrBlock,
+      ownerRef: inputs.ownerRef,
+      ...definedFields(inputs, ["zone", "routeTableId", "name", "tags"]),
+    };
+    const made = await createOnce(
       inputs.ownerRef,
-      () =>
-        createIdempotent(
-          inputs.ownerRef,
-          body,
-          (token) => client.createSubnet(op, body, token),
-          async (s) => !isGone(await findSubnet(client, op, s.subnetId)),
-        ),
-      ({ made }) => made.subnetId,
+      body,
+      (token) => client.createSubnet(op, body, token),
+      async (s) => !isGone(await findSubnet(client, op, s.subnetId)),
+      (x) => x.subnetId,
     );
     return { id: made.subnetId, outs: subnetOutputs(made, inputs) };
   },

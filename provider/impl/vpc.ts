@@ -5,7 +5,7 @@ import type { Vpc as ApiVpc, CreateVpcBody, UpdateVpcBody } from "../../contract
 import type { Violation } from "../../domain";
 import { accountOf } from "../facts";
 import { previewVpc, readWorlds, reportDeferred } from "../preview/checks";
-import { choseDeleteFirst, declare, type Order, type PlannedVpc, recordedCreate } from "../preview/plan";
+import { choseDeleteFirst, declare, type Order, type PlannedVpc } from "../preview/plan";
 import type { VpcInputs, VpcOutputs } from "../types";
 import {
   applyFieldRules,
@@ -25,7 +25,7 @@ import {
   validateVpcCidr,
   withAccountRule,
 } from "../validation";
-import { createIdempotent } from "./common";
+import { createOnce, definedFields } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
 const KIND = "Vpc";
@@ -149,20 +149,17 @@ export const provider = defineProvider<VpcInputs, VpcOutputs>({
 
   async create(client, inputs) {
     const op = `creating Vpc (${label(inputs)})`;
-    const body: CreateVpcBody = { region: inputs.region, cidrBlock: inputs.cidrBlock };
-    if (inputs.name !== undefined) body.name = inputs.name;
-    if (inputs.tags !== undefined) body.tags = inputs.tags;
-    if (inputs.allowedPeerAccountIds !== undefined) body.allowedPeerAccountIds = inputs.allowedPeerAccountIds;
-    const { made } = await recordedCreate(
+    const body: CreateVpcBody = {
+      region: inputs.region,
+      cidrBlock: inputs.cidrBlock,
+      ...definedFields(inputs, ["name", "tags", "allowedPeerAccountIds"]),
+    };
+    const made = await createOnce(
       inputs.ownerRef,
-      () =>
-        createIdempotent(
-          inputs.ownerRef,
-          body,
-          (token) => client.createVpc(op, body, token),
-          async (v) => !isGone(await findVpc(client, op, v.vpcId)),
-        ),
-      ({ made }) => made.vpcId,
+      body,
+      (token) => client.createVpc(op, body, token),
+      async (v) => !isGone(await findVpc(client, op, v.vpcId)),
+      (x) => x.vpcId,
     );
     return { id: made.vpcId, outs: vpcOutputs(made, inputs) };
   },
