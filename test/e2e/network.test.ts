@@ -62,6 +62,20 @@ describe("subnets and route tables under the real pulumi CLI", function () {
         ["QuotaExceeded", "limit 2"],
       );
     });
+
+    it("previews and applies exactly at both quotas (the near miss), then destroys", async () => {
+      ws.writeProgram(
+        HEADER +
+          `${VPC}new peerlink.RouteTable("t1", { vpcId: vpc.vpcId });
+           for (let i = 1; i <= 3; i++) new peerlink.Subnet("s" + i, { vpcId: vpc.vpcId, cidrBlock: "192.168." + i + ".0/24" });`,
+      );
+      ok(await ws.preview(), "preview at the quotas");
+      ok(await ws.up(), "up at the quotas");
+      const held = await inventory(server.url, owner);
+      expect(held.vpcs).to.have.length(1);
+      ok(await ws.destroy(), "destroy");
+      expect((await inventory(server.url, owner)).vpcs).to.deep.equal([]);
+    });
   });
 
   describe("the seed's worked example, subnet by subnet", () => {
