@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { PeeringState } from "../../domain";
+import { CONSOLE_SCHEMA_SQLITE, sqliteConsoleTx } from "./console-sqlite";
 import { NETWORK_BACKFILL, NETWORK_SCHEMA, sqliteNetworkTx } from "./sqlite-network";
 import {
   AccountRecord,
@@ -22,7 +23,7 @@ import {
 } from "./store";
 import { SqliteTrafficQueries, TRAFFIC_MIGRATION_SQLITE, TRAFFIC_SCHEMA_SQLITE } from "./traffic-sqlite";
 
-const SCHEMA_VERSION = 9;
+const SCHEMA_VERSION = 11;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -74,14 +75,16 @@ CREATE TABLE IF NOT EXISTS applied_transitions (
   due_at INTEGER NOT NULL, applied_at INTEGER NOT NULL, applied_by TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS applied_transitions_peering ON applied_transitions(peering_id);
 ${NETWORK_SCHEMA}
-${TRAFFIC_SCHEMA_SQLITE}`;
+${TRAFFIC_SCHEMA_SQLITE}
+${CONSOLE_SCHEMA_SQLITE}`;
 
 /**
  * Steps from each older schema version to the next; a fresh file gets SCHEMA (the latest) at once.
  * (issue 10) v2: vpcs.allowed_peers. v3: account_quotas. v4: events. v5: api_keys (tables created by
  * SCHEMA; BACKFILL then copies what older versions kept elsewhere). v6: owner_ref. v7 (issue 14):
  * applied_transitions (created by SCHEMA). v8 (issue 11): route_tables and subnets (created by SCHEMA; BACKFILL
- * copies each VPC's main table into route_tables). v9 (issue 12): peerings.alarm_*, traffic tables (traffic.ts). The PostgreSQL migrations (postgres/migrations.ts) make the
+ * copies each VPC's main table into route_tables). v9 (issue 12): peerings.alarm_*, traffic tables (traffic.ts). v10 is border routers
+ * (issue 11, another branch). v11 (issue 13): console_tokens (console-sqlite.ts, created by SCHEMA). The PostgreSQL migrations (postgres/migrations.ts) make the
  * same schema.
  */
 const MIGRATIONS: Record<number, string> = {
@@ -94,6 +97,9 @@ const MIGRATIONS: Record<number, string> = {
   6: ``,
   7: ``,
   8: TRAFFIC_MIGRATION_SQLITE,
+  // v10 is reserved for border routers (issue 11); v11, the console's tokens, comes from SCHEMA.
+  9: ``,
+  10: ``,
 };
 
 /** Run after SCHEMA when upgrading from the given version. */
@@ -490,6 +496,7 @@ class SqliteQueries {
       addToMeta: async (key, delta) => Number((st.addToMeta.get({ key, delta }) as { value: string }).value),
       announce: async (_change: StoreChange) => undefined,
       ...this.traffic.tx(),
+      ...sqliteConsoleTx(this.db, routeFrom),
     };
   }
 }

@@ -140,7 +140,7 @@ describe("SQLite data files of an older version", () => {
       });
       await migrated.close();
       const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
-      expect(check.pragma("user_version", { simple: true })).to.equal(9);
+      expect(check.pragma("user_version", { simple: true })).to.equal(11);
       check.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -197,7 +197,7 @@ describe("SQLite data files of an older version", () => {
       });
       await migrated.close();
       const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
-      expect(check.pragma("user_version", { simple: true })).to.equal(9);
+      expect(check.pragma("user_version", { simple: true })).to.equal(11);
       check.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

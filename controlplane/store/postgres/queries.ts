@@ -17,6 +17,7 @@ import {
   vpcParams,
 } from "../sqlite";
 import { AccountRecord, IdempotencyRecord, StoreChange, StoreTx, TransitionRecord } from "../store";
+import { pgConsoleTx } from "./console-queries";
 import { pgNetworkTx } from "./network";
 import { pgTrafficTx } from "./traffic-queries";
 
@@ -271,5 +272,6 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
       await run("notify", [CHANGE_CHANNEL, JSON.stringify(msg)]);
     },
     ...pgTrafficTx(client),
+    ...pgConsoleTx(client),
   };
 }
