@@ -95,14 +95,16 @@ async function relatedRoutes(p: Peering, into: HTMLElement): Promise<void> {
   );
 }
 
-function chart(title: string, id: string, m: Metrics, series: { label: string; values: number[]; stroke: string }[], unit: string, width: number): HTMLElement {
+/** Appends a figure to the grid, then draws into it at the width the grid gave it. */
+function chart(grid: HTMLElement, title: string, id: string, m: Metrics, series: { label: string; values: number[]; stroke: string }[], unit: string): void {
   const fig = h("figure", { id, "aria-label": title }, h("figcaption", {}, title));
+  grid.append(fig);
   const xs = m.points.map((pt) => Date.parse(pt.start) / 1000);
   const peak = (v: number[]) => (v.length ? Math.max(...v) : 0);
   fig.append(h("p", { class: "muted" }, series.map((s) => `${s.label}: peak ${peak(s.values).toFixed(2)} ${unit}`).join("; ")));
   const plot = new uPlot(
     {
-      width,
+      width: Math.max(240, fig.clientWidth - 20),
       height: 200,
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.stroke, width: 2 }))],
       axes: [{}, { label: unit, size: 60 }],
@@ -112,7 +114,6 @@ function chart(title: string, id: string, m: Metrics, series: { label: string; v
     fig,
   );
   charts.push(plot);
-  return fig;
 }
 
 async function metrics(p: Peering, into: HTMLElement, since: string): Promise<void> {
@@ -142,33 +143,30 @@ async function metrics(p: Peering, into: HTMLElement, since: string): Promise<vo
     ),
     grid,
   );
-  const width = Math.max(280, Math.min(640, (into.clientWidth || 640) - 24));
   const col = <K extends keyof Metrics["points"][number]>(k: K) => m.points.map((pt) => Number(pt[k]));
-  grid.append(
-    chart(
-      "Bandwidth (Mbps)",
-      "chart-bandwidth",
-      m,
-      [
-        { label: "out", values: col("outMbps"), stroke: "#0a58ca" },
-        { label: "in", values: col("inMbps"), stroke: "#1a7f37" },
-      ],
-      "Mbps",
-      width,
-    ),
-    chart(
-      "Packets",
-      "chart-packets",
-      m,
-      [
-        { label: "out", values: col("packetsOut"), stroke: "#0a58ca" },
-        { label: "in", values: col("packetsIn"), stroke: "#1a7f37" },
-      ],
-      "packets",
-      width,
-    ),
-    chart("Loss (%)", "chart-loss", m, [{ label: "loss", values: col("lossRatePercent"), stroke: "#cf222e" }], "%", width),
+  chart(
+    grid,
+    "Bandwidth (Mbps)",
+    "chart-bandwidth",
+    m,
+    [
+      { label: "out", values: col("outMbps"), stroke: "#0a58ca" },
+      { label: "in", values: col("inMbps"), stroke: "#1a7f37" },
+    ],
+    "Mbps",
   );
+  chart(
+    grid,
+    "Packets",
+    "chart-packets",
+    m,
+    [
+      { label: "out", values: col("packetsOut"), stroke: "#0a58ca" },
+      { label: "in", values: col("packetsIn"), stroke: "#1a7f37" },
+    ],
+    "packets",
+  );
+  chart(grid, "Loss (%)", "chart-loss", m, [{ label: "loss", values: col("lossRatePercent"), stroke: "#cf222e" }], "%");
   if (m.points.length === 0) grid.before(h("p", { class: "muted" }, "No traffic recorded in this range yet."));
 }
 

@@ -57,16 +57,19 @@ async function route(): Promise<void> {
     if (a.dataset.section === section) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
+  // Each visit renders into its own element: a slower earlier one then finishes off-page, harmlessly.
+  const view = h("div", { class: "view" });
+  replaceChildren(main, view);
   try {
-    if (section === "peerings" && id) await renderDetail(main, id);
-    else if (section === "peerings") await renderPeerings(main);
-    else if (section === "events") await renderEvents(main);
-    else await renderTopology(main);
+    if (section === "peerings" && id) await renderDetail(view, id);
+    else if (section === "peerings") await renderPeerings(view);
+    else if (section === "events") await renderEvents(view);
+    else await renderTopology(view);
     document.title = `Peerlink console: ${section}`;
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;
     replaceChildren(
-      main,
+      view,
       h("h2", {}, "Something went wrong"),
       h("p", { class: "error", role: "alert" }, e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)),
     );

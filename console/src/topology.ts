@@ -11,9 +11,14 @@ import { h, replaceChildren, stateClass } from "./dom";
 cytoscape.use(elk);
 
 let graph: cytoscape.Core | undefined;
+let layingOut = false;
+/** Destroys the graph; one whose (asynchronous) ELK layout still runs goes once that layout stops. */
 export function disposeGraph(): void {
-  graph?.destroy();
+  const g = graph;
   graph = undefined;
+  if (!g) return;
+  if (layingOut) g.one("layoutstop", () => g.destroy());
+  else g.destroy();
 }
 
 const COLOURS: Record<string, string> = { "state-ok": "#1a7f37", "state-wait": "#9a6700", "state-bad": "#cf222e", "state-off": "#6e7781" };
@@ -31,7 +36,7 @@ function routing(p: Peering, c: PeeringCascade | undefined): Routing {
 export function edgeLabel(p: Peering, r: Routing): string {
   const parts: string[] = [];
   if (p.crossRegion) parts.push(`${p.bandwidthMbps ?? "?"} Mbps`);
-  if (p.state === "Pending") parts.push(`${p.status}: waiting for ${p.accepter.accountId} to accept`);
+  if (p.state === "Pending") parts.push(p.role === "acceptor" ? "waiting for you to accept" : `waiting for ${p.accepter.accountId} to accept`);
   else if (p.state !== "Activated") parts.push(p.status);
   else if (r.known && r.fromRequester !== r.fromAccepter) parts.push(`one-sided: no route back from the ${r.fromRequester ? "acceptor" : "requester"}`);
   else if (r.known && !r.fromRequester) parts.push("no routes");
@@ -135,10 +140,13 @@ export async function renderTopology(main: HTMLElement): Promise<void> {
   const els = elements(me, vpcs, subnets, peerings, cascades);
   container.dataset.nodes = String(els.filter((e) => !e.data.source).length);
   container.dataset.edges = String(els.filter((e) => e.data.source).length);
+  if (!main.isConnected) return; // the reader moved on while the data loaded
+  layingOut = true;
   graph = cytoscape({
     container,
     elements: els,
-    wheelSensitivity: 0.3,
+    maxZoom: 1.4,
+    minZoom: 0.2,
     style: [
       {
         selector: "node",
@@ -182,8 +190,17 @@ export async function renderTopology(main: HTMLElement): Promise<void> {
     layout: {
       name: "elk",
       nodeDimensionsIncludeLabels: true,
-      elk: { algorithm: "layered", "elk.direction": "RIGHT", "elk.hierarchyHandling": "INCLUDE_CHILDREN" },
+      elk: {
+        algorithm: "layered",
+        "elk.direction": "RIGHT",
+        "elk.hierarchyHandling": "INCLUDE_CHILDREN",
+        "elk.layered.spacing.nodeNodeBetweenLayers": 160,
+        "elk.spacing.nodeNode": 40,
+      },
     } as cytoscape.LayoutOptions,
+  });
+  graph.one("layoutstop", () => {
+    layingOut = false;
   });
   graph.on("tap", "edge", (e) => {
     location.hash = `#/peerings/${e.target.id()}`;
