@@ -203,4 +203,38 @@ describe("SQLite data files of an older version", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+  it("migrates a version-9 file (issue 12): console sign-in links and sessions can be stored, single use", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peerlink-migrate-v9-"));
+    try {
+      const fresh = new SqliteStore(dir);
+      await fresh.transaction((tx) => tx.insertAccount({ accountId: "acc-1", name: "a", keyHash: "h", createdAt: 1 }));
+      await fresh.close();
+      const raw = new Database(path.join(dir, "peerlink.db"));
+      raw.exec("DROP TABLE console_tokens");
+      raw.pragma("user_version = 9");
+      raw.close();
+
+      const migrated = new SqliteStore(dir);
+      await migrated.transaction(async (tx) => {
+        await tx.insertConsoleToken({ tokenHash: "t1", kind: "sign-in-link", accountId: "acc-1", keyHash: null, createdAt: 1, expiresAt: 100 });
+        expect(await tx.getConsoleToken("t1", "session")).to.equal(undefined);
+        expect(await tx.takeConsoleToken("t1", "sign-in-link")).to.deep.equal({
+          tokenHash: "t1",
+          kind: "sign-in-link",
+          accountId: "acc-1",
+          keyHash: null,
+          createdAt: 1,
+          expiresAt: 100,
+        });
+        expect(await tx.takeConsoleToken("t1", "sign-in-link")).to.equal(undefined);
+        expect((await tx.listAccountsByName("a")).map((x) => x.accountId)).to.deep.equal(["acc-1"]);
+      });
+      await migrated.close();
+      const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
+      expect(check.pragma("user_version", { simple: true })).to.equal(11);
+      check.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -12,6 +12,7 @@ const SUITES = [
   "http/authorization",
   "http/bad-input",
   "http/cli",
+  "http/console-sessions",
   "http/concurrency",
   "http/crash",
   "http/idempotency",
