@@ -1,6 +1,5 @@
 // Builds the fastify app: store, use-cases and auth plugins, routes, one error handler, request counters, OpenAPI.
 import crypto from "node:crypto";
-import fastifyCookie from "@fastify/cookie";
 import Fastify, { FastifyInstance, FastifyServerOptions } from "fastify";
 import { ValidationError } from "../../domain";
 import { Store } from "../store/store";
@@ -123,7 +122,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   limitConnections(app, limits);
   app.server.headersTimeout = limits.headersTimeoutMs;
   if (opts.faults) injectFaults(app, opts.faults);
-  await app.register(fastifyCookie);
   await app.register(authPlugin);
   await limitRequests(app, limits);
   requireWellFormedUnicode(app);

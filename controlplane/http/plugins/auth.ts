@@ -1,5 +1,6 @@
 // Bearer-key authentication for every route except those marked public; attaches the calling account.
 // Decided on the route the router matched (never on the raw URL), so no spelling of a path bypasses it.
+import fastifyCookie from "@fastify/cookie";
 import { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { UnauthorizedError } from "../../../domain";
@@ -78,6 +79,8 @@ async function consoleCaller(store: Store, req: FastifyRequest, secret: string):
 export const authPlugin = fp(
   async (app: FastifyInstance) => {
     const authenticate = keyChecker(app.store);
+    // Issue 13: the console's session cookie is read here, where it stands in for a key.
+    await app.register(fastifyCookie);
     app.decorateRequest("caller", null as unknown as Caller);
     // Unknown endpoints need a key too: a stranger cannot even map which paths exist.
     app.addHook("onRequest", async (req) => {
@@ -90,5 +93,5 @@ export const authPlugin = fp(
       req.caller = { ...caller, requestId: req.id };
     });
   },
-  { name: AUTH_PLUGIN, dependencies: [STORE_PLUGIN, "@fastify/cookie"], fastify: "5.x" },
+  { name: AUTH_PLUGIN, dependencies: [STORE_PLUGIN], fastify: "5.x" },
 );
