@@ -181,6 +181,7 @@ describe("console (headless Chromium)", function () {
     expect(await page.locator("#chart-bandwidth").innerText()).to.include("out: peak 10.00 Mbps");
     await page.locator("#chart-loss canvas").waitFor();
     expect(await page.locator("#chart-loss").innerText()).to.match(/loss: peak (?!0\.00)[0-9.]+ %/);
+    await screenshot(page, "console metrics of a cross-region peering");
     await page.getByLabel("Time range").selectOption("1h");
     await page
       .locator("#metrics-summary")
@@ -272,5 +273,35 @@ describe("console (headless Chromium)", function () {
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Peering app-to-edge" }).waitFor();
     expect(await page.evaluate("location.hash")).to.equal(`#/peerings/${crossRegion.peeringId}`);
+  });
+  // Last: it moves the test clock past the 7-day expiry.
+  it("offers the initiator to re-enable an expired request, and the acceptor nothing but delete", async () => {
+    const again = await createPeering(bob.api, {
+      vpcId: toReject.requester.vpcId,
+      peerVpcId: data.vpcId,
+      peerAccountId: alice.accountId,
+      name: "bob-asks-again",
+    });
+    expectStatus(await alice.api.post("/v1/test/clock/advance", { ms: 7 * 24 * 3600_000 + 60_000 }), 200);
+    await waitForState(bob.api, again.peeringId, "Expired");
+    await signedIn(alice);
+    await page.goto(`${server.url}/console/#/peerings`);
+    await row(again.peeringId).locator('[data-status="Expired"]').waitFor();
+    expect(
+      await row(again.peeringId)
+        .locator("button")
+        .evaluateAll((bs) => bs.map((b) => b.textContent)),
+    ).to.deep.equal(["Delete"]);
+    await page.context().close();
+
+    await signedIn(bob);
+    await page.goto(`${server.url}/console/#/peerings`);
+    await row(again.peeringId)
+      .getByRole("button", { name: /^Re-enable/ })
+      .click();
+    await page.locator("#dialog").getByText("7 days to accept").waitFor();
+    await page.locator("#dialog-confirm").click();
+    await row(again.peeringId).locator('[data-status="Connecting"]').waitFor();
+    expect((await getPeering(alice.api, again.peeringId)).status).to.equal("Accepting");
   });
 });
