@@ -152,7 +152,7 @@ function plannedTableNode(e: Extract<Planned, { kind: "RouteTable" }>): WorldRou
 
 /** Every declared resource at its new value, over the stored world. */
 export function planDelta(stored: World, entries: Planned[] = plannedEntries()): PlanDelta {
-  const delta: Required<PlanDelta> = { vpcs: [], peerings: [], routes: [], subnets: [], routeTables: [], removedKeys: [] };
+  const delta: Required<PlanDelta> = { vpcs: [], peerings: [], routes: [], subnets: [], routeTables: [], borderRouters: [], removedKeys: [] };
   for (const p of stored.peerings) if (isAcceptedInProgram(p.key)) delta.peerings.push({ ...p, acceptedInPlan: true });
   for (const e of entries) {
     delta.removedKeys.push(...deletedFirst(e));
