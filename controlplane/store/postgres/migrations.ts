@@ -3,6 +3,7 @@
 import { Client } from "pg";
 import { consoleTablesSql } from "../console";
 import { trafficTablesSql } from "../traffic";
+import { BORDER_ROUTER_MIGRATION_PG } from "./border-routers";
 
 export type Migration = { version: number; name: string; sql: string };
 
@@ -125,7 +126,9 @@ INSERT INTO route_tables SELECT route_table_id, vpc_id, account_id, 1, '', '{}',
 ALTER TABLE peerings ADD COLUMN alarm_util_pct DOUBLE PRECISION;
 ${trafficTablesSql("BIGINT", "DOUBLE PRECISION", "")}`,
   },
-  // Version 10 is border routers (issue 11, another branch). Issue 13: the console's sign-in links and sessions.
+  // Issue 11: border routers, and the kind of each peering end (SQLite v10, sqlite-border-routers.ts).
+  { version: 10, name: "border routers", sql: BORDER_ROUTER_MIGRATION_PG },
+  // Issue 13: the console's sign-in links and sessions.
   {
     version: 11,
     name: "console sign-in links and sessions",
