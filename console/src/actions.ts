@@ -1,7 +1,7 @@
 // The peering actions the console offers, each behind a confirmation that says what goes with it.
 // Who may do what follows the API (accept and reject: the acceptor; bandwidth and re-enable: the
 // initiator); the server refuses anything else anyway.
-import { ApiError, api, ends, type Peering } from "./api";
+import { ApiError, api, endName, ends, type Peering } from "./api";
 import { announce, h, replaceChildren } from "./dom";
 
 export type Action = "accept" | "reject" | "enable" | "bandwidth" | "delete";
@@ -121,7 +121,7 @@ async function run(action: Action, p: Peering, done: (p: Peering) => void): Prom
       await confirmDialog({
         title: `Accept ${who}?`,
         body: [
-          h("p", {}, `Account ${peer.accountId} asks to peer its VPC ${peer.vpcId} with your VPC ${local.vpcId}.`),
+          h("p", {}, `Account ${peer.accountId} asks to peer its ${endName(peer)} with your ${endName(local)}.`),
           h("p", {}, "Once accepted, both accounts may add routes through it; your VPC's CIDR and region become visible to that account."),
         ],
         confirm: "Accept",
@@ -142,7 +142,7 @@ async function run(action: Action, p: Peering, done: (p: Peering) => void): Prom
           h(
             "p",
             {},
-            `The request from account ${peer.accountId} (VPC ${peer.vpcId}) ends for good: Rejected is final. No route exists through a pending request.`,
+            `The request from account ${peer.accountId} (${endName(peer)}) ends for good: Rejected is final. No route exists through a pending request.`,
           ),
         ],
         confirm: "Reject",

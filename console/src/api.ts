@@ -4,25 +4,20 @@ import type {
   Account,
   AuditEvent,
   Bill,
+  BorderRouter,
   ConsoleSession,
   CostEstimate,
   Metrics,
   Peering,
   PeeringCascade,
   Regions,
+  RelatedRoutes,
   RouteTableSummary,
   Subnet,
   Vpc,
 } from "../../contract/types";
 
-export type { Account, AuditEvent, Bill, CostEstimate, Metrics, Peering, PeeringCascade, RouteTableSummary, Subnet, Vpc };
-
-/** GET /v1/peering-connections/:id/related-routes (issue 11's border-router branch adds it). */
-export type RelatedRoutes = {
-  peeringConnectionId: string;
-  routes: { destinationCidrBlock: string; routeTableId: string; subnetIds: string[] }[];
-  peerHasReturnRoute: boolean;
-};
+export type { Account, AuditEvent, Bill, BorderRouter, CostEstimate, Metrics, Peering, PeeringCascade, RelatedRoutes, RouteTableSummary, Subnet, Vpc };
 
 export class ApiError extends Error {
   constructor(
@@ -78,27 +73,16 @@ export const api = {
   metrics: (id: string, since: string) => call<Metrics>("GET", `/v1/peering-connections/${seg(id)}/metrics?since=${seg(since)}`),
   bill: (month: string) => call<Bill>("GET", `/v1/bill?month=${seg(month)}`),
   events: async () => (await call<{ events: AuditEvent[] }>("GET", "/v1/events?limit=1000")).events,
-  relatedRoutes: async (id: string): Promise<RelatedRoutes> => {
-    try {
-      return await call<RelatedRoutes>("GET", `/v1/peering-connections/${seg(id)}/related-routes`);
-    } catch (e) {
-      if (!(e instanceof ApiError) || e.status !== 404) throw e;
-    }
-    // A control plane without that endpoint: the same answer from the delete cascade and the tables.
-    const [cascade, tables] = await Promise.all([api.cascade(id), api.routeTables()]);
-    const p = await api.peering(id);
-    const local = p.role === "initiator" ? p.requester : p.accepter;
-    const peer = p.role === "initiator" ? p.accepter : p.requester;
-    const subnetsOf = new Map(tables.map((t) => [t.routeTableId, t.subnetIds]));
-    return {
-      peeringConnectionId: id,
-      routes: cascade.routes
-        .filter((r) => r.vpcId === local.vpcId)
-        .map((r) => ({ destinationCidrBlock: r.destinationCidrBlock, routeTableId: r.routeTableId, subnetIds: subnetsOf.get(r.routeTableId) ?? [] })),
-      peerHasReturnRoute: cascade.peerAccountRouteCount > 0 || cascade.routes.some((r) => r.vpcId === peer.vpcId && peer.vpcId !== local.vpcId),
-    };
-  },
+  relatedRoutes: (id: string) => call<RelatedRoutes>("GET", `/v1/peering-connections/${seg(id)}/related-routes`),
+  borderRouters: async () => (await call<{ borderRouters: BorderRouter[] }>("GET", "/v1/border-routers")).borderRouters,
 };
+
+export type PeeringEnd = Peering["requester"];
+
+/** A peering end's id: its VPC's, or (issue 11) its border router's. */
+export const endId = (e: PeeringEnd) => e.borderRouterId || e.vpcId;
+/** "VPC vpc-..." or "border router vbr-...", for sentences. */
+export const endName = (e: PeeringEnd) => (e.borderRouterId ? `border router ${e.borderRouterId}` : `VPC ${e.vpcId}`);
 
 /** The caller's end and the other end of a peering. */
 export function ends(p: Peering) {

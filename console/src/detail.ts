@@ -2,7 +2,7 @@
 // time-range picker (uPlot), and its cost: the estimate at the cap and the past days' bills.
 import uPlot from "uplot";
 import { actionButtons } from "./actions";
-import { ApiError, api, ends, type Metrics, type Peering } from "./api";
+import { ApiError, api, endName, ends, type Metrics, type Peering } from "./api";
 import { fmtTime, h, replaceChildren, stateClass } from "./dom";
 
 const RANGES: [string, string][] = [
@@ -21,7 +21,7 @@ export function disposeCharts(): void {
 
 function facts(p: Peering): HTMLElement {
   const { local, peer } = ends(p);
-  const end = (e: typeof local) => `${e.vpcId} in ${e.region ?? "(hidden until accepted)"}${e.cidrBlock ? `, ${e.cidrBlock}` : ""} (account ${e.accountId})`;
+  const end = (e: typeof local) => `${endName(e)} in ${e.region ?? "(hidden until accepted)"}${e.cidrBlock ? `, ${e.cidrBlock}` : ""} (account ${e.accountId})`;
   const est = p.costEstimate;
   const rows: [string, Node | string][] = [
     ["ID", h("span", { class: "mono" }, p.peeringId)],

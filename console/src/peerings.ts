@@ -2,7 +2,7 @@
 // Keyboard: Tab reaches the filters and each row's link and buttons; Up and Down move between rows.
 
 import { actionButtons } from "./actions";
-import { api, ends, type Peering, type Vpc } from "./api";
+import { api, endId, ends, type Peering, type Vpc } from "./api";
 import { h, replaceChildren, stateClass } from "./dom";
 
 type Filters = { region: string; vpc: string; state: string; role: string };
@@ -11,7 +11,7 @@ const filters: Filters = { region: "", vpc: "", state: "", role: "" };
 function matches(p: Peering, f: Filters): boolean {
   const { local, peer } = ends(p);
   if (f.region && local.region !== f.region && peer.region !== f.region) return false;
-  if (f.vpc && local.vpcId !== f.vpc && peer.vpcId !== f.vpc) return false;
+  if (f.vpc && endId(local) !== f.vpc && endId(peer) !== f.vpc) return false;
   if (f.state && p.status !== f.state && p.state !== f.state) return false;
   if (f.role && p.role !== f.role) return false;
   return true;
@@ -40,12 +40,20 @@ export function peeringRow(p: Peering, vpcs: Map<string, Vpc>, refresh: () => vo
     h("td", {}, h("a", { href: `#/peerings/${p.peeringId}`, class: "row-link" }, p.name || p.peeringId), h("div", { class: "mono muted" }, p.peeringId)),
     h("td", {}, p.role),
     h("td", {}, h("span", { class: `state ${stateClass(p.status)}`, "data-status": p.status }, p.status)),
-    h("td", {}, vpcName(local.vpcId), h("span", { class: "mono" }, local.vpcId), h("div", { class: "muted" }, local.region ?? "")),
     h(
       "td",
       {},
-      vpcName(peer.vpcId),
-      h("span", { class: "mono" }, peer.vpcId),
+      vpcName(endId(local)),
+      local.borderRouterId ? "border router " : "",
+      h("span", { class: "mono" }, endId(local)),
+      h("div", { class: "muted" }, local.region ?? ""),
+    ),
+    h(
+      "td",
+      {},
+      vpcName(endId(peer)),
+      peer.borderRouterId ? "border router " : "",
+      h("span", { class: "mono" }, endId(peer)),
       h("div", { class: "muted" }, peer.accountId === local.accountId ? "same account" : `account ${peer.accountId}`, peer.region ? `, ${peer.region}` : ""),
     ),
     h("td", {}, p.crossRegion ? `${p.bandwidthMbps ?? "?"} Mbps` : "regional"),
@@ -126,7 +134,7 @@ export async function renderPeerings(main: HTMLElement): Promise<void> {
         "table",
         { id: "peering-table" },
         h("caption", { class: "muted", style: "text-align:left;padding:6px 10px" }, "Up and Down move between rows; Enter opens one."),
-        h("thead", {}, h("tr", {}, ...["Peering", "Role", "Status", "Your VPC", "Peer VPC", "Bandwidth", "Actions"].map((c) => h("th", { scope: "col" }, c)))),
+        h("thead", {}, h("tr", {}, ...["Peering", "Role", "Status", "Your end", "Peer end", "Bandwidth", "Actions"].map((c) => h("th", { scope: "col" }, c)))),
         body,
       ),
     ),

@@ -5,7 +5,7 @@
 // and says so. The same facts are listed as text below the graph, for keyboards and screen readers.
 import cytoscape from "cytoscape";
 import elk from "cytoscape-elk";
-import { type Account, api, ends, type Peering, type PeeringCascade, type Subnet, type Vpc } from "./api";
+import { type Account, api, type BorderRouter, endId, ends, type Peering, type PeeringCascade, type Subnet, type Vpc } from "./api";
 import { h, replaceChildren, stateClass } from "./dom";
 
 cytoscape.use(elk);
@@ -30,7 +30,7 @@ function routing(p: Peering, c: PeeringCascade | undefined): Routing {
   if (!c) return { fromRequester: false, fromAccepter: false, known: false };
   const has = (vpcId: string, accountId: string, me: string) => (accountId === me ? c.routes.some((r) => r.vpcId === vpcId) : c.peerAccountRouteCount > 0);
   const me = ends(p).local.accountId;
-  return { fromRequester: has(p.requester.vpcId, p.requester.accountId, me), fromAccepter: has(p.accepter.vpcId, p.accepter.accountId, me), known: true };
+  return { fromRequester: has(endId(p.requester), p.requester.accountId, me), fromAccepter: has(endId(p.accepter), p.accepter.accountId, me), known: true };
 }
 
 export function edgeLabel(p: Peering, r: Routing): string {
@@ -43,7 +43,14 @@ export function edgeLabel(p: Peering, r: Routing): string {
   return parts.join(" · ");
 }
 
-function elements(me: Account, vpcs: Vpc[], subnets: Subnet[], peerings: Peering[], cascades: Map<string, PeeringCascade>): cytoscape.ElementDefinition[] {
+function elements(
+  me: Account,
+  vpcs: Vpc[],
+  routers: BorderRouter[],
+  subnets: Subnet[],
+  peerings: Peering[],
+  cascades: Map<string, PeeringCascade>,
+): cytoscape.ElementDefinition[] {
   const els: cytoscape.ElementDefinition[] = [
     { data: { id: `acc:${me.accountId}`, label: `Your account ${me.name} (${me.accountId})` }, classes: "account mine" },
   ];
@@ -52,32 +59,48 @@ function elements(me: Account, vpcs: Vpc[], subnets: Subnet[], peerings: Peering
     known.add(v.vpcId);
     els.push({ data: { id: v.vpcId, parent: `acc:${me.accountId}`, label: `${v.name || v.vpcId}\n${v.cidrBlock} · ${v.region}` }, classes: "vpc" });
   }
+  for (const r of routers) {
+    known.add(r.borderRouterId);
+    els.push({
+      data: {
+        id: r.borderRouterId,
+        parent: `acc:${me.accountId}`,
+        label: `${r.name || r.borderRouterId}\nborder router · VLAN ${r.vlanId} · ${r.region}\non-premises ${r.onPremisesCidrBlocks.join(", ")}`,
+      },
+      classes: "vbr",
+    });
+  }
   for (const s of subnets) els.push({ data: { id: s.subnetId, parent: s.vpcId, label: `${s.name || s.subnetId}\n${s.cidrBlock}` }, classes: "subnet" });
   const accounts = new Set<string>();
   for (const p of peerings) {
     for (const e of [p.requester, p.accepter]) {
-      if (known.has(e.vpcId)) continue;
-      known.add(e.vpcId);
+      const id = endId(e);
+      if (known.has(id)) continue;
+      known.add(id);
       if (!accounts.has(e.accountId)) {
         accounts.add(e.accountId);
         els.push({ data: { id: `acc:${e.accountId}`, label: `Account ${e.accountId}` }, classes: "account" });
       }
       els.push({
-        data: { id: e.vpcId, parent: `acc:${e.accountId}`, label: `${e.vpcId}\n${e.cidrBlock ?? "CIDR hidden"} · ${e.region ?? "region hidden"}` },
+        data: {
+          id,
+          parent: `acc:${e.accountId}`,
+          label: `${e.borderRouterId ? "border router " : ""}${id}\n${e.cidrBlock ?? "CIDR hidden"} · ${e.region ?? "region hidden"}`,
+        },
         classes: "vpc foreign",
       });
     }
     const r = routing(p, cascades.get(p.peeringId));
     const classes = [stateClass(p.status), p.state === "Pending" ? "pending" : "", r.fromRequester ? "to-acc" : "", r.fromAccepter ? "to-req" : ""];
     els.push({
-      data: { id: p.peeringId, source: p.requester.vpcId, target: p.accepter.vpcId, label: edgeLabel(p, r), colour: COLOURS[stateClass(p.status)] },
+      data: { id: p.peeringId, source: endId(p.requester), target: endId(p.accepter), label: edgeLabel(p, r), colour: COLOURS[stateClass(p.status)] },
       classes: classes.filter(Boolean).join(" "),
     });
   }
   return els;
 }
 
-function textList(me: Account, vpcs: Vpc[], peerings: Peering[], cascades: Map<string, PeeringCascade>): HTMLElement {
+function textList(me: Account, vpcs: Vpc[], routers: BorderRouter[], peerings: Peering[], cascades: Map<string, PeeringCascade>): HTMLElement {
   return h(
     "section",
     { "aria-labelledby": "topology-list-title" },
@@ -88,6 +111,16 @@ function textList(me: Account, vpcs: Vpc[], peerings: Peering[], cascades: Map<s
       `${vpcs.length} VPC${vpcs.length === 1 ? "" : "s"} in your account ${me.name}: `,
       vpcs.map((v) => `${v.name || v.vpcId} (${v.vpcId}, ${v.cidrBlock}, ${v.region})`).join("; "),
     ),
+    routers.length
+      ? h(
+          "p",
+          { id: "topology-routers" },
+          `${routers.length} border router${routers.length === 1 ? "" : "s"}: `,
+          routers
+            .map((r) => `${r.name || r.borderRouterId} (${r.borderRouterId}, VLAN ${r.vlanId}, ${r.region}, on-premises ${r.onPremisesCidrBlocks.join(", ")})`)
+            .join("; "),
+        )
+      : null,
     h(
       "ul",
       { id: "topology-list" },
@@ -96,7 +129,7 @@ function textList(me: Account, vpcs: Vpc[], peerings: Peering[], cascades: Map<s
           "li",
           { "data-peering-id": p.peeringId },
           h("a", { href: `#/peerings/${p.peeringId}` }, p.name || p.peeringId),
-          ` ${p.requester.vpcId} → ${p.accepter.vpcId}: `,
+          ` ${endId(p.requester)} → ${endId(p.accepter)}: `,
           h("span", { class: `state ${stateClass(p.status)}` }, p.status),
           edgeLabel(p, routing(p, cascades.get(p.peeringId))) ? ` (${edgeLabel(p, routing(p, cascades.get(p.peeringId)))})` : "",
         ),
@@ -107,7 +140,7 @@ function textList(me: Account, vpcs: Vpc[], peerings: Peering[], cascades: Map<s
 
 export async function renderTopology(main: HTMLElement): Promise<void> {
   disposeGraph();
-  const [me, vpcs, subnets, all] = await Promise.all([api.account(), api.vpcs(), api.subnets(), api.peerings()]);
+  const [me, vpcs, routers, subnets, all] = await Promise.all([api.account(), api.vpcs(), api.borderRouters(), api.subnets(), api.peerings()]);
   const peerings = all.filter((p) => p.state !== "Deleted");
   const cascades = new Map<string, PeeringCascade>();
   await Promise.all(
@@ -120,7 +153,7 @@ export async function renderTopology(main: HTMLElement): Promise<void> {
   const container = h("div", {
     id: "graph",
     role: "img",
-    "aria-label": `Topology graph: ${vpcs.length} VPCs, ${peerings.length} peerings; listed as text below.`,
+    "aria-label": `Topology graph: ${vpcs.length} VPCs, ${routers.length} border routers, ${peerings.length} peerings; listed as text below.`,
   });
   replaceChildren(
     main,
@@ -135,9 +168,9 @@ export async function renderTopology(main: HTMLElement): Promise<void> {
       h("span", { class: "muted" }, "arrow: routes lead that way"),
     ),
     container,
-    textList(me, vpcs, peerings, cascades),
+    textList(me, vpcs, routers, peerings, cascades),
   );
-  const els = elements(me, vpcs, subnets, peerings, cascades);
+  const els = elements(me, vpcs, routers, subnets, peerings, cascades);
   container.dataset.nodes = String(els.filter((e) => !e.data.source).length);
   container.dataset.edges = String(els.filter((e) => e.data.source).length);
   if (!main.isConnected) return; // the reader moved on while the data loaded
@@ -166,6 +199,7 @@ export async function renderTopology(main: HTMLElement): Promise<void> {
       { selector: "node.subnet", style: { "background-color": "#fff", "border-color": "#8c959f", width: 110, height: 32, "font-size": 10 } },
       { selector: ":parent", style: { "text-valign": "top", "text-halign": "center", "background-opacity": 0.06, padding: "14px" } },
       { selector: "node.account", style: { "border-style": "dashed", "border-color": "#57606a", "font-weight": "bold" } },
+      { selector: "node.vbr", style: { shape: "hexagon", "background-color": "#fff8c5", "border-color": "#9a6700", width: 190, height: 56 } },
       { selector: "node.foreign", style: { "background-color": "#f6f8fa", "border-color": "#8c959f" } },
       {
         selector: "edge",
@@ -197,6 +231,11 @@ export async function renderTopology(main: HTMLElement): Promise<void> {
         "elk.layered.spacing.nodeNodeBetweenLayers": 160,
         "elk.spacing.nodeNode": 40,
       },
+      // ELK reads spacing from each node's parent: compounds (accounts, VPCs) get the same room for edge labels.
+      nodeLayoutOptions: (n: cytoscape.NodeSingular) =>
+        n.isParent()
+          ? { "elk.layered.spacing.nodeNodeBetweenLayers": 160, "elk.spacing.nodeNode": 40, "elk.padding": "[top=30,left=14,bottom=14,right=14]" }
+          : {},
     } as cytoscape.LayoutOptions,
   });
   graph.one("layoutstop", () => {

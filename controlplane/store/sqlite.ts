@@ -5,8 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { PeeringState } from "../../domain";
-import { BORDER_ROUTER_MIGRATION_SQLITE, BORDER_ROUTER_SCHEMA, sqliteBorderRouterTx } from "./sqlite-border-routers";
 import { CONSOLE_SCHEMA_SQLITE, sqliteConsoleTx } from "./console-sqlite";
+import { BORDER_ROUTER_MIGRATION_SQLITE, BORDER_ROUTER_SCHEMA, sqliteBorderRouterTx } from "./sqlite-border-routers";
 import { NETWORK_BACKFILL, NETWORK_SCHEMA, sqliteNetworkTx } from "./sqlite-network";
 import {
   AccountRecord,

@@ -22,6 +22,7 @@ import {
   type Vpc,
   waitForState,
 } from "../helpers/api";
+import { createBorderRouter } from "../helpers/border-routers";
 import { launchBrowser, newPage, screenshot } from "../helpers/browser";
 import { record, serverNow, WINDOW_MS, windowOf } from "../helpers/traffic";
 
@@ -39,6 +40,7 @@ describe("console (headless Chromium)", function () {
   let crossRegion: Peering;
   let toAccept: Peering;
   let toReject: Peering;
+  let vbrPeering: Peering;
   let page: Page;
   let errors: string[];
 
@@ -80,6 +82,13 @@ describe("console (headless Chromium)", function () {
     const partner2 = await createVpc(bob.api, { region: "ap-guangzhou", cidrBlock: "172.17.0.0/16", name: "partner2" });
     toAccept = await createPeering(bob.api, { vpcId: partner.vpcId, peerVpcId: app.vpcId, peerAccountId: alice.accountId, name: "bob-asks-app" });
     toReject = await createPeering(bob.api, { vpcId: partner2.vpcId, peerVpcId: data.vpcId, peerAccountId: alice.accountId, name: "bob-asks-data" });
+    // Issue 11: a border router of alice's, to her data centre, peered with data.
+    const dc = await createBorderRouter(alice.api, { region: "ap-guangzhou", name: "dc1", onPremisesCidrBlocks: ["192.168.0.0/16"] });
+    vbrPeering = expectStatus(
+      await alice.api.post("/v1/peering-connections", { vpcId: data.vpcId, peerBorderRouterId: dc.borderRouterId, name: "data-to-dc1" }),
+      201,
+    );
+    await waitForState(alice.api, vbrPeering.peeringId, "Activated");
   });
 
   afterEach(async function () {
@@ -114,13 +123,17 @@ describe("console (headless Chromium)", function () {
     await signedIn(alice);
     await page.locator("#graph canvas").first().waitFor();
     const graph = page.locator("#graph");
-    // alice's account, app, data, edge, web; bob's account and his two VPCs
-    expect(await graph.getAttribute("data-nodes")).to.equal("8");
-    expect(await graph.getAttribute("data-edges")).to.equal("4");
+    // alice's account, app, data, edge, web, her border router dc1; bob's account and his two VPCs
+    expect(await graph.getAttribute("data-nodes")).to.equal("9");
+    expect(await graph.getAttribute("data-edges")).to.equal("5");
+    expect(await page.locator("#topology-routers").innerText()).to.match(
+      /^1 border router: dc1 \(vbr-[0-9a-f]+, VLAN \d+, ap-guangzhou, on-premises 192\.168\.0\.0\/16\)$/,
+    );
     const item = (p: Peering) => page.locator(`#topology-list li[data-peering-id="${p.peeringId}"]`);
     expect(await item(quickstart).innerText()).to.match(/app-to-data .*Activated$/);
     expect(await item(crossRegion).innerText()).to.include("Activated (10 Mbps · one-sided: no route back from the acceptor)");
     expect(await item(toAccept).innerText()).to.include("Accepting (waiting for you to accept)");
+    expect(await item(vbrPeering).innerText()).to.match(/^data-to-dc1 vpc-[0-9a-f]+ → vbr-[0-9a-f]+: Activated \(no routes\)$/);
   });
 
   it("as the acceptor, accepts a pending cross-account request and watches it turn Activated", async () => {
