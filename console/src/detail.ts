@@ -14,7 +14,11 @@ const RANGES: [string, string][] = [
 ];
 
 let charts: uPlot[] = [];
+let refresh: ReturnType<typeof setTimeout> | undefined;
+/** How often an open peering page reads its metrics again (a sample covers 5 minutes). */
+const REFRESH_MS = 60_000;
 export function disposeCharts(): void {
+  clearTimeout(refresh);
   for (const c of charts) c.destroy();
   charts = [];
 }
@@ -139,7 +143,7 @@ async function metrics(p: Peering, into: HTMLElement, since: string): Promise<vo
     h(
       "p",
       { class: "muted", id: "metrics-summary" },
-      `${m.points.length} points from ${fmtTime(m.from)} to ${fmtTime(m.to)}, every ${m.stepSeconds / 60} minutes; cap ${m.bandwidthMbps ?? "?"} Mbps.`,
+      `${m.points.length} points from ${fmtTime(m.from)} to ${fmtTime(m.to)}, every ${m.stepSeconds / 60} minutes; cap ${m.bandwidthMbps ?? "?"} Mbps. Updated every minute.`,
     ),
     grid,
   );
@@ -168,6 +172,10 @@ async function metrics(p: Peering, into: HTMLElement, since: string): Promise<vo
   );
   chart(grid, "Loss (%)", "chart-loss", m, [{ label: "loss", values: col("lossRatePercent"), stroke: "#cf222e" }], "%");
   if (m.points.length === 0) grid.before(h("p", { class: "muted" }, "No traffic recorded in this range yet."));
+  // Watching: the charts follow new samples while the page stays open (and the picker keeps its choice).
+  refresh = setTimeout(() => {
+    if (into.isConnected && document.activeElement !== picker) void metrics(p, into, picker.value);
+  }, REFRESH_MS);
 }
 
 async function cost(p: Peering, into: HTMLElement): Promise<void> {
