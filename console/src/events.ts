@@ -2,9 +2,12 @@
 import { type AuditEvent, api } from "./api";
 import { fmtTime, h, replaceChildren } from "./dom";
 
+const fmtPercent = (v: unknown) => (typeof v === "number" ? `${Number(v.toFixed(2))}%` : "?");
+
 function describe(e: AuditEvent): string {
   const d = e.details ?? {};
-  if (e.action === "alarm") return `${d.metric ?? "metric"} ${d.value ?? ""} crossed ${d.threshold ?? ""} (window ${d.windowStart ?? "?"})`;
+  if (e.action === "alarm")
+    return `${d.metric ?? "metric"} at ${fmtPercent(d.valuePercent)} crossed the alarm at ${fmtPercent(d.thresholdPercent)} (window from ${d.windowStart ?? "?"})`;
   return Object.entries(d)
     .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
     .join(", ");

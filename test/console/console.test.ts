@@ -207,13 +207,21 @@ describe("console (headless Chromium)", function () {
     expect(await page.locator("#related-routes-table tbody").innerText()).to.include("10.20.0.0/16");
   });
 
-  it("shows the events: the accept, the reject and the bandwidth change", async () => {
+  it("shows the events: the accept, the reject, the bandwidth change and an alarm", async () => {
+    expectStatus(await alice.api.patch(`/v1/peering-connections/${crossRegion.peeringId}`, { alarms: { lossRatePercent: 5 } }), 200);
+    // 80 Mbps offered, far over the cap: a loss past the 5% alarm (the window before lost nothing).
+    expectStatus(await record(alice.api, crossRegion.peeringId, windowOf(await serverNow(alice.api)), 80, 4), 200);
     await signedIn(alice);
     await page.getByRole("link", { name: "Events" }).click();
     await page.locator("#events-table tr[data-action='accept']").first().waitFor();
     for (const action of ["reject", "bandwidth-change", "route-add", "create"]) {
       expect(await page.locator(`#events-table tr[data-action='${action}']`).count(), action).to.be.greaterThan(0);
     }
+    await page.getByLabel("Show").selectOption("alarm");
+    const alarms = page.locator("#events-table tbody tr");
+    expect(await alarms.count()).to.equal(1);
+    const alarmText = await alarms.innerText();
+    expect(alarmText).to.match(/lossRatePercent at [1-9][0-9.]*% crossed the alarm at 5%/);
   });
 
   it("asks before a delete, naming the routes the cascade removes in both accounts", async () => {
