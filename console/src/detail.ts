@@ -178,7 +178,13 @@ async function metrics(p: Peering, into: HTMLElement, since: string): Promise<vo
   }, REFRESH_MS);
 }
 
-async function cost(p: Peering, into: HTMLElement): Promise<void> {
+/** This month and the two before it (UTC), newest first: the bills the page offers. */
+function recentMonths(): string[] {
+  const now = new Date();
+  return [0, 1, 2].map((back) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)).toISOString().slice(0, 7));
+}
+
+async function cost(p: Peering, into: HTMLElement, month = recentMonths()[0]): Promise<void> {
   const head = h("h3", { id: "cost" }, "Cost");
   if (p.role !== "initiator") {
     replaceChildren(
@@ -192,8 +198,9 @@ async function cost(p: Peering, into: HTMLElement): Promise<void> {
     replaceChildren(into, head, h("p", {}, "Regional peering: free."));
     return;
   }
-  const month = new Date().toISOString().slice(0, 7);
   const bill = await api.bill(month).catch(() => undefined);
+  const picker = h("select", { id: "bill-month" }, ...recentMonths().map((m) => h("option", { value: m, selected: m === month }, m)));
+  picker.addEventListener("change", () => void cost(p, into, picker.value));
   const lines = (bill?.month?.days ?? []).flatMap((d) => d.lines.filter((l) => l.peeringId === p.peeringId).map((l) => ({ date: d.date, final: d.final, l })));
   replaceChildren(
     into,
@@ -205,6 +212,7 @@ async function cost(p: Peering, into: HTMLElement): Promise<void> {
         ? `Estimate at the cap: ${p.costEstimate.dailyCost} ${p.costEstimate.currency ?? "CNY"} a day.`
         : `Estimate: ${p.costEstimate?.reason ?? "none"}`,
     ),
+    h("div", { class: "filters" }, h("label", { for: "bill-month" }, "Bills of", picker)),
     h(
       "div",
       { class: "table-wrap" },

@@ -201,6 +201,10 @@ describe("console (headless Chromium)", function () {
       .getByText(/every 5 minutes/)
       .waitFor();
     await page.locator("#bill-table").waitFor();
+    expect(await page.locator("#bill-table tbody").innerText()).to.match(/^\d{4}-\d{2}-\d{2} \(so far\)\t10\.000 Mbps out\t\(0, 20\]\t200 CNY$/m);
+    const lastMonth = (await page.locator("#bill-month option").allTextContents())[1];
+    await page.getByLabel("Bills of").selectOption(lastMonth);
+    await page.locator("#bill-table caption").getByText(`Bills of ${lastMonth}`).waitFor();
 
     await page.goto(`${server.url}/console/#/peerings/${quickstart.peeringId}`);
     await page.locator("#routing-verdict").getByText("both sides").waitFor();
