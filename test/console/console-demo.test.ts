@@ -40,6 +40,42 @@ describe("npm start's console demo", function () {
   });
 });
 
+describe("peerlink console with an API key instead of --account", function () {
+  it("asks the running control plane for a link with the key (never on the command line) and prints it", async () => {
+    const server = await bootServer();
+    try {
+      const me = await newActor(server, "keyed");
+      const out: string[] = [];
+      const code = await consoleCommand(
+        ["--endpoint", server.url],
+        { out: (s) => out.push(s), err: (s) => out.push(s) },
+        { apiKey: async () => me.apiKey, storeUrl: undefined, usage: (m) => new Error(m) },
+      );
+      expect(code).to.equal(0);
+      const text = out.join("\n");
+      expect(text).not.to.include(me.apiKey);
+      const token = decodeURIComponent(/#signin=(\S+)/.exec(text)![1]);
+      const res = await axios.post(`${server.url}/console/api/session`, { token }, { headers: { "x-peerlink-console": "1" }, validateStatus: () => true });
+      expect(res.data.accountId).to.equal(me.accountId);
+      const refused = consoleCommand(
+        ["--endpoint", server.url],
+        { out: () => undefined, err: () => undefined },
+        {
+          apiKey: async () => "plk_0000000000000000000000000000000000000000",
+          storeUrl: undefined,
+          usage: (m) => new Error(m),
+        },
+      );
+      await refused.then(
+        () => expect.fail("a wrong key must be refused"),
+        (e: Error) => expect(e.message).to.include("Unauthorized"),
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("peerlink console without a running control plane", function () {
   it("starts the embedded one on the data dir and prints a link that signs in", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "peerlink-console-cli-"));
