@@ -31,6 +31,7 @@ import { PeeringRecord, Tags, VpcRecord } from "../store/store";
 import { PeeringView, peeringView } from "../views";
 import { audit, peeringParties } from "./audit";
 import { borderPeeringVerdict, createBorderPeering, peeringEndsOf, storedEnd } from "./border-peerings";
+import { borderRouterNode } from "./border-routers";
 import { Caller, changeState, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
 import { type CreatePeeringInput, findPeerVpc, PlannedOwnerRefs, peeringVerdict } from "./peering-verdict";
 import { changedAlarms, recordCapChange } from "./traffic-settings";
@@ -294,10 +295,12 @@ export async function actOnPeering(ctx: TxContext, caller: Caller, peeringId: st
   if (command === "accept" || command === "reject") {
     const world: World = { vpcs: [], peerings: [peeringNode(p)], routes: [] };
     if (command === "accept" && p.state === "Pending") {
-      // The request starts counting against the acceptor's VPC now.
-      const vpc = await ctx.tx.getVpc(p.accepter.vpcId);
-      if (vpc) world.vpcs.push(vpcNode(vpc));
-      if (vpc) world.peerings.push(...(await ctx.tx.listPeeringsForVpc(vpc.vpcId, LIVE_STATES)).filter((x) => x.peeringId !== p.peeringId).map(peeringNode));
+      // The request starts counting against the acceptor's VPC (or border router) now.
+      const end = await storedEnd(ctx, p.accepter);
+      if (end?.kind === "vpc") world.vpcs.push(vpcNode(end.vpc));
+      if (end?.kind === "borderRouter") world.borderRouters = [borderRouterNode(end.vbr)];
+      if (end)
+        world.peerings.push(...(await ctx.tx.listPeeringsForVpc(p.accepter.vpcId, LIVE_STATES)).filter((x) => x.peeringId !== p.peeringId).map(peeringNode));
     }
     throwIfViolations(checkAcceptance(world, p.peeringId, caller.accountId, ctx.quotas, { accepting: command === "accept" }).violations);
   } else if (command === "enable") {
