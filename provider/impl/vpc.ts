@@ -25,7 +25,7 @@ import {
   validateVpcCidr,
   withAccountRule,
 } from "../validation";
-import { createOnce, definedFields } from "./common";
+import { changedFields, createOnce, definedFields } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
 const KIND = "Vpc";
@@ -171,12 +171,7 @@ export const provider = defineProvider<VpcInputs, VpcOutputs>({
 
   async update(client, id, olds, news) {
     const op = `updating Vpc (${label(news, id)})`;
-    const patch: UpdateVpcBody = {};
-    if (news.name !== undefined && news.name !== olds.name) patch.name = news.name;
-    if (news.tags !== undefined && !sameTags(olds.tags, news.tags)) patch.tags = news.tags;
-    if (news.allowedPeerAccountIds !== undefined && !sameValue(olds.allowedPeerAccountIds ?? [], news.allowedPeerAccountIds)) {
-      patch.allowedPeerAccountIds = news.allowedPeerAccountIds;
-    }
+    const patch: UpdateVpcBody = changedFields(olds, news, ["name", "tags", "allowedPeerAccountIds"]);
     const v = Object.keys(patch).length > 0 ? await client.patchVpc(op, id, patch) : await client.getVpc(op, id);
     return vpcOutputs(v, news);
   },
