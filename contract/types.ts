@@ -51,3 +51,8 @@ export type BillLine = Static<typeof S.billLineSchema>;
 export type DayBill = Static<typeof S.dayBillSchema>;
 export type MonthBill = Static<typeof S.monthBillSchema>;
 export type Bill = Static<typeof S.billSchema>;
+
+// Issue 16: reachability
+export type ReachabilityBody = Static<typeof S.reachabilityBody>;
+export type ReachabilityAnswer = Static<typeof S.reachabilitySchema>;
+export type ReachabilityHop = Static<typeof S.reachabilityHopSchema>;

@@ -90,19 +90,23 @@ function vpcRange(vpc: WorldVpc): Ipv4Cidr | Unresolved {
  * Resolves a named end in a world. An address resolves to the VPC that holds it; as a destination,
  * `undefined` VPC means "wherever the routes send it" (the walk finds it). Unknown ids are NotFound.
  */
-export function resolveEnd(w: World, ref: EndpointRef, role: "source"): ReachEnd | Unresolved;
-export function resolveEnd(w: World, ref: EndpointRef, role: "destination"): ReachEnd | Unresolved | { address: Ipv4Cidr };
-export function resolveEnd(w: World, ref: EndpointRef, role: "source" | "destination"): ReachEnd | Unresolved | { address: Ipv4Cidr } {
+export function resolveEnd(w: World, ref: EndpointRef, role: "source", viewer?: string): ReachEnd | Unresolved;
+export function resolveEnd(w: World, ref: EndpointRef, role: "destination", viewer?: string): ReachEnd | Unresolved | { address: Ipv4Cidr };
+export function resolveEnd(w: World, ref: EndpointRef, role: "source" | "destination", viewer?: string): ReachEnd | Unresolved | { address: Ipv4Cidr } {
+  // With a viewer, a source is one of its own VPCs, and a subnet one of its own subnets: another
+  // account's answer as if they did not exist. A destination VPC may be a peer's it can see.
+  const own = (v: WorldVpc | undefined) => v !== undefined && (viewer === undefined || known(v.accountId) === viewer);
   if (ref.kind === "vpc") {
     const vpc = vpcByKey(w, ref.key);
-    if (!vpc) throw new NotFoundError(`${role} VPC ${ref.key} does not exist or is not visible to this account`, { field: role, vpcId: ref.key });
+    if (!vpc || (role === "source" && !own(vpc)))
+      throw new NotFoundError(`${role} VPC ${ref.key} does not exist or is not visible to this account`, { field: role, vpcId: ref.key });
     const range = vpcRange(vpc);
     return "unknown" in range ? range : endIn(w, ref, vpc, range);
   }
   if (ref.kind === "subnet") {
     const subnet = (w.subnets ?? []).find((s) => s.key === ref.key);
     const vpc = subnet ? vpcByKey(w, subnet.vpcKey) : undefined;
-    if (!subnet || !vpc) {
+    if (!subnet || !vpc || !own(vpc)) {
       throw new NotFoundError(`${role} subnet ${ref.key} does not exist or is not visible to this account`, { field: role, subnetId: ref.key });
     }
     const c = known(subnet.cidr);
@@ -113,6 +117,7 @@ export function resolveEnd(w: World, ref: EndpointRef, role: "source" | "destina
   if (role === "destination") return { address };
   const holders = w.vpcs.filter((v) => {
     const c = known(v.cidr);
+    if (!own(v)) return false;
     return c !== undefined && parseCidr(c).start <= address.start && address.end <= parseCidr(c).end;
   });
   if (holders.length === 0) {

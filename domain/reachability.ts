@@ -251,8 +251,8 @@ function refLabel(ref: EndpointRef): string {
 /** Can traffic from `source` reach `destination`, and replies come back? */
 export function reachability(w: World, source: EndpointRef, destination: EndpointRef, options: ReachabilityOptions = {}): Reachability {
   const walk = new Walk(w, { ...options, activation: options.activation ?? "now" });
-  const src = resolveEnd(w, source, "source");
-  const dstResolved = resolveEnd(w, destination, "destination");
+  const src = resolveEnd(w, source, "source", options.viewer);
+  const dstResolved = resolveEnd(w, destination, "destination", options.viewer);
   const base = (s: ReachEnd | undefined, d: ReachEnd | undefined): Walked => ({
     source: summary(walk, s, refLabel(source)),
     destination: summary(walk, d, refLabel(destination)),

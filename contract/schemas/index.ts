@@ -4,6 +4,7 @@
 // so nothing internal is serialised by accident. One file per part of the API.
 export * from "./account";
 export * from "./common";
+export * from "./reachability";
 export * from "./requests";
 export * from "./resources";
 export * from "./traffic";
