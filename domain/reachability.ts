@@ -499,6 +499,6 @@ export function describeReachability(r: Reachability): string {
   if (r.status === "unreachable") return `${r.source.label} cannot reach ${r.destination.label}: ${r.broken.message} [${r.broken.code}]`;
   if (r.status === "undetermined") return `cannot tell yet whether ${r.source.label} reaches ${r.destination.label}: ${r.why}`;
   const line = (h: Hop) =>
-    `${h.vpc}${h.table ? ` [${h.table}${h.route ? `, ${h.route.destination}` : ""}]` : ""} -> ${h.via.kind === "local" ? "local" : h.via.label}`;
+    `${h.vpc}${h.table ? ` [${h.table}${h.route ? `, ${h.route.label} ${h.route.destination}` : ""}]` : ""} -> ${h.via.kind === "local" ? "local" : h.via.label}`;
   return `${r.source.label} reaches ${r.destination.label}: ${r.forward.map(line).join("; ")}; back: ${r.back.map(line).join("; ")}`;
 }
