@@ -98,7 +98,9 @@ describe("ReachabilityAssertion provider (real control plane)", () => {
       const r = await check(a);
       expect(r.failures![0].property).to.equal("destination");
       expect(reasons(r)).to.contain('ReachabilityAssertion "app-reaches-data": NoReturnRoute: expected reachable');
-      expect(reasons(r)).to.contain('no route back from the main route table of VPC "data" towards 10.10.0.0/16: add a RouteEntry via PeeringConnection "app-data"');
+      expect(reasons(r)).to.contain(
+        'no route back from the main route table of VPC "data" towards 10.10.0.0/16: add a RouteEntry via PeeringConnection "app-data"',
+      );
       plannedRoute("data-to-app", data, "10.10.0.0/16", pcx);
       expect((await check(a)).failures).to.deep.equal([]);
     });
