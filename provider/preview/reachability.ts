@@ -2,11 +2,11 @@
 // projected world, the same world every other preview check reads, with planned peerings counted as
 // they will be once applied (Activated when same-account or accepted in the program).
 import type { PeerlinkClient } from "../../contract";
-import { EndpointRef, isPeerlinkError, parseEndpoint, project, Reachability, reachability } from "../../domain";
+import { EndpointRef, isPeerlinkError, parseEndpoint, project, Reachability, reachability, World } from "../../domain";
 import type { ReachabilityAssertionInputs, ResourceRefs } from "../types";
 import { hasUnknown, knownString } from "../validation";
 import { readWorlds } from "./checks";
-import { keyOf, plannedByOwnerRef } from "./plan";
+import { keyOf, plannedByOwnerRef, plannedEntries } from "./plan";
 import { planDelta } from "./project";
 
 type End = EndpointRef | { unknown: string };
@@ -21,18 +21,39 @@ function endOf(value: unknown, vpcRef: string | undefined, subnetRef: string | u
   return { unknown: `the ${role} comes from an output the preview cannot trace` };
 }
 
+/**
+ * The world once the update is over: what this stack made and no longer declares is deleted at its end.
+ * An assertion is checked after every other resource of the program (its dependsOn), so by then every
+ * resource the program still declares is in the plan.
+ */
+export function afterUpdate(w: World, assertionOwnerRef: string): World {
+  const stack = `${assertionOwnerRef.split("/").slice(0, 2).join("/")}/`;
+  const declared = new Set(plannedEntries().map((e) => e.ownerRef));
+  const stays = (x: { ownerRef?: string }) => x.ownerRef === undefined || !x.ownerRef.startsWith(stack) || declared.has(x.ownerRef);
+  return { ...w, peerings: w.peerings.filter(stays), routes: w.routes.filter(stays) };
+}
+
 export type AssertionPreview = { answer: Reachability } | { unknown: string };
 
-export async function previewReachability(client: PeerlinkClient, op: string, news: ReachabilityAssertionInputs): Promise<AssertionPreview> {
+/**
+ * The walk over the world once this update is over. `activation` "byApply" at preview (planned peerings
+ * count as they will be), "now" at up, after everything else is written.
+ */
+export async function previewReachability(
+  client: PeerlinkClient,
+  op: string,
+  news: ReachabilityAssertionInputs,
+  activation: "byApply" | "now" = "byApply",
+): Promise<AssertionPreview> {
   const refs: ResourceRefs = news.__refs && !hasUnknown(news.__refs) ? news.__refs : {};
   const source = endOf(news.source, refs.sourceVpc, refs.sourceSubnet, "source");
   const destination = endOf(news.destination, refs.destinationVpc, refs.destinationSubnet, "destination");
   if ("unknown" in source) return source;
   if ("unknown" in destination) return destination;
   const { stored } = await readWorlds(client, op);
-  const world = project(stored, planDelta(stored));
+  const world = afterUpdate(project(stored, planDelta(stored)), news.ownerRef);
   try {
-    return { answer: reachability(world, source, destination, { activation: "byApply" }) };
+    return { answer: reachability(world, source, destination, { activation }) };
   } catch (e) {
     // An end the projected world does not hold: another account's VPC, which the control plane answers at up.
     if (isPeerlinkError(e) && e.code === "NotFound") return { unknown: `${e.message}; the control plane answers at \`pulumi up\`` };

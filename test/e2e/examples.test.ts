@@ -117,13 +117,40 @@ describe("examples under the real pulumi CLI", function () {
     let ws: PulumiWorkspace;
     afterEach(() => ws?.dispose());
 
-    it("routes spokes to the hub only, and refuses a transitive route at preview", async () => {
+    it("routes spokes to the hub only, holds its reachability intent, and refuses a transitive route at preview", async () => {
       ws = await PulumiWorkspace.create({ example: "hub-and-spoke", endpoint: server.url, apiKey: bob.apiKey });
       expectOk(await ws.preview(), "preview");
       expectOk(await ws.up(), "up");
       const outputs = await ws.outputs();
       expect(outputs.hubPeerings).to.match(/^3 of 10/);
+      expect(outputs.intentHolds, "every spoke reaches the hub, none another spoke").to.equal(true);
       expectOk(await ws.preview("--expect-no-changes"), "second preview");
+
+      // Intent at preview: without spoke-1's route to the hub, the plan breaks "spoke-1 reaches the hub".
+      const spoke1 = (await api(server.url, bob).vpcs()).find((v) => v.name === "spoke-1")!;
+      const hubToSpoke1 = (await api(server.url, bob).livePeerings()).find((p) => p.accepter.vpcId === spoke1.vpcId)!;
+      await ws.setConfig("omitRoute", "spoke-1-to-hub");
+      const broken = await ws.preview();
+      expect(broken.code, broken.output).to.not.equal(0);
+      expect(broken.output).to.contain('ReachabilityAssertion "spoke-1-reaches-hub": NoRoute: expected reachable');
+      expect(broken.output).to.contain(`towards 10.0.0.0/16: add a RouteEntry via ${hubToSpoke1.peeringId}`);
+      await ws.setConfig("omitRoute", "none");
+      expectOk(await ws.preview("--expect-no-changes"), "the route back in the program");
+
+      // Drift: the route deleted out of band turns the assertion red after a refresh.
+      const toHub = (await api(server.url, bob).routes(spoke1.routeTableId)).find((r) => r.destinationCidrBlock === "10.0.0.0/16")!;
+      expect(await api(server.url, bob).deleteRoute(spoke1.routeTableId, toHub.routeId)).to.equal(204);
+      expectOk(await ws.refresh(), "refresh after the out-of-band delete");
+      const refreshed = (await ws.resources(":ReachabilityAssertion"))["spoke-1-reaches-hub"].outputs;
+      expect(refreshed).to.include({ holds: false, status: "unreachable", brokenHop: "NoRoute" });
+      expect((await ws.resources(":ReachabilityAssertion"))["spoke-1-not-spoke-2"].outputs.holds, "the isolation still holds").to.equal(true);
+      const drift = await ws.preview("--expect-no-changes");
+      expect(drift.code, drift.output).to.not.equal(0);
+      expect(drift.output).to.contain("spoke-1-reaches-hub");
+      expect(drift.output).to.match(/did not hold at the last refresh \(.*cannot reach.*no route from VPC "spoke-1"/);
+      expectOk(await ws.up(), "up re-creates the route and re-checks the assertion");
+      expect((await ws.outputs()).intentHolds).to.equal(true);
+      expectOk(await ws.preview("--expect-no-changes"), "converged");
 
       await ws.setConfig("tryTransitiveRoute", "true");
       const transitive = await ws.preview();

@@ -237,6 +237,43 @@ describe("ReachabilityAssertion provider (real control plane)", () => {
       await provider.delete!(id, outs);
     });
 
+    it("counts what this stack made and no longer declares as deleted by the end of the update", async () => {
+      const stack = `proj/endstate${process.pid}`;
+      const mk = async (name: string, cidrBlock: string) =>
+        (await api(env, "a", "POST", "/v1/vpcs", { region: "ap-guangzhou", cidrBlock, name })).data as { vpcId: string; routeTableId: string };
+      const app = await mk("end-app", "10.70.0.0/16");
+      const data = await mk("end-data", "10.80.0.0/16");
+      const pcx = (await api(env, "a", "POST", "/v1/peering-connections", { vpcId: app.vpcId, peerVpcId: data.vpcId })).data.peeringId as string;
+      await api(env, "a", "GET", `/v1/peering-connections/${pcx}?waitFor=Activated&timeoutMs=10000`);
+      await api(env, "a", "POST", `/v1/route-tables/${app.routeTableId}/routes`, { destinationCidrBlock: "10.80.0.0/16", peeringId: pcx });
+      const backRef = `${stack}/RouteEntry/back`;
+      const back = (
+        await api(env, "a", "POST", `/v1/route-tables/${data.routeTableId}/routes`, { destinationCidrBlock: "10.70.0.0/16", peeringId: pcx, ownerRef: backRef })
+      ).data;
+      const ins: ReachabilityAssertionInputs = {
+        source: app.vpcId,
+        destination: data.vpcId,
+        expect: "reachable",
+        ownerRef: `${stack}/ReachabilityAssertion/a`,
+        connection: env.a.conn,
+      };
+      // The program no longer declares RouteEntry "back": it goes at the end of this update.
+      expect(reasons(await check(ins))).to.contain("NoReturnRoute");
+      // Still declared (as its check would declare it): it stays.
+      declare({
+        kind: "RouteEntry",
+        ownerRef: backRef,
+        label: 'RouteEntry "back"',
+        accountId: env.a.accountId,
+        order: "same",
+        existingId: back.routeId,
+        table: { id: data.vpcId },
+        peering: { id: pcx },
+        destination: "10.70.0.0/16",
+      });
+      expect((await check(ins)).failures).to.deep.equal([]);
+    });
+
     it("refuses to be imported: there is nothing on the control plane to adopt", async () => {
       const saved = { ep: process.env.PEERLINK_ENDPOINT, key: process.env.PEERLINK_API_KEY };
       process.env.PEERLINK_ENDPOINT = env.server.url;
