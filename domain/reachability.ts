@@ -6,22 +6,24 @@
 //
 // With a `viewer`, what lies in another account's VPC is told only as present or absent: no table,
 // route, subnet or CIDR of it appears in the answer (the server answers its callers this way).
-import { Ipv4Cidr, parseCidr } from "./cidr";
-import { describeSubnet, tableIdentity } from "./network";
+import { Ipv4Cidr } from "./cidr";
+import { describeSubnet } from "./network";
 import { EndpointRef, endIn, ReachEnd, resolveEnd, tableName } from "./reachability-ends";
 import {
-  countsAsLive,
-  describeVpc,
-  known,
-  otherEnd,
-  peeringByKey,
-  describePeering as peeringLabel,
-  describeRoute as routeLabel,
-  vpcByKey,
-  World,
-  WorldPeering,
-  WorldRoute,
-} from "./world";
+  blocksHeld,
+  carries,
+  Lookup,
+  livePeering,
+  lookupRoute,
+  otherTableWith,
+  peeringName,
+  routeName,
+  stateAdvice,
+  tableRoutes,
+  tryCidr,
+  within,
+} from "./reachability-routes";
+import { countsAsLive, describeVpc, known, otherEnd, peeringByKey, vpcByKey, World, WorldPeering, WorldRoute } from "./world";
 
 export type ReachabilityCode =
   /** the source's table has no route towards the destination */
@@ -105,88 +107,6 @@ export type ReachabilityOptions = {
   viewer?: string;
 };
 
-/** `route rt-...` for a stored route, `RouteEntry "x"` for one of the program. */
-function describeRoute(r: WorldRoute): string {
-  return r.label ? routeLabel(r) : `route ${routeLabel(r)}`;
-}
-
-function describePeering(p: WorldPeering): string {
-  return p.label ? peeringLabel(p) : `peering ${peeringLabel(p)}`;
-}
-
-const within = (outer: Ipv4Cidr, inner: Ipv4Cidr) => outer.start <= inner.start && inner.end <= outer.end;
-
-function tryCidr(text: string | undefined): Ipv4Cidr | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return parseCidr(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The peering routes of one table with their parsed destinations, or why one is not known yet. */
-function tableRoutes(w: World, vpcKey: string, table: string): { routes: { r: WorldRoute; cidr: Ipv4Cidr }[]; unknown?: string } {
-  const out: { r: WorldRoute; cidr: Ipv4Cidr }[] = [];
-  for (const r of w.routes) {
-    if (r.tableKey !== vpcKey || r.nextHopType !== "Peering" || tableIdentity(w, vpcKey, r.routeTableKey) !== table) continue;
-    const cidr = tryCidr(known(r.destination));
-    if (!cidr) return { routes: out, unknown: `the destination of ${describeRoute(r)} is not known yet` };
-    out.push({ r, cidr });
-  }
-  return { routes: out };
-}
-
-type Lookup =
-  | { kind: "route"; r: WorldRoute; cidr: Ipv4Cidr }
-  | { kind: "none" }
-  | { kind: "partial"; parts: WorldRoute[] }
-  | { kind: "split"; covering?: WorldRoute; specific: WorldRoute; cidr: Ipv4Cidr };
-
-/**
- * Longest-prefix match for a whole block: the most specific route holding all of it, unless a route
- * more specific still sends part of it by another next hop.
- */
-export function lookupRoute(routes: { r: WorldRoute; cidr: Ipv4Cidr }[], dest: Ipv4Cidr): Lookup {
-  const covering = routes.filter((x) => within(x.cidr, dest)).sort((a, b) => b.cidr.prefix - a.cidr.prefix)[0];
-  const inside = routes.filter((x) => within(dest, x.cidr) && x.cidr.prefix > dest.prefix);
-  if (covering) {
-    const other = inside.find((x) => x.r.peeringKey !== covering.r.peeringKey);
-    return other ? { kind: "split", covering: covering.r, specific: other.r, cidr: other.cidr } : { kind: "route", r: covering.r, cidr: covering.cidr };
-  }
-  return inside.length > 0 ? { kind: "partial", parts: inside.map((x) => x.r) } : { kind: "none" };
-}
-
-/** Whether the peering carries traffic (now, or once the plan is applied). */
-function carries(p: WorldPeering, activation: "now" | "byApply"): boolean {
-  if (p.state === "Activated") return true;
-  if (activation === "now" || !countsAsLive(p)) return false;
-  const a = known(p.requester.accountId);
-  const sameAccount = a !== undefined && a === known(p.accepter.accountId);
-  return p.state === "Activating" || ((p.state === "Planned" || p.state === "Pending") && (sameAccount || p.acceptedInPlan === true));
-}
-
-function stateAdvice(p: WorldPeering, activation: "now" | "byApply"): { state: string; advice: string } {
-  const state = p.state === "Planned" ? "Pending" : p.state;
-  const acceptor = known(p.accepter.accountId);
-  switch (state) {
-    case "Pending":
-      return {
-        state: p.state === "Planned" ? "Pending once created" : "Pending",
-        advice: `account ${acceptor ?? "of the peer"} must accept it${activation === "byApply" ? " (declare a PeeringAcceptance with that account's connection)" : ""}`,
-      };
-    case "Activating":
-      return { state, advice: "wait until it is Activated" };
-    case "Suspending":
-    case "Suspended":
-      return { state, advice: "resume it (either side may)" };
-    case "Expired":
-      return { state, advice: "re-enable it and have the peer account accept it" };
-    default:
-      return { state, advice: "create a new PeeringConnection and routes both ways through it" };
-  }
-}
-
 class Walk {
   readonly forward: Hop[] = [];
   readonly back: Hop[] = [];
@@ -220,9 +140,9 @@ class Walk {
         : {
             table: tableName(this.w, from, table),
             routeTableId: t?.routeTableId ?? (table === `main:${from}` ? v?.mainRouteTableId : undefined),
-            ...(route ? { route: { key: route.key, routeId: route.routeId, destination: known(route.destination) ?? "", label: describeRoute(route) } } : {}),
+            ...(route ? { route: { key: route.key, routeId: route.routeId, destination: known(route.destination) ?? "", label: routeName(route) } } : {}),
           }),
-      via: p ? { kind: "peering", key: p.key, peeringId: p.peeringId, label: describePeering(p), state: p.state } : { kind: "local" },
+      via: p ? { kind: "peering", key: p.key, peeringId: p.peeringId, label: peeringName(p), state: p.state } : { kind: "local" },
       toVpcKey: to,
       toVpcId: vpcByKey(this.w, to)?.vpcId,
     };
@@ -241,7 +161,7 @@ function summary(walk: Walk, e: ReachEnd | undefined, label: string): EndSummary
 
 /** How a hint names a peering: its id, or its label while it is planned. */
 function peeringRef(p: WorldPeering): string {
-  return p.peeringId ?? describePeering(p);
+  return p.peeringId ?? peeringName(p);
 }
 
 function refLabel(ref: EndpointRef): string {
@@ -289,13 +209,13 @@ export function reachability(w: World, source: EndpointRef, destination: Endpoin
   const p = found.r.peeringKey !== undefined ? peeringByKey(w, found.r.peeringKey) : undefined;
   if (!p || !carries(p, walk.opts.activation)) {
     const { state, advice } = p ? stateAdvice(p, walk.opts.activation) : { state: "Deleted", advice: "create a new PeeringConnection" };
-    const name = p ? describePeering(p) : `peering ${found.r.peeringKey ?? ""}`;
+    const name = p ? peeringName(p) : `peering ${found.r.peeringKey ?? ""}`;
     walk.forward.push(walk.hop("forward", src.vpc.key, src.table, found.r, p, p ? otherEnd(p, src.vpc.key).vpcKey : src.vpc.key));
     return broken(
       "PeeringNotActive",
       "forward",
       src.vpc.key,
-      `${describeRoute(found.r)} in ${srcTable} sends ${destText} via ${name}, which is ${state} and carries no traffic: ${advice}`,
+      `${routeName(found.r)} in ${srcTable} sends ${destText} via ${name}, which is ${state} and carries no traffic: ${advice}`,
       { peeringId: p?.peeringId ?? found.r.peeringKey, state: p?.state ?? "Deleted", routeId: found.r.routeId },
       intended,
     );
@@ -303,15 +223,15 @@ export function reachability(w: World, source: EndpointRef, destination: Endpoin
   const arrival = otherEnd(p, src.vpc.key);
   walk.forward.push(walk.hop("forward", src.vpc.key, src.table, found.r, p, arrival.vpcKey));
   const arrivalVpc = vpcByKey(w, arrival.vpcKey);
-  const arrivalCidr = tryCidr(known(arrival.cidr) ?? known(arrivalVpc?.cidr));
-  if (!arrivalCidr) return undetermined(`the CIDR of the VPC at the other end of ${describePeering(p)} is not known yet`, src, intended);
-  if (!within(arrivalCidr, destRange)) {
-    const beyond = walk.foreign(arrival.vpcKey) ? walk.vpcName(arrival.vpcKey) : `${walk.vpcName(arrival.vpcKey)} (${arrivalCidr.text})`;
+  const held = blocksHeld(w, arrival);
+  if (!held) return undetermined(`the CIDR of the VPC at the other end of ${peeringName(p)} is not known yet`, src, intended);
+  if (!held.some((b) => within(b, destRange))) {
+    const beyond = walk.foreign(arrival.vpcKey) ? walk.vpcName(arrival.vpcKey) : `${walk.vpcName(arrival.vpcKey)} (${held.map((b) => b.text).join(", ")})`;
     return broken(
       "TransitNotSupported",
       "forward",
       src.vpc.key,
-      `${describeRoute(found.r)} in ${srcTable} sends ${destText} via ${describePeering(p)} to ${beyond}, which does not hold it; peering is not transitive, so traffic never passes through that VPC: peer ${walk.vpcName(src.vpc.key)} with the destination's VPC directly and route both ways`,
+      `${routeName(found.r)} in ${srcTable} sends ${destText} via ${peeringName(p)} to ${beyond}, which does not hold it; peering is not transitive, so traffic never passes through that VPC: peer ${walk.vpcName(src.vpc.key)} with the destination's VPC directly and route both ways`,
       { peeringId: p.peeringId ?? p.key, routeId: found.r.routeId, throughVpcId: arrivalVpc?.vpcId ?? arrival.vpcKey },
       intended,
     );
@@ -321,7 +241,7 @@ export function reachability(w: World, source: EndpointRef, destination: Endpoin
       "WrongVpc",
       "forward",
       src.vpc.key,
-      `${describeRoute(found.r)} in ${srcTable} sends ${destText} via ${describePeering(p)} to ${walk.vpcName(arrival.vpcKey)}, not to ${walk.vpcName(intended.vpc.key)}; route the destination's block via the peering that joins ${walk.vpcName(intended.vpc.key)}`,
+      `${routeName(found.r)} in ${srcTable} sends ${destText} via ${peeringName(p)} to ${walk.vpcName(arrival.vpcKey)}, not to ${walk.vpcName(intended.vpc.key)}; route the destination's block via the peering that joins ${walk.vpcName(intended.vpc.key)}`,
       { peeringId: p.peeringId ?? p.key, routeId: found.r.routeId, reachedVpcId: arrivalVpc?.vpcId ?? arrival.vpcKey },
       intended,
     );
@@ -353,7 +273,7 @@ function missingForward(
       "MoreSpecificRoute",
       "forward",
       src.vpc.key,
-      `${describeRoute(found.specific)} (${found.cidr.text}) in ${srcTable} is more specific than ${found.covering ? describeRoute(found.covering) : "the route"} and sends that part of ${destText} via ${p ? describePeering(p) : "another peering"} instead; remove or narrow it, or ask about an address outside ${found.cidr.text}`,
+      `${routeName(found.specific)} (${found.cidr.text}) in ${srcTable} is more specific than ${found.covering ? routeName(found.covering) : "the route"} and sends that part of ${destText} via ${p ? peeringName(p) : "another peering"} instead; remove or narrow it, or ask about an address outside ${found.cidr.text}`,
       { routeId: found.specific.routeId, moreSpecific: found.cidr.text, coveringRouteId: found.covering?.routeId },
       intended,
     );
@@ -363,7 +283,7 @@ function missingForward(
       "PartialRoute",
       "forward",
       src.vpc.key,
-      `${srcTable} routes only parts of ${destText} (${found.parts.map(describeRoute).join(", ")}); add a RouteEntry for the whole of ${destRange.text}, or ask about one subnet or address`,
+      `${srcTable} routes only parts of ${destText} (${found.parts.map(routeName).join(", ")}); add a RouteEntry for the whole of ${destRange.text}, or ask about one subnet or address`,
       { routeIds: found.parts.map((r) => r.routeId ?? r.key), destination: destRange.text },
       intended,
     );
@@ -393,7 +313,7 @@ function missingForward(
       "RouteInOtherTable",
       "forward",
       src.vpc.key,
-      `${describeSubnet(src.subnet)} is associated with ${srcTable}, which has no route towards ${destRange.text}; ${describeRoute(elsewhere.r)} is in ${tableName(w, src.vpc.key, elsewhere.table)}, which the subnet is not associated with: add the RouteEntry to ${srcTable} or associate the subnet with that table`,
+      `${describeSubnet(src.subnet)} is associated with ${srcTable}, which has no route towards ${destRange.text}; ${routeName(elsewhere.r)} is in ${tableName(w, src.vpc.key, elsewhere.table)}, which the subnet is not associated with: add the RouteEntry to ${srcTable} or associate the subnet with that table`,
       { routeId: elsewhere.r.routeId, inRouteTable: elsewhere.table, subnetId: src.subnet.subnetId },
       intended,
     );
@@ -407,23 +327,6 @@ function missingForward(
     { destination: destRange.text, ...(direct ? { peeringId: direct.peeringId ?? direct.key } : {}) },
     intended,
   );
-}
-
-function livePeering(w: World, a: string, b: string): WorldPeering | undefined {
-  return w.peerings.find(
-    (p) => countsAsLive(p) && ((p.requester.vpcKey === a && p.accepter.vpcKey === b) || (p.requester.vpcKey === b && p.accepter.vpcKey === a)),
-  );
-}
-
-/** A route of another table of the VPC that would carry the block. */
-function otherTableWith(w: World, vpcKey: string, table: string, dest: Ipv4Cidr): { r: WorldRoute; table: string } | undefined {
-  for (const r of w.routes) {
-    if (r.tableKey !== vpcKey || r.nextHopType !== "Peering") continue;
-    const id = tableIdentity(w, vpcKey, r.routeTableKey);
-    const c = tryCidr(known(r.destination));
-    if (id !== table && c && within(c, dest)) return { r, table: id };
-  }
-  return undefined;
 }
 
 /** The way back: the destination's table must send the source's block back by the same peering. */
@@ -457,7 +360,7 @@ function returnPath(walk: Walk, src: ReachEnd, dst: ReachEnd, p: WorldPeering, b
       "ReturnViaOtherPeering",
       "return",
       dst.vpc.key,
-      `${describeRoute(found.r)} in ${dstTable} sends replies towards ${src.range.text} via ${other ? describePeering(other) : "another peering"}, not back via ${pid}; point it at ${pid}`,
+      `${routeName(found.r)} in ${dstTable} sends replies towards ${src.range.text} via ${other ? peeringName(other) : "another peering"}, not back via ${pid}; point it at ${pid}`,
       { routeId: found.r.routeId, peeringId: pid, viaPeeringId: other?.peeringId ?? found.r.peeringKey },
       dst,
     );
@@ -467,7 +370,7 @@ function returnPath(walk: Walk, src: ReachEnd, dst: ReachEnd, p: WorldPeering, b
       "MoreSpecificRoute",
       "return",
       dst.vpc.key,
-      `${describeRoute(found.specific)} (${found.cidr.text}) in ${dstTable} is more specific and sends replies to that part of ${src.range.text} another way; remove or narrow it, or route it via ${pid}`,
+      `${routeName(found.specific)} (${found.cidr.text}) in ${dstTable} is more specific and sends replies to that part of ${src.range.text} another way; remove or narrow it, or route it via ${pid}`,
       { routeId: found.specific.routeId, moreSpecific: found.cidr.text, peeringId: pid },
       dst,
     );
@@ -478,12 +381,12 @@ function returnPath(walk: Walk, src: ReachEnd, dst: ReachEnd, p: WorldPeering, b
       "ReturnRouteInOtherTable",
       "return",
       dst.vpc.key,
-      `no route back from ${from} towards ${src.range.text}: ${describeRoute(elsewhere.r)} is in ${tableName(w, dst.vpc.key, elsewhere.table)}, which ${describeSubnet(dst.subnet)} is not associated with; add a RouteEntry to ${dstTable} via ${pid}, or associate the subnet with that table`,
+      `no route back from ${from} towards ${src.range.text}: ${routeName(elsewhere.r)} is in ${tableName(w, dst.vpc.key, elsewhere.table)}, which ${describeSubnet(dst.subnet)} is not associated with; add a RouteEntry to ${dstTable} via ${pid}, or associate the subnet with that table`,
       { routeId: elsewhere.r.routeId, inRouteTable: elsewhere.table, peeringId: pid, towards: src.range.text },
       dst,
     );
   }
-  const parts = found.kind === "partial" ? ` (it routes only parts of it: ${found.parts.map(describeRoute).join(", ")})` : "";
+  const parts = found.kind === "partial" ? ` (it routes only parts of it: ${found.parts.map(routeName).join(", ")})` : "";
   return broken(
     "NoReturnRoute",
     "return",

@@ -274,6 +274,41 @@ describe("ReachabilityAssertion provider (real control plane)", () => {
       expect((await check(ins)).failures).to.deep.equal([]);
     });
 
+    it("defers a peer account's way back to `up`, where the control plane answers it as present or absent", async () => {
+      const app = (await api(env, "a", "POST", "/v1/vpcs", { region: "ap-guangzhou", cidrBlock: "10.90.0.0/16", name: "x-app" })).data;
+      const partner = (
+        await api(env, "b", "POST", "/v1/vpcs", {
+          region: "ap-guangzhou",
+          cidrBlock: "172.20.0.0/16",
+          name: "x-partner",
+          allowedPeerAccountIds: [env.a.accountId],
+        })
+      ).data;
+      const pcx = (await api(env, "a", "POST", "/v1/peering-connections", { vpcId: app.vpcId, peerVpcId: partner.vpcId, peerAccountId: env.b.accountId })).data
+        .peeringId as string;
+      await api(env, "b", "POST", `/v1/peering-connections/${pcx}/accept`);
+      await api(env, "a", "GET", `/v1/peering-connections/${pcx}?waitFor=Activated&timeoutMs=10000`);
+      await api(env, "a", "POST", `/v1/route-tables/${app.routeTableId}/routes`, { destinationCidrBlock: "172.20.0.0/16", peeringId: pcx });
+      const back = (await api(env, "b", "POST", `/v1/route-tables/${partner.routeTableId}/routes`, { destinationCidrBlock: "10.90.0.0/16", peeringId: pcx }))
+        .data;
+      const ins: ReachabilityAssertionInputs = {
+        source: app.vpcId,
+        destination: "172.20.1.1",
+        expect: "reachable",
+        ownerRef: ref("ReachabilityAssertion", "to-partner"),
+        connection: env.a.conn,
+      };
+      expect((await check(ins)).failures).to.deep.equal([]);
+      expect(loggedMessages.at(-1)).to.contain("checked at `pulumi up` instead").and.contain("another account");
+      const { id, outs } = (await provider.create(ins)) as { id: string; outs: ReachabilityAssertionOutputs };
+      expect(outs).to.include({ holds: true, status: "reachable" });
+      await api(env, "b", "DELETE", `/v1/route-tables/${partner.routeTableId}/routes/${back.routeId}`);
+      const refreshed = (await provider.read!(id, outs)).props as ReachabilityAssertionOutputs;
+      expect(refreshed).to.include({ holds: false, brokenHop: "NoReturnRoute" });
+      expect(refreshed.answer).to.contain(`the peer account (${env.b.accountId}) must add a RouteEntry towards 10.90.0.0/16 via ${pcx}`);
+      expect(refreshed.answer).not.to.contain(partner.routeTableId);
+    });
+
     it("refuses to be imported: there is nothing on the control plane to adopt", async () => {
       const saved = { ep: process.env.PEERLINK_ENDPOINT, key: process.env.PEERLINK_API_KEY };
       process.env.PEERLINK_ENDPOINT = env.server.url;
