@@ -27,6 +27,9 @@ export interface PeeringReg {
   name: string;
   vpc?: VpcReg;
   peerVpc?: VpcReg;
+  /** issue 11: the BorderRouter objects at either end, by ownerRef */
+  borderRouter?: string;
+  peerBorderRouter?: string;
   resolve?: (refs: ResourceRefs) => void;
 }
 
@@ -57,6 +60,7 @@ let subnetByObject = new WeakMap<object, string>();
 /** Every Peerlink resource of the program but the assertions, which wait for all of them. */
 let topology: pulumi.Resource[] = [];
 let topologyWaiters: ((resources: pulumi.Resource[]) => void)[] = [];
+let borderRouterByObject = new WeakMap<object, string>();
 
 let peerings: PeeringReg[] = [];
 let routes: RouteReg[] = [];
@@ -75,6 +79,7 @@ export function resetPlanning(): void {
   subnetByObject = new WeakMap();
   topology = [];
   topologyWaiters = [];
+  borderRouterByObject = new WeakMap();
   peerings = [];
   routes = [];
   accepted = new Set();
@@ -148,9 +153,31 @@ export function registerPeeringOutputs(reg: PeeringReg, outputs: pulumi.Output<s
   for (const o of outputs) peeringByObject.set(o, reg);
 }
 
+/**
+ * Registers a BorderRouter (issue 11): its id outputs name it for a PeeringConnection, and its route table
+ * output for a RouteEntry, whose table is then the router's (it stands where a VPC's would).
+ */
+export function registerBorderRouter(
+  resource: pulumi.Resource,
+  name: string,
+  ownerRef: string,
+  outputs: { ids: pulumi.Output<string>[]; routeTableId: pulumi.Output<string> },
+): void {
+  borderRouterByObject.set(resource, ownerRef);
+  for (const o of outputs.ids) borderRouterByObject.set(o, ownerRef);
+  vpcByTable.set(outputs.routeTableId, { ownerRef, name, cidrBlock: "" });
+}
+
 /** Registers a peering; returns the registration and its `__refs` promise. */
 export function registerPeering(name: string, ownerRef: string, local: unknown, peer: unknown): { reg: PeeringReg; refs: Promise<ResourceRefs> } {
-  const reg: PeeringReg = { ownerRef, name, vpc: traced(local, vpcByObject), peerVpc: traced(peer, vpcByObject) };
+  const reg: PeeringReg = {
+    ownerRef,
+    name,
+    vpc: traced(local, vpcByObject),
+    peerVpc: traced(peer, vpcByObject),
+    borderRouter: traced(local, borderRouterByObject),
+    peerBorderRouter: traced(peer, borderRouterByObject),
+  };
   const refs = new Promise<ResourceRefs>((resolve) => (reg.resolve = resolve));
   peerings.push(reg);
   schedule();
@@ -247,7 +274,10 @@ export function registerAcceptance(peeringId: unknown, outputs: pulumi.Output<st
 // Refs and warnings
 
 export function peeringRefs(p: PeeringReg): ResourceRefs {
-  return { vpc: p.vpc?.ownerRef, peerVpc: p.peerVpc?.ownerRef, acceptedInProgram: accepted.has(p) };
+  const refs: ResourceRefs = { vpc: p.vpc?.ownerRef, peerVpc: p.peerVpc?.ownerRef, acceptedInProgram: accepted.has(p) };
+  if (p.borderRouter) refs.borderRouter = p.borderRouter;
+  if (p.peerBorderRouter) refs.peerBorderRouter = p.peerBorderRouter;
+  return refs;
 }
 
 export function routeRefs(r: RouteReg): ResourceRefs {

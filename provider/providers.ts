@@ -16,6 +16,7 @@ export const IMPL_MODULES = {
   Subnet: "peerlink/dist/provider/impl/subnet.js",
   RouteTable: "peerlink/dist/provider/impl/route-table.js",
   ReachabilityAssertion: "peerlink/dist/provider/impl/reachability-assertion.js",
+  BorderRouter: "peerlink/dist/provider/impl/border-router.js",
 } as const;
 
 /** A provider that forwards every call to `require(impl).provider`. */
@@ -38,6 +39,7 @@ export const routeEntryProvider = forwardingProvider(IMPL_MODULES.RouteEntry);
 export const subnetProvider = forwardingProvider(IMPL_MODULES.Subnet);
 export const routeTableProvider = forwardingProvider(IMPL_MODULES.RouteTable);
 export const reachabilityAssertionProvider = forwardingProvider(IMPL_MODULES.ReachabilityAssertion);
+export const borderRouterProvider = forwardingProvider(IMPL_MODULES.BorderRouter);
 
 export type ResourceKind = keyof typeof IMPL_MODULES;
 
@@ -50,4 +52,5 @@ export const PROVIDERS: Readonly<Record<ResourceKind, pulumi.dynamic.ResourcePro
   Subnet: subnetProvider,
   RouteTable: routeTableProvider,
   ReachabilityAssertion: reachabilityAssertionProvider,
+  BorderRouter: borderRouterProvider,
 };
