@@ -2,6 +2,7 @@
 // match for a whole block, whether a peering carries traffic, and what the far end of a peering holds.
 import { Ipv4Cidr, parseCidr } from "./cidr";
 import { tableIdentity } from "./network";
+import { nodeBlocks } from "./reachability-ends";
 import {
   countsAsLive,
   known,
@@ -98,10 +99,10 @@ export function stateAdvice(p: WorldPeering, activation: "now" | "byApply"): { s
 
 /**
  * The blocks a peering's far end holds, which traffic through it may reach (non-transitivity): a VPC's
- * CIDR. A border router's end is one more node kind here: its on-premises CIDRs (not its interconnect
- * subnet), with its own route table for the way back.
+ * CIDR; a border router's: its on-premises CIDRs (not its interconnect subnet).
  */
 export function blocksHeld(w: World, end: WorldEnd): Ipv4Cidr[] | undefined {
+  if (end.kind === "borderRouter") return nodeBlocks(w, end.vpcKey);
   const cidr = tryCidr(known(end.cidr) ?? known(vpcByKey(w, end.vpcKey)?.cidr));
   return cidr ? [cidr] : undefined;
 }

@@ -8,7 +8,7 @@
 // route, subnet or CIDR of it appears in the answer (the server answers its callers this way).
 import { Ipv4Cidr } from "./cidr";
 import { describeSubnet } from "./network";
-import { EndpointRef, endIn, ReachEnd, resolveEnd, tableName } from "./reachability-ends";
+import { blockCount, EndpointRef, endIn, nodeBlocks, nodeByKey, ReachEnd, resolveEnd, tableName } from "./reachability-ends";
 import {
   blocksHeld,
   carries,
@@ -20,10 +20,9 @@ import {
   routeName,
   stateAdvice,
   tableRoutes,
-  tryCidr,
   within,
 } from "./reachability-routes";
-import { countsAsLive, describeVpc, known, otherEnd, peeringByKey, vpcByKey, World, WorldPeering, WorldRoute } from "./world";
+import { countsAsLive, describeVpc, known, otherEnd, peeringByKey, World, WorldPeering, WorldRoute } from "./world";
 
 export type ReachabilityCode =
   /** the source's table has no route towards the destination */
@@ -117,17 +116,19 @@ class Walk {
 
   foreign(vpcKey: string): boolean {
     if (this.opts.viewer === undefined) return false;
-    return known(vpcByKey(this.w, vpcKey)?.accountId) !== this.opts.viewer;
+    return known(nodeByKey(this.w, vpcKey)?.accountId) !== this.opts.viewer;
   }
 
   vpcName(vpcKey: string): string {
-    const v = vpcByKey(this.w, vpcKey);
-    return this.foreign(vpcKey) ? `VPC ${v?.vpcId ?? vpcKey} of account ${known(v?.accountId) ?? "another account"}` : describeVpc(v, vpcKey);
+    const v = nodeByKey(this.w, vpcKey);
+    return this.foreign(vpcKey)
+      ? `${v?.isBorderRouter ? "border router" : "VPC"} ${v?.vpcId ?? vpcKey} of account ${known(v?.accountId) ?? "another account"}`
+      : describeVpc(v, vpcKey);
   }
 
   hop(direction: Direction, from: string, table: string, route: WorldRoute | undefined, p: WorldPeering | undefined, to: string): Hop {
     const foreign = this.foreign(from);
-    const v = vpcByKey(this.w, from);
+    const v = nodeByKey(this.w, from);
     const t = (this.w.routeTables ?? []).find((x) => x.key === table || (table === `main:${from}` && x.vpcKey === from && x.main));
     return {
       direction,
@@ -144,7 +145,7 @@ class Walk {
           }),
       via: p ? { kind: "peering", key: p.key, peeringId: p.peeringId, label: peeringName(p), state: p.state } : { kind: "local" },
       toVpcKey: to,
-      toVpcId: vpcByKey(this.w, to)?.vpcId,
+      toVpcId: nodeByKey(this.w, to)?.vpcId,
     };
   }
 }
@@ -168,11 +169,27 @@ function refLabel(ref: EndpointRef): string {
   return ref.kind === "address" ? ref.address : ref.key;
 }
 
-/** Can traffic from `source` reach `destination`, and replies come back? */
+/**
+ * Can traffic from `source` reach `destination`, and replies come back? A border router's on-premises
+ * space with several blocks is walked block by block: reachable only when every block is, else the
+ * first that is not.
+ */
 export function reachability(w: World, source: EndpointRef, destination: EndpointRef, options: ReachabilityOptions = {}): Reachability {
+  let first: Reachability | undefined;
+  for (let s = 0; s < blockCount(w, source); s++) {
+    for (let d = 0; d < blockCount(w, destination); d++) {
+      const r = walkOnce(w, source, destination, options, s, d);
+      if (r.status !== "reachable") return r;
+      first ??= r;
+    }
+  }
+  return first!;
+}
+
+function walkOnce(w: World, source: EndpointRef, destination: EndpointRef, options: ReachabilityOptions, srcBlock: number, dstBlock: number): Reachability {
   const walk = new Walk(w, { ...options, activation: options.activation ?? "now" });
-  const src = resolveEnd(w, source, "source", options.viewer);
-  const dstResolved = resolveEnd(w, destination, "destination", options.viewer);
+  const src = resolveEnd(w, source, "source", options.viewer, srcBlock);
+  const dstResolved = resolveEnd(w, destination, "destination", options.viewer, dstBlock);
   const base = (s: ReachEnd | undefined, d: ReachEnd | undefined): Walked => ({
     source: summary(walk, s, refLabel(source)),
     destination: summary(walk, d, refLabel(destination)),
@@ -187,10 +204,10 @@ export function reachability(w: World, source: EndpointRef, destination: Endpoin
 
   const destRange = "address" in dstResolved ? dstResolved.address : dstResolved.range;
   const intended = "address" in dstResolved ? undefined : dstResolved;
-  const srcCidr = tryCidr(known(src.vpc.cidr));
+  const srcBlocks = nodeBlocks(w, src.vpc.key) ?? [];
 
-  // Inside one VPC: the Local route of every table.
-  if (srcCidr && within(srcCidr, destRange) && (!intended || intended.vpc.key === src.vpc.key)) {
+  // Inside one VPC (or one on-premises network): the Local route of every table.
+  if (srcBlocks.some((b) => within(b, destRange)) && (!intended || intended.vpc.key === src.vpc.key)) {
     const d = intended ?? endIn(w, destination, src.vpc, destRange);
     walk.forward.push(walk.hop("forward", src.vpc.key, src.table, undefined, undefined, src.vpc.key));
     walk.back.push(walk.hop("return", src.vpc.key, d.table, undefined, undefined, src.vpc.key));
@@ -222,9 +239,9 @@ export function reachability(w: World, source: EndpointRef, destination: Endpoin
   }
   const arrival = otherEnd(p, src.vpc.key);
   walk.forward.push(walk.hop("forward", src.vpc.key, src.table, found.r, p, arrival.vpcKey));
-  const arrivalVpc = vpcByKey(w, arrival.vpcKey);
+  const arrivalVpc = nodeByKey(w, arrival.vpcKey);
   const held = blocksHeld(w, arrival);
-  if (!held) return undetermined(`the CIDR of the VPC at the other end of ${peeringName(p)} is not known yet`, src, intended);
+  if (!held) return undetermined(`the blocks at the other end of ${peeringName(p)} are not known yet`, src, intended);
   if (!held.some((b) => within(b, destRange))) {
     const beyond = walk.foreign(arrival.vpcKey) ? walk.vpcName(arrival.vpcKey) : `${walk.vpcName(arrival.vpcKey)} (${held.map((b) => b.text).join(", ")})`;
     return broken(
@@ -288,7 +305,8 @@ function missingForward(
       intended,
     );
   }
-  const dstVpcKey = intended?.vpc.key ?? w.vpcs.find((v) => v.key !== src.vpc.key && tryCidr(known(v.cidr)) && within(tryCidr(known(v.cidr))!, destRange))?.key;
+  const nodes = [...w.vpcs.map((v) => v.key), ...(w.borderRouters ?? []).map((b) => b.key)];
+  const dstVpcKey = intended?.vpc.key ?? nodes.find((k) => k !== src.vpc.key && (nodeBlocks(w, k) ?? []).some((b) => within(b, destRange)));
   const direct = dstVpcKey ? livePeering(w, src.vpc.key, dstVpcKey) : undefined;
   // A hub: the source is peered with a VPC that is peered with the destination's, but not with it.
   if (dstVpcKey && !direct) {
@@ -302,7 +320,7 @@ function missingForward(
         "forward",
         src.vpc.key,
         `${walk.vpcName(src.vpc.key)} is peered with ${walk.vpcName(hub)}, which is peered with ${walk.vpcName(dstVpcKey)}, but peering is not transitive: traffic from ${src.label} never passes through ${walk.vpcName(hub)}. Create a PeeringConnection between ${walk.vpcName(src.vpc.key)} and ${walk.vpcName(dstVpcKey)}, and RouteEntries both ways`,
-        { throughVpcId: vpcByKey(w, hub)?.vpcId ?? hub, destinationVpcId: vpcByKey(w, dstVpcKey)?.vpcId ?? dstVpcKey },
+        { throughVpcId: nodeByKey(w, hub)?.vpcId ?? hub, destinationVpcId: nodeByKey(w, dstVpcKey)?.vpcId ?? dstVpcKey },
         intended,
       );
     }

@@ -220,16 +220,30 @@ export function topologySettled(): Promise<pulumi.Resource[]> {
   return settled;
 }
 
-/** The `__refs` of an assertion: the program's Vpc or Subnet its ends are, when traced. */
+function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The `__refs` of an assertion: the program's Vpc, Subnet or BorderRouter its ends are, when traced. */
 export function assertionRefs(args: { source: unknown; destination: unknown }): ResourceRefs {
-  const subnet = (v: unknown) => (v && typeof v === "object" ? traced(v, subnetByObject) : undefined);
-  const vpc = (v: unknown) => (v && typeof v === "object" ? traced(v, vpcByObject)?.ownerRef : undefined);
-  const source = subnet(args.source);
-  const destination = subnet(args.destination);
-  return {
-    ...(source ? { sourceSubnet: source } : { sourceVpc: vpc(args.source) }),
-    ...(destination ? { destinationSubnet: destination } : { destinationVpc: vpc(args.destination) }),
+  const end = (v: unknown): { subnet?: string; vpc?: string; borderRouter?: string } => {
+    if (!v || typeof v !== "object") return {};
+    const subnet = traced(v, subnetByObject);
+    if (subnet) return { subnet };
+    const borderRouter = traced(v, borderRouterByObject);
+    if (borderRouter) return { borderRouter };
+    return { vpc: traced(v, vpcByObject)?.ownerRef };
   };
+  const s = end(args.source);
+  const d = end(args.destination);
+  return definedOnly({
+    sourceSubnet: s.subnet,
+    sourceVpc: s.vpc,
+    sourceBorderRouter: s.borderRouter,
+    destinationSubnet: d.subnet,
+    destinationVpc: d.vpc,
+    destinationBorderRouter: d.borderRouter,
+  });
 }
 
 /** The `__refs` of a Subnet: its Vpc, and its table (a RouteTable of the program, or a Vpc's main one). */

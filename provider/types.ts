@@ -68,11 +68,13 @@ export interface ResourceRefs {
   routeTable?: string;
   /** Subnet: its routeTableId is the main table of this program's Vpc (by ownerRef) */
   mainTableOf?: string;
-  /** ReachabilityAssertion: the Vpc or Subnet of this program its source and destination are */
+  /** ReachabilityAssertion: the Vpc, Subnet or BorderRouter of this program its source and destination are */
   sourceVpc?: string;
   sourceSubnet?: string;
+  sourceBorderRouter?: string;
   destinationVpc?: string;
   destinationSubnet?: string;
+  destinationBorderRouter?: string;
   /** PeeringConnection (issue 11): its BorderRouter, and the peer BorderRouter, of this program */
   borderRouter?: string;
   peerBorderRouter?: string;

@@ -4,7 +4,11 @@ import { Type } from "@sinclair/typebox";
 import { REACHABILITY_CODES } from "../../domain";
 import { anyDetails, closed, oneOf, stringOrNull } from "./blocks";
 
-const endpoint = Type.String({ minLength: 1, maxLength: 64, description: "an IPv4 address, a subnet id or a VPC id" });
+const endpoint = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: "an IPv4 address, a subnet id, a VPC id or a border router id (its on-premises space)",
+});
 
 export const reachabilityBody = Type.Object({ source: endpoint, destination: endpoint }, closed);
 

@@ -4,22 +4,31 @@
 // that lands in another account's VPC costs a token of the caller's probe bucket for that VPC.
 import type { ReachabilityAnswer, ReachabilityBody, ReachabilityHop } from "../../contract/types";
 import {
+  borderRouterElement,
   describeReachability,
   Hop,
   hidesAccepter,
   known,
   LIVE_STATES,
+  nodeByKey,
   parseEndpoint,
   peeringElement,
   Reachability,
   reachability,
-  vpcByKey,
   World,
 } from "../../domain";
-import { VpcRecord } from "../store/store";
+import { BorderRouterRecord, VpcRecord } from "../store/store";
 import { peeringView } from "../views";
 import { Caller, TxContext } from "./context";
 import { routeNode, routeTableNode, subnetNode, vpcNode } from "./world";
+
+async function addBorderRouter(ctx: TxContext, w: World, b: BorderRouterRecord): Promise<void> {
+  w.borderRouters!.push(borderRouterElement(b));
+  for (const t of await ctx.tx.listRouteTables(b.borderRouterId)) {
+    w.routeTables!.push(routeTableNode(t));
+    w.routes.push(...(await ctx.tx.listRoutes(t.routeTableId)).map(routeNode));
+  }
+}
 
 async function addInside(ctx: TxContext, w: World, vpc: VpcRecord): Promise<void> {
   w.vpcs.push(vpcNode(vpc));
@@ -32,15 +41,21 @@ async function addInside(ctx: TxContext, w: World, vpc: VpcRecord): Promise<void
 
 /** The caller's VPCs and their insides, its live peerings as it sees them, and the insides of the peers they reach. */
 export async function worldForReachability(ctx: TxContext, caller: Caller): Promise<World> {
-  const w: World = { vpcs: [], peerings: [], routes: [], subnets: [], routeTables: [] };
+  const w: World = { vpcs: [], peerings: [], routes: [], subnets: [], routeTables: [], borderRouters: [] };
   for (const v of await ctx.tx.listVpcs(caller.accountId)) await addInside(ctx, w, v);
+  for (const b of await ctx.tx.listBorderRouters(caller.accountId)) await addBorderRouter(ctx, w, b);
   const live = (await ctx.tx.listPeeringsForAccount(caller.accountId)).filter((p) => (LIVE_STATES as readonly string[]).includes(p.state));
   for (const p of live) {
     // As the caller sees it: a peer's CIDR and region stay unknown until it accepts.
     w.peerings.push(peeringElement(peeringView(p, caller.accountId)));
     if (hidesAccepter(p, caller.accountId)) continue;
     for (const end of [p.requester, p.accepter]) {
-      if (end.accountId === caller.accountId || vpcByKey(w, end.vpcId)) continue;
+      if (end.accountId === caller.accountId || nodeByKey(w, end.vpcId)) continue;
+      if (end.kind === "borderRouter") {
+        const b = await ctx.tx.getBorderRouter(end.vpcId);
+        if (b) await addBorderRouter(ctx, w, b);
+        continue;
+      }
       const peer = await ctx.tx.getVpc(end.vpcId);
       if (peer) await addInside(ctx, w, peer);
     }
@@ -54,7 +69,7 @@ export async function queryReachability(ctx: TxContext, caller: Caller, body: Re
   const w = await worldForReachability(ctx, caller);
   const answer = reachability(w, source, destination, { viewer: caller.accountId });
   const landed = answer.destination.vpcKey ?? answer.forward[answer.forward.length - 1]?.toVpcKey;
-  if (landed && known(vpcByKey(w, landed)?.accountId) !== caller.accountId) await ctx.peerProbes.check(ctx, caller, landed);
+  if (landed && known(nodeByKey(w, landed)?.accountId) !== caller.accountId) await ctx.peerProbes.check(ctx, caller, landed);
   return reachabilityView(answer);
 }
 
@@ -88,7 +103,7 @@ export function reachabilityView(r: Reachability): ReachabilityAnswer {
           broken: {
             code: r.broken.code,
             direction: r.broken.direction,
-            vpcId: r.broken.vpcKey.startsWith("vpc-") ? r.broken.vpcKey : null,
+            vpcId: /^(vpc|vbr)-/.test(r.broken.vpcKey) ? r.broken.vpcKey : null,
             message: r.broken.message,
             details: r.broken.details,
           },

@@ -11,11 +11,11 @@ import { planDelta } from "./project";
 
 type End = EndpointRef | { unknown: string };
 
-/** A program's Vpc or Subnet by its world key, else the id or address as given. */
-function endOf(value: unknown, vpcRef: string | undefined, subnetRef: string | undefined, role: string): End {
-  const ref = subnetRef ?? vpcRef;
-  const entry = plannedByOwnerRef(ref);
-  if (entry) return { kind: subnetRef ? "subnet" : "vpc", key: keyOf(entry) };
+/** A program's Vpc, Subnet or BorderRouter by its world key, else the id or address as given. */
+function endOf(value: unknown, refs: { vpc?: string; subnet?: string; borderRouter?: string }, role: string): End {
+  const kind = refs.subnet ? "subnet" : refs.borderRouter ? "onPrem" : "vpc";
+  const entry = plannedByOwnerRef(refs.subnet ?? refs.borderRouter ?? refs.vpc);
+  if (entry) return { kind, key: keyOf(entry) };
   const text = knownString(value);
   if (text !== undefined) return parseEndpoint(text, role);
   return { unknown: `the ${role} comes from an output the preview cannot trace` };
@@ -46,8 +46,12 @@ export async function previewReachability(
   activation: "byApply" | "now" = "byApply",
 ): Promise<AssertionPreview> {
   const refs: ResourceRefs = news.__refs && !hasUnknown(news.__refs) ? news.__refs : {};
-  const source = endOf(news.source, refs.sourceVpc, refs.sourceSubnet, "source");
-  const destination = endOf(news.destination, refs.destinationVpc, refs.destinationSubnet, "destination");
+  const source = endOf(news.source, { vpc: refs.sourceVpc, subnet: refs.sourceSubnet, borderRouter: refs.sourceBorderRouter }, "source");
+  const destination = endOf(
+    news.destination,
+    { vpc: refs.destinationVpc, subnet: refs.destinationSubnet, borderRouter: refs.destinationBorderRouter },
+    "destination",
+  );
   if ("unknown" in source) return source;
   if ("unknown" in destination) return destination;
   const { stored } = await readWorlds(client, op);

@@ -7,6 +7,7 @@ import {
   reachability,
   unknownFact,
   World,
+  WorldBorderRouter,
   WorldPeering,
   WorldPeeringState,
   WorldRoute,
@@ -296,6 +297,86 @@ describe("reachability over a world", () => {
       w.routes = [route(app, "10.20.0.0/16", pcx), route(data, "10.10.0.0/16", pcx), route(data, "10.10.0.0/24", po)];
       expect(broken(reachability(w, ofVpc(app), ofVpc(data)))).to.include({ code: "MoreSpecificRoute", direction: "return" });
       expect(reachability(w, address("10.10.1.1"), ofVpc(data)).status).to.equal("reachable");
+    });
+  });
+
+  describe("a border router's on-premises space", () => {
+    const hub = vpc("hub", "10.0.0.0/16");
+    function hybrid(onPremCidrs = ["172.16.0.0/16"]): { w: World; app: WorldSubnet; data: WorldSubnet } {
+      const dc: WorldBorderRouter = {
+        key: "vbr-dc",
+        borderRouterId: "vbr-dc",
+        label: 'border router "dc"',
+        accountId: "acc-a",
+        region: "ap-guangzhou",
+        vlanId: 100,
+        interconnectCidr: "169.254.10.0/30",
+        localGatewayIp: "169.254.10.1",
+        peerGatewayIp: "169.254.10.2",
+        onPremCidrs,
+        routeTableId: "rtb-vbr",
+      };
+      const line: WorldPeering = {
+        key: "pcx-line",
+        peeringId: "pcx-line",
+        state: "Activated",
+        requester: { vpcKey: hub.key, accountId: "acc-a", region: hub.region, cidr: hub.cidr },
+        accepter: { vpcKey: dc.key, kind: "borderRouter", accountId: "acc-a", region: dc.region, cidr: "169.254.10.0/30" },
+        bandwidthMbps: null,
+      };
+      const appTier = table("app", hub);
+      const dataTier = table("data", hub);
+      const app = subnet("app", hub, "10.0.1.0/24", appTier.key);
+      const data = subnet("data", hub, "10.0.2.0/24", dataTier.key);
+      const vbrTable: WorldRouteTable = { key: "rtb-vbr", routeTableId: "rtb-vbr", vpcKey: dc.key, main: true };
+      const w: World = {
+        vpcs: [hub],
+        peerings: [line],
+        routes: [
+          route(hub, "172.16.0.0/16", line, appTier.key),
+          { ...route(hub, "10.0.0.0/16", line), tableKey: dc.key, routeTableId: "rtb-vbr", routeTableKey: "rtb-vbr" },
+        ],
+        subnets: [app, data],
+        routeTables: [mainTable(hub), appTier, dataTier, vbrTable],
+        borderRouters: [dc],
+      };
+      return { w, app, data };
+    }
+    const onPrem: EndpointRef = { kind: "onPrem", key: "vbr-dc" };
+
+    it("reads a border router id as its on-premises space", () => {
+      expect(parseEndpoint("vbr-0123456789ab")).to.deep.equal({ kind: "onPrem", key: "vbr-0123456789ab" });
+    });
+
+    it("lets the app tier reach on-premises space and come back through the border router's table", () => {
+      const { w, app } = hybrid();
+      const r = reachability(w, ofSubnet(app), onPrem);
+      expect(r.status, JSON.stringify(r)).to.equal("reachable");
+      expect(r.forward[0]).to.include({ routeTableId: "rtb-app", toVpcId: "vbr-dc" });
+      expect(r.back[0]).to.include({ vpcId: "vbr-dc", routeTableId: "rtb-vbr", toVpcId: "vpc-hub" });
+      expect(r.destination.label).to.contain('on-premises space behind border router "dc"').and.contain("172.16.0.0/16");
+      expect(reachability(w, ofSubnet(app), address("172.16.9.9")).status).to.equal("reachable");
+    });
+
+    it("keeps the data tier and on-premises apart, both ways", () => {
+      const { w, data } = hybrid();
+      expect(broken(reachability(w, ofSubnet(data), onPrem)).code).to.equal("RouteInOtherTable");
+      const inbound = broken(reachability(w, onPrem, ofSubnet(data)));
+      expect(inbound).to.include({ direction: "return" });
+      expect(inbound.message).to.contain('subnet "data"').and.contain("towards 172.16.0.0/16");
+    });
+
+    it("walks every on-premises block: one unrouted block breaks the whole space", () => {
+      const { w, app } = hybrid(["172.16.0.0/16", "192.168.50.0/24"]);
+      const b = broken(reachability(w, ofSubnet(app), onPrem));
+      expect(b.code).to.equal("NoRoute");
+      expect(b.message).to.contain("192.168.50.0/24");
+    });
+
+    it("refuses a route past the on-premises blocks as transit", () => {
+      const { w, app } = hybrid();
+      w.routes.push(route(hub, "172.17.0.0/16", w.peerings[0], "rtb-app"));
+      expect(broken(reachability(w, ofSubnet(app), address("172.17.0.1"))).code).to.equal("TransitNotSupported");
     });
   });
 
