@@ -197,15 +197,22 @@ describe("ReachabilityAssertion provider (real control plane)", () => {
   });
 
   describe("with live resources: up, refresh and drift", () => {
-    it("passes create after the topology exists, turns `holds` false on a refresh after a route is deleted, and fails the re-check", async () => {
+    /** Two VPCs of alice, peered and routed both ways; `back` is the route from `data` to `app`. */
+    async function livePair(prefix: string, appCidr: string, dataCidr: string, backOwnerRef?: string) {
       const mk = async (name: string, cidrBlock: string) =>
         (await api(env, "a", "POST", "/v1/vpcs", { region: "ap-guangzhou", cidrBlock, name })).data as { vpcId: string; routeTableId: string };
-      const app = await mk("live-app", "10.50.0.0/16");
-      const data = await mk("live-data", "10.60.0.0/16");
+      const app = await mk(`${prefix}-app`, appCidr);
+      const data = await mk(`${prefix}-data`, dataCidr);
       const pcx = (await api(env, "a", "POST", "/v1/peering-connections", { vpcId: app.vpcId, peerVpcId: data.vpcId })).data.peeringId as string;
       await api(env, "a", "GET", `/v1/peering-connections/${pcx}?waitFor=Activated&timeoutMs=10000`);
-      await api(env, "a", "POST", `/v1/route-tables/${app.routeTableId}/routes`, { destinationCidrBlock: "10.60.0.0/16", peeringId: pcx });
-      const back = (await api(env, "a", "POST", `/v1/route-tables/${data.routeTableId}/routes`, { destinationCidrBlock: "10.50.0.0/16", peeringId: pcx })).data;
+      await api(env, "a", "POST", `/v1/route-tables/${app.routeTableId}/routes`, { destinationCidrBlock: dataCidr, peeringId: pcx });
+      const body = { destinationCidrBlock: appCidr, peeringId: pcx, ...(backOwnerRef ? { ownerRef: backOwnerRef } : {}) };
+      const back = (await api(env, "a", "POST", `/v1/route-tables/${data.routeTableId}/routes`, body)).data as { routeId: string };
+      return { app, data, pcx, back };
+    }
+
+    it("passes create after the topology exists, turns `holds` false on a refresh after a route is deleted, and fails the re-check", async () => {
+      const { app, data, pcx, back } = await livePair("live", "10.50.0.0/16", "10.60.0.0/16");
 
       const ins: ReachabilityAssertionInputs = {
         source: app.vpcId,
@@ -239,17 +246,8 @@ describe("ReachabilityAssertion provider (real control plane)", () => {
 
     it("counts what this stack made and no longer declares as deleted by the end of the update", async () => {
       const stack = `proj/endstate${process.pid}`;
-      const mk = async (name: string, cidrBlock: string) =>
-        (await api(env, "a", "POST", "/v1/vpcs", { region: "ap-guangzhou", cidrBlock, name })).data as { vpcId: string; routeTableId: string };
-      const app = await mk("end-app", "10.70.0.0/16");
-      const data = await mk("end-data", "10.80.0.0/16");
-      const pcx = (await api(env, "a", "POST", "/v1/peering-connections", { vpcId: app.vpcId, peerVpcId: data.vpcId })).data.peeringId as string;
-      await api(env, "a", "GET", `/v1/peering-connections/${pcx}?waitFor=Activated&timeoutMs=10000`);
-      await api(env, "a", "POST", `/v1/route-tables/${app.routeTableId}/routes`, { destinationCidrBlock: "10.80.0.0/16", peeringId: pcx });
       const backRef = `${stack}/RouteEntry/back`;
-      const back = (
-        await api(env, "a", "POST", `/v1/route-tables/${data.routeTableId}/routes`, { destinationCidrBlock: "10.70.0.0/16", peeringId: pcx, ownerRef: backRef })
-      ).data;
+      const { app, data, pcx, back } = await livePair("end", "10.70.0.0/16", "10.80.0.0/16", backRef);
       const ins: ReachabilityAssertionInputs = {
         source: app.vpcId,
         destination: data.vpcId,

@@ -1,19 +1,6 @@
-import { execFile } from "node:child_process";
-import * as path from "node:path";
 import { expect } from "chai";
 import { activePeering, addRoute, createVpc, startWorld, World } from "../../helpers/api";
-
-const CLI = path.resolve(__dirname, "../../../cli/index.js");
-
-/** Runs the CLI asynchronously (the server under test shares this event loop). The key goes in the environment. */
-function peerlink(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code as number) : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
+import { runCli as peerlink } from "../../helpers/cli";
 
 describe("peerlink reach FROM TO", function () {
   let w: World;
