@@ -14,6 +14,7 @@ import {
   World,
   waitForState,
 } from "../../helpers/api";
+import { createBorderRouter } from "../../helpers/border-routers";
 
 const ask = async (who: Actor, source: string, destination: string) =>
   expectStatus<ReachabilityAnswer>(await who.api.post("/v1/reachability", { source, destination }), 200);
@@ -161,6 +162,34 @@ describe("POST /v1/reachability", function () {
       const byAddress = await ask(w.a, app.vpcId, other.cidrBlock.replace(/\.0\/\d+$/, ".5"));
       expect(byAddress.status).to.equal("unreachable");
       expect(JSON.stringify(byAddress)).not.to.include("not-yet");
+    });
+  });
+
+  describe("a border router's on-premises space", () => {
+    it("lets the app tier reach it and keeps the data tier apart, both ways; a stranger cannot name it", async () => {
+      const hub = await createVpc(w.a.api, { region: "ap-shanghai", cidrBlock: "10.99.0.0/16", name: "hub" });
+      const dc = await createBorderRouter(w.a.api, { onPremisesCidrBlocks: ["172.31.0.0/16"] });
+      const appTier = await makeTable(w.a, hub, "app tier");
+      const dataTier = await makeTable(w.a, hub, "data tier");
+      const app = await makeSubnet(w.a, hub, "10.99.1.0/24", appTier.routeTableId);
+      const data = await makeSubnet(w.a, hub, "10.99.2.0/24", dataTier.routeTableId);
+      const line = expectStatus(await w.a.api.post("/v1/peering-connections", { vpcId: hub.vpcId, peerBorderRouterId: dc.borderRouterId }), 201).peeringId;
+      await waitForState(w.a.api, line, "Activated");
+      await addRoute(w.a.api, appTier.routeTableId, { destinationCidrBlock: "172.31.0.0/16", peeringId: line });
+      await addRoute(w.a.api, dc.routeTableId, { destinationCidrBlock: "10.99.0.0/16", peeringId: line });
+
+      const out = await ask(w.a, app.subnetId, dc.borderRouterId);
+      expect(out.status, out.summary).to.equal("reachable");
+      expect(out.back[0]).to.include({ vpcId: dc.borderRouterId, routeTableId: dc.routeTableId, toVpcId: hub.vpcId });
+      expect((await ask(w.a, app.subnetId, "172.31.4.4")).status).to.equal("reachable");
+      expect((await ask(w.a, data.subnetId, dc.borderRouterId)).broken).to.include({ code: "RouteInOtherTable" });
+      const inbound = await ask(w.a, dc.borderRouterId, data.subnetId);
+      expect(inbound.broken).to.include({ direction: "return" });
+      expect((await ask(w.a, "172.31.4.4", app.subnetId)).status, "from an on-premises address").to.equal("reachable");
+
+      const mine = await createVpc(w.c.api, { region: "ap-shanghai" });
+      expectError(await w.c.api.post("/v1/reachability", { source: dc.borderRouterId, destination: mine.vpcId }), 404, "NotFound");
+      expectError(await w.c.api.post("/v1/reachability", { source: mine.vpcId, destination: dc.borderRouterId }), 404, "NotFound");
     });
   });
 });
