@@ -26,7 +26,7 @@ const USAGE = `usage:
   peerlink bill [--date YYYY-MM-DD | --month YYYY-MM] [--json] (the caller's bill; default: today so far)
   peerlink vpc list [--json]                                   [--endpoint URL] [--api-key KEY]
   peerlink events [--since ISO-TIME] [--resource ID] [--json]  [--endpoint URL] [--api-key KEY]
-  peerlink reach FROM TO [--json]   (each an address, subnet-... or vpc-...; exit 0 reachable, 2 unreachable)
+  peerlink reach FROM TO [--json]   (each an address, subnet-..., vpc-... or vbr-...; exit 0 reachable, 2 unreachable)
 (--store defaults to PEERLINK_STORE; --endpoint to PEERLINK_ENDPOINT; the key comes from PEERLINK_API_KEY or,
  with --api-key-stdin, from standard input, so it never has to be on the command line)`;
 
@@ -281,7 +281,7 @@ async function billCommand(args: string[], io: Out): Promise<number> {
 
 async function reachCommand(args: string[], io: Out): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: apiOptions, allowPositionals: true });
-  if (positionals.length !== 2) throw new UsageError("usage: peerlink reach FROM TO (each an IPv4 address, a subnet id or a VPC id)");
+  if (positionals.length !== 2) throw new UsageError("usage: peerlink reach FROM TO (each an IPv4 address, a subnet id, a VPC id or a border router id)");
   const [source, destination] = positionals;
   const answer = await (await client(values)).reachability(`asking whether ${source} reaches ${destination}`, { source, destination });
   io.out(values.json ? JSON.stringify(answer, null, 2) : formatReach(answer));

@@ -12,10 +12,11 @@ import type { ReachabilityAssertionInputs, ReachabilityAssertionOutputs, Reachab
 export interface ReachabilityAssertionArgs {
   /**
    * Where traffic starts: a Vpc's `vpcId` (its main route table and whole block), a Subnet's `subnetId`
-   * (its own table and block), or an IPv4 address inside one of the account's VPCs. Required.
+   * (its own table and block), a BorderRouter's `borderRouterId` (its on-premises space), or an IPv4
+   * address inside one of these of the account. Required.
    */
   source: pulumi.Input<string>;
-  /** Where it goes: a `vpcId`, a `subnetId` or an IPv4 address (the routes decide whose VPC). Required. */
+  /** Where it goes: a `vpcId`, `subnetId`, `borderRouterId` or an IPv4 address (the routes decide whose). Required. */
   destination: pulumi.Input<string>;
   /** "reachable": the path must work both ways; "unreachable": it must not. Required. */
   expect: pulumi.Input<ReachabilityExpectation>;
