@@ -9,6 +9,7 @@ import { setAccountQuotas } from "../controlplane/quota-admin";
 import { startServer } from "../controlplane/server";
 import { PeerlinkError, parseQuotaOverrides } from "../domain";
 import { CONSOLE_USAGE, consoleCommand } from "./console";
+import { formatReach, reachExitCode } from "./reach";
 import { formatBill, formatMetrics } from "./traffic";
 
 const USAGE = `usage:
@@ -28,6 +29,7 @@ const USAGE = `usage:
   peerlink events [--since ISO-TIME] [--resource ID] [--json]  [--endpoint URL] [--api-key KEY]
   ${CONSOLE_USAGE}
                   (starts the embedded control plane if none answers; prints a one-time sign-in link)
+  peerlink reach FROM TO [--json]   (each an address, subnet-..., vpc-... or vbr-...; exit 0 reachable, 2 unreachable)
 (--store defaults to PEERLINK_STORE; --endpoint to PEERLINK_ENDPOINT; the key comes from PEERLINK_API_KEY or,
  with --api-key-stdin, from standard input, so it never has to be on the command line)`;
 
@@ -280,6 +282,15 @@ async function billCommand(args: string[], io: Out): Promise<number> {
   return 0;
 }
 
+async function reachCommand(args: string[], io: Out): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: apiOptions, allowPositionals: true });
+  if (positionals.length !== 2) throw new UsageError("usage: peerlink reach FROM TO (each an IPv4 address, a subnet id, a VPC id or a border router id)");
+  const [source, destination] = positionals;
+  const answer = await (await client(values)).reachability(`asking whether ${source} reaches ${destination}`, { source, destination });
+  io.out(values.json ? JSON.stringify(answer, null, 2) : formatReach(answer));
+  return reachExitCode(answer);
+}
+
 async function vpcCommand(args: string[], io: Out): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: apiOptions, allowPositionals: true });
   if (positionals[0] !== "list" || positionals.length !== 1) throw new UsageError("usage: peerlink vpc list");
@@ -339,6 +350,9 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
             process.once("SIGINT", stop);
           },
         });
+        break;
+      case "reach":
+        code = await reachCommand(rest, io);
         break;
       case undefined:
       case "help":
