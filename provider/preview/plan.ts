@@ -190,7 +190,10 @@ export function whenUnplannedWrite(listener: () => void): void {
  * read again; one the plan does not hold (its check did not run here) makes the worlds stale at once.
  */
 export function written(ownerRef: string, id: string, ids: string[] = [id]): void {
-  if (!planned.has(ownerRef)) return onUnplannedWrite();
+  if (!planned.has(ownerRef)) {
+    onUnplannedWrite();
+    return;
+  }
   pendingWrites.push({ ownerRef, id, ids: ids.includes(id) ? ids : [id, ...ids] });
 }
 
