@@ -8,6 +8,7 @@ import { parseRateLimit } from "../controlplane/http/limits";
 import { setAccountQuotas } from "../controlplane/quota-admin";
 import { startServer } from "../controlplane/server";
 import { PeerlinkError, parseQuotaOverrides } from "../domain";
+import { CONSOLE_USAGE, consoleCommand } from "./console";
 import { formatBill, formatMetrics } from "./traffic";
 
 const USAGE = `usage:
@@ -25,6 +26,8 @@ const USAGE = `usage:
   peerlink bill [--date YYYY-MM-DD | --month YYYY-MM] [--json] (the caller's bill; default: today so far)
   peerlink vpc list [--json]                                   [--endpoint URL] [--api-key KEY]
   peerlink events [--since ISO-TIME] [--resource ID] [--json]  [--endpoint URL] [--api-key KEY]
+  ${CONSOLE_USAGE}
+                  (starts the embedded control plane if none answers; prints a one-time sign-in link)
 (--store defaults to PEERLINK_STORE; --endpoint to PEERLINK_ENDPOINT; the key comes from PEERLINK_API_KEY or,
  with --api-key-stdin, from standard input, so it never has to be on the command line)`;
 
@@ -324,6 +327,18 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
         break;
       case "bill":
         code = await billCommand(rest, io);
+        break;
+      case "console":
+        code = await consoleCommand(rest, io, {
+          apiKey: async () => (rest.includes("--api-key-stdin") ? readStdinLine() : process.env.PEERLINK_API_KEY),
+          storeUrl: process.env.PEERLINK_STORE || undefined,
+          usage: (m) => new UsageError(m),
+          onServer: (server) => {
+            const stop = () => void server.close().then(() => process.exit(0));
+            process.once("SIGTERM", stop);
+            process.once("SIGINT", stop);
+          },
+        });
         break;
       case undefined:
       case "help":

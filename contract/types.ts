@@ -33,6 +33,10 @@ export type CreateSubnetBody = Static<typeof S.createSubnetBody>;
 export type UpdateSubnetBody = Static<typeof S.updateSubnetBody>;
 export type CreateRouteTableBody = Static<typeof S.createRouteTableBody>;
 export type UpdateRouteTableBody = Static<typeof S.updateRouteTableBody>;
+export type BorderRouter = Static<typeof S.borderRouterSchema>;
+export type CreateBorderRouterBody = Static<typeof S.createBorderRouterBody>;
+export type UpdateBorderRouterBody = Static<typeof S.updateBorderRouterBody>;
+export type RelatedRoutes = Static<typeof S.relatedRoutesSchema>;
 export type PeeringListQuery = Static<typeof S.peeringListQuery>;
 export type EventsQuery = Static<typeof S.eventsQuery>;
 
@@ -51,3 +55,9 @@ export type BillLine = Static<typeof S.billLineSchema>;
 export type DayBill = Static<typeof S.dayBillSchema>;
 export type MonthBill = Static<typeof S.monthBillSchema>;
 export type Bill = Static<typeof S.billSchema>;
+
+// Issue 13: the console
+export type OpenSessionBody = Static<typeof S.openSessionBody>;
+export type ConsoleSession = Static<typeof S.consoleSessionSchema>;
+export type SignInLink = Static<typeof S.signInLinkSchema>;
+export type PeeringCascade = Static<typeof S.peeringCascadeSchema>;

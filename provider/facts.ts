@@ -129,17 +129,25 @@ function idsOf(world: World): Set<string> {
 
 /**
  * The inputs as the checks evaluate them: an id that this process created since its worlds were read is
- * unknown, as it was in the preview (its resource is still planned there, under its ownerRef).
+ * unknown, as it was in the preview, when the inputs also name its resource in `__refs` (the checks find
+ * it there, still planned). An id the refs do not reach makes the worlds be read again instead.
  */
 export async function asOfWorlds<T extends object>(client: PeerlinkClient, op: string, inputs: T): Promise<T> {
+  const given = inputs as Record<string, unknown>;
   // A resource checked again after this process created it: read the worlds again, so it finds itself there.
-  const ownerRef = (inputs as { ownerRef?: unknown }).ownerRef;
-  if (typeof ownerRef === "string" && writtenSinceWorlds(ownerRef)) forgetWorlds();
-  const created = unappliedIds();
-  const world = await worldOf(client, op); // read first: the checks read it anyway, and it names the account
-  if (created.size === 0) return inputs;
-  const seen = idsOf(world);
-  const out: Record<string, unknown> = { ...(inputs as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(out)) if (typeof v === "string" && created.has(v) && !seen.has(v)) out[k] = UNKNOWN;
+  if (typeof given.ownerRef === "string" && writtenSinceWorlds(given.ownerRef)) forgetWorlds();
+  let created = unappliedIds();
+  let world = await worldOf(client, op); // read first: the checks read it anyway, and it names the account
+  const refs = new Set(Object.values((given.__refs ?? {}) as Record<string, unknown>).filter((v) => typeof v === "string"));
+  const unseen = () => Object.entries(given).filter(([, v]) => typeof v === "string" && created.has(v) && !idsOf(world).has(v));
+  if (unseen().some(([, v]) => !refs.has(created.get(v as string) ?? ""))) {
+    forgetWorlds();
+    created = unappliedIds();
+    world = await worldOf(client, op);
+  }
+  const masked = unseen();
+  if (masked.length === 0) return inputs;
+  const out: Record<string, unknown> = { ...given };
+  for (const [k] of masked) out[k] = UNKNOWN;
   return out as T;
 }

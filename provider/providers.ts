@@ -15,6 +15,7 @@ export const IMPL_MODULES = {
   RouteEntry: "peerlink/dist/provider/impl/route-entry.js",
   Subnet: "peerlink/dist/provider/impl/subnet.js",
   RouteTable: "peerlink/dist/provider/impl/route-table.js",
+  BorderRouter: "peerlink/dist/provider/impl/border-router.js",
 } as const;
 
 export type ResourceKind = keyof typeof IMPL_MODULES;

@@ -3,7 +3,9 @@
 // type every client reads (contract/types.ts). Bodies refuse unknown fields; responses list every field
 // so nothing internal is serialised by accident. One file per part of the API.
 export * from "./account";
+export * from "./border-routers";
 export * from "./common";
+export * from "./console";
 export * from "./requests";
 export * from "./resources";
 export * from "./traffic";

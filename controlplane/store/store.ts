@@ -1,6 +1,7 @@
 // The persistence boundary. The use-cases only talk to this interface; all SQL lives in the
 // implementations (sqlite.ts, postgres/). Methods are async so a networked store fits.
 import { AlarmThresholds, PeeringState } from "../../domain";
+import type { ConsoleStoreTx } from "./console";
 import type { TrafficStoreTx } from "./traffic";
 
 export type Tags = Record<string, string>;
@@ -65,7 +66,30 @@ export type RouteTableRecord = {
   updatedAt: number;
 };
 
-export type PeeringEnd = { accountId: string; vpcId: string; region: string; cidrBlock: string };
+/**
+ * One end of a peering. `kind` "borderRouter" (issue 11): the end is a border router, whose id is in
+ * `vpcId` and whose interconnect subnet is in `cidrBlock`; absent: a VPC.
+ */
+export type PeeringEnd = { accountId: string; vpcId: string; region: string; cidrBlock: string; kind?: "borderRouter" };
+
+/** Issue 11: a border router (VBR). Its route table is a row of route_tables whose vpcId is the router's id. */
+export type BorderRouterRecord = {
+  borderRouterId: string;
+  accountId: string;
+  region: string;
+  name: string;
+  tags: Tags;
+  vlanId: number;
+  interconnectCidrBlock: string;
+  localGatewayIp: string;
+  peerGatewayIp: string;
+  onPremisesCidrBlocks: string[];
+  routeTableId: string;
+  allowedPeerAccountIds: string[];
+  ownerRef: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
 
 export type PeeringRecord = {
   peeringId: string;
@@ -128,11 +152,12 @@ export type EventRecord = {
   details: Record<string, unknown>;
 };
 
-export interface StoreTx extends TrafficStoreTx {
+export interface StoreTx extends TrafficStoreTx, ConsoleStoreTx {
   /**
    * Row locks for the invariant a use-case is about to check (PostgreSQL: SELECT ... FOR UPDATE; SQLite:
    * nothing to do, one writer at a time). Always taken in this order, each call with its ids sorted:
    * accounts, then VPCs (a route table or a subnet locks its VPC), then peerings. Nothing is locked twice.
+   * lockVpcs also locks border routers by id (their ids never collide), and a border router's table locks it.
    */
   lockAccounts(accountIds: string[]): Promise<void>;
   lockVpcs(vpcIds: string[]): Promise<void>;
@@ -144,6 +169,8 @@ export interface StoreTx extends TrafficStoreTx {
   insertAccount(a: AccountRecord): Promise<void>;
   getAccount(accountId: string): Promise<AccountRecord | undefined>;
   getAccountByKeyHash(keyHash: string): Promise<AccountRecord | undefined>;
+  /** issue 13: `peerlink console --account NAME` (names need not be unique) */
+  listAccountsByName(name: string): Promise<AccountRecord[]>;
 
   insertVpc(v: VpcRecord): Promise<void>;
   getVpc(vpcId: string): Promise<VpcRecord | undefined>;
@@ -170,6 +197,15 @@ export interface StoreTx extends TrafficStoreTx {
   updateSubnet(s: SubnetRecord): Promise<void>;
   deleteSubnet(subnetId: string): Promise<void>;
 
+  // --- Issue 11: border routers ------------------------------------------------------------------
+  insertBorderRouter(b: BorderRouterRecord): Promise<void>;
+  getBorderRouter(borderRouterId: string): Promise<BorderRouterRecord | undefined>;
+  listBorderRouters(accountId: string, region?: string): Promise<BorderRouterRecord[]>;
+  /** name, tags, allowedPeerAccountIds and updatedAt */
+  updateBorderRouter(b: BorderRouterRecord): Promise<void>;
+  /** deletes the router, its route table and that table's routes */
+  deleteBorderRouter(borderRouterId: string): Promise<void>;
+
   insertRoute(r: RouteRecord): Promise<void>;
   getRoute(routeId: string): Promise<RouteRecord | undefined>;
   listRoutes(routeTableId: string): Promise<RouteRecord[]>;
@@ -178,6 +214,8 @@ export interface StoreTx extends TrafficStoreTx {
   /** deletes every route whose next hop is the peering, in every table; returns how many */
   deleteRoutesByPeering(peeringId: string): Promise<number>;
   countPeeringRoutes(routeTableId: string): Promise<number>;
+  /** issue 13: every route whose next hop is the peering, in every table of every account (the delete cascade) */
+  listRoutesByPeering(peeringId: string): Promise<RouteRecord[]>;
 
   insertPeering(p: PeeringRecord): Promise<void>;
   getPeering(peeringId: string): Promise<PeeringRecord | undefined>;

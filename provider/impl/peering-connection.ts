@@ -12,7 +12,7 @@ import {
   ValidationApiError,
   waitForPeering,
 } from "../../contract";
-import type { Peering as ApiPeering, CreatePeeringBody, UpdatePeeringBody } from "../../contract/types";
+import type { Peering as ApiPeering, CreatePeeringBody, RelatedRoutes, UpdatePeeringBody } from "../../contract/types";
 import { isFinal, LIVE_STATES } from "../../domain";
 import type { PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
 import {
@@ -40,12 +40,21 @@ const KIND = "PeeringConnection";
 // ---------------------------------------------------------------------------------------------
 // Pure parts (exported for tests)
 
+/** One end: exactly one of a VPC id and a border router id (issue 11). */
+function endFailures(vpcId: unknown, vbrId: unknown, vpcField: string, vbrField: string, s: string): Failure[] {
+  if ((vpcId === undefined) === (vbrId === undefined)) {
+    const reason = vpcId === undefined ? `set "${vpcField}" (a VPC) or "${vbrField}" (a border router)` : `set only one of "${vpcField}" and "${vbrField}"`;
+    return [{ property: vpcId === undefined ? vpcField : vbrField, reason: `${s}: ${reason}` }];
+  }
+  return vpcId !== undefined ? validateId(vpcId, "vpc", vpcField, s) : validateId(vbrId, "vbr", vbrField, s);
+}
+
 /** Input failures that need no facts. */
 export function peeringInputFailures(news: Partial<PeeringConnectionInputs>): Failure[] {
   const s = subject(KIND, news.ownerRef);
   return [
-    ...validateId(news.vpcId, "vpc", "vpcId", s),
-    ...validateId(news.peerVpcId, "vpc", "peerVpcId", s),
+    ...endFailures(news.vpcId, news.borderRouterId, "vpcId", "borderRouterId", s),
+    ...endFailures(news.peerVpcId, news.peerBorderRouterId, "peerVpcId", "peerBorderRouterId", s),
     ...validateId(news.peerAccountId, "acc", "peerAccountId", s, false),
     ...(news.peerRegion === undefined ? [] : validateRegion(news.peerRegion, "peerRegion", s)),
     ...validateBandwidthInput(news.bandwidthMbps, "bandwidthMbps", s),
@@ -63,8 +72,10 @@ export function peeringInputFailures(news: Partial<PeeringConnectionInputs>): Fa
  */
 export function diffPeering(olds: PeeringConnectionOutputs, news: PeeringConnectionInputs, newAccountId?: string): DiffOutcome {
   const d = applyFieldRules<PeeringConnectionOutputs, PeeringConnectionInputs>(olds, news, [
-    { property: "vpcId", kind: "replace", same: (o, n) => o.vpcId === n.vpcId },
-    { property: "peerVpcId", kind: "replace", same: (o, n) => o.peerVpcId === n.peerVpcId },
+    { property: "vpcId", kind: "replace", same: (o, n) => (o.vpcId || undefined) === n.vpcId },
+    { property: "peerVpcId", kind: "replace", same: (o, n) => (o.peerVpcId || undefined) === n.peerVpcId },
+    { property: "borderRouterId", kind: "replace", same: (o, n) => (o.borderRouterId || undefined) === n.borderRouterId },
+    { property: "peerBorderRouterId", kind: "replace", same: (o, n) => (o.peerBorderRouterId || undefined) === n.peerBorderRouterId },
     {
       property: "peerAccountId",
       kind: "replace",
@@ -82,18 +93,22 @@ export function diffPeering(olds: PeeringConnectionOutputs, news: PeeringConnect
     d.changes = true;
   }
   const out = withAccountRule(d, olds.accountId, newAccountId);
-  const samePair = !out.replaces.includes("vpcId") && !out.replaces.includes("peerVpcId");
+  const samePair = !["vpcId", "peerVpcId", "borderRouterId", "peerBorderRouterId"].some((k) => out.replaces.includes(k));
   if (out.replaces.length > 0 && samePair) out.deleteBeforeReplace = true;
   return out;
 }
 
-export function peeringOutputs(p: ApiPeering, inputs: Partial<PeeringConnectionInputs>): PeeringConnectionOutputs {
+export function peeringOutputs(p: ApiPeering, inputs: Partial<PeeringConnectionInputs>, related?: RelatedRoutes): PeeringConnectionOutputs {
   // The resource is the initiator: "local" is the requester.
   const outs: PeeringConnectionOutputs = {
     peeringId: p.peeringId,
     accountId: p.requester.accountId,
     vpcId: p.requester.vpcId,
     peerVpcId: p.accepter.vpcId,
+    borderRouterId: p.requester.borderRouterId ?? "",
+    peerBorderRouterId: p.accepter.borderRouterId ?? "",
+    relatedRoutes: related?.routes ?? [],
+    peerHasReturnRoute: related?.peerHasReturnRoute ?? false,
     peerAccountId: p.accepter.accountId,
     // Until accepted the server does not show the requester the peer's region: keep what was asked for.
     peerRegion: p.accepter.region ?? inputs.peerRegion ?? "",
@@ -118,7 +133,11 @@ export function peeringOutputs(p: ApiPeering, inputs: Partial<PeeringConnectionI
 
 /** Inputs as a user would write them for this peering (read for import). */
 export function peeringInputsFromApi(p: ApiPeering): Partial<PeeringConnectionInputs> {
-  const inputs: Partial<PeeringConnectionInputs> = { vpcId: p.requester.vpcId, peerVpcId: p.accepter.vpcId };
+  const inputs: Partial<PeeringConnectionInputs> = {};
+  if (p.requester.borderRouterId) inputs.borderRouterId = p.requester.borderRouterId;
+  else inputs.vpcId = p.requester.vpcId;
+  if (p.accepter.borderRouterId) inputs.peerBorderRouterId = p.accepter.borderRouterId;
+  else inputs.peerVpcId = p.accepter.vpcId;
   if (p.accepter.accountId !== p.requester.accountId) inputs.peerAccountId = p.accepter.accountId;
   if (p.accepter.region && p.accepter.region !== p.requester.region) inputs.peerRegion = p.accepter.region;
   if (p.bandwidthMbps !== null && p.bandwidthMbps !== undefined) inputs.bandwidthMbps = p.bandwidthMbps;
@@ -130,7 +149,8 @@ export function peeringInputsFromApi(p: ApiPeering): Partial<PeeringConnectionIn
 }
 
 function label(inputs: Partial<PeeringConnectionInputs>): string {
-  return `${knownString(inputs.vpcId) ?? "?"} -> ${knownString(inputs.peerVpcId) ?? "?"}`;
+  const local = knownString(inputs.vpcId) ?? knownString(inputs.borderRouterId) ?? "?";
+  return `${local} -> ${knownString(inputs.peerVpcId) ?? knownString(inputs.peerBorderRouterId) ?? "?"}`;
 }
 
 /** A same-account peering is accepted by its own requester: it settles Activated. A cross-account one waits for its accepter. */
@@ -164,8 +184,10 @@ async function adopt(client: PeerlinkClient, op: string, inputs: PeeringConnecti
       hint: `drop "importId" to request a new peering`,
     });
   }
-  if (p.requester.vpcId !== inputs.vpcId) throw mismatch("requester VPC", inputs.vpcId, p.requester.vpcId);
-  if (p.accepter.vpcId !== inputs.peerVpcId) throw mismatch("accepter VPC", inputs.peerVpcId, p.accepter.vpcId);
+  const localId = p.requester.borderRouterId ?? p.requester.vpcId;
+  const peerId = p.accepter.borderRouterId ?? p.accepter.vpcId;
+  if (localId !== (inputs.vpcId ?? inputs.borderRouterId)) throw mismatch("requester", inputs.vpcId ?? inputs.borderRouterId, localId);
+  if (peerId !== (inputs.peerVpcId ?? inputs.peerBorderRouterId)) throw mismatch("accepter", inputs.peerVpcId ?? inputs.peerBorderRouterId, peerId);
   if (inputs.peerAccountId !== undefined && p.accepter.accountId !== inputs.peerAccountId) {
     throw mismatch("accepter account", inputs.peerAccountId, p.accepter.accountId);
   }
@@ -178,7 +200,7 @@ async function adopt(client: PeerlinkClient, op: string, inputs: PeeringConnecti
   if (Object.keys(patch).length > 0) p = await client.patchPeering(op, id, patch);
   if (p.state === "Expired") p = await peeringActionOnce(client, `${op}: re-enabling the expired request`, id, "enable");
   p = await settle(client, op, p);
-  return { id: p.peeringId, outs: peeringOutputs(p, inputs) };
+  return { id: p.peeringId, outs: peeringOutputs(p, inputs, await client.relatedRoutes(p.peeringId)) };
 }
 
 export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectionOutputs>({
@@ -192,10 +214,8 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
     const op = `creating PeeringConnection (${label(inputs)})`;
     if (inputs.importId) return adopt(client, `${op}: adopting ${inputs.importId}`, inputs);
     const body: CreatePeeringBody = {
-      vpcId: inputs.vpcId,
-      peerVpcId: inputs.peerVpcId,
       ownerRef: inputs.ownerRef,
-      ...definedFields(inputs, ["peerAccountId", "peerRegion", "bandwidthMbps", "name", "tags"]),
+      ...definedFields(inputs, ["vpcId", "borderRouterId", "peerVpcId", "peerBorderRouterId", "peerAccountId", "peerRegion", "bandwidthMbps", "name", "tags"]),
     };
     const made = await createOnce(
       inputs.ownerRef,
@@ -221,7 +241,9 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
       });
       throw e;
     }
-    return { id: p.peeringId, outs: peeringOutputs(p, inputs) };
+    // No route can name a peering before its create returns: a new one has no related routes, so no read
+    // (one request per resource). Refresh and update read them.
+    return { id: p.peeringId, outs: peeringOutputs(p, inputs, { peeringConnectionId: p.peeringId, routes: [], peerHasReturnRoute: false }) };
   },
 
   async read(client, id, props) {
@@ -233,7 +255,8 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
         hint: "manage the accepter's side with PeeringAcceptance, or use the initiator account's connection",
       });
     }
-    return { outs: peeringOutputs(p, (props ?? {}) as Partial<PeeringConnectionInputs>), inputs: peeringInputsFromApi(p) };
+    const related = await client.relatedRoutes(id, `${op}: its related routes`);
+    return { outs: peeringOutputs(p, (props ?? {}) as Partial<PeeringConnectionInputs>, related), inputs: peeringInputsFromApi(p) };
   },
 
   async update(client, id, _olds, news) {
@@ -249,11 +272,12 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
     const alarms = alarmsPatch(news, p.alarms);
     if (alarms) patch.alarms = alarms;
     if (Object.keys(patch).length > 0) p = await client.patchPeering(op, id, patch);
-    return peeringOutputs(await settle(client, op, p), news);
+    const settled = await settle(client, op, p);
+    return peeringOutputs(settled, news, await client.relatedRoutes(id, `${op}: its related routes`));
   },
 
   async delete(client, id, props) {
-    const op = `deleting PeeringConnection (${props.vpcId ?? "?"} -> ${props.peerVpcId ?? "?"} ${id})`;
+    const op = `deleting PeeringConnection (${props.vpcId || props.borderRouterId || "?"} -> ${props.peerVpcId || props.peerBorderRouterId || "?"} ${id})`;
     await deleted(client.deletePeering(op, id));
     await waitForPeering(client, op, id, PEERING_WAITERS.deleted, { timeoutMs: waitTimeoutMs() });
   },

@@ -39,6 +39,9 @@ export interface PlannedPeering extends Common {
   kind: "PeeringConnection";
   local: Ref;
   peer: Ref;
+  /** issue 11: that end is a border router */
+  localKind?: "borderRouter";
+  peerKind?: "borderRouter";
   peerAccountId?: Fact<string>;
   peerRegion?: Fact<string>;
   bandwidthMbps: Fact<number | null>;
@@ -51,6 +54,19 @@ export interface PlannedSubnet extends Common {
   /** undefined: the VPC's main table */
   routeTable?: Ref;
   cidr: Fact<string>;
+}
+
+/** Issue 11: a border router; its VLAN id is unique per account and region. */
+export interface PlannedBorderRouter extends Common {
+  kind: "BorderRouter";
+  region: Fact<string>;
+  vlanId: Fact<number>;
+  interconnectCidr: Fact<string>;
+  localGatewayIp: Fact<string>;
+  peerGatewayIp: Fact<string>;
+  onPremCidrs: Fact<string[]>;
+  name?: string;
+  allowedPeerAccountIds?: string[];
 }
 
 export interface PlannedRouteTable extends Common {
@@ -68,7 +84,7 @@ export interface PlannedRoute extends Common {
   destination: Fact<string>;
 }
 
-export type Planned = PlannedVpc | PlannedPeering | PlannedRoute | PlannedSubnet | PlannedRouteTable;
+export type Planned = PlannedVpc | PlannedPeering | PlannedRoute | PlannedSubnet | PlannedRouteTable | PlannedBorderRouter;
 
 const planned = new Map<string, Planned>();
 
@@ -202,9 +218,11 @@ export function writtenSinceWorlds(ownerRef: string): boolean {
   return pendingWrites.some((w) => w.ownerRef === ownerRef);
 }
 
-/** Ids this process's creates returned that the worlds the checks read do not hold yet (not yet applied). */
-export function unappliedIds(): Set<string> {
-  return new Set(pendingWrites.flatMap((w) => w.ids));
+/** Ids this process's creates returned that the worlds the checks read do not hold yet, and whose resource made each. */
+export function unappliedIds(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const w of pendingWrites) for (const id of w.ids) out.set(id, w.ownerRef);
+  return out;
 }
 
 /** Called as the worlds are read again (at a settled generation): the plan catches up with what was written. */
