@@ -10,7 +10,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createClient, type Gone, isGone, PeerlinkApiError, type PeerlinkClient } from "../../contract";
 import type { Violation } from "../../domain";
 import { type ConfigSource, ConnectionConfigError, configureFrom, resolveConnection } from "../config";
-import { accountOf, identify } from "../facts";
+import { accountOf, asOfWorlds, identify } from "../facts";
 import { choseDeleteFirst } from "../preview/plan";
 import type { CommonInputs, CommonOutputs, ConnectionInputs } from "../types";
 import { connectionChanged, type DiffOutcome, type Failure, hasUnknown, subject, violationsToFailures } from "../validation";
@@ -101,7 +101,10 @@ export function defineProvider<I extends CommonInputs, O extends CommonOutputs>(
       }
       let verdict: PreviewVerdict<O>;
       try {
-        verdict = await spec.preview(clientFor(news.connection), (olds ?? {}) as unknown as Partial<I & O>, news);
+        const client = clientFor(news.connection);
+        // Ids this process created since it read the worlds are unknown to the checks, as in the preview.
+        const asChecked = await asOfWorlds(client, `checking ${subject(spec.kind, news.ownerRef)}`, news);
+        verdict = await spec.preview(client, (olds ?? {}) as unknown as Partial<I & O>, asChecked);
       } catch (e) {
         return { inputs: declared, failures: [connectionFailure(e)] };
       }
