@@ -84,12 +84,9 @@ export async function createOnce<T, B extends object>(
   idOf: (made: T) => string,
   tokenScope = ownerRef,
 ): Promise<T> {
-  const { made } = await recordedCreate(
-    ownerRef,
-    () => createIdempotent(tokenScope, body, post, alive),
-    ({ made }) => idOf(made),
-  );
-  return made;
+  // The API's answer itself is recorded: the ids it names beside the resource's own (a VPC's main
+  // route table) are then known to the plan as this create's.
+  return recordedCreate(ownerRef, async () => (await createIdempotent(tokenScope, body, post, alive)).made, idOf);
 }
 
 /** The fields of `from` named in `keys` that are set: optional request fields a user left out stay out. */

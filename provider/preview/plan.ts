@@ -153,7 +153,7 @@ export function choseDeleteFirst(ownerRef: string): boolean {
 let writesInFlight = 0;
 let generation = 0;
 let onSettled: (() => void)[] = [];
-let pendingWrites: { ownerRef: string; id: string; ids: string[] }[] = [];
+let pendingWrites: { ownerRef: string; id: string; ids: string[]; fields: Record<string, string> }[] = [];
 const ownCreate = new AsyncLocalStorage<true>();
 
 export function planGeneration(): number {
@@ -177,7 +177,7 @@ export async function recordedCreate<T>(ownerRef: string, create: () => Promise<
   generation++;
   try {
     const made = await ownCreate.run(true, create);
-    written(ownerRef, idOf(made), idsIn(made));
+    written(ownerRef, idOf(made), idFields(made));
     return made;
   } finally {
     writesInFlight--;
@@ -187,11 +187,11 @@ export async function recordedCreate<T>(ownerRef: string, create: () => Promise<
 }
 
 /** The ids an API answer names (its top-level `...Id` fields): the new resource's, and ones it made with it. */
-function idsIn(made: unknown): string[] {
-  if (!made || typeof made !== "object") return [];
-  return Object.entries(made as Record<string, unknown>)
-    .filter(([k, v]) => k.endsWith("Id") && typeof v === "string" && v !== "")
-    .map(([, v]) => v as string);
+function idFields(made: unknown): Record<string, string> {
+  if (!made || typeof made !== "object") return {};
+  return Object.fromEntries(
+    Object.entries(made as Record<string, unknown>).filter(([k, v]) => k.endsWith("Id") && typeof v === "string" && v !== ""),
+  ) as Record<string, string>;
 }
 
 let onUnplannedWrite: () => void = () => {};
@@ -205,12 +205,21 @@ export function whenUnplannedWrite(listener: () => void): void {
  * After this process wrote a resource. A planned one is found in the worlds under this id once they are
  * read again; one the plan does not hold (its check did not run here) makes the worlds stale at once.
  */
-export function written(ownerRef: string, id: string, ids: string[] = [id]): void {
+export function written(ownerRef: string, id: string, fields: Record<string, string> = {}): void {
   if (!planned.has(ownerRef)) {
     onUnplannedWrite();
     return;
   }
-  pendingWrites.push({ ownerRef, id, ids: ids.includes(id) ? ids : [id, ...ids] });
+  const ids = Object.values(fields);
+  pendingWrites.push({ ownerRef, id, ids: ids.includes(id) ? ids : [id, ...ids], fields });
+}
+
+/**
+ * An id that this process's create of a still-planned resource returned beside its own (a VPC's main
+ * route table): a later check that names it finds it on the planned resource.
+ */
+export function createdIdField(ownerRef: string, field: string): string | undefined {
+  return pendingWrites.find((w) => w.ownerRef === ownerRef)?.fields[field];
 }
 
 /** True when this process created the resource and the worlds do not show it yet. */

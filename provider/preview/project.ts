@@ -27,7 +27,7 @@ import {
   WorldSubnet,
   WorldVpc,
 } from "../../domain";
-import { deletedFirst, isAcceptedInProgram, keyOf, Planned, plannedByOwnerRef, plannedEntries, Ref } from "./plan";
+import { createdIdField, deletedFirst, isAcceptedInProgram, keyOf, Planned, plannedByOwnerRef, plannedEntries, Ref } from "./plan";
 
 // ---------------------------------------------------------------------------------------------
 // What the API answers, as a world
@@ -78,6 +78,7 @@ function plannedVpcNode(e: Extract<Planned, { kind: "Vpc" }>): WorldVpc {
     ownerRef: e.ownerRef,
     label: e.label,
     allowedPeerAccountIds: e.allowedPeerAccountIds,
+    mainRouteTableId: createdIdField(e.ownerRef, "routeTableId"),
   };
 }
 
