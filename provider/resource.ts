@@ -17,8 +17,8 @@ type Lifted<T> = [T] extends [(infer E)[]]
     ? pulumi.Input<{ [K in keyof T]: Lifted<T[K]> }>
     : pulumi.Input<T>;
 
-/** What the base fills in for every resource. */
-type KitInputs = keyof CommonInputs;
+/** What the base fills in for every resource (each class passes `importId` itself, from its args). */
+type KitInputs = "connection" | "ownerRef";
 
 /** `IdAlias`: outputs the class sets to its `id` instead (known while the engine previews an update). */
 export type ProviderProps<I extends CommonInputs, O extends CommonOutputs, IdAlias extends keyof O = never> = {

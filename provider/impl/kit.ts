@@ -5,7 +5,8 @@
 //    preview can know of the outputs added to the checked inputs in one explicit step (the engine shows a
 //    dynamic resource's checked inputs as its outputs while it previews);
 //  - diff: a changed connection that acts for another account replaces; the plan's delete-first choice;
-//  - read: GONE is an empty answer (the engine then drops the resource); an import also returns inputs.
+//  - read: GONE is an empty answer (the engine then drops the resource); an import also returns inputs;
+//  - adoption (`importId`, adopt.ts): its input is validated here, and create adopts instead of creating.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createClient, type Gone, isGone, PeerlinkApiError, type PeerlinkClient } from "../../contract";
 import type { Violation } from "../../domain";
@@ -13,7 +14,8 @@ import { type ConfigSource, ConnectionConfigError, configureFrom, resolveConnect
 import { accountOf, identify } from "../facts";
 import { choseDeleteFirst } from "../preview/plan";
 import type { CommonInputs, CommonOutputs, ConnectionInputs } from "../types";
-import { connectionChanged, type DiffOutcome, type Failure, hasUnknown, subject, violationsToFailures } from "../validation";
+import { connectionChanged, type DiffOutcome, type Failure, hasUnknown, type IdKind, subject, validateId, violationsToFailures } from "../validation";
+import { adopt } from "./adopt";
 
 /** A client (fresh axios instance) for the effective connection of one call. */
 export function clientFor(connection: ConnectionInputs | undefined): PeerlinkClient {
@@ -71,6 +73,10 @@ export interface ReadAnswer<I, O> {
 
 export interface ResourceSpec<I extends CommonInputs, O extends CommonOutputs> {
   kind: string;
+  /** The kind of id an `importId` of this resource is ("vpc" for "vpc-..."). */
+  idKind: IdKind;
+  /** What else an adopted resource must satisfy besides its replace fields (adopt.ts); each a sentence. */
+  adoptionProblems?(existing: O, news: I): string[];
   /** Input failures that need no facts (pure). */
   validate(news: Partial<I>): Failure[];
   /** Where a broken rule without a field of its own is reported. */
@@ -94,7 +100,7 @@ export function defineProvider<I extends CommonInputs, O extends CommonOutputs>(
 
     async check(olds, news) {
       const declared = withoutHidden(news);
-      const failures = spec.validate(news);
+      const failures = [...spec.validate(news), ...validateId(news.importId, spec.idKind, "importId", subject(spec.kind, news.ownerRef), false)];
       const previewable = spec.previewable?.(news) ?? true;
       if (failures.length > 0 || hasUnknown(news.connection) || !previewable || !controlPlaneChecksEnabled()) {
         return { inputs: declared, failures };
@@ -116,6 +122,7 @@ export function defineProvider<I extends CommonInputs, O extends CommonOutputs>(
     },
 
     async create(inputs) {
+      if (inputs.importId) return adopt(spec, clientFor(inputs.connection), inputs);
       return spec.create(clientFor(inputs.connection), inputs);
     },
 
