@@ -8,20 +8,18 @@
 //  - read: GONE is an empty answer (the engine then drops the resource); an import also returns inputs;
 //  - adoption (`importId`, adopt.ts): its input is validated here, and create adopts instead of creating.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { createClient, type Gone, isGone, PeerlinkApiError, type PeerlinkClient } from "../../contract";
+import { type Gone, isGone, PeerlinkApiError, type PeerlinkClient } from "../../contract";
 import type { Violation } from "../../domain";
-import { type ConfigSource, ConnectionConfigError, configureFrom, resolveConnection } from "../config";
-import { accountOf, identify } from "../facts";
-import { choseDeleteFirst } from "../preview/plan";
+import { type ConfigSource, ConnectionConfigError, configureFrom } from "../config";
+import { accountOf } from "../facts";
+import { planDiagramPath, problemCodes, writePlanDiagram } from "../preview/diagram";
+import { choseDeleteFirst, recordProblems } from "../preview/plan";
 import type { CommonInputs, CommonOutputs, ConnectionInputs } from "../types";
 import { connectionChanged, type DiffOutcome, type Failure, hasUnknown, type IdKind, subject, validateId, violationsToFailures } from "../validation";
 import { adopt } from "./adopt";
+import { clientFor } from "./client";
 
-/** A client (fresh axios instance) for the effective connection of one call. */
-export function clientFor(connection: ConnectionInputs | undefined): PeerlinkClient {
-  const conn = resolveConnection(connection && !hasUnknown(connection) ? connection : undefined);
-  return identify(createClient(conn), conn.apiKey);
-}
+export { clientFor };
 
 /**
  * PEERLINK_PREVIEW_CHECKS=off keeps check() to input validation: no control-plane reads or dry runs
@@ -49,6 +47,16 @@ export function withoutHidden<T extends object>(inputs: T): T {
 export async function newAccountIfConnectionChanged(oldConn: ConnectionInputs | undefined, newConn: ConnectionInputs | undefined): Promise<string | undefined> {
   if (!connectionChanged(oldConn, newConn) || hasUnknown(newConn)) return undefined;
   return (await accountOf(clientFor(newConn), "reading the account of the new connection")).accountId;
+}
+
+/** The client the plan diagram reads the stored world with; none when the connection is unknown or unusable. */
+function diagramClient(connection: ConnectionInputs | undefined): PeerlinkClient | undefined {
+  if (hasUnknown(connection)) return undefined;
+  try {
+    return clientFor(connection);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A check failure for a connection problem, or rethrows anything else. */
@@ -93,26 +101,18 @@ export interface ResourceSpec<I extends CommonInputs, O extends CommonOutputs> {
 }
 
 export function defineProvider<I extends CommonInputs, O extends CommonOutputs>(spec: ResourceSpec<I, O>): dynamic.ResourceProvider<I, O> {
-  return {
+  const provider: dynamic.ResourceProvider<I, O> = {
     async configure(req: { config?: ConfigSource } | undefined) {
       configureFrom(req?.config);
     },
 
     async check(olds, news) {
-      const declared = withoutHidden(news);
-      const failures = [...spec.validate(news), ...validateId(news.importId, spec.idKind, "importId", subject(spec.kind, news.ownerRef), false)];
-      const previewable = spec.previewable?.(news) ?? true;
-      if (failures.length > 0 || hasUnknown(news.connection) || !previewable || !controlPlaneChecksEnabled()) {
-        return { inputs: declared, failures };
+      const checked = await checkInputs(olds, news);
+      if (planDiagramPath()) {
+        recordProblems(news.ownerRef, problemCodes(checked.failures));
+        await writePlanDiagram(diagramClient(news.connection), `drawing the plan (${subject(spec.kind, news.ownerRef)})`);
       }
-      let verdict: PreviewVerdict<O>;
-      try {
-        verdict = await spec.preview(clientFor(news.connection), (olds ?? {}) as unknown as Partial<I & O>, news);
-      } catch (e) {
-        return { inputs: declared, failures: [connectionFailure(e)] };
-      }
-      const broken = [...(verdict.failures ?? []), ...violationsToFailures(verdict.violations ?? [], spec.ruleProperty, subject(spec.kind, news.ownerRef))];
-      return { inputs: { ...declared, ...verdict.known } as I, failures: broken };
+      return checked;
     },
 
     async diff(_id, olds, news) {
@@ -142,4 +142,22 @@ export function defineProvider<I extends CommonInputs, O extends CommonOutputs>(
       await spec.delete(clientFor(props.connection), id, props);
     },
   };
+  return provider;
+
+  async function checkInputs(olds: I, news: I): Promise<{ inputs: I; failures: Failure[] }> {
+    const declared = withoutHidden(news);
+    const failures = [...spec.validate(news), ...validateId(news.importId, spec.idKind, "importId", subject(spec.kind, news.ownerRef), false)];
+    const previewable = spec.previewable?.(news) ?? true;
+    if (failures.length > 0 || hasUnknown(news.connection) || !previewable || !controlPlaneChecksEnabled()) {
+      return { inputs: declared, failures };
+    }
+    let verdict: PreviewVerdict<O>;
+    try {
+      verdict = await spec.preview(clientFor(news.connection), (olds ?? {}) as unknown as Partial<I & O>, news);
+    } catch (e) {
+      return { inputs: declared, failures: [connectionFailure(e)] };
+    }
+    const broken = [...(verdict.failures ?? []), ...violationsToFailures(verdict.violations ?? [], spec.ruleProperty, subject(spec.kind, news.ownerRef))];
+    return { inputs: { ...declared, ...verdict.known } as I, failures: broken };
+  }
 }
