@@ -8,7 +8,7 @@
 import { type Gone, ImportMismatchApiError, isGone, NotFoundApiError, type PeerlinkClient } from "../../contract";
 import type { Order } from "../preview/plan";
 import type { CommonInputs, CommonOutputs } from "../types";
-import { type DiffOutcome, type Failure, knownString, subject } from "../validation";
+import { type DiffOutcome, type Failure, hasUnknown, knownString, subject } from "../validation";
 
 /** One field where the existing resource differs from the declaration in a way only a replacement could fix. */
 export interface Mismatch {
@@ -34,11 +34,16 @@ function show(v: unknown): string {
   return v === undefined ? "(not set)" : JSON.stringify(v);
 }
 
-/** The fields that differ so that adopting would need a replacement: the resource's own replace rules. */
+/**
+ * The fields that differ so that adopting would need a replacement: the resource's own replace rules. A
+ * value the preview does not know yet (another resource's id) is compared at `up`.
+ */
 export function adoptionMismatches<I extends CommonInputs, O extends CommonOutputs>(spec: AdoptRules<I, O>, existing: O, news: I): Mismatch[] {
   const d = spec.diff(existing, news);
   const field = (o: object, k: string) => (o as Record<string, unknown>)[k];
-  return d.replaces.filter((p) => p !== "connection").map((p) => ({ property: p, declared: field(news, p), actual: field(existing, p) }));
+  return d.replaces
+    .filter((p) => p !== "connection" && !hasUnknown(field(news, p)))
+    .map((p) => ({ property: p, declared: field(news, p), actual: field(existing, p) }));
 }
 
 /** `cidrBlock: declared "10.1.0.0/16", actual "10.2.0.0/16"; ...` */
@@ -104,5 +109,8 @@ export function previewAdoption<I extends CommonInputs, O extends CommonOutputs>
   }
   const problem = adoptionProblem(spec, existing, news);
   if (problem) return { failures: [{ property: "importId", reason: `${s}: ImportMismatch: ${id} cannot be adopted: ${problem}; ${HINT}` }], order: "same" };
-  return { failures: [], order: spec.diff(existing, news).changes ? "update" : "same" };
+  // Fields not known yet (another resource's id) are the adopted resources' own: no write.
+  const d = spec.diff(existing, news);
+  const writes = [...d.replaces, ...d.updates].filter((p) => !hasUnknown((news as unknown as Record<string, unknown>)[p]));
+  return { failures: [], order: writes.length > 0 ? "update" : "same" };
 }
