@@ -6,7 +6,7 @@
 //  - OutputsOf: the outputs a class declares must have the provider's output types.
 import * as pulumi from "@pulumi/pulumi";
 import { type Connection, secretConnection, withSecretConnection } from "./connection";
-import { ownerRefFor } from "./planning";
+import { ownerRefFor, registerDeclared } from "./planning";
 import { PROVIDERS, type ResourceKind } from "./providers";
 import type { CommonInputs, CommonOutputs } from "./types";
 
@@ -38,7 +38,9 @@ export abstract class PeerlinkResource<I extends CommonInputs, O extends CommonO
     props: ProviderProps<I, O, IdAlias>,
     opts: pulumi.CustomResourceOptions | undefined,
   ) {
-    const inputs = { ...props, connection: secretConnection(connection), ownerRef: ownerRefFor(kind, name) };
+    const ownerRef = ownerRefFor(kind, name);
+    registerDeclared(ownerRef);
+    const inputs = { ...props, connection: secretConnection(connection), ownerRef };
     super(PROVIDERS[kind], name, inputs, withSecretConnection(opts), "peerlink", kind);
   }
 }

@@ -1,16 +1,15 @@
 // The plan diagram: with PEERLINK_PLAN_DIAGRAM=path, every check writes the program's planned topology as
 // Mermaid to that file: what exists, what the program creates, updates or replaces, what it deletes where
-// the control plane says so (a resource of this stack the program no longer declares), and what the
-// preview refuses. Each check rewrites the whole file (write to a temporary file, then rename), one at a
+// the program's list says so (a stored resource of this stack the program no longer declares), and what
+// the preview refuses. Each check rewrites the whole file (write to a temporary file, then rename), one at a
 // time in this process, so the file is always complete and the last check's picture has everything.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type { PeerlinkClient } from "../../contract";
 import { emptyWorld, type World } from "../../domain";
 import type { Change, Topology } from "../../topology/model";
 import { toMermaid } from "../../topology/render";
 import type { Failure } from "../validation";
 import { readWorlds } from "./checks";
+import { declaredFile, writeAtomically } from "./declared";
 import { logToEngine } from "./engine-log";
 import { keyOf, type Order, type Planned, plannedEntries, recordedProblems } from "./plan";
 import { projectedWorld } from "./project";
@@ -39,11 +38,19 @@ function stackPrefixes(entries: Planned[]): Set<string> {
 }
 
 /** The planned topology: the stored world with the plan projected on it, marked. */
-export function planTopology(stored: World, entries: Planned[] = plannedEntries(), problems: ReadonlyMap<string, string[]> = recordedProblems()): Topology {
+/**
+ * The planned topology: the stored world with the plan projected on it, marked. `declared` is the
+ * program's whole list of resources (declared.ts); without it nothing is marked deleted.
+ */
+export function planTopology(
+  stored: World,
+  declared: Set<string> | undefined,
+  entries: Planned[] = plannedEntries(),
+  problems: ReadonlyMap<string, string[]> = recordedProblems(),
+): Topology {
   const world = projectedWorld(stored, entries);
   const byKey = new Map(entries.map((e) => [keyOf(e), e]));
   const replacedOld = new Set(entries.filter((e) => CHANGES[e.order] === "replace" && e.existingId).map((e) => e.existingId!));
-  const declared = new Set(entries.map((e) => e.ownerRef));
   const prefixes = stackPrefixes(entries);
   const storedOwner = new Map<string, string>();
   for (const list of [stored.peerings, stored.routes, stored.subnets ?? [], stored.routeTables ?? []]) {
@@ -57,7 +64,7 @@ export function planTopology(stored: World, entries: Planned[] = plannedEntries(
         if (e) return CHANGES[e.order];
         const owner = storedOwner.get(key);
         // This stack made it and no longer declares it: the update deletes it.
-        if (owner && !declared.has(owner) && [...prefixes].some((p) => owner.startsWith(p))) return "delete";
+        if (owner && declared && !declared.has(owner) && [...prefixes].some((p) => owner.startsWith(p))) return "delete";
         return undefined;
       },
       problems: (key) => {
@@ -86,9 +93,7 @@ export function writePlanDiagram(client: PeerlinkClient | undefined, op: string)
   queue = queue.then(async () => {
     try {
       const stored = client ? (await readWorlds(client, op)).stored : { ...emptyWorld(), subnets: [], routeTables: [] };
-      const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-      fs.writeFileSync(tmp, toMermaid(planTopology(stored)));
-      fs.renameSync(tmp, file);
+      writeAtomically(file, toMermaid(planTopology(stored, declaredFile.read(file))));
     } catch (e) {
       // A diagram that cannot be written never fails the preview; the next check tries again.
       await logToEngine(`peerlink: could not write the plan diagram to ${file}: ${(e as Error).message}`, "warning");
