@@ -105,6 +105,28 @@ export class PeerlinkClient {
     await this.transport.request(op, "DELETE", `/v1/subnets/${seg(subnetId)}`);
   }
 
+  // --- border routers (issue 11) -----------------------------------------------------------------
+  createBorderRouter(op: string, body: W.CreateBorderRouterBody, idempotencyKey: string): Promise<Answer<W.BorderRouter>> {
+    return this.transport.raw(op, "POST", "/v1/border-routers", { body, idempotencyKey });
+  }
+  getBorderRouter(op: string, borderRouterId: string): Promise<W.BorderRouter> {
+    return this.transport.request(op, "GET", `/v1/border-routers/${seg(borderRouterId)}`);
+  }
+  async listBorderRouters(op: string, region?: string): Promise<W.BorderRouter[]> {
+    const params = region === undefined ? {} : { region };
+    return (await this.transport.request<{ borderRouters: W.BorderRouter[] }>(op, "GET", "/v1/border-routers", { params })).borderRouters;
+  }
+  patchBorderRouter(op: string, borderRouterId: string, body: W.UpdateBorderRouterBody): Promise<W.BorderRouter> {
+    return this.transport.request(op, "PATCH", `/v1/border-routers/${seg(borderRouterId)}`, { body });
+  }
+  async deleteBorderRouter(op: string, borderRouterId: string): Promise<void> {
+    await this.transport.request(op, "DELETE", `/v1/border-routers/${seg(borderRouterId)}`);
+  }
+  /** The routes of the caller's end that point at the peering, and whether the other end has a return route. */
+  relatedRoutes(peeringId: string, op = `reading the related routes of peering ${peeringId}`): Promise<W.RelatedRoutes> {
+    return this.transport.request(op, "GET", `/v1/peering-connections/${seg(peeringId)}/related-routes`);
+  }
+
   // --- peerings --------------------------------------------------------------------------------
   createPeering(op: string, body: W.CreatePeeringBody, idempotencyKey: string): Promise<Answer<W.Peering>> {
     return this.transport.raw(op, "POST", "/v1/peering-connections", { body, idempotencyKey });

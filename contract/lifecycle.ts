@@ -6,7 +6,7 @@
 import { FINAL_STATES, LIVE_STATES, PEERING_STATES, type PeeringState } from "../domain";
 import type { PeerlinkClient } from "./client";
 import { type ApiErrorCode, apiError, isApiError } from "./errors";
-import type { Peering, Route, RouteTable, Subnet, Vpc } from "./types";
+import type { BorderRouter, Peering, Route, RouteTable, Subnet, Vpc } from "./types";
 
 export const GONE = Object.freeze({ gone: true as const });
 export type Gone = typeof GONE;
@@ -33,6 +33,7 @@ export async function deleted(call: Promise<void>): Promise<void> {
 export const findVpc = (c: PeerlinkClient, op: string, vpcId: string): Promise<Vpc | Gone> => orGone(c.getVpc(op, vpcId));
 export const findRouteTable = (c: PeerlinkClient, op: string, id: string): Promise<RouteTable | Gone> => orGone(c.getRouteTable(op, id));
 export const findSubnet = (c: PeerlinkClient, op: string, subnetId: string): Promise<Subnet | Gone> => orGone(c.getSubnet(op, subnetId));
+export const findBorderRouter = (c: PeerlinkClient, op: string, id: string): Promise<BorderRouter | Gone> => orGone(c.getBorderRouter(op, id));
 export const findRoute = (c: PeerlinkClient, op: string, tableId: string, routeId: string): Promise<Route | Gone> => orGone(c.getRoute(op, tableId, routeId));
 
 /** The peering, or GONE when it is unknown or in a final state (Deleted, Rejected). Expired is returned: it can be re-enabled. */

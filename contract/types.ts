@@ -33,6 +33,10 @@ export type CreateSubnetBody = Static<typeof S.createSubnetBody>;
 export type UpdateSubnetBody = Static<typeof S.updateSubnetBody>;
 export type CreateRouteTableBody = Static<typeof S.createRouteTableBody>;
 export type UpdateRouteTableBody = Static<typeof S.updateRouteTableBody>;
+export type BorderRouter = Static<typeof S.borderRouterSchema>;
+export type CreateBorderRouterBody = Static<typeof S.createBorderRouterBody>;
+export type UpdateBorderRouterBody = Static<typeof S.updateBorderRouterBody>;
+export type RelatedRoutes = Static<typeof S.relatedRoutesSchema>;
 export type PeeringListQuery = Static<typeof S.peeringListQuery>;
 export type EventsQuery = Static<typeof S.eventsQuery>;
 

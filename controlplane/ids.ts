@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 
-export type IdPrefix = "acc" | "vpc" | "rtb" | "pcx" | "rt" | "subnet";
+export type IdPrefix = "acc" | "vpc" | "rtb" | "pcx" | "rt" | "subnet" | "vbr";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}-${crypto.randomBytes(6).toString("hex")}`;

@@ -4,7 +4,7 @@
 
 import type { Peering, Route, Vpc } from "../contract/types";
 import { hidesAccepter, isCrossRegionPeering, NO_ALARMS, roleOf, sideStatus, visibleCostEstimate } from "../domain";
-import { PeeringRecord, RouteRecord, RouteTableRecord, SubnetRecord, VpcRecord } from "./store/store";
+import { PeeringEnd, PeeringRecord, RouteRecord, RouteTableRecord, SubnetRecord, VpcRecord } from "./store/store";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -80,6 +80,12 @@ export function routeTableView(t: RouteTableRecord, subnets: SubnetRecord[], rou
 }
 export type RouteTableView = ReturnType<typeof routeTableView>;
 
+/** A border router end is named by `borderRouterId` (its `vpcId` is ""); hidden: region and CIDR not shown yet. */
+function endView(e: PeeringEnd, hide: boolean): Peering["requester"] {
+  const id = e.kind === "borderRouter" ? { vpcId: "", borderRouterId: e.vpcId } : { vpcId: e.vpcId };
+  return { accountId: e.accountId, ...id, region: hide ? null : e.region, cidrBlock: hide ? null : e.cidrBlock };
+}
+
 export function peeringView(p: PeeringRecord, accountId: string): Peering {
   const role = roleOf(p, accountId) ?? "acceptor";
   const hide = hidesAccepter(p, accountId);
@@ -93,8 +99,8 @@ export function peeringView(p: PeeringRecord, accountId: string): Peering {
     state: p.state,
     initiatorStatus: sideStatus(p.state, "initiator"),
     acceptorStatus: sideStatus(p.state, "acceptor"),
-    requester: { ...p.requester },
-    accepter: hide ? { accountId: p.accepter.accountId, vpcId: p.accepter.vpcId, region: null, cidrBlock: null } : { ...p.accepter },
+    requester: endView(p.requester, false),
+    accepter: endView(p.accepter, hide),
     crossRegion: isCrossRegionPeering(p),
     bandwidthMbps: p.bandwidthMbps,
     costEstimate: visibleCostEstimate(p, accountId),

@@ -22,6 +22,7 @@ export const ERROR_HTTP_STATUS = {
   RouteOverlapsLocal: 422,
   NonTransitiveRoute: 422,
   NotMonitored: 422,
+  VlanInUse: 409,
   RequestTimeout: 408,
   RequestHeadersTooLarge: 431,
   TooManyRequests: 429,
@@ -214,6 +215,15 @@ export class NotMonitoredError extends PeerlinkError {
   }
 }
 
+/** Issue 11: a border router's VLAN id is taken by another border router of the account in the region. */
+export class VlanInUseError extends PeerlinkError {
+  declare readonly code: "VlanInUse";
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super("VlanInUse", message, details);
+    this.name = "VlanInUseError";
+  }
+}
+
 export class RequestTimeoutError extends PeerlinkError {
   declare readonly code: "RequestTimeout";
   constructor(message: string, details: Record<string, unknown> = {}) {
@@ -275,6 +285,7 @@ const CLASSES: Record<ErrorCode, new (message: string, details?: Record<string, 
   RouteOverlapsLocal: RouteOverlapsLocalError,
   NonTransitiveRoute: NonTransitiveRouteError,
   NotMonitored: NotMonitoredError,
+  VlanInUse: VlanInUseError,
   RequestTimeout: RequestTimeoutError,
   RequestHeadersTooLarge: RequestHeadersTooLargeError,
   TooManyRequests: TooManyRequestsError,

@@ -1,6 +1,7 @@
 // Pure domain rules shared by the control plane and the provider's preview checks. No I/O here.
 
 export * from "./billing";
+export * from "./border-routers";
 export * from "./cidr";
 export * from "./errors";
 export * from "./limits";

@@ -1,6 +1,14 @@
 // The rule book: every write-time rule, evaluated over a world (world.ts). The server evaluates it over
 // its stored state plus the one write; the preview over the projected world of the whole program. There
 // is no other implementation of these rules: both callers build a world and call the functions here.
+import {
+  borderEnd,
+  borderPeeringViolations,
+  borderRouterByKey,
+  borderRouterFindings,
+  describeBorderRouter,
+  routeViaBorderRouterViolations,
+} from "./border-routers";
 import { ErrorCode, Violation } from "./errors";
 import { Findings, routeTableCreateFindings, routeTableDeleteFindings, SubnetCheckOptions, sameTable, subnetFindings, vpcNetworkDependents } from "./network";
 import { Quotas } from "./quotas";
@@ -54,7 +62,8 @@ export type RuleId =
   | "subnet.create"
   | "subnet.associate"
   | "routeTable.create"
-  | "routeTable.delete";
+  | "routeTable.delete"
+  | "borderRouter.create";
 
 export interface Rule {
   id: RuleId;
@@ -103,6 +112,7 @@ export const RULE_BOOK: readonly Rule[] = Object.freeze([
   { id: "subnet.associate", write: "associate a subnet with another route table", codes: ["NotFound", "ValidationError"] },
   { id: "routeTable.create", write: "create a route table", codes: ["QuotaExceeded"] },
   { id: "routeTable.delete", write: "delete a route table", codes: ["DependencyViolation"] },
+  { id: "borderRouter.create", write: "create a border router", codes: ["ValidationError", "VlanInUse"] },
 ]);
 
 export function ruleById(id: RuleId): Rule {
@@ -125,6 +135,18 @@ function vpcFacts(v: WorldVpc | undefined, end?: WorldEnd): VpcFacts {
     region: known(end?.region) ?? known(v?.region),
     cidr: known(end?.cidr) ?? known(v?.cidr),
     accountId: known(end?.accountId) ?? known(v?.accountId),
+  };
+}
+
+/** The facts of a peering's end: its VPC's, or its border router's (which has no single CIDR). */
+function endFacts(w: World, end: WorldEnd): VpcFacts {
+  const b = borderEnd(w, end);
+  if (end.kind !== "borderRouter") return vpcFacts(vpcByKey(w, end.vpcKey), end);
+  return {
+    vpcId: b?.borderRouterId ?? (end.vpcKey.startsWith("planned:") ? undefined : end.vpcKey),
+    label: describeBorderRouter(b, `border router ${end.vpcKey}`),
+    region: known(end.region) ?? known(b?.region),
+    accountId: known(end.accountId) ?? known(b?.accountId),
   };
 }
 
@@ -190,14 +212,15 @@ export function checkPeeringCreate(w: World, peeringKey: string, quotas: Quotas,
   const p = peeringByKey(w, peeringKey);
   if (!p) return out;
   const subject = describePeering(p);
-  const localVpc = vpcByKey(w, p.requester.vpcKey);
-  const peerVpc = vpcByKey(w, p.accepter.vpcKey);
-  const local = vpcFacts(localVpc, p.requester);
-  const peer = vpcFacts(peerVpc, p.accepter);
+  // A border router end stands where a VPC would: its owner, its listing and its region take part alike.
+  const localVpc = vpcByKey(w, p.requester.vpcKey) ?? borderRouterByKey(w, p.requester.vpcKey);
+  const peerVpc = vpcByKey(w, p.accepter.vpcKey) ?? borderRouterByKey(w, p.accepter.vpcKey);
+  const local = endFacts(w, p.requester);
+  const peer = endFacts(w, p.accepter);
   const unknowns = unknownsOf(subject, {
-    "the local VPC's CIDR": p.requester.cidr,
+    "the local VPC's CIDR": p.requester.kind ? undefined : p.requester.cidr,
     "the local VPC's region": p.requester.region,
-    "the peer VPC's CIDR": p.accepter.cidr,
+    "the peer VPC's CIDR": p.accepter.kind ? undefined : p.accepter.cidr,
     "the peer VPC's region": p.accepter.region,
     bandwidthMbps: p.bandwidthMbps,
   });
@@ -211,9 +234,9 @@ export function checkPeeringCreate(w: World, peeringKey: string, quotas: Quotas,
   if (localVpc && requesterAccount !== undefined && localOwner !== undefined && requesterAccount !== localOwner) {
     out.violations.push({
       code: "NotFound",
-      field: "vpcId",
-      message: `${describeVpc(localVpc, p.requester.vpcKey)} is not in account ${requesterAccount}, which ${subject} acts for; it belongs to account ${localOwner}: use that account's connection, or another VPC`,
-      details: { vpcId: localVpc.vpcId, accountId: requesterAccount },
+      field: p.requester.kind ? "borderRouterId" : "vpcId",
+      message: `${local.label ?? describeVpc(localVpc as WorldVpc, p.requester.vpcKey)} is not in account ${requesterAccount}, which ${subject} acts for; it belongs to account ${localOwner}: use that account's connection, or another VPC`,
+      details: { vpcId: local.vpcId, accountId: requesterAccount },
     });
     return out;
   }
@@ -223,8 +246,8 @@ export function checkPeeringCreate(w: World, peeringKey: string, quotas: Quotas,
     out.violations.push({
       code: "NotFound",
       field: "peerAccountId",
-      message: `peer ${describeVpc(peerVpc, p.accepter.vpcKey)} is not in account ${declaredPeerAccount} ("peerAccountId" of ${subject}); it belongs to account ${peerOwner}: set "peerAccountId" to ${peerOwner}, or omit it`,
-      details: { peerVpcId: peerVpc.vpcId, peerAccountId: declaredPeerAccount },
+      message: `peer ${peer.label ?? describeVpc(peerVpc as WorldVpc, p.accepter.vpcKey)} is not in account ${declaredPeerAccount} ("peerAccountId" of ${subject}); it belongs to account ${peerOwner}: set "peerAccountId" to ${peerOwner}, or omit it`,
+      details: { peerVpcId: peer.vpcId, peerAccountId: declaredPeerAccount },
     });
     return out;
   }
@@ -236,8 +259,8 @@ export function checkPeeringCreate(w: World, peeringKey: string, quotas: Quotas,
       out.violations.push({
         code: "NotFound",
         field: "peerVpcId",
-        message: `peer ${describeVpc(peerVpc, p.accepter.vpcKey)} does not list account ${requester}: its owner, account ${owner}, must add ${requester} to the VPC's "allowedPeerAccountIds" before ${subject} can request a peering to it`,
-        details: { peerVpcId: peerVpc.vpcId, accountId: requester },
+        message: `peer ${peer.label ?? describeVpc(peerVpc as WorldVpc, p.accepter.vpcKey)} does not list account ${requester}: its owner, account ${owner}, must add ${requester} to the VPC's "allowedPeerAccountIds" before ${subject} can request a peering to it`,
+        details: { peerVpcId: peer.vpcId, accountId: requester },
       });
       return out;
     }
@@ -256,7 +279,7 @@ export function checkPeeringCreate(w: World, peeringKey: string, quotas: Quotas,
     list
       .filter((q) => peeringCrossRegion(q) === true)
       .map((q) => ({ end: otherEnd(q, vpcKey), q }))
-      .filter(({ end }) => known(end.cidr) !== undefined)
+      .filter(({ end }) => known(end.cidr) !== undefined && end.kind !== "borderRouter")
       .map(({ end, q }) => ({
         peeringId: describePeering(q),
         name: q.label,
@@ -287,7 +310,9 @@ export function checkPeeringCreate(w: World, peeringKey: string, quotas: Quotas,
   let violations = peeringViolations(facts);
   // An unknown bandwidth stands in as whatever the region pair wants, so only its own rules are skipped.
   if (isUnknown(bandwidth)) violations = violations.filter((v) => v.field !== "bandwidthMbps");
-  out.violations.push(...violations);
+  const border = borderPeeringViolations(w, p);
+  for (const reason of border.deferred) defer(out, "peering.create", subject, reason, ["CidrOverlap"]);
+  out.violations.push(...border.violations, ...violations);
   return out;
 }
 
@@ -325,12 +350,14 @@ export function checkRouteCreate(w: World, routeKey: string, quotas: Quotas, opt
   if (!r) return out;
   const subject = describeRoute(r);
   const table = vpcByKey(w, r.tableKey);
+  const tableRouter = table ? undefined : borderRouterByKey(w, r.tableKey);
   const destination = known(r.destination);
   if (destination === undefined) {
     defer(out, rule, subject, unknownsOf(subject, { destinationCidrBlock: r.destination }).join("; "));
     return out;
   }
   let peering: RouteFacts["peering"];
+  let viaRouter: Violation[] = [];
   if (r.peeringKey !== undefined) {
     const p = peeringByKey(w, r.peeringKey);
     if (!p || !countsAsLive(p)) {
@@ -352,15 +379,18 @@ export function checkRouteCreate(w: World, routeKey: string, quotas: Quotas, opt
     const state = activation !== "never" && !willActivate ? (p.state === "Planned" ? "Pending" : p.state) : undefined;
     if (other && isUnknown(other.cidr))
       defer(out, rule, subject, unknownsOf(subject, { "the peer VPC's CIDR": other.cidr }).join("; "), ["NonTransitiveRoute"]);
+    const peerRouter = other ? borderEnd(w, other) : undefined;
+    if (peerRouter) viaRouter = routeViaBorderRouterViolations(peerRouter, destination, describePeering(p));
     peering = {
       peeringId: describePeering(p),
       state,
       attachesTableVpc: attaches,
-      peerVpc: other ? vpcFacts(vpcByKey(w, other.vpcKey), other) : {},
+      // Towards a border router, the on-premises blocks take the place of the peer CIDR (below).
+      peerVpc: other ? (other.kind ? { ...endFacts(w, other), cidr: undefined } : vpcFacts(vpcByKey(w, other.vpcKey), other)) : {},
       mustAcceptAccountId: known(p.accepter.accountId),
     };
   }
-  const tableFacts = vpcFacts(table);
+  const tableFacts: VpcFacts = tableRouter ? { label: describeBorderRouter(tableRouter, r.tableKey), vpcId: tableRouter.borderRouterId } : vpcFacts(table);
   if (table && isUnknown(table.cidr)) defer(out, rule, subject, unknownsOf(subject, { "the table VPC's CIDR": table.cidr }).join("; "), ["RouteOverlapsLocal"]);
   const others = routesInTable(w, r.tableKey, routeKey).filter((o) => sameTable(w, o, r));
   const peeringRoutes = others.filter((o) => o.nextHopType === "Peering");
@@ -376,6 +406,11 @@ export function checkRouteCreate(w: World, routeKey: string, quotas: Quotas, opt
     countedRoutes: peeringRoutes.map(describeRoute),
     conflictingRoute: sameDestination ? describeRoute(sameDestination) : undefined,
   });
+  if (viaRouter.length > 0) {
+    // Where the peer CIDR's non-transitivity would be reported: after the local overlap, before conflicts.
+    const at = violations.findIndex((v) => v.code === "RouteConflict" || v.code === "QuotaExceeded");
+    violations.splice(at < 0 ? violations.length : at, 0, ...viaRouter);
+  }
   if (opts.nextHopOnly) violations = violations.filter((v) => ruleById("route.nextHop").codes.includes(v.code));
   out.violations.push(...violations);
   return out;
@@ -433,6 +468,11 @@ export function checkRouteTableCreate(w: World, tableKey: string, quotas: Quotas
 
 export function checkRouteTableDelete(w: World, tableKey: string): Verdict {
   return asVerdict("routeTable.delete", routeTableDeleteFindings(w, tableKey));
+}
+
+/** Creating a border router: its fields, and its VLAN id unused by the account's others in the region. */
+export function checkBorderRouterCreate(w: World, key: string): Verdict {
+  return asVerdict("borderRouter.create", borderRouterFindings(w, key));
 }
 
 export function merge(...verdicts: Verdict[]): Verdict {

@@ -41,7 +41,10 @@ export interface WorldVpc {
 
 /** One end of a peering, with the facts of its VPC copied in (as the store keeps them). */
 export interface WorldEnd {
+  /** the key of the end: a VPC's, or a border router's when `kind` is "borderRouter" */
   vpcKey: string;
+  /** absent: a VPC. A border router end's `cidr` is its interconnect subnet. */
+  kind?: "borderRouter";
   accountId: Fact<string>;
   region: Fact<string>;
   cidr: Fact<string>;
@@ -102,6 +105,30 @@ export interface WorldRouteTable {
   main: boolean;
 }
 
+/**
+ * A border router (VBR): the cloud's end of a leased line. It peers with VPCs; its own route table holds
+ * routes towards them (routes whose `tableKey` is the border router's key).
+ */
+export interface WorldBorderRouter {
+  key: string;
+  borderRouterId?: string;
+  ownerRef?: string;
+  label?: string;
+  name?: string;
+  accountId: Fact<string>;
+  region: Fact<string>;
+  vlanId: Fact<number>;
+  /** the small interconnect subnet holding both gateway IPs, e.g. 10.255.0.0/30 */
+  interconnectCidr: Fact<string>;
+  localGatewayIp: Fact<string>;
+  peerGatewayIp: Fact<string>;
+  /** the on-premises blocks reachable behind it */
+  onPremCidrs: Fact<string[]>;
+  routeTableId?: string;
+  /** the accounts besides its owner that may request peerings to it, when known */
+  allowedPeerAccountIds?: string[];
+}
+
 export interface World {
   vpcs: WorldVpc[];
   peerings: WorldPeering[];
@@ -109,6 +136,7 @@ export interface World {
   /** absent: none known (a world built for a rule that does not read them) */
   subnets?: WorldSubnet[];
   routeTables?: WorldRouteTable[];
+  borderRouters?: WorldBorderRouter[];
 }
 
 export function emptyWorld(): World {
@@ -125,6 +153,7 @@ export interface PlanDelta {
   routes?: WorldRoute[];
   subnets?: WorldSubnet[];
   routeTables?: WorldRouteTable[];
+  borderRouters?: WorldBorderRouter[];
   removedKeys?: string[];
 }
 
@@ -142,10 +171,23 @@ export function project(world: World, delta: PlanDelta): World {
   };
   const vpcs = merge(world.vpcs, delta.vpcs);
   const byKey = new Map(vpcs.map((v) => [v.key, v]));
+  const borderRouters = merge(world.borderRouters ?? [], delta.borderRouters);
+  const vbrByKey = new Map(borderRouters.map((b) => [b.key, b]));
   const fill = (e: WorldEnd): WorldEnd => {
+    const b = vbrByKey.get(e.vpcKey);
+    if (b) {
+      return {
+        vpcKey: e.vpcKey,
+        kind: "borderRouter",
+        accountId: known(e.accountId) !== undefined ? e.accountId : b.accountId,
+        region: known(e.region) !== undefined ? e.region : b.region,
+        cidr: known(e.cidr) !== undefined ? e.cidr : b.interconnectCidr,
+      };
+    }
     const v = byKey.get(e.vpcKey);
     if (!v) return e;
     return {
+      ...(e.kind ? { kind: e.kind } : {}),
       vpcKey: e.vpcKey,
       accountId: known(e.accountId) !== undefined ? e.accountId : v.accountId,
       region: known(e.region) !== undefined ? e.region : v.region,
@@ -159,6 +201,7 @@ export function project(world: World, delta: PlanDelta): World {
     routes: merge(world.routes, delta.routes),
     subnets: merge(world.subnets ?? [], delta.subnets),
     routeTables: merge(world.routeTables ?? [], delta.routeTables),
+    borderRouters,
   };
 }
 
@@ -278,12 +321,22 @@ export function vpcElement(v: {
   };
 }
 
-type EndShape = { vpcId: string; accountId: string; region?: string | null; cidrBlock?: string | null };
+type EndShape = { vpcId: string; borderRouterId?: string; kind?: "borderRouter"; accountId: string; region?: string | null; cidrBlock?: string | null };
 
-/** A peering's end; a region or CIDR the caller may not see yet (null) is unknown. */
+/**
+ * A peering's end; a region or CIDR the caller may not see yet (null) is unknown. A border router end is
+ * named by `borderRouterId` (the API) or by `kind` with its id in `vpcId` (the store).
+ */
 export function endElement(e: EndShape): WorldEnd {
   const hidden = unknownFact("another account's VPC, not visible before it is accepted");
-  return { vpcKey: e.vpcId, accountId: e.accountId, region: e.region ?? hidden, cidr: e.cidrBlock ?? hidden };
+  const vbr = e.borderRouterId !== undefined || e.kind === "borderRouter";
+  return {
+    vpcKey: e.borderRouterId ?? e.vpcId,
+    ...(vbr ? { kind: "borderRouter" as const } : {}),
+    accountId: e.accountId,
+    region: e.region ?? hidden,
+    cidr: e.cidrBlock ?? hidden,
+  };
 }
 
 export function peeringElement(p: {

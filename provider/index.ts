@@ -1,5 +1,6 @@
 // Peerlink: Pulumi resources for VPC peering whose `pulumi preview` fails on what would fail at apply.
 //   import * as peerlink from "peerlink";
+export { BorderRouter, BorderRouterArgs } from "./border-router";
 export { Connection } from "./connection";
 export { PeeringAcceptance, PeeringAcceptanceArgs } from "./peering-acceptance";
 export { PeeringConnection, PeeringConnectionArgs } from "./peering-connection";

@@ -1,21 +1,33 @@
 // PeeringConnection: the requester's side of a VPC peering. Its traffic: `peerlink peering metrics <id>`;
 // its daily bill (paid by this side, the initiator): `peerlink bill`.
 import * as pulumi from "@pulumi/pulumi";
+import type { BorderRouter } from "./border-router";
 import type { Connection } from "./connection";
 import { ownerRefFor, registerPeering, registerPeeringOutputs } from "./planning";
 import { type OutputsOf, PeerlinkResource } from "./resource";
-import type { CostEstimateOutput, PeeringConnectionInputs, PeeringConnectionOutputs } from "./types";
+import type { CostEstimateOutput, PeeringConnectionInputs, PeeringConnectionOutputs, RelatedRouteOutput } from "./types";
 import type { Vpc } from "./vpc";
 
 export interface PeeringConnectionArgs {
-  /** The requester VPC as a Vpc of this program (its CIDR and region are then checked at preview). Set this or `vpcId`. */
+  /**
+   * The requester VPC as a Vpc of this program (its CIDR and region are then checked at preview). Set
+   * exactly one of `vpc`, `vpcId`, `borderRouter` and `borderRouterId`.
+   */
   vpc?: Vpc;
-  /** The requester VPC's id. Set this or `vpc`. Changing the VPC replaces the peering. */
+  /** The requester VPC's id. Changing the requester replaces the peering. */
   vpcId?: pulumi.Input<string>;
-  /** The accepter VPC as a Vpc of this program. Set this or `peerVpcId`. */
+  /** The requester as a BorderRouter of this program (issue 11): a border router peers with a VPC. */
+  borderRouter?: BorderRouter;
+  /** The requester border router's id ("vbr-..."). */
+  borderRouterId?: pulumi.Input<string>;
+  /** The accepter VPC as a Vpc of this program. Set exactly one of `peerVpc`, `peerVpcId`, `peerBorderRouter` and `peerBorderRouterId`. */
   peerVpc?: Vpc;
-  /** The accepter VPC's id (may belong to another account). Set this or `peerVpc`. Changing it replaces the peering. */
+  /** The accepter VPC's id (may belong to another account). Changing the accepter replaces the peering. */
   peerVpcId?: pulumi.Input<string>;
+  /** The accepter as a BorderRouter of this program. */
+  peerBorderRouter?: BorderRouter;
+  /** The accepter border router's id (may belong to another account, which must list this one). */
+  peerBorderRouterId?: pulumi.Input<string>;
   /**
    * The accepter's account. Default: the account of `peerVpc` when given, else the caller's own account.
    * A different account makes a cross-account request that its owner must accept. Changing it replaces.
@@ -74,10 +86,22 @@ export class PeeringConnection
   declare readonly crossRegion: pulumi.Output<boolean>;
   /** The requester's account. */
   declare readonly accountId: pulumi.Output<string>;
-  /** The requester VPC's id. */
+  /** The requester VPC's id ("" when the requester is a border router). */
   declare readonly vpcId: pulumi.Output<string>;
-  /** The accepter VPC's id. */
+  /** The accepter VPC's id ("" when the accepter is a border router). */
   declare readonly peerVpcId: pulumi.Output<string>;
+  /** The requester border router's id ("" when the requester is a VPC). */
+  declare readonly borderRouterId: pulumi.Output<string>;
+  /** The accepter border router's id ("" when the accepter is a VPC). */
+  declare readonly peerBorderRouterId: pulumi.Output<string>;
+  /**
+   * The routes of the requester's side that point at this peering, each with its route table and that
+   * table's subnets (seed 004's related routes). Refreshed by `pulumi refresh`: routes added after the
+   * peering show up there.
+   */
+  declare readonly relatedRoutes: pulumi.Output<RelatedRouteOutput[]>;
+  /** Whether the accepter's side has a route back through the peering (its tables stay its own). Refreshed like `relatedRoutes`. */
+  declare readonly peerHasReturnRoute: pulumi.Output<boolean>;
   /** The accepter's account. */
   declare readonly peerAccountId: pulumi.Output<string>;
   /** The accepter VPC's region. */
@@ -103,15 +127,21 @@ export class PeeringConnection
   declare readonly peakUtilisationAlarmPercent: pulumi.Output<number | null>;
 
   constructor(name: string, args: PeeringConnectionArgs, opts?: pulumi.CustomResourceOptions) {
-    const one = (a: unknown, b: unknown, what: string, idName: string) => {
-      if ((a === undefined) === (b === undefined)) {
-        throw new Error(`PeeringConnection "${name}": set exactly one of "${what}" (a Vpc of this program) or "${idName}"`);
+    const one = (values: Record<string, unknown>) => {
+      const set = Object.keys(values).filter((k) => values[k] !== undefined);
+      if (set.length !== 1) {
+        const names = Object.keys(values).map((k) => `"${k}"`);
+        throw new Error(
+          `PeeringConnection "${name}": set exactly one of ${names.join(", ")} (a VPC or a border router)${set.length > 1 ? `; got ${set.map((k) => `"${k}"`).join(" and ")}` : ""}`,
+        );
       }
     };
-    one(args?.vpc, args?.vpcId, "vpc", "vpcId");
-    one(args.peerVpc, args.peerVpcId, "peerVpc", "peerVpcId");
+    one({ vpc: args?.vpc, vpcId: args?.vpcId, borderRouter: args?.borderRouter, borderRouterId: args?.borderRouterId });
+    one({ peerVpc: args.peerVpc, peerVpcId: args.peerVpcId, peerBorderRouter: args.peerBorderRouter, peerBorderRouterId: args.peerBorderRouterId });
     const ownerRef = ownerRefFor("PeeringConnection", name);
-    const { reg, refs } = registerPeering(name, ownerRef, args.vpc ?? args.vpcId, args.peerVpc ?? args.peerVpcId);
+    const local = args.vpc ?? args.vpcId ?? args.borderRouter ?? args.borderRouterId;
+    const peer = args.peerVpc ?? args.peerVpcId ?? args.peerBorderRouter ?? args.peerBorderRouterId;
+    const { reg, refs } = registerPeering(name, ownerRef, local, peer);
     super(
       "PeeringConnection",
       name,
@@ -119,7 +149,9 @@ export class PeeringConnection
       {
         vpcId: args.vpc ? args.vpc.id : args.vpcId,
         peerVpcId: args.peerVpc ? args.peerVpc.id : args.peerVpcId,
-        peerAccountId: args.peerAccountId ?? (args.peerVpc ? args.peerVpc.accountId : undefined),
+        borderRouterId: args.borderRouter ? args.borderRouter.id : args.borderRouterId,
+        peerBorderRouterId: args.peerBorderRouter ? args.peerBorderRouter.id : args.peerBorderRouterId,
+        peerAccountId: args.peerAccountId ?? (args.peerVpc ? args.peerVpc.accountId : args.peerBorderRouter ? args.peerBorderRouter.accountId : undefined),
         peerRegion: args.peerRegion,
         bandwidthMbps: args.bandwidthMbps,
         name: args.name,
@@ -137,6 +169,8 @@ export class PeeringConnection
         region: undefined,
         expiresAt: undefined,
         costEstimate: undefined,
+        relatedRoutes: undefined,
+        peerHasReturnRoute: undefined,
       },
       opts,
     );

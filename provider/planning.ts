@@ -28,6 +28,9 @@ export interface PeeringReg {
   name: string;
   vpc?: VpcReg;
   peerVpc?: VpcReg;
+  /** issue 11: the BorderRouter objects at either end, by ownerRef */
+  borderRouter?: string;
+  peerBorderRouter?: string;
   resolve?: (refs: ResourceRefs) => void;
 }
 
@@ -54,6 +57,7 @@ let vpcByTable = new WeakMap<object, VpcReg>();
 let vpcByCidr = new WeakMap<object, VpcReg>();
 let peeringByObject = new WeakMap<object, PeeringReg>();
 let tableByObject = new WeakMap<object, TableReg>();
+let borderRouterByObject = new WeakMap<object, string>();
 
 let peerings: PeeringReg[] = [];
 let routes: RouteReg[] = [];
@@ -71,6 +75,7 @@ export function resetPlanning(): void {
   vpcByCidr = new WeakMap();
   peeringByObject = new WeakMap();
   tableByObject = new WeakMap();
+  borderRouterByObject = new WeakMap();
   peerings = [];
   routes = [];
   accepted = new Set();
@@ -166,9 +171,31 @@ export function registerPeeringOutputs(reg: PeeringReg, outputs: pulumi.Output<s
   for (const o of outputs) peeringByObject.set(o, reg);
 }
 
+/**
+ * Registers a BorderRouter (issue 11): its id outputs name it for a PeeringConnection, and its route table
+ * output for a RouteEntry, whose table is then the router's (it stands where a VPC's would).
+ */
+export function registerBorderRouter(
+  resource: pulumi.Resource,
+  name: string,
+  ownerRef: string,
+  outputs: { ids: pulumi.Output<string>[]; routeTableId: pulumi.Output<string> },
+): void {
+  borderRouterByObject.set(resource, ownerRef);
+  for (const o of outputs.ids) borderRouterByObject.set(o, ownerRef);
+  vpcByTable.set(outputs.routeTableId, { ownerRef, name, cidrBlock: "" });
+}
+
 /** Registers a peering; returns the registration and its `__refs` promise. */
 export function registerPeering(name: string, ownerRef: string, local: unknown, peer: unknown): { reg: PeeringReg; refs: Promise<ResourceRefs> } {
-  const reg: PeeringReg = { ownerRef, name, vpc: traced(local, vpcByObject), peerVpc: traced(peer, vpcByObject) };
+  const reg: PeeringReg = {
+    ownerRef,
+    name,
+    vpc: traced(local, vpcByObject),
+    peerVpc: traced(peer, vpcByObject),
+    borderRouter: traced(local, borderRouterByObject),
+    peerBorderRouter: traced(peer, borderRouterByObject),
+  };
   const refs = new Promise<ResourceRefs>((resolve) => (reg.resolve = resolve));
   peerings.push(reg);
   schedule();
@@ -231,7 +258,10 @@ export function registerAcceptance(peeringId: unknown, outputs: pulumi.Output<st
 // Refs and warnings
 
 export function peeringRefs(p: PeeringReg): ResourceRefs {
-  return { vpc: p.vpc?.ownerRef, peerVpc: p.peerVpc?.ownerRef, acceptedInProgram: accepted.has(p) };
+  const refs: ResourceRefs = { vpc: p.vpc?.ownerRef, peerVpc: p.peerVpc?.ownerRef, acceptedInProgram: accepted.has(p) };
+  if (p.borderRouter) refs.borderRouter = p.borderRouter;
+  if (p.peerBorderRouter) refs.peerBorderRouter = p.peerBorderRouter;
+  return refs;
 }
 
 export function routeRefs(r: RouteReg): ResourceRefs {

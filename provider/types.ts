@@ -70,11 +70,17 @@ export interface ResourceRefs {
   routeTable?: string;
   /** Subnet: its routeTableId is the main table of this program's Vpc (by ownerRef) */
   mainTableOf?: string;
+  /** PeeringConnection (issue 11): its BorderRouter, and the peer BorderRouter, of this program */
+  borderRouter?: string;
+  peerBorderRouter?: string;
 }
 
 export interface PeeringConnectionInputs extends CommonInputs {
-  vpcId: string;
-  peerVpcId: string;
+  /** exactly one of vpcId and borderRouterId, and of peerVpcId and peerBorderRouterId */
+  vpcId?: string;
+  borderRouterId?: string;
+  peerVpcId?: string;
+  peerBorderRouterId?: string;
   peerAccountId?: string;
   peerRegion?: string;
   bandwidthMbps?: number;
@@ -89,10 +95,21 @@ export interface PeeringConnectionInputs extends CommonInputs {
 /** The control plane's daily cost estimate, as the PeeringConnection output carries it. */
 export type CostEstimateOutput = CostEstimate;
 
+/** One route of the caller's end that points at a peering (GET .../related-routes). */
+export type RelatedRouteOutput = { destinationCidrBlock: string; routeTableId: string; subnetIds: string[] };
+
 export interface PeeringConnectionOutputs extends CommonOutputs {
   peeringId: string;
+  /** "" when that end is a border router */
   vpcId: string;
   peerVpcId: string;
+  /** "" when that end is a VPC; absent in state written before border routers */
+  borderRouterId?: string;
+  peerBorderRouterId?: string;
+  /** the routes of this side that point at the peering (refreshed by read) */
+  relatedRoutes?: RelatedRouteOutput[];
+  /** whether the peer side has a route back through the peering (refreshed by read) */
+  peerHasReturnRoute?: boolean;
   peerAccountId: string;
   peerRegion: string;
   region: string;
@@ -169,6 +186,35 @@ export interface RouteTableOutputs extends CommonOutputs {
   name: string;
   tags: Tags;
   main: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// BorderRouter (issue 11)
+export interface BorderRouterInputs extends CommonInputs {
+  region: string;
+  vlanId: number;
+  interconnectCidrBlock: string;
+  localGatewayIp: string;
+  peerGatewayIp: string;
+  onPremisesCidrBlocks: string[];
+  name?: string;
+  tags?: Tags;
+  allowedPeerAccountIds?: string[];
+}
+
+export interface BorderRouterOutputs extends CommonOutputs {
+  borderRouterId: string;
+  region: string;
+  vlanId: number;
+  interconnectCidrBlock: string;
+  localGatewayIp: string;
+  peerGatewayIp: string;
+  onPremisesCidrBlocks: string[];
+  routeTableId: string;
+  name: string;
+  tags: Tags;
+  allowedPeerAccountIds: string[];
+  status: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -119,6 +119,7 @@ const ID_RE: Record<string, RegExp> = {
   pcx: /^pcx-[0-9a-f]{12}$/,
   rt: /^rt-[0-9a-f]{12}$/,
   subnet: /^subnet-[0-9a-f]{12}$/,
+  vbr: /^vbr-[0-9a-f]{12}$/,
   acc: /^acc-[0-9a-f]{12}$/,
 };
 

@@ -2,6 +2,7 @@
 import { Type } from "@sinclair/typebox";
 import { QUOTA_NAMES } from "../../domain";
 import { anyDetails, closed, isoTime, oneOf, str, stringOrNull } from "./blocks";
+import { borderRouterSchema } from "./border-routers";
 import { peeringSchema, routeSchema, routeTableSummarySchema, subnetSchema, vpcSchema } from "./resources";
 export const quotaSchema = Type.Object({ name: oneOf(QUOTA_NAMES), limit: Type.Integer(), used: Type.Number(), scope: Type.String() }, closed);
 export const quotasSchema = Type.Object({ accountId: Type.String(), quotas: Type.Array(quotaSchema) }, closed);
@@ -20,6 +21,8 @@ export const worldSchema = Type.Object(
     routes: Type.Array(routeSchema),
     subnets: Type.Array(subnetSchema),
     routeTables: Type.Array(routeTableSummarySchema),
+    /** issue 11: the caller's border routers (their tables are in routeTables, their routes in routes) */
+    borderRouters: Type.Optional(Type.Array(borderRouterSchema)),
   },
   closed,
 );

@@ -3,6 +3,7 @@
 // type every client reads (contract/types.ts). Bodies refuse unknown fields; responses list every field
 // so nothing internal is serialised by accident. One file per part of the API.
 export * from "./account";
+export * from "./border-routers";
 export * from "./common";
 export * from "./requests";
 export * from "./resources";

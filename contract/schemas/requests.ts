@@ -35,7 +35,17 @@ const peeringRequestProps = {
   clientToken: Type.Optional(clientTokenSchema),
 };
 
-export const createPeeringBody = Type.Object({ vpcId: idSchema, peerVpcId: idSchema, ...peeringRequestProps }, closed);
+/** Each end is a VPC or (issue 11) a border router: exactly one of vpcId/borderRouterId and of peerVpcId/peerBorderRouterId. */
+export const createPeeringBody = Type.Object(
+  {
+    vpcId: Type.Optional(idSchema),
+    borderRouterId: Type.Optional(idSchema),
+    peerVpcId: Type.Optional(idSchema),
+    peerBorderRouterId: Type.Optional(idSchema),
+    ...peeringRequestProps,
+  },
+  closed,
+);
 
 const refList = Type.Array(str(1024), { maxItems: 1000 });
 /** A VPC that a program plans but has not created yet: the dry run takes its facts instead of an id. */
@@ -59,7 +69,10 @@ const planVpc = Type.Object(
   },
   closed,
 );
-const planEnd = Type.Object({ vpcKey: str(1024), accountId: fact(str(64)), region: fact(str(64)), cidr: fact(str(64)) }, closed);
+const planEnd = Type.Object(
+  { vpcKey: str(1024), kind: Type.Optional(oneOf(["borderRouter"] as const)), accountId: fact(str(64)), region: fact(str(64)), cidr: fact(str(64)) },
+  closed,
+);
 const planPeering = Type.Object(
   {
     key: str(1024),

@@ -91,7 +91,14 @@ const numberOrNull = Type.Unsafe<number | null>({ type: ["number", "null"] });
 export const alarmThresholdsSchema = Type.Object({ lossRatePercent: numberOrNull, peakUtilisationPercent: numberOrNull }, closed);
 
 /** region and cidrBlock are null on the accepter end as the requester sees it until the acceptor accepts. */
-const peeringEndSchema = Type.Object({ accountId: Type.String(), vpcId: Type.String(), region: stringOrNull(), cidrBlock: stringOrNull() }, closed);
+/**
+ * A border router end (issue 11) has `borderRouterId`, its `vpcId` is "" and its `cidrBlock` is the
+ * router's interconnect subnet.
+ */
+const peeringEndSchema = Type.Object(
+  { accountId: Type.String(), vpcId: Type.String(), borderRouterId: Type.Optional(Type.String()), region: stringOrNull(), cidrBlock: stringOrNull() },
+  closed,
+);
 
 export const peeringSchema = Type.Object(
   {

@@ -10,6 +10,7 @@ import { collectRoutes } from "./openapi";
 import { authPlugin } from "./plugins/auth";
 import { storePlugin } from "./plugins/store";
 import { UseCasesPluginOptions, useCasesPlugin } from "./plugins/usecases";
+import { borderRouterRoutes } from "./routes/border-routers";
 import { eventRoutes } from "./routes/events";
 import { metaRoutes } from "./routes/meta";
 import { networkRoutes } from "./routes/network";
@@ -116,6 +117,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(metaRoutes, { openapi, counters });
   await app.register(vpcRoutes);
   await app.register(networkRoutes);
+  await app.register(borderRouterRoutes);
   await app.register(routeRoutes);
   await app.register(peeringRoutes);
   await app.register(worldRoutes);

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { PeeringState } from "../../domain";
+import { BORDER_ROUTER_MIGRATION_SQLITE, BORDER_ROUTER_SCHEMA, sqliteBorderRouterTx } from "./sqlite-border-routers";
 import { NETWORK_BACKFILL, NETWORK_SCHEMA, sqliteNetworkTx } from "./sqlite-network";
 import {
   AccountRecord,
@@ -22,7 +23,7 @@ import {
 } from "./store";
 import { SqliteTrafficQueries, TRAFFIC_MIGRATION_SQLITE, TRAFFIC_SCHEMA_SQLITE } from "./traffic-sqlite";
 
-const SCHEMA_VERSION = 9;
+const SCHEMA_VERSION = 10;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -42,7 +43,7 @@ CREATE TABLE IF NOT EXISTS peerings (
   req_account TEXT NOT NULL, req_vpc TEXT NOT NULL, req_region TEXT NOT NULL, req_cidr TEXT NOT NULL,
   acc_account TEXT NOT NULL, acc_vpc TEXT NOT NULL, acc_region TEXT NOT NULL, acc_cidr TEXT NOT NULL,
   bandwidth_mbps INTEGER, expires_at INTEGER, purge_at INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
-  alarm_loss_pct REAL, alarm_util_pct REAL);
+  alarm_loss_pct REAL, alarm_util_pct REAL, req_kind TEXT NOT NULL DEFAULT 'vpc', acc_kind TEXT NOT NULL DEFAULT 'vpc');
 CREATE INDEX IF NOT EXISTS peerings_req_account ON peerings(req_account);
 CREATE INDEX IF NOT EXISTS peerings_acc_account ON peerings(acc_account);
 CREATE INDEX IF NOT EXISTS peerings_req_vpc ON peerings(req_vpc);
@@ -74,6 +75,7 @@ CREATE TABLE IF NOT EXISTS applied_transitions (
   due_at INTEGER NOT NULL, applied_at INTEGER NOT NULL, applied_by TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS applied_transitions_peering ON applied_transitions(peering_id);
 ${NETWORK_SCHEMA}
+${BORDER_ROUTER_SCHEMA}
 ${TRAFFIC_SCHEMA_SQLITE}`;
 
 /**
@@ -81,8 +83,9 @@ ${TRAFFIC_SCHEMA_SQLITE}`;
  * (issue 10) v2: vpcs.allowed_peers. v3: account_quotas. v4: events. v5: api_keys (tables created by
  * SCHEMA; BACKFILL then copies what older versions kept elsewhere). v6: owner_ref. v7 (issue 14):
  * applied_transitions (created by SCHEMA). v8 (issue 11): route_tables and subnets (created by SCHEMA; BACKFILL
- * copies each VPC's main table into route_tables). v9 (issue 12): peerings.alarm_*, traffic tables (traffic.ts). The PostgreSQL migrations (postgres/migrations.ts) make the
- * same schema.
+ * copies each VPC's main table into route_tables). v9 (issue 12): peerings.alarm_*, traffic tables (traffic.ts).
+ * v10 (issue 11): border_routers, peerings.req_kind/acc_kind (sqlite-border-routers.ts). The PostgreSQL
+ * migrations (postgres/migrations.ts) make the same schema.
  */
 const MIGRATIONS: Record<number, string> = {
   1: `ALTER TABLE vpcs ADD COLUMN allowed_peers TEXT NOT NULL DEFAULT '[]';`,
@@ -94,6 +97,7 @@ const MIGRATIONS: Record<number, string> = {
   6: ``,
   7: ``,
   8: TRAFFIC_MIGRATION_SQLITE,
+  9: BORDER_ROUTER_MIGRATION_SQLITE,
 };
 
 /** Run after SCHEMA when upgrading from the given version. */
@@ -142,12 +146,14 @@ export const peeringFrom = (r: Row): PeeringRecord => ({
     vpcId: r.req_vpc as string,
     region: r.req_region as string,
     cidrBlock: r.req_cidr as string,
+    ...(r.req_kind === "borderRouter" ? { kind: "borderRouter" as const } : {}),
   },
   accepter: {
     accountId: r.acc_account as string,
     vpcId: r.acc_vpc as string,
     region: r.acc_region as string,
     cidrBlock: r.acc_cidr as string,
+    ...(r.acc_kind === "borderRouter" ? { kind: "borderRouter" as const } : {}),
   },
   bandwidthMbps: (r.bandwidth_mbps as number | null) ?? null,
   expiresAt: (r.expires_at as number | null) ?? null,
@@ -190,6 +196,8 @@ export const peeringParams = (p: PeeringRecord) => ({
   updated_at: p.updatedAt,
   alarm_loss_pct: p.alarms?.lossRatePercent ?? null,
   alarm_util_pct: p.alarms?.peakUtilisationPercent ?? null,
+  req_kind: p.requester.kind ?? "vpc",
+  acc_kind: p.accepter.kind ?? "vpc",
 });
 
 export const keyFrom = (r: Row): ApiKeyRecord => ({
@@ -298,7 +306,7 @@ class SqliteQueries {
       countPeeringRoutes: q(`SELECT COUNT(*) AS n FROM routes WHERE route_table_id = ? AND next_hop_type = 'Peering'`),
       insertPeering: q(`INSERT INTO peerings VALUES (@peering_id, @name, @tags, @owner_ref, @state, @req_account,
         @req_vpc, @req_region, @req_cidr, @acc_account, @acc_vpc, @acc_region, @acc_cidr, @bandwidth_mbps,
-        @expires_at, @purge_at, @created_at, @updated_at, @alarm_loss_pct, @alarm_util_pct)`),
+        @expires_at, @purge_at, @created_at, @updated_at, @alarm_loss_pct, @alarm_util_pct, @req_kind, @acc_kind)`),
       getPeering: q(`SELECT * FROM peerings WHERE peering_id = ?`),
       updatePeering: q(`UPDATE peerings SET name = @name, tags = @tags, owner_ref = @owner_ref, state = @state,
         bandwidth_mbps = @bandwidth_mbps, expires_at = @expires_at, purge_at = @purge_at, updated_at = @updated_at,
@@ -409,6 +417,7 @@ class SqliteQueries {
         st.deleteVpc.run(id);
       },
       ...sqliteNetworkTx(this.db),
+      ...sqliteBorderRouterTx(this.db),
       insertRoute: async (r) => void st.insertRoute.run(routeParams(r)),
       getRoute: async (id) => one("getRoute", routeFrom, id),
       listRoutes: async (tableId) => (st.listRoutes.all(tableId) as Row[]).map(routeFrom),

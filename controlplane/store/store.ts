@@ -65,7 +65,30 @@ export type RouteTableRecord = {
   updatedAt: number;
 };
 
-export type PeeringEnd = { accountId: string; vpcId: string; region: string; cidrBlock: string };
+/**
+ * One end of a peering. `kind` "borderRouter" (issue 11): the end is a border router, whose id is in
+ * `vpcId` and whose interconnect subnet is in `cidrBlock`; absent: a VPC.
+ */
+export type PeeringEnd = { accountId: string; vpcId: string; region: string; cidrBlock: string; kind?: "borderRouter" };
+
+/** Issue 11: a border router (VBR). Its route table is a row of route_tables whose vpcId is the router's id. */
+export type BorderRouterRecord = {
+  borderRouterId: string;
+  accountId: string;
+  region: string;
+  name: string;
+  tags: Tags;
+  vlanId: number;
+  interconnectCidrBlock: string;
+  localGatewayIp: string;
+  peerGatewayIp: string;
+  onPremisesCidrBlocks: string[];
+  routeTableId: string;
+  allowedPeerAccountIds: string[];
+  ownerRef: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
 
 export type PeeringRecord = {
   peeringId: string;
@@ -133,6 +156,7 @@ export interface StoreTx extends TrafficStoreTx {
    * Row locks for the invariant a use-case is about to check (PostgreSQL: SELECT ... FOR UPDATE; SQLite:
    * nothing to do, one writer at a time). Always taken in this order, each call with its ids sorted:
    * accounts, then VPCs (a route table or a subnet locks its VPC), then peerings. Nothing is locked twice.
+   * lockVpcs also locks border routers by id (their ids never collide), and a border router's table locks it.
    */
   lockAccounts(accountIds: string[]): Promise<void>;
   lockVpcs(vpcIds: string[]): Promise<void>;
@@ -169,6 +193,15 @@ export interface StoreTx extends TrafficStoreTx {
   /** name, tags, routeTableId and updatedAt */
   updateSubnet(s: SubnetRecord): Promise<void>;
   deleteSubnet(subnetId: string): Promise<void>;
+
+  // --- Issue 11: border routers ------------------------------------------------------------------
+  insertBorderRouter(b: BorderRouterRecord): Promise<void>;
+  getBorderRouter(borderRouterId: string): Promise<BorderRouterRecord | undefined>;
+  listBorderRouters(accountId: string, region?: string): Promise<BorderRouterRecord[]>;
+  /** name, tags, allowedPeerAccountIds and updatedAt */
+  updateBorderRouter(b: BorderRouterRecord): Promise<void>;
+  /** deletes the router, its route table and that table's routes */
+  deleteBorderRouter(borderRouterId: string): Promise<void>;
 
   insertRoute(r: RouteRecord): Promise<void>;
   getRoute(routeId: string): Promise<RouteRecord | undefined>;

@@ -23,7 +23,7 @@ export type AuditAction =
   | "delete"
   | "alarm";
 
-export type ResourceType = "vpc" | "peering" | "route" | "subnet" | "route-table";
+export type ResourceType = "vpc" | "peering" | "route" | "subnet" | "route-table" | "border-router";
 
 /** Records one change in the open transaction (so it commits or rolls back with the change itself). */
 export async function audit(

@@ -27,7 +27,7 @@ export type PlannedOwnerRefs = { local?: string[]; peer?: string[] };
 /** A peering request as the use-cases take it: the contract's body, without the idempotency token. */
 export type CreatePeeringInput = Omit<CreatePeeringBody, "clientToken">;
 
-export async function findPeerVpc(ctx: TxContext, caller: Caller, input: CreatePeeringInput): Promise<VpcRecord> {
+export async function findPeerVpc(ctx: TxContext, caller: Caller, input: CreatePeeringInput & { peerVpcId: string }): Promise<VpcRecord> {
   const peer = await ctx.tx.getVpc(input.peerVpcId);
   const visible = peer !== undefined && mayRequestPeering(peer, caller.accountId);
   if (!peer || !visible || (input.peerAccountId !== undefined && peer.accountId !== input.peerAccountId)) {

@@ -30,6 +30,7 @@ import { newId } from "../ids";
 import { PeeringRecord, Tags, VpcRecord } from "../store/store";
 import { PeeringView, peeringView } from "../views";
 import { audit, peeringParties } from "./audit";
+import { borderPeeringVerdict, createBorderPeering, peeringEndsOf, storedEnd } from "./border-peerings";
 import { Caller, changeState, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
 import { type CreatePeeringInput, findPeerVpc, PlannedOwnerRefs, peeringVerdict } from "./peering-verdict";
 import { changedAlarms, recordCapChange } from "./traffic-settings";
@@ -54,8 +55,10 @@ export async function createPeering(
   input: CreatePeeringInput,
   token?: string,
 ): Promise<{ peering: PeeringView; created: boolean }> {
+  const ends = peeringEndsOf(input); // exactly one of VPC and border router per side
+  if (ends.local.kind === "borderRouter" || ends.peer.kind === "borderRouter") return createBorderPeering(ctx, caller, input, token);
   await ctx.peerProbes.check(ctx, caller, input.peerVpcId);
-  await lockForPeering(ctx, caller.accountId, input.vpcId, input.peerVpcId);
+  await lockForPeering(ctx, caller.accountId, ends.local.id, ends.peer.id);
   const key = idempotencyKey("CreatePeering", token, input);
   const earlier = await replayedResourceId(ctx, caller, key);
   if (earlier) {
@@ -63,8 +66,8 @@ export async function createPeering(
     if (!p) throw gone("peering connection", earlier);
     return { peering: peeringView(p, caller.accountId), created: false };
   }
-  const local = await ownedVpc(ctx, caller, input.vpcId);
-  const peer = await findPeerVpc(ctx, caller, input);
+  const local = await ownedVpc(ctx, caller, ends.local.id);
+  const peer = await findPeerVpc(ctx, caller, { ...input, peerVpcId: ends.peer.id });
   throwIfViolations(await peeringVerdict(ctx, local, peer, input, { revealPeer: peer.accountId === caller.accountId }));
   const sameAccount = local.accountId === peer.accountId;
   const end = (v: VpcRecord) => ({ accountId: v.accountId, vpcId: v.vpcId, region: v.region, cidrBlock: v.cidrBlock });
@@ -179,6 +182,31 @@ export async function validatePeering(ctx: TxContext, caller: Caller, input: Val
   return { valid: violations.length === 0, violations };
 }
 
+/** Re-enabling a peering with a border router end: both ends must still exist, and every create-time rule applies. */
+async function reenableBorderPeering(ctx: TxContext, caller: Caller, p: PeeringRecord): Promise<void> {
+  const local = await storedEnd(ctx, p.requester);
+  const peer = await storedEnd(ctx, p.accepter);
+  if (!local || !peer) {
+    throw new InvalidStateError(`peering ${p.peeringId} cannot be re-enabled: one of its ends was deleted`, { state: p.state });
+  }
+  const listing = peer.kind === "vpc" ? peer.vpc : { accountId: peer.vbr.accountId, allowedPeerAccountIds: peer.vbr.allowedPeerAccountIds };
+  if (!mayRequestPeering(listing, caller.accountId)) {
+    throw new NotFoundError(`the peer end ${p.accepter.vpcId} is not listed for account ${caller.accountId} any more; its owner must list it again`, {
+      peerId: p.accepter.vpcId,
+    });
+  }
+  throwIfViolations(
+    await borderPeeringVerdict(
+      ctx,
+      local,
+      peer,
+      { bandwidthMbps: p.bandwidthMbps },
+      { revealPeer: listing.accountId === caller.accountId, exceptKey: p.peeringId },
+    ),
+  );
+  p.expiresAt = ctx.now + PENDING_EXPIRY_MS;
+}
+
 export type PeeringFilter = { vpcId?: string; status?: string; role?: "initiator" | "acceptor" };
 
 export async function listPeerings(ctx: TxContext, caller: Caller, f: PeeringFilter): Promise<PeeringView[]> {
@@ -276,7 +304,9 @@ export async function actOnPeering(ctx: TxContext, caller: Caller, peeringId: st
     requireRole(p, caller, "initiator", "re-enable");
   }
   const next: PeeringState = assertTransition(p.state, command as PeeringAction, p.peeringId);
-  if (command === "enable") {
+  if (command === "enable" && (p.requester.kind || p.accepter.kind)) {
+    await reenableBorderPeering(ctx, caller, p);
+  } else if (command === "enable") {
     // Back to pending makes it live again, so every create-time rule applies once more.
     const local = await ctx.tx.getVpc(p.requester.vpcId);
     const peer = await ctx.tx.getVpc(p.accepter.vpcId);

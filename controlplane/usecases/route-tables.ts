@@ -5,6 +5,7 @@ import { newId } from "../ids";
 import { RouteTableRecord, Tags } from "../store/store";
 import { RouteTableView, routeTableSummary, routeTableView } from "../views";
 import { audit } from "./audit";
+import { ownedAnyTable } from "./border-routers";
 import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 import { ownedTable, ownedVpc } from "./vpcs";
 import { routeTableNode, worldForVpcNetwork } from "./world";
@@ -63,7 +64,7 @@ export async function createRouteTable(
 }
 
 export async function getRouteTable(ctx: TxContext, caller: Caller, routeTableId: string): Promise<RouteTableView> {
-  return view(ctx, (await ownedTable(ctx, caller, routeTableId)).table);
+  return view(ctx, (await ownedAnyTable(ctx, caller, routeTableId)).table);
 }
 
 /** The caller's route tables: of one VPC, or of all its VPCs. */

@@ -2,12 +2,14 @@
 
 import { checkRouteCreate, InvalidStateError, NotFoundError, parseCidr, project, roleOf, throwIfViolations, Violation, WorldRoute } from "../../domain";
 import { newId } from "../ids";
-import { PeeringRecord, RouteRecord, RouteTableRecord, VpcRecord } from "../store/store";
+import { PeeringRecord, RouteRecord } from "../store/store";
 import { RouteView, routeView } from "../views";
 import { audit } from "./audit";
+import { ownedAnyTable } from "./border-routers";
 import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
-import { ownedTable } from "./vpcs";
 import { worldForRoute } from "./world";
+
+type OwnedTable = Awaited<ReturnType<typeof ownedAnyTable>>;
 
 export type CreateRouteInput = { destinationCidrBlock: string; peeringId: string; description?: string; ownerRef?: string };
 
@@ -29,20 +31,21 @@ function peeringNotFound(peeringId: string): Violation {
 async function evaluate(
   ctx: TxContext,
   caller: Caller,
-  { vpc, table }: { vpc: VpcRecord; table: RouteTableRecord },
+  owned: OwnedTable,
   destination: string,
   peeringId: string | undefined,
   except?: RouteRecord,
 ): Promise<Violation[]> {
+  const { table } = owned;
   let peering: PeeringRecord | undefined;
   if (peeringId !== undefined) {
     peering = await peeringForRoute(ctx, caller, peeringId);
     if (!peering) return [peeringNotFound(peeringId)];
   }
-  const stored = await worldForRoute(ctx, vpc, table.routeTableId, peering);
+  const stored = await worldForRoute(ctx, owned, table.routeTableId, peering);
   const write: WorldRoute = {
     key: "write",
-    tableKey: vpc.vpcId,
+    tableKey: table.vpcId,
     routeTableId: table.routeTableId,
     routeTableKey: table.routeTableId,
     destination,
@@ -63,7 +66,7 @@ export async function createRoute(
   // The table (its routes and quota), then the next hop, so a delete of the peering cannot slip between.
   await ctx.tx.lockRouteTable(routeTableId);
   await ctx.tx.lockPeerings([input.peeringId]);
-  const owned = await ownedTable(ctx, caller, routeTableId);
+  const owned = await ownedAnyTable(ctx, caller, routeTableId);
   const key = idempotencyKey("CreateRoute", token, { routeTableId, ...input });
   const earlier = await replayedResourceId(ctx, caller, key);
   if (earlier) {
@@ -76,7 +79,7 @@ export async function createRoute(
   const route: RouteRecord = {
     routeId: newId("rt"),
     routeTableId,
-    vpcId: owned.vpc.vpcId,
+    vpcId: owned.table.vpcId,
     accountId: caller.accountId,
     destinationCidrBlock: parseCidr(input.destinationCidrBlock, "destinationCidrBlock").text,
     nextHopType: "Peering",
@@ -102,18 +105,18 @@ export async function validateRoute(
   routeTableId: string,
   input: { destinationCidrBlock: string; peeringId?: string },
 ): Promise<{ valid: boolean; violations: Violation[] }> {
-  const owned = await ownedTable(ctx, caller, routeTableId);
+  const owned = await ownedAnyTable(ctx, caller, routeTableId);
   const violations = await evaluate(ctx, caller, owned, input.destinationCidrBlock, input.peeringId);
   return { valid: violations.length === 0, violations };
 }
 
 export async function listRoutes(ctx: TxContext, caller: Caller, routeTableId: string): Promise<RouteView[]> {
-  await ownedTable(ctx, caller, routeTableId);
+  await ownedAnyTable(ctx, caller, routeTableId);
   return (await ctx.tx.listRoutes(routeTableId)).map(routeView);
 }
 
 async function ownedRoute(ctx: TxContext, caller: Caller, routeTableId: string, routeId: string) {
-  const owned = await ownedTable(ctx, caller, routeTableId);
+  const owned = await ownedAnyTable(ctx, caller, routeTableId);
   const r = await ctx.tx.getRoute(routeId);
   if (!r || r.routeTableId !== routeTableId) {
     throw new NotFoundError(`route ${routeId} not found in route table ${routeTableId}`, { routeId, routeTableId });

@@ -2,6 +2,7 @@
 // (domain/world.ts). The rules themselves are evaluated by domain/rulebook.ts, as the preview does.
 import type { World as VisibleWorld } from "../../contract/types";
 import {
+  borderRouterElement,
   LIVE_STATES,
   peeringElement,
   routeElement,
@@ -15,8 +16,9 @@ import {
   WorldSubnet,
   WorldVpc,
 } from "../../domain";
-import { PeeringRecord, RouteRecord, RouteTableRecord, SubnetRecord, VpcRecord } from "../store/store";
+import { BorderRouterRecord, PeeringRecord, RouteRecord, RouteTableRecord, SubnetRecord, VpcRecord } from "../store/store";
 import { peeringView, routeTableSummary, routeView, subnetView, vpcView } from "../views";
+import { borderRouterView } from "./border-routers";
 import { Caller, TxContext } from "./context";
 
 // The store's records have the API's field names: the domain maps both.
@@ -54,10 +56,25 @@ export async function worldForPeering(ctx: TxContext, local: VpcRecord, peer: Vp
   return { vpcs: uniqueByKey([local, peer].filter((v) => v.vpcId !== "").map(vpcNode)), peerings: uniqueByKey(live.map(peeringNode)), routes: [] };
 }
 
-/** What a route's rules read: the table's VPC, the table's routes, and the peering of the next hop. */
-export async function worldForRoute(ctx: TxContext, vpc: VpcRecord, routeTableId: string, peering: PeeringRecord | undefined): Promise<World> {
+/**
+ * What a route's rules read: the table's VPC (or border router), the table's routes, the peering of the
+ * next hop, and a border router at its other end (its on-premises blocks bound the destination).
+ */
+export async function worldForRoute(
+  ctx: TxContext,
+  owner: { vpc?: VpcRecord; vbr?: BorderRouterRecord },
+  routeTableId: string,
+  peering: PeeringRecord | undefined,
+): Promise<World> {
+  const routers = owner.vbr ? [owner.vbr] : [];
+  for (const e of peering ? [peering.requester, peering.accepter] : []) {
+    if (e.kind !== "borderRouter" || e.vpcId === owner.vbr?.borderRouterId) continue;
+    const b = await ctx.tx.getBorderRouter(e.vpcId);
+    if (b) routers.push(b);
+  }
   return {
-    vpcs: [vpcNode(vpc)],
+    vpcs: owner.vpc ? [vpcNode(owner.vpc)] : [],
+    borderRouters: routers.map(borderRouterElement),
     peerings: peering ? [peeringNode(peering)] : [],
     routes: (await ctx.tx.listRoutes(routeTableId)).map(routeNode),
   };
@@ -87,6 +104,13 @@ export async function visibleWorld(ctx: TxContext, caller: Caller): Promise<Visi
       routes.push(...(await ctx.tx.listRoutes(t.routeTableId)));
     }
   }
+  const borderRouters = await ctx.tx.listBorderRouters(caller.accountId);
+  for (const b of borderRouters) {
+    for (const t of await ctx.tx.listRouteTables(b.borderRouterId)) {
+      tables.push(routeTableSummary(t, []));
+      routes.push(...(await ctx.tx.listRoutes(t.routeTableId)));
+    }
+  }
   const peerings = (await ctx.tx.listPeeringsForAccount(caller.accountId)).filter((p) => (LIVE_STATES as readonly string[]).includes(p.state));
   return {
     accountId: caller.accountId,
@@ -96,5 +120,6 @@ export async function visibleWorld(ctx: TxContext, caller: Caller): Promise<Visi
     routes: routes.map(routeView),
     subnets: subnets.map(subnetView),
     routeTables: tables,
+    borderRouters: borderRouters.map(borderRouterView),
   };
 }

@@ -2,12 +2,12 @@
 // evaluates the domain's rule book over the projected world (provider/preview). Nothing here is a rule.
 
 import type { PeerlinkClient } from "../../contract";
-import type { Peering as ApiPeering } from "../../contract/types";
+import type { Peering as ApiPeering, World as ApiWorld } from "../../contract/types";
 import { isFinal, type Violation } from "../../domain";
 import { accountOf } from "../facts";
 import { previewPeering, readWorlds, reportDeferred } from "../preview/checks";
 import { choseDeleteFirst, declare, Order, PlannedPeering } from "../preview/plan";
-import type { PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
+import type { PeeringConnectionInputs, PeeringConnectionOutputs, ResourceRefs } from "../types";
 import { DiffOutcome, Failure, hasUnknown, knownString, nameFromOwnerRef, subject, UNKNOWN } from "../validation";
 import { adoptsNow } from "./adopt";
 import type { PreviewVerdict } from "./kit";
@@ -23,6 +23,29 @@ const KIND = "PeeringConnection";
 function fact<T>(v: T | undefined, why: string): T | { $unknown: string } | undefined {
   if (v === undefined) return undefined;
   return hasUnknown(v) ? { $unknown: why } : v;
+}
+
+/** Border router ids given as plain strings must name routers that exist (the caller's, or another account's when "peerAccountId" says so). */
+function borderRouterNotFound(own: ApiWorld, news: PeeringConnectionInputs, refs: ResourceRefs, accountId: string, sameAccountPeer: boolean): Violation[] {
+  const mine = (id: string) => (own.borderRouters ?? []).some((b) => b.borderRouterId === id);
+  const out: Violation[] = [];
+  const local = knownString(news.borderRouterId);
+  if (local && !refs.borderRouter && !mine(local)) {
+    out.push({
+      code: "NotFound",
+      field: "borderRouterId",
+      message: `border router ${local} does not exist in account ${accountId}; check "borderRouterId" and the connection`,
+    });
+  }
+  const peer = knownString(news.peerBorderRouterId);
+  if (peer && !refs.peerBorderRouter && sameAccountPeer && !mine(peer)) {
+    out.push({
+      code: "NotFound",
+      field: "peerBorderRouterId",
+      message: `peer border router ${peer} does not exist in account ${accountId}; for another account's router set "peerAccountId"`,
+    });
+  }
+  return out;
 }
 
 /** How this update writes the peering, from the same diff the engine will ask for. */
@@ -76,6 +99,7 @@ export async function gatherAndCheck(
       message: `peer VPC ${peerVpcId} does not exist in account ${account.accountId}; for another account's VPC set "peerAccountId"`,
     });
   }
+  violations.push(...borderRouterNotFound(own, news, refs, account.accountId, sameAccountPeer));
   if (violations.length > 0) return { violations, known };
 
   // This resource's own live peering: the one of an earlier run (its id, or its ownerRef), or the one it adopts.
@@ -85,7 +109,7 @@ export async function gatherAndCheck(
     live.find((p) => p.ownerRef === news.ownerRef) ??
     live.find((p) => p.peeringId === knownString(news.importId)) ??
     // Imported earlier (so without our ownerRef): the live peering joining the old pair.
-    (olds.vpcId !== undefined ? live.find((p) => p.requester.vpcId === olds.vpcId && p.accepter.vpcId === olds.peerVpcId) : undefined);
+    (olds.vpcId ? live.find((p) => p.requester.vpcId === olds.vpcId && p.accepter.vpcId === olds.peerVpcId) : undefined);
   let order = orderOf(olds, news, existing?.peeringId, diffPeering);
   let failures: Failure[] = [];
   if (adoptsNow(olds, news)) {
@@ -106,8 +130,10 @@ export async function gatherAndCheck(
     existingId: existing?.peeringId,
     order,
     connection: news.connection,
-    local: { ownerRef: refs.vpc, id: vpcId },
-    peer: { ownerRef: refs.peerVpc, id: peerVpcId },
+    local: { ownerRef: refs.vpc ?? refs.borderRouter, id: vpcId ?? knownString(news.borderRouterId) },
+    peer: { ownerRef: refs.peerVpc ?? refs.peerBorderRouter, id: peerVpcId ?? knownString(news.peerBorderRouterId) },
+    ...(news.borderRouterId !== undefined ? { localKind: "borderRouter" as const } : {}),
+    ...(news.peerBorderRouterId !== undefined ? { peerKind: "borderRouter" as const } : {}),
     peerAccountId: fact(
       peerAccount ?? (hasUnknown(news.peerAccountId) ? UNKNOWN : sameAccountPeer ? account.accountId : undefined),
       "peerAccountId is unknown",

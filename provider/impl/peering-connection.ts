@@ -2,7 +2,7 @@
 // ("peerlink/dist/provider/impl/peering-connection.js"). The initiator's side of a peering.
 
 import { deleted, ForbiddenApiError, findPeering, InvalidStateApiError, isGone, PEERING_WAITERS, type PeerlinkClient, waitForPeering } from "../../contract";
-import type { Peering as ApiPeering, CreatePeeringBody, UpdatePeeringBody } from "../../contract/types";
+import type { Peering as ApiPeering, CreatePeeringBody, RelatedRoutes, UpdatePeeringBody } from "../../contract/types";
 import { isFinal, LIVE_STATES } from "../../domain";
 import type { Order } from "../preview/plan";
 import type { PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
@@ -32,12 +32,21 @@ const KIND = "PeeringConnection";
 // ---------------------------------------------------------------------------------------------
 // Pure parts (exported for tests)
 
+/** One end: exactly one of a VPC id and a border router id (issue 11). */
+function endFailures(vpcId: unknown, vbrId: unknown, vpcField: string, vbrField: string, s: string): Failure[] {
+  if ((vpcId === undefined) === (vbrId === undefined)) {
+    const reason = vpcId === undefined ? `set "${vpcField}" (a VPC) or "${vbrField}" (a border router)` : `set only one of "${vpcField}" and "${vbrField}"`;
+    return [{ property: vpcId === undefined ? vpcField : vbrField, reason: `${s}: ${reason}` }];
+  }
+  return vpcId !== undefined ? validateId(vpcId, "vpc", vpcField, s) : validateId(vbrId, "vbr", vbrField, s);
+}
+
 /** Input failures that need no facts. */
 export function peeringInputFailures(news: Partial<PeeringConnectionInputs>): Failure[] {
   const s = subject(KIND, news.ownerRef);
   return [
-    ...validateId(news.vpcId, "vpc", "vpcId", s),
-    ...validateId(news.peerVpcId, "vpc", "peerVpcId", s),
+    ...endFailures(news.vpcId, news.borderRouterId, "vpcId", "borderRouterId", s),
+    ...endFailures(news.peerVpcId, news.peerBorderRouterId, "peerVpcId", "peerBorderRouterId", s),
     ...validateId(news.peerAccountId, "acc", "peerAccountId", s, false),
     ...(news.peerRegion === undefined ? [] : validateRegion(news.peerRegion, "peerRegion", s)),
     ...validateBandwidthInput(news.bandwidthMbps, "bandwidthMbps", s),
@@ -54,8 +63,10 @@ export function peeringInputFailures(news: Partial<PeeringConnectionInputs>): Fa
  */
 export function diffPeering(olds: PeeringConnectionOutputs, news: PeeringConnectionInputs, newAccountId?: string): DiffOutcome {
   const d = applyFieldRules<PeeringConnectionOutputs, PeeringConnectionInputs>(olds, news, [
-    { property: "vpcId", kind: "replace", same: (o, n) => o.vpcId === n.vpcId },
-    { property: "peerVpcId", kind: "replace", same: (o, n) => o.peerVpcId === n.peerVpcId },
+    { property: "vpcId", kind: "replace", same: (o, n) => (o.vpcId || undefined) === n.vpcId },
+    { property: "peerVpcId", kind: "replace", same: (o, n) => (o.peerVpcId || undefined) === n.peerVpcId },
+    { property: "borderRouterId", kind: "replace", same: (o, n) => (o.borderRouterId || undefined) === n.borderRouterId },
+    { property: "peerBorderRouterId", kind: "replace", same: (o, n) => (o.peerBorderRouterId || undefined) === n.peerBorderRouterId },
     {
       property: "peerAccountId",
       kind: "replace",
@@ -73,18 +84,22 @@ export function diffPeering(olds: PeeringConnectionOutputs, news: PeeringConnect
     d.changes = true;
   }
   const out = withAccountRule(d, olds.accountId, newAccountId);
-  const samePair = !out.replaces.includes("vpcId") && !out.replaces.includes("peerVpcId");
+  const samePair = !["vpcId", "peerVpcId", "borderRouterId", "peerBorderRouterId"].some((k) => out.replaces.includes(k));
   if (out.replaces.length > 0 && samePair) out.deleteBeforeReplace = true;
   return out;
 }
 
-export function peeringOutputs(p: ApiPeering, inputs: Partial<PeeringConnectionInputs>): PeeringConnectionOutputs {
+export function peeringOutputs(p: ApiPeering, inputs: Partial<PeeringConnectionInputs>, related?: RelatedRoutes): PeeringConnectionOutputs {
   // The resource is the initiator: "local" is the requester.
   const outs: PeeringConnectionOutputs = {
     peeringId: p.peeringId,
     accountId: p.requester.accountId,
     vpcId: p.requester.vpcId,
     peerVpcId: p.accepter.vpcId,
+    borderRouterId: p.requester.borderRouterId ?? "",
+    peerBorderRouterId: p.accepter.borderRouterId ?? "",
+    relatedRoutes: related?.routes ?? [],
+    peerHasReturnRoute: related?.peerHasReturnRoute ?? false,
     peerAccountId: p.accepter.accountId,
     // Until accepted the server does not show the requester the peer's region: keep what was asked for.
     peerRegion: p.accepter.region ?? inputs.peerRegion ?? "",
@@ -109,7 +124,11 @@ export function peeringOutputs(p: ApiPeering, inputs: Partial<PeeringConnectionI
 
 /** Inputs as a user would write them for this peering (read for import). */
 export function peeringInputsFromApi(p: ApiPeering): Partial<PeeringConnectionInputs> {
-  const inputs: Partial<PeeringConnectionInputs> = { vpcId: p.requester.vpcId, peerVpcId: p.accepter.vpcId };
+  const inputs: Partial<PeeringConnectionInputs> = {};
+  if (p.requester.borderRouterId) inputs.borderRouterId = p.requester.borderRouterId;
+  else inputs.vpcId = p.requester.vpcId;
+  if (p.accepter.borderRouterId) inputs.peerBorderRouterId = p.accepter.borderRouterId;
+  else inputs.peerVpcId = p.accepter.vpcId;
   if (p.accepter.accountId !== p.requester.accountId) inputs.peerAccountId = p.accepter.accountId;
   if (p.accepter.region && p.accepter.region !== p.requester.region) inputs.peerRegion = p.accepter.region;
   if (p.bandwidthMbps !== null && p.bandwidthMbps !== undefined) inputs.bandwidthMbps = p.bandwidthMbps;
@@ -121,7 +140,8 @@ export function peeringInputsFromApi(p: ApiPeering): Partial<PeeringConnectionIn
 }
 
 function label(inputs: Partial<PeeringConnectionInputs>): string {
-  return `${knownString(inputs.vpcId) ?? "?"} -> ${knownString(inputs.peerVpcId) ?? "?"}`;
+  const local = knownString(inputs.vpcId) ?? knownString(inputs.borderRouterId) ?? "?";
+  return `${local} -> ${knownString(inputs.peerVpcId) ?? knownString(inputs.peerBorderRouterId) ?? "?"}`;
 }
 
 /** A same-account peering is accepted by its own requester: it settles Activated. A cross-account one waits for its accepter. */
@@ -165,10 +185,8 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
   async create(client, inputs) {
     const op = `creating PeeringConnection (${label(inputs)})`;
     const body: CreatePeeringBody = {
-      vpcId: inputs.vpcId,
-      peerVpcId: inputs.peerVpcId,
       ownerRef: inputs.ownerRef,
-      ...definedFields(inputs, ["peerAccountId", "peerRegion", "bandwidthMbps", "name", "tags"]),
+      ...definedFields(inputs, ["vpcId", "borderRouterId", "peerVpcId", "peerBorderRouterId", "peerAccountId", "peerRegion", "bandwidthMbps", "name", "tags"]),
     };
     const made = await createOnce(
       inputs.ownerRef,
@@ -194,7 +212,7 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
       });
       throw e;
     }
-    return { id: p.peeringId, outs: peeringOutputs(p, inputs) };
+    return { id: p.peeringId, outs: peeringOutputs(p, inputs, await client.relatedRoutes(p.peeringId)) };
   },
 
   async read(client, id, props) {
@@ -206,7 +224,8 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
         hint: "manage the accepter's side with PeeringAcceptance, or use the initiator account's connection",
       });
     }
-    return { outs: peeringOutputs(p, (props ?? {}) as Partial<PeeringConnectionInputs>), inputs: peeringInputsFromApi(p) };
+    const related = await client.relatedRoutes(id, `${op}: its related routes`);
+    return { outs: peeringOutputs(p, (props ?? {}) as Partial<PeeringConnectionInputs>, related), inputs: peeringInputsFromApi(p) };
   },
 
   async update(client, id, _olds, news) {
@@ -222,11 +241,12 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
     const alarms = alarmsPatch(news, p.alarms);
     if (alarms) patch.alarms = alarms;
     if (Object.keys(patch).length > 0) p = await client.patchPeering(op, id, patch);
-    return peeringOutputs(await settle(client, op, p), news);
+    const settled = await settle(client, op, p);
+    return peeringOutputs(settled, news, await client.relatedRoutes(id, `${op}: its related routes`));
   },
 
   async delete(client, id, props) {
-    const op = `deleting PeeringConnection (${props.vpcId ?? "?"} -> ${props.peerVpcId ?? "?"} ${id})`;
+    const op = `deleting PeeringConnection (${props.vpcId || props.borderRouterId || "?"} -> ${props.peerVpcId || props.peerBorderRouterId || "?"} ${id})`;
     await deleted(client.deletePeering(op, id));
     await waitForPeering(client, op, id, PEERING_WAITERS.deleted, { timeoutMs: waitTimeoutMs() });
   },

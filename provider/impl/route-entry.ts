@@ -104,7 +104,9 @@ async function gatherAndCheck(client: PeerlinkClient, olds: Partial<RouteEntryIn
   // Any table of the account's VPCs: the main one (on the VPC) or another (a RouteTable).
   const other = tableId ? (own.routeTables ?? []).find((t) => t.routeTableId === tableId) : undefined;
   const table = tableId ? own.vpcs.find((v) => v.routeTableId === tableId || v.vpcId === other?.vpcId) : undefined;
-  if (tableId && !table && !refs.vpc && !refs.routeTable) {
+  // Issue 11: a border router's own table stands where a VPC's main table would.
+  const router = tableId && !table ? (own.borderRouters ?? []).find((b) => b.routeTableId === tableId) : undefined;
+  if (tableId && !table && !router && !refs.vpc && !refs.routeTable) {
     return {
       violations: [
         {
@@ -156,8 +158,9 @@ async function gatherAndCheck(client: PeerlinkClient, olds: Partial<RouteEntryIn
     existingId: existing?.routeId,
     order,
     connection: news.connection,
-    table: { ownerRef: refs.vpc, id: table?.vpcId },
-    routeTable: refs.routeTable || (tableId && tableId !== table?.routeTableId) ? { ownerRef: refs.routeTable, id: tableId } : undefined,
+    table: { ownerRef: refs.vpc, id: table?.vpcId ?? router?.borderRouterId },
+    routeTable:
+      refs.routeTable || (tableId && tableId !== (table?.routeTableId ?? router?.routeTableId)) ? { ownerRef: refs.routeTable, id: tableId } : undefined,
     peering: { ownerRef: refs.peering, id: peeringId },
     destination: hasUnknown(news.destinationCidrBlock)
       ? { $unknown: `the destination of ${label} comes from an output not known yet` }

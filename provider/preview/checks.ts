@@ -4,6 +4,7 @@
 import { PeerlinkApiError, type PeerlinkClient } from "../../contract";
 import type { World as ApiWorld } from "../../contract/types";
 import {
+  checkBorderRouterCreate,
   checkPeeringBandwidth,
   checkPeeringCreate,
   checkRouteCreate,
@@ -57,7 +58,7 @@ async function readWorldsOnce(client: PeerlinkClient, op: string): Promise<{ sto
   return { stored: worldFromApi([own, ...others]), quotas: own.quotas, own };
 }
 
-const QUOTA_OR_UNIQUE: ErrorCode[] = ["QuotaExceeded", "PeeringAlreadyExists", "RouteConflict"];
+const QUOTA_OR_UNIQUE: ErrorCode[] = ["QuotaExceeded", "PeeringAlreadyExists", "RouteConflict", "VlanInUse"];
 
 function orderProblems(v: Verdict): Violation[] {
   return v.violations.filter((x) => QUOTA_OR_UNIQUE.includes(x.code));
@@ -164,6 +165,8 @@ export async function previewPeering(client: PeerlinkClient, op: string, subject
   const delta = planDelta(stored);
   const world = project(stored, delta);
   const me = world.peerings.find((p) => p.key === keyOf(subject));
+  // A border router end: the rules run here over what the program's accounts see (the server repeats them at up).
+  if (me && (me.requester.kind || me.accepter.kind)) return inOrder(subject, evaluate);
   const peerKnown = me !== undefined && world.vpcs.some((v) => v.key === me.accepter.vpcKey);
   const localKnown = me !== undefined && world.vpcs.some((v) => v.key === me.requester.vpcKey);
   if (!me || !localKnown || subject.order === "update" || me.accepter.vpcKey.startsWith("unknown:")) return inOrder(subject, evaluate);
@@ -206,6 +209,13 @@ export async function previewRouteTable(client: PeerlinkClient, op: string, subj
   const { stored, quotas } = await readWorlds(client, op);
   if (subject.order === "same" || subject.order === "update") return { violations: [], deferred: [] };
   return inOrder(subject, (entries) => checkRouteTableCreate(project(stored, planDelta(stored, entries)), keyOf(entryOf(entries, subject)), quotas));
+}
+
+/** A new border router's rules over the projected world: its fields, and a VLAN id no other stored or planned router of the account uses in the region. */
+export async function previewBorderRouter(client: PeerlinkClient, op: string, subject: Planned & { kind: "BorderRouter" }): Promise<Verdict> {
+  const { stored } = await readWorlds(client, op);
+  if (subject.order === "same" || subject.order === "update") return { violations: [], deferred: [] };
+  return inOrder(subject, (entries) => checkBorderRouterCreate(project(stored, planDelta(stored, entries)), keyOf(entryOf(entries, subject))));
 }
 
 /**

@@ -21,6 +21,7 @@ export const PREVIEW_EVALUATIONS: Record<RuleId, PreviewEvaluation> = {
   "subnet.create": { evaluatedBy: "Subnet check (previewSubnet)" },
   "subnet.associate": { evaluatedBy: "Subnet check of an in-place update" },
   "routeTable.create": { evaluatedBy: "RouteTable check (previewRouteTable)" },
+  "borderRouter.create": { evaluatedBy: "BorderRouter check (previewBorderRouter): its fields, and VLAN ids over stored and planned border routers" },
   "routeTable.delete": {
     evaluatedBy: "none",
     why: "as for vpc.delete, the engine calls no provider method for a removed resource before deleting it; the server refuses it then with DependencyViolation, and Pulumi deletes or re-associates the subnets that depend on it first",

@@ -39,6 +39,9 @@ export interface PlannedPeering extends Common {
   kind: "PeeringConnection";
   local: Ref;
   peer: Ref;
+  /** issue 11: that end is a border router */
+  localKind?: "borderRouter";
+  peerKind?: "borderRouter";
   peerAccountId?: Fact<string>;
   peerRegion?: Fact<string>;
   bandwidthMbps: Fact<number | null>;
@@ -51,6 +54,19 @@ export interface PlannedSubnet extends Common {
   /** undefined: the VPC's main table */
   routeTable?: Ref;
   cidr: Fact<string>;
+}
+
+/** Issue 11: a border router; its VLAN id is unique per account and region. */
+export interface PlannedBorderRouter extends Common {
+  kind: "BorderRouter";
+  region: Fact<string>;
+  vlanId: Fact<number>;
+  interconnectCidr: Fact<string>;
+  localGatewayIp: Fact<string>;
+  peerGatewayIp: Fact<string>;
+  onPremCidrs: Fact<string[]>;
+  name?: string;
+  allowedPeerAccountIds?: string[];
 }
 
 export interface PlannedRouteTable extends Common {
@@ -68,7 +84,7 @@ export interface PlannedRoute extends Common {
   destination: Fact<string>;
 }
 
-export type Planned = PlannedVpc | PlannedPeering | PlannedRoute | PlannedSubnet | PlannedRouteTable;
+export type Planned = PlannedVpc | PlannedPeering | PlannedRoute | PlannedSubnet | PlannedRouteTable | PlannedBorderRouter;
 
 const planned = new Map<string, Planned>();
 

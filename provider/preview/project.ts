@@ -6,6 +6,7 @@
 
 import type { World as ApiWorld } from "../../contract/types";
 import {
+  borderRouterElement,
   emptyWorld,
   known,
   PlanDelta,
@@ -18,6 +19,7 @@ import {
   unknownFact,
   vpcElement,
   World,
+  WorldBorderRouter,
   WorldEnd,
   WorldPeering,
   WorldRoute,
@@ -32,7 +34,7 @@ import { deletedFirst, isAcceptedInProgram, keyOf, Planned, plannedByOwnerRef, p
 
 /** The union of what each account of the program can read (a peering both ends see appears once). */
 export function worldFromApi(answers: ApiWorld[]): World {
-  const w: World = { ...emptyWorld(), subnets: [], routeTables: [] };
+  const w: World = { ...emptyWorld(), subnets: [], routeTables: [], borderRouters: [] };
   const seen = new Set<string>();
   const add = <T extends { key: string }>(list: T[], x: T) => {
     if (seen.has(x.key)) return;
@@ -45,6 +47,7 @@ export function worldFromApi(answers: ApiWorld[]): World {
     for (const r of a.routes) add(w.routes, routeElement(r));
     for (const s of a.subnets ?? []) add(w.subnets!, subnetElement(s));
     for (const t of a.routeTables ?? []) add(w.routeTables!, routeTableElement(t));
+    for (const b of a.borderRouters ?? []) add(w.borderRouters!, borderRouterElement(b));
   }
   return w;
 }
@@ -88,10 +91,16 @@ function plannedPeeringNode(e: Extract<Planned, { kind: "PeeringConnection" }>, 
   // A VPC of another account is known here only through the ends of peerings that already reach it.
   const storedEnd = (vpcKey: string) =>
     stored.peerings.flatMap((p) => [p.requester, p.accepter]).find((x) => x.vpcKey === vpcKey && known(x.cidr) !== undefined);
-  const ownVpc = (vpcKey: string) => stored.vpcs.some((v) => v.key === vpcKey) || plannedEntries().some((x) => x.kind === "Vpc" && keyOf(x) === vpcKey);
-  const end = (vpcKey: string, account: WorldEnd["accountId"]): WorldEnd => {
-    // The account the program says the end is in; the VPC's own facts fill the rest.
-    const withAccount = (e: WorldEnd): WorldEnd => (known(account) !== undefined ? { ...e, accountId: account } : e);
+  const ownVpc = (vpcKey: string) =>
+    stored.vpcs.some((v) => v.key === vpcKey) ||
+    (stored.borderRouters ?? []).some((b) => b.key === vpcKey) ||
+    plannedEntries().some((x) => (x.kind === "Vpc" || x.kind === "BorderRouter") && keyOf(x) === vpcKey);
+  const end = (vpcKey: string, account: WorldEnd["accountId"], kind?: "borderRouter"): WorldEnd => {
+    // The account the program says the end is in; the VPC's (or border router's) own facts fill the rest.
+    const withAccount = (x: WorldEnd): WorldEnd => {
+      const e = kind ? { ...x, kind } : x;
+      return known(account) !== undefined ? { ...e, accountId: account } : e;
+    };
     // A VPC of the program's accounts: project() fills in its (new) facts.
     if (ownVpc(vpcKey)) return withAccount(unknownEnd(vpcKey, "filled from the VPC"));
     const fromStore = storedEnd(vpcKey);
@@ -104,8 +113,8 @@ function plannedPeeringNode(e: Extract<Planned, { kind: "PeeringConnection" }>, 
     ownerRef: e.ownerRef,
     label: e.label,
     state: old && key === e.existingId ? old.state : "Planned",
-    requester: end(localKey, e.accountId),
-    accepter: end(peerKey, e.peerAccountId ?? unknownFact("peer account")),
+    requester: end(localKey, e.accountId, e.localKind),
+    accepter: end(peerKey, e.peerAccountId ?? unknownFact("peer account"), e.peerKind),
     bandwidthMbps: e.bandwidthMbps,
     declaredPeerRegion: e.peerRegion,
     acceptedInPlan: e.acceptedInProgram,
@@ -150,9 +159,27 @@ function plannedTableNode(e: Extract<Planned, { kind: "RouteTable" }>): WorldRou
   };
 }
 
+function plannedBorderRouterNode(e: Extract<Planned, { kind: "BorderRouter" }>): WorldBorderRouter {
+  return {
+    key: keyOf(e),
+    borderRouterId: keyOf(e) === e.existingId ? e.existingId : undefined,
+    ownerRef: e.ownerRef,
+    label: e.label,
+    name: e.name,
+    accountId: e.accountId,
+    region: e.region,
+    vlanId: e.vlanId,
+    interconnectCidr: e.interconnectCidr,
+    localGatewayIp: e.localGatewayIp,
+    peerGatewayIp: e.peerGatewayIp,
+    onPremCidrs: e.onPremCidrs,
+    allowedPeerAccountIds: e.allowedPeerAccountIds,
+  };
+}
+
 /** Every declared resource at its new value, over the stored world. */
 export function planDelta(stored: World, entries: Planned[] = plannedEntries()): PlanDelta {
-  const delta: Required<PlanDelta> = { vpcs: [], peerings: [], routes: [], subnets: [], routeTables: [], removedKeys: [] };
+  const delta: Required<PlanDelta> = { vpcs: [], peerings: [], routes: [], subnets: [], routeTables: [], borderRouters: [], removedKeys: [] };
   for (const p of stored.peerings) if (isAcceptedInProgram(p.key)) delta.peerings.push({ ...p, acceptedInPlan: true });
   for (const e of entries) {
     delta.removedKeys.push(...deletedFirst(e));
@@ -160,6 +187,7 @@ export function planDelta(stored: World, entries: Planned[] = plannedEntries()):
     else if (e.kind === "PeeringConnection") delta.peerings.push(plannedPeeringNode(e, stored));
     else if (e.kind === "RouteEntry") delta.routes.push(plannedRouteNode(e));
     else if (e.kind === "Subnet") delta.subnets.push(plannedSubnetNode(e));
+    else if (e.kind === "BorderRouter") delta.borderRouters.push(plannedBorderRouterNode(e));
     else delta.routeTables.push(plannedTableNode(e));
   }
   return delta;

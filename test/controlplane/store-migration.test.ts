@@ -78,6 +78,7 @@ describe("SQLite data files of an older version", () => {
       const raw = new Database(path.join(dir, file));
       raw.exec("ALTER TABLE routes DROP COLUMN owner_ref");
       raw.exec("ALTER TABLE peerings DROP COLUMN alarm_loss_pct; ALTER TABLE peerings DROP COLUMN alarm_util_pct");
+      raw.exec("ALTER TABLE peerings DROP COLUMN req_kind; ALTER TABLE peerings DROP COLUMN acc_kind; DROP TABLE border_routers");
       raw.exec("DROP TABLE traffic_samples; DROP TABLE traffic_cap_changes");
       raw.exec("DROP TABLE subnets; DROP TABLE route_tables;");
       raw.pragma("user_version = 5");
@@ -140,7 +141,7 @@ describe("SQLite data files of an older version", () => {
       });
       await migrated.close();
       const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
-      expect(check.pragma("user_version", { simple: true })).to.equal(9);
+      expect(check.pragma("user_version", { simple: true })).to.equal(10);
       check.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -171,6 +172,7 @@ describe("SQLite data files of an older version", () => {
       const raw = new Database(path.join(dir, "peerlink.db"));
       raw.exec("DROP TABLE subnets; DROP TABLE route_tables;");
       raw.exec("ALTER TABLE peerings DROP COLUMN alarm_loss_pct; ALTER TABLE peerings DROP COLUMN alarm_util_pct");
+      raw.exec("ALTER TABLE peerings DROP COLUMN req_kind; ALTER TABLE peerings DROP COLUMN acc_kind; DROP TABLE border_routers");
       raw.exec("DROP TABLE traffic_samples; DROP TABLE traffic_cap_changes");
       raw.pragma("user_version = 7");
       raw.close();
@@ -197,8 +199,67 @@ describe("SQLite data files of an older version", () => {
       });
       await migrated.close();
       const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
-      expect(check.pragma("user_version", { simple: true })).to.equal(9);
+      expect(check.pragma("user_version", { simple: true })).to.equal(10);
       check.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it("migrates a version-9 file: peering ends stay VPCs, and border routers can be stored", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peerlink-migrate-"));
+    try {
+      const fresh = new SqliteStore(dir);
+      const end = (vpcId: string) => ({ accountId: "acc-1", vpcId, region: "ap-guangzhou", cidrBlock: "10.0.0.0/16" });
+      await fresh.transaction(async (tx) => {
+        await tx.insertAccount({ accountId: "acc-1", name: "a", keyHash: "h", createdAt: 1 });
+        await tx.insertPeering({
+          peeringId: "pcx-1",
+          name: "",
+          tags: {},
+          ownerRef: null,
+          state: "Activated",
+          requester: end("vpc-1"),
+          accepter: end("vpc-2"),
+          bandwidthMbps: null,
+          expiresAt: null,
+          purgeAt: null,
+          createdAt: 1,
+          updatedAt: 1,
+        });
+      });
+      await fresh.close();
+      // What version 9 wrote: no border_routers table, no kind of a peering end.
+      const raw = new Database(path.join(dir, "peerlink.db"));
+      raw.exec("ALTER TABLE peerings DROP COLUMN req_kind; ALTER TABLE peerings DROP COLUMN acc_kind; DROP TABLE border_routers");
+      raw.pragma("user_version = 9");
+      raw.close();
+
+      const migrated = new SqliteStore(dir);
+      await migrated.transaction(async (tx) => {
+        const p = await tx.getPeering("pcx-1");
+        expect(p?.requester).to.deep.equal(end("vpc-1"));
+        expect(p?.accepter.kind).to.equal(undefined);
+        const vbr = {
+          borderRouterId: "vbr-1",
+          accountId: "acc-1",
+          region: "ap-guangzhou",
+          name: "dc",
+          tags: {},
+          vlanId: 7,
+          interconnectCidrBlock: "169.254.0.0/30",
+          localGatewayIp: "169.254.0.1",
+          peerGatewayIp: "169.254.0.2",
+          onPremisesCidrBlocks: ["172.16.0.0/16"],
+          routeTableId: "rtb-vbr",
+          allowedPeerAccountIds: [],
+          ownerRef: null,
+          createdAt: 2,
+          updatedAt: 2,
+        };
+        await tx.insertBorderRouter(vbr);
+        expect(await tx.getBorderRouter("vbr-1")).to.deep.equal(vbr);
+      });
+      await migrated.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

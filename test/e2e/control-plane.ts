@@ -1,6 +1,7 @@
 // What the end-to-end tests ask the control plane directly: the truth that `pulumi` claims to have made.
 import { createClient } from "../../contract";
 import type {
+  BorderRouter,
   CreatePeeringBody,
   CreateRouteBody,
   CreateVpcBody,
@@ -30,6 +31,7 @@ export function api(url: string, account: Account) {
     },
     subnets: (): Promise<Subnet[]> => c.listSubnets("listing subnets"),
     routeTables: (): Promise<RouteTableSummary[]> => c.listRouteTables("listing route tables"),
+    borderRouters: (): Promise<BorderRouter[]> => c.listBorderRouters("listing border routers"),
     routes: async (routeTableId: string): Promise<Route[]> => (await c.getRouteTable("reading routes", routeTableId)).routes,
     createVpc: async (body: CreateVpcBody): Promise<Vpc> => (await c.transport.raw<Vpc>("creating VPC", "POST", "/v1/vpcs", { body })).data,
     createPeering: async (body: CreatePeeringBody): Promise<Peering> =>
@@ -52,9 +54,10 @@ export async function inventory(url: string, account: Account) {
   const peerings = await client.livePeerings();
   const subnets = await client.subnets();
   const routeTables = await client.routeTables();
+  const borderRouters = await client.borderRouters();
   const routes: Route[] = [];
-  for (const t of routeTables) {
-    routes.push(...(await client.routes(t.routeTableId)).filter((r) => r.nextHopType !== "Local"));
+  for (const id of [...routeTables.map((t) => t.routeTableId), ...borderRouters.map((b) => b.routeTableId)]) {
+    routes.push(...(await client.routes(id)).filter((r) => r.nextHopType !== "Local"));
   }
-  return { vpcs, peerings, routes, subnets, routeTables };
+  return { vpcs, peerings, routes, subnets, routeTables, borderRouters };
 }

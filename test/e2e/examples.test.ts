@@ -14,6 +14,8 @@ async function expectNothingLeft(url: string, account: Account): Promise<void> {
   const left = await inventory(url, account);
   expect(left.vpcs, "VPCs left on the control plane").to.deep.equal([]);
   expect(left.peerings, "live peerings left on the control plane").to.deep.equal([]);
+  expect(left.borderRouters, "border routers left on the control plane").to.deep.equal([]);
+  expect(left.subnets, "subnets left on the control plane").to.deep.equal([]);
 }
 
 function expectOk(result: { code: number; output: string }, what: string): void {
@@ -141,6 +143,67 @@ describe("examples under the real pulumi CLI", function () {
       expectOk(await ws.refresh(), "refresh");
       expectOk(await ws.destroy(), "destroy");
       await expectNothingLeft(server.url, bob);
+    });
+  });
+
+  describe("hybrid", () => {
+    let ws: PulumiWorkspace;
+    afterEach(() => ws?.dispose());
+
+    it("peers a hub with a border router, routes the app tier only, moves a subnet in place, refreshes related routes and destroys", async () => {
+      ws = await PulumiWorkspace.create({ example: "hybrid", endpoint: server.url, apiKey: alice.apiKey });
+      const preview = await ws.preview();
+      expectOk(preview, "preview");
+      expect(preview.output).to.match(/11 to create/); // 10 resources and the stack
+      expect((await inventory(server.url, alice)).borderRouters, "preview creates nothing").to.deep.equal([]);
+
+      expectOk(await ws.up(), "up");
+      const outputs = await ws.outputs();
+      expect(outputs.peeringState).to.equal("Activated");
+      const live = await inventory(server.url, alice);
+      expect(live.borderRouters.map((b) => b.vlanId)).to.deep.equal([100]);
+      const [hub] = live.vpcs;
+      const peering = live.peerings[0];
+      expect(peering.requester.vpcId).to.equal(hub.vpcId);
+      expect(peering.accepter.borderRouterId).to.equal(outputs.borderRouterId);
+      // Only the app tier routes to on-premises space; the border router's table routes back to the hub.
+      const client = api(server.url, alice);
+      expect((await client.routes(outputs.tables.app)).filter((r) => r.nextHopType === "Peering").map((r) => r.destinationCidrBlock)).to.deep.equal([
+        "172.16.0.0/16",
+      ]);
+      expect((await client.routes(outputs.tables.data)).filter((r) => r.nextHopType === "Peering")).to.deep.equal([]);
+      expect((await client.routes(outputs.borderRouterTableId)).map((r) => r.destinationCidrBlock)).to.deep.equal(["10.0.0.0/16"]);
+      expect(outputs.toolsTable).to.equal(outputs.tables.data);
+
+      expectOk(await ws.preview("--expect-no-changes"), "second preview (no changes expected)");
+
+      await ws.setConfig("tryRouteBeyondOnPrem", "true");
+      const before = JSON.stringify(await inventory(server.url, alice));
+      const beyond = await ws.preview();
+      expect(beyond.code, `preview should fail:\n${beyond.output}`).to.not.equal(0);
+      expect(beyond.output).to.contain("NonTransitiveRoute").and.contain("172.17.0.0/16").and.contain("172.16.0.0/16");
+      expect(JSON.stringify(await inventory(server.url, alice)), "a failed preview changes nothing").to.equal(before);
+      await ws.setConfig("tryRouteBeyondOnPrem", "false");
+
+      await ws.setConfig("toolsTier", "app");
+      const move = await ws.up();
+      expectOk(move, "moving the tools subnet to the app tier");
+      expect(move.output).to.match(/1 updated/);
+      expect(move.output).not.to.match(/replaced/);
+      const moved = await ws.outputs();
+      expect(moved.subnets.tools, "updated in place, not replaced").to.equal(outputs.subnets.tools);
+      expect(moved.toolsTable).to.equal(outputs.tables.app);
+
+      expectOk(await ws.refresh(), "refresh");
+      const line = (await ws.resources("PeeringConnection"))["hub-to-dc"];
+      const related = line.outputs.relatedRoutes as { destinationCidrBlock: string; routeTableId: string; subnetIds: string[] }[];
+      expect(related.map((r) => [r.destinationCidrBlock, r.routeTableId])).to.deep.equal([["172.16.0.0/16", outputs.tables.app]]);
+      expect([...related[0].subnetIds].sort()).to.deep.equal([outputs.subnets.app, outputs.subnets.tools].sort());
+      expect(line.outputs.peerHasReturnRoute).to.equal(true);
+      expectOk(await ws.preview("--expect-no-changes"), "preview after refresh");
+
+      expectOk(await ws.destroy(), "destroy");
+      await expectNothingLeft(server.url, alice);
     });
   });
 

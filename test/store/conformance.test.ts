@@ -12,6 +12,8 @@ const SUITES = [
   "http/authorization",
   "http/bad-input",
   "http/cli",
+  "http/border-peerings",
+  "http/border-routers",
   "http/concurrency",
   "http/crash",
   "http/idempotency",

@@ -73,7 +73,7 @@ describe("postgres store: schema migrations", function () {
       const { rows } = await check.query("SELECT MAX(version) AS v FROM schema_migrations");
       expect(rows[0].v)
         .to.equal(MIGRATIONS[MIGRATIONS.length - 1].version)
-        .and.equal(9);
+        .and.equal(10);
     } finally {
       await check.end();
     }

@@ -2,6 +2,7 @@
 // one. They run at start under an advisory lock, so replicas starting together apply each exactly once.
 import { Client } from "pg";
 import { trafficTablesSql } from "../traffic";
+import { BORDER_ROUTER_MIGRATION_PG } from "./border-routers";
 
 export type Migration = { version: number; name: string; sql: string };
 
@@ -124,6 +125,8 @@ INSERT INTO route_tables SELECT route_table_id, vpc_id, account_id, 1, '', '{}',
 ALTER TABLE peerings ADD COLUMN alarm_util_pct DOUBLE PRECISION;
 ${trafficTablesSql("BIGINT", "DOUBLE PRECISION", "")}`,
   },
+  // Issue 11: border routers, and the kind of each peering end (SQLite v10, sqlite-border-routers.ts).
+  { version: 10, name: "border routers", sql: BORDER_ROUTER_MIGRATION_PG },
 ];
 
 /** Any 64-bit constant that other applications on the same database are unlikely to use. */

@@ -17,6 +17,7 @@ import {
   vpcParams,
 } from "../sqlite";
 import { AccountRecord, IdempotencyRecord, StoreChange, StoreTx, TransitionRecord } from "../store";
+import { LOCK_BORDER_ROUTER_OF_TABLE, LOCK_BORDER_ROUTERS, pgBorderRouterTx } from "./border-routers";
 import { pgNetworkTx } from "./network";
 import { pgTrafficTx } from "./traffic-queries";
 
@@ -31,6 +32,8 @@ const SQL = {
   lockVpcs: `SELECT 1 FROM vpcs WHERE vpc_id = ANY($1) ORDER BY vpc_id FOR UPDATE`,
   // A table locks its VPC (main or not: both are rows of route_tables since migration 8).
   lockRouteTable: `SELECT 1 FROM vpcs WHERE vpc_id = (SELECT vpc_id FROM route_tables WHERE route_table_id = $1) FOR UPDATE`,
+  lockBorderRouters: LOCK_BORDER_ROUTERS,
+  lockBorderRouterOfTable: LOCK_BORDER_ROUTER_OF_TABLE,
   lockPeerings: `SELECT 1 FROM peerings WHERE peering_id = ANY($1) ORDER BY peering_id FOR UPDATE`,
   tryLockPeering: `WITH l AS (SELECT 1 FROM peerings WHERE peering_id = $1 FOR UPDATE SKIP LOCKED)
     SELECT EXISTS (SELECT 1 FROM l) AS locked, EXISTS (SELECT 1 FROM peerings WHERE peering_id = $1) AS present`,
@@ -56,7 +59,7 @@ const SQL = {
   deleteRoute: `DELETE FROM routes WHERE route_id = $1`,
   deleteRoutesByPeering: `DELETE FROM routes WHERE peering_id = $1`,
   countPeeringRoutes: `SELECT COUNT(*) AS n FROM routes WHERE route_table_id = $1 AND next_hop_type = 'Peering'`,
-  insertPeering: `INSERT INTO peerings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+  insertPeering: `INSERT INTO peerings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
   getPeering: `SELECT * FROM peerings WHERE peering_id = $1`,
   updatePeering: `UPDATE peerings SET name = $2, tags = $3, owner_ref = $4, state = $5, bandwidth_mbps = $6,
     expires_at = $7, purge_at = $8, updated_at = $9, alarm_loss_pct = $10, alarm_util_pct = $11 WHERE peering_id = $1`,
@@ -170,8 +173,15 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
   };
   return {
     lockAccounts: async (ids) => void (ids.length && (await run("lockAccounts", [sorted(ids)]))),
-    lockVpcs: async (ids) => void (ids.length && (await run("lockVpcs", [sorted(ids)]))),
-    lockRouteTable: async (id) => void (await run("lockRouteTable", [id])),
+    lockVpcs: async (ids) => {
+      if (ids.length === 0) return;
+      await run("lockVpcs", [sorted(ids)]);
+      await run("lockBorderRouters", [sorted(ids)]);
+    },
+    lockRouteTable: async (id) => {
+      await run("lockRouteTable", [id]);
+      await run("lockBorderRouterOfTable", [id]);
+    },
     lockPeerings: async (ids) => void (ids.length && (await run("lockPeerings", [sorted(ids)]))),
     tryLockPeering: async (id) => {
       const r = (await rows("tryLockPeering", [id]))[0];
@@ -199,6 +209,7 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
       await run("deleteVpc", [id]);
     },
     ...pgNetworkTx(client),
+    ...pgBorderRouterTx(client),
     insertRoute: async (r) => void (await run("insertRoute", route(r))),
     getRoute: (id) => one("getRoute", routeFrom, [id]),
     listRoutes: async (tableId) => (await rows("listRoutes", [tableId])).map(routeFrom),

@@ -14,6 +14,7 @@ import {
   Vpc,
   World,
 } from "../../helpers/api";
+import { BorderRouter, createBorderRouter, vbrBody } from "../../helpers/border-routers";
 import { RawResponse, rawRequest } from "../../helpers/raw-http";
 
 /**
@@ -33,6 +34,7 @@ interface Fixture {
   route: Route;
   sub: { subnetId: string }; // owner's subnet in va
   table: { routeTableId: string }; // owner's extra route table in va, no subnets
+  vbr: BorderRouter; // owner's border router with nothing attached
 }
 
 type Sample = {
@@ -117,6 +119,24 @@ const SAMPLES: Record<string, Sample> = {
     expect: ownerOnly(200),
   },
   "DELETE /v1/subnets/{subnetId}": { params: (f) => ({ subnetId: f.sub.subnetId }), expect: ownerOnly(204) },
+  "POST /v1/border-routers": { body: () => vbrBody(), expect: all(201) },
+  "GET /v1/border-routers": {
+    expect: all(200),
+    check: (res, f, who) => expect(res.json.borderRouters.some((b: BorderRouter) => b.borderRouterId === f.vbr.borderRouterId)).to.equal(who === "owner"),
+  },
+  "GET /v1/border-routers/{borderRouterId}": { params: (f) => ({ borderRouterId: f.vbr.borderRouterId }), expect: ownerOnly(200) },
+  "PATCH /v1/border-routers/{borderRouterId}": {
+    params: (f) => ({ borderRouterId: f.vbr.borderRouterId }),
+    body: () => ({ name: "renamed" }),
+    expect: ownerOnly(200),
+  },
+  "DELETE /v1/border-routers/{borderRouterId}": { params: (f) => ({ borderRouterId: f.vbr.borderRouterId }), expect: ownerOnly(204) },
+  "GET /v1/peering-connections/{peeringId}/related-routes": {
+    params: (f) => ({ peeringId: f.active.peeringId }),
+    expect: { owner: 200, peer: 200, stranger: 404 },
+    // The owner sees its route; the peer only that a return route exists.
+    check: (res, _f, who) => expect(res.json.routes.length).to.equal(who === "owner" ? 1 : 0),
+  },
   "POST /v1/route-tables": { body: (f) => ({ vpcId: f.va.vpcId, name: "extra" }), expect: ownerOnly(201) },
   "GET /v1/route-tables": {
     expect: all(200),
@@ -256,7 +276,8 @@ describe("control plane: authentication on the matched route", function () {
     const pending = await pendingPeering(w.a, va2, w.b, vb, { bandwidthMbps: 30 });
     const sub = expectStatus(await w.a.api.post("/v1/subnets", { vpcId: va.vpcId, cidrBlock: subnet(va.cidrBlock, 24, 0) }), 201);
     const table = expectStatus(await w.a.api.post("/v1/route-tables", { vpcId: va.vpcId }), 201);
-    return { va, va2, lone, vb, active, pending, route, sub, table };
+    const vbr = await createBorderRouter(w.a.api);
+    return { va, va2, lone, vb, active, pending, route, sub, table, vbr };
   }
 
   function send(op: string, sample: Sample, f: Fixture, spelling: Spelling, who: Who): Promise<RawResponse> {

@@ -1,0 +1,218 @@
+// BorderRouter provider (issue 11): runs in the dynamic-provider process, loaded by name
+// ("peerlink/dist/provider/impl/border-router.js").
+
+import { deleted, findBorderRouter, isGone, NotFoundApiError, type PeerlinkClient } from "../../contract";
+import type { BorderRouter as ApiRouter, CreateBorderRouterBody, UpdateBorderRouterBody } from "../../contract/types";
+import { borderRouterFieldViolations, type Violation } from "../../domain";
+import { accountOf } from "../facts";
+import { previewBorderRouter, readWorlds, reportDeferred } from "../preview/checks";
+import { choseDeleteFirst, declare, type Order, type PlannedBorderRouter } from "../preview/plan";
+import type { BorderRouterInputs, BorderRouterOutputs } from "../types";
+import {
+  applyFieldRules,
+  type DiffOutcome,
+  type Failure,
+  hasUnknown,
+  knownString,
+  nameFromOwnerRef,
+  sameTags,
+  sameValue,
+  subject,
+  validateConnection,
+  validateName,
+  validatePeerAccounts,
+  validateRegion,
+  validateTags,
+  withAccountRule,
+} from "../validation";
+import { adoptsNow, previewAdoption } from "./adopt";
+import { createOnce, definedFields } from "./common";
+import { defineProvider, type PreviewVerdict } from "./kit";
+
+const KIND = "BorderRouter";
+const LINE_FIELDS = ["vlanId", "interconnectCidrBlock", "localGatewayIp", "peerGatewayIp", "onPremisesCidrBlocks"] as const;
+
+/** All input failures of a BorderRouter (pure): the line's own fields through the domain's rules. */
+export function borderRouterFailures(news: Partial<BorderRouterInputs>): Failure[] {
+  const s = subject(KIND, news.ownerRef);
+  const line = LINE_FIELDS.some((k) => hasUnknown(news[k]))
+    ? []
+    : borderRouterFieldViolations({
+        vlanId: news.vlanId,
+        interconnectCidrBlock: news.interconnectCidrBlock,
+        localGatewayIp: news.localGatewayIp,
+        peerGatewayIp: news.peerGatewayIp,
+        onPremisesCidrBlocks: news.onPremisesCidrBlocks,
+      }).map((v) => ({ property: (v.field ?? "vlanId").replace(/\[\d+\]$/, ""), reason: `${s}: ${v.message}` }));
+  return [
+    ...validateRegion(news.region, "region", s),
+    ...line,
+    ...validateName(news.name, "name", s),
+    ...validateTags(news.tags, "tags", s),
+    ...validatePeerAccounts(news.allowedPeerAccountIds, "allowedPeerAccountIds", s),
+    ...validateConnection(news.connection, "connection", s),
+  ];
+}
+
+/** The region and the line's fields replace; name, tags and the peer listing update in place (pure). */
+export function diffBorderRouter(olds: BorderRouterOutputs, news: BorderRouterInputs, newAccountId?: string): DiffOutcome {
+  const d = applyFieldRules<BorderRouterOutputs, BorderRouterInputs>(olds, news, [
+    { property: "region", kind: "replace", same: (o, n) => o.region === n.region },
+    ...LINE_FIELDS.map((k) => ({ property: k, kind: "replace" as const, same: (o: BorderRouterOutputs, n: BorderRouterInputs) => sameValue(o[k], n[k]) })),
+    { property: "name", kind: "update", same: (o, n) => n.name === undefined || o.name === n.name },
+    { property: "tags", kind: "update", same: (o, n) => n.tags === undefined || sameTags(o.tags, n.tags) },
+    {
+      property: "allowedPeerAccountIds",
+      kind: "update",
+      same: (o, n) => n.allowedPeerAccountIds === undefined || sameValue(o.allowedPeerAccountIds ?? [], n.allowedPeerAccountIds),
+    },
+  ]);
+  return withAccountRule(d, olds.accountId, newAccountId);
+}
+
+export function borderRouterOutputs(b: ApiRouter, inputs: Partial<BorderRouterInputs>): BorderRouterOutputs {
+  const outs: BorderRouterOutputs = {
+    borderRouterId: b.borderRouterId,
+    accountId: b.accountId,
+    region: b.region,
+    vlanId: b.vlanId,
+    interconnectCidrBlock: b.interconnectCidrBlock,
+    localGatewayIp: b.localGatewayIp,
+    peerGatewayIp: b.peerGatewayIp,
+    onPremisesCidrBlocks: b.onPremisesCidrBlocks,
+    routeTableId: b.routeTableId,
+    name: b.name,
+    tags: b.tags,
+    allowedPeerAccountIds: b.allowedPeerAccountIds,
+    status: b.status,
+    ownerRef: inputs.ownerRef ?? "",
+  };
+  if (inputs.connection) outs.connection = inputs.connection;
+  return outs;
+}
+
+/** Inputs as a user would write them for this router (read for import). */
+export function borderRouterInputsFromApi(b: ApiRouter): Partial<BorderRouterInputs> {
+  const inputs: Partial<BorderRouterInputs> = {
+    region: b.region,
+    vlanId: b.vlanId,
+    interconnectCidrBlock: b.interconnectCidrBlock,
+    localGatewayIp: b.localGatewayIp,
+    peerGatewayIp: b.peerGatewayIp,
+    onPremisesCidrBlocks: b.onPremisesCidrBlocks,
+  };
+  if (b.name) inputs.name = b.name;
+  if (Object.keys(b.tags).length > 0) inputs.tags = b.tags;
+  if (b.allowedPeerAccountIds.length > 0) inputs.allowedPeerAccountIds = b.allowedPeerAccountIds;
+  return inputs;
+}
+
+function label(inputs: Partial<BorderRouterInputs>, id?: string): string {
+  const vlan = typeof inputs.vlanId === "number" ? `VLAN ${inputs.vlanId}` : undefined;
+  return [id, nameFromOwnerRef(inputs.ownerRef), vlan].filter((x) => x).join(" ");
+}
+
+const fact = <T>(v: T, what: string): T | { $unknown: string } => (hasUnknown(v) ? { $unknown: `${what} comes from an output not known yet` } : v);
+
+/** Declares the router in the program's plan and evaluates its rules (the VLAN among stored and planned routers). */
+async function previewCheck(
+  client: PeerlinkClient,
+  olds: Partial<BorderRouterInputs & BorderRouterOutputs>,
+  news: BorderRouterInputs,
+): Promise<PreviewVerdict<BorderRouterOutputs>> {
+  const op = `checking ${subject(KIND, news.ownerRef)}`;
+  const account = await accountOf(client, op);
+  const { own } = await readWorlds(client, op);
+  const routers = own.borderRouters ?? [];
+  let existing =
+    (olds.borderRouterId ? routers.find((b) => b.borderRouterId === olds.borderRouterId) : undefined) ?? routers.find((b) => b.ownerRef === news.ownerRef);
+  let order: Order = "create";
+  let failures: Failure[] = [];
+  if (adoptsNow(olds, news)) {
+    existing = routers.find((b) => b.borderRouterId === news.importId);
+    ({ failures, order } = previewAdoption(RULES, news, existing && borderRouterOutputs(existing, news), account.accountId));
+  } else if (existing && olds.region !== undefined) {
+    const d = diffBorderRouter(olds as BorderRouterOutputs, news);
+    order = d.replaces.length > 0 ? (choseDeleteFirst(news.ownerRef) ? "replaceDeleteFirst" : "replaceCreateFirst") : d.changes ? "update" : "same";
+  } else if (existing) order = "same"; // made by an interrupted create of this resource
+  const entry: PlannedBorderRouter = {
+    kind: "BorderRouter",
+    ownerRef: news.ownerRef,
+    label: `BorderRouter "${nameFromOwnerRef(news.ownerRef) ?? news.ownerRef}"`,
+    accountId: account.accountId,
+    existingId: existing?.borderRouterId,
+    order,
+    connection: news.connection,
+    region: fact(news.region, "the region"),
+    vlanId: fact(news.vlanId, "the VLAN id"),
+    interconnectCidr: fact(news.interconnectCidrBlock, "the interconnect subnet"),
+    localGatewayIp: fact(news.localGatewayIp, "the local gateway IP"),
+    peerGatewayIp: fact(news.peerGatewayIp, "the peer gateway IP"),
+    onPremCidrs: fact(news.onPremisesCidrBlocks, "the on-premises blocks"),
+    name: knownString(news.name),
+    allowedPeerAccountIds: hasUnknown(news.allowedPeerAccountIds) ? undefined : (news.allowedPeerAccountIds ?? []),
+  };
+  declare(entry);
+  const verdict = await previewBorderRouter(client, op, entry);
+  await reportDeferred(entry.label, verdict.deferred);
+  return {
+    failures,
+    violations: verdict.violations as Violation[],
+    // The id joins the checked inputs the state keeps, so later runs find an adopted router (no ownerRef of ours).
+    known: existing && (order === "same" || order === "update") ? { routeTableId: existing.routeTableId, borderRouterId: existing.borderRouterId } : {},
+  };
+}
+
+const RULES = { kind: KIND, diff: diffBorderRouter };
+
+export const provider = defineProvider<BorderRouterInputs, BorderRouterOutputs>({
+  kind: KIND,
+  idKind: "vbr",
+  validate: borderRouterFailures,
+  ruleProperty: "vlanId",
+  preview: previewCheck,
+  diff: diffBorderRouter,
+
+  async create(client, inputs) {
+    const op = `creating BorderRouter (${label(inputs)})`;
+    const body: CreateBorderRouterBody = {
+      region: inputs.region,
+      vlanId: inputs.vlanId,
+      interconnectCidrBlock: inputs.interconnectCidrBlock,
+      localGatewayIp: inputs.localGatewayIp,
+      peerGatewayIp: inputs.peerGatewayIp,
+      onPremisesCidrBlocks: inputs.onPremisesCidrBlocks,
+      ownerRef: inputs.ownerRef,
+      ...definedFields(inputs, ["name", "tags", "allowedPeerAccountIds"]),
+    };
+    const made = await createOnce(
+      inputs.ownerRef,
+      body,
+      (token) => client.createBorderRouter(op, body, token),
+      async (b) => !isGone(await findBorderRouter(client, op, b.borderRouterId)),
+      (x) => x.borderRouterId,
+    );
+    return { id: made.borderRouterId, outs: borderRouterOutputs(made, inputs) };
+  },
+
+  async read(client, id, props) {
+    const b = await findBorderRouter(client, `reading BorderRouter (${id})`, id);
+    return isGone(b) ? b : { outs: borderRouterOutputs(b, props ?? {}), inputs: borderRouterInputsFromApi(b) };
+  },
+
+  async update(client, id, olds, news) {
+    const op = `updating BorderRouter (${label(news, id)})`;
+    const patch: UpdateBorderRouterBody = {};
+    if (news.name !== undefined && news.name !== olds.name) patch.name = news.name;
+    if (news.tags !== undefined && !sameTags(olds.tags, news.tags)) patch.tags = news.tags;
+    if (news.allowedPeerAccountIds !== undefined && !sameValue(olds.allowedPeerAccountIds, news.allowedPeerAccountIds))
+      patch.allowedPeerAccountIds = news.allowedPeerAccountIds;
+    const b = Object.keys(patch).length > 0 ? await client.patchBorderRouter(op, id, patch) : await findBorderRouter(client, op, id);
+    if (isGone(b)) throw new NotFoundApiError(op, `border router ${id} no longer exists`, { hint: "run `pulumi refresh`, then `pulumi up` re-creates it" });
+    return borderRouterOutputs(b, news);
+  },
+
+  async delete(client, id, props) {
+    await deleted(client.deleteBorderRouter(`deleting BorderRouter (${label(props, id)})`, id));
+  },
+});
