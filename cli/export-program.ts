@@ -1,9 +1,10 @@
 // `peerlink export-program`: the brownfield path. Writes a Pulumi TypeScript program that declares what an
-// account already has (VPCs, route tables, subnets, peerings it requested, peerings it accepted, routes),
+// account already has (VPCs, border routers, route tables, subnets, peerings it requested, peerings it
+// accepted, routes),
 // each adopting its resource by id (`importId`), with references between them as object references. Its
 // first `pulumi up` changes nothing on the control plane; the preview after it is clean.
 // Pure: it turns what GET /v1/world answers into file texts; cli/index.ts reads and writes.
-import type { World as ApiWorld, Peering, Route, RouteTableSummary, Subnet, Vpc } from "../contract/types";
+import type { World as ApiWorld, BorderRouter, Peering, Route, RouteTableSummary, Subnet, Vpc } from "../contract/types";
 import { LIVE_STATES } from "../domain";
 
 export interface ExportOptions {
@@ -70,7 +71,7 @@ export function exportProgram(world: ApiWorld, opts: ExportOptions): ExportedPro
   const names = new Names();
   const skipped: string[] = [];
   const lines: string[] = [];
-  const counts: Record<string, number> = { Vpc: 0, RouteTable: 0, Subnet: 0, PeeringConnection: 0, PeeringAcceptance: 0, RouteEntry: 0 };
+  const counts: Record<string, number> = { Vpc: 0, BorderRouter: 0, RouteTable: 0, Subnet: 0, PeeringConnection: 0, PeeringAcceptance: 0, RouteEntry: 0 };
   const declare = (type: string, variable: string | undefined, name: string, body: string) => {
     counts[type]++;
     const target = variable ? `const ${variable} = ` : "";
@@ -100,6 +101,50 @@ export function exportProgram(world: ApiWorld, opts: ExportOptions): ExportedPro
       ]),
     );
   }
+
+  const routers = (world.borderRouters ?? [])
+    .filter((b) => opts.region === undefined || b.region === opts.region)
+    .sort(byId<BorderRouter>((b) => `${b.name}\n${b.borderRouterId}`));
+  const routerVar = new Map<string, string>();
+  if (routers.length > 0) lines.push("// Border routers (each with its own route table: `<router>.routeTableId`)");
+  for (const b of routers) {
+    const name = names.resource("BorderRouter", ownerName(b.ownerRef) ?? (b.name || b.borderRouterId));
+    const variable = names.variable(name);
+    routerVar.set(b.borderRouterId, variable);
+    mainTable.set(b.routeTableId, `${variable}.routeTableId`);
+    declare(
+      "BorderRouter",
+      variable,
+      name,
+      args([
+        ["region", lit(b.region)],
+        ["vlanId", String(b.vlanId)],
+        ["interconnectCidrBlock", lit(b.interconnectCidrBlock)],
+        ["localGatewayIp", lit(b.localGatewayIp)],
+        ["peerGatewayIp", lit(b.peerGatewayIp)],
+        ["onPremisesCidrBlocks", lit(b.onPremisesCidrBlocks)],
+        ["name", b.name ? lit(b.name) : undefined],
+        ["tags", tagsOf(b.tags)],
+        ["allowedPeerAccountIds", b.allowedPeerAccountIds.length > 0 ? lit([...b.allowedPeerAccountIds].sort()) : undefined],
+        ["importId", lit(b.borderRouterId)],
+      ]),
+    );
+  }
+  // A peering end: a VPC or a border router, of this program (an object) or not (its id).
+  const endOf = (e: Peering["requester"]) => (e.borderRouterId !== undefined ? routerVar.get(e.borderRouterId) : vpcVar.get(e.vpcId));
+  const ownEnd = (e: Peering["requester"]) => endOf(e) !== undefined;
+  const endArgs = (e: Peering["requester"], peer: boolean): [string, string][] => {
+    const router = e.borderRouterId !== undefined;
+    const object = endOf(e);
+    const [objectArg, idArg] = router
+      ? peer
+        ? ["peerBorderRouter", "peerBorderRouterId"]
+        : ["borderRouter", "borderRouterId"]
+      : peer
+        ? ["peerVpc", "peerVpcId"]
+        : ["vpc", "vpcId"];
+    return [object ? [objectArg, object] : [idArg, lit(router ? e.borderRouterId : e.vpcId)]];
+  };
 
   const tables = (world.routeTables ?? []).filter((t) => !t.main && vpcVar.has(t.vpcId)).sort(byId<RouteTableSummary>((t) => `${t.name}\n${t.routeTableId}`));
   const tableRef = new Map(mainTable);
@@ -146,22 +191,22 @@ export function exportProgram(world: ApiWorld, opts: ExportOptions): ExportedPro
   const peerings = world.peerings.sort(byId<Peering>((p) => `${p.name}\n${p.peeringId}`));
   const live = peerings.filter((p) => LIVE_STATES.includes(p.state));
   for (const p of peerings) if (!LIVE_STATES.includes(p.state)) skipped.push(`peering ${p.peeringId} (${p.state}): not live`);
-  const requested = live.filter((p) => p.role === "initiator" && vpcVar.has(p.requester.vpcId));
+  const requested = live.filter((p) => p.role === "initiator" && ownEnd(p.requester));
   if (requested.length > 0) lines.push("// Peerings this account requested");
   for (const p of requested) {
     const name = names.resource("PeeringConnection", ownerName(p.ownerRef) ?? (p.name || p.peeringId));
     const variable = names.variable(name);
     peeringRef.set(p.peeringId, `${variable}.peeringId`);
-    const peerVar = vpcVar.get(p.accepter.vpcId);
+    const peerVar = endOf(p.accepter);
     const sameAccount = p.accepter.accountId === p.requester.accountId;
     declare(
       "PeeringConnection",
       variable,
       name,
       args([
-        ["vpc", vpcVar.get(p.requester.vpcId)],
+        ...endArgs(p.requester, false),
         // Another account's VPC (or one outside --region) is not in this program: its id is the reference.
-        [peerVar ? "peerVpc" : "peerVpcId", peerVar ?? lit(p.accepter.vpcId)],
+        ...endArgs(p.accepter, true),
         ["peerAccountId", sameAccount || peerVar ? undefined : lit(p.accepter.accountId)],
         ["peerRegion", !peerVar && p.accepter.region && p.accepter.region !== p.requester.region ? lit(p.accepter.region) : undefined],
         ["bandwidthMbps", p.bandwidthMbps !== null ? String(p.bandwidthMbps) : undefined],
@@ -173,7 +218,7 @@ export function exportProgram(world: ApiWorld, opts: ExportOptions): ExportedPro
       ]),
     );
   }
-  const accepted = live.filter((p) => p.role === "acceptor" && vpcVar.has(p.accepter.vpcId));
+  const accepted = live.filter((p) => p.role === "acceptor" && ownEnd(p.accepter));
   // A pending request waits for a decision: adopting it as a PeeringAcceptance would accept it.
   for (const p of accepted.filter((x) => x.state === "Pending")) {
     skipped.push(`peering ${p.peeringId} from account ${p.requester.accountId}: a pending request (accept it with a PeeringAcceptance once you decide to)`);
@@ -197,7 +242,7 @@ export function exportProgram(world: ApiWorld, opts: ExportOptions): ExportedPro
   }
 
   const routes = world.routes
-    .filter((r) => r.nextHopType === "Peering" && vpcVar.has(r.vpcId))
+    .filter((r) => r.nextHopType === "Peering" && (vpcVar.has(r.vpcId) || routerVar.has(r.vpcId)))
     .sort(byId<Route>((r) => `${r.routeTableId}\n${r.destinationCidrBlock}`));
   const declaredRoutes = routes.filter((r) => r.peeringId !== null && peeringRef.has(r.peeringId));
   for (const r of routes)

@@ -60,6 +60,21 @@ export function topologyOfWorld(world: World, marks: Marks = {}, title?: string)
     nodes.push({ key: v.key, kind: "vpc", group: g, label: nameOf(v, v.name), details: [`${factText(v.cidr)} · ${factText(v.region)}`], ...mark(v.key) });
   }
 
+  for (const b of visible(world.borderRouters)) {
+    const g = group(b.accountId);
+    vpcKeys.add(b.key);
+    vpcGroup.set(b.key, g);
+    const onPrem = known(b.onPremCidrs);
+    nodes.push({
+      key: b.key,
+      kind: "borderRouter",
+      group: g,
+      label: nameOf(b, b.name),
+      details: [`VLAN ${factText(b.vlanId)} · ${factText(b.region)}`, `on-premises ${onPrem ? onPrem.join(", ") : "?"}`],
+      ...mark(b.key),
+    });
+  }
+
   const peerings = visible(world.peerings);
   // Another account's VPC: known only as a peering's end.
   const external = new Map<string, WorldEnd>();

@@ -119,6 +119,13 @@ describe("diagrams under the real pulumi CLI", function () {
     expect(destroyed.code, destroyed.output).to.equal(0);
   });
 
+  it("draws the hybrid example's plan: a border router, its on-premises blocks, tables and subnets", async () => {
+    const ws = await workspace({ example: "hybrid", endpoint: server.url, apiKey: alice.apiKey });
+    const plan = await previewDiagram(ws);
+    expect(plan.code, plan.output).to.equal(0);
+    expectDiagram(plan.diagram, "hybrid.plan.mmd");
+  });
+
   it("draws the cross-account example's plan with both accounts", async () => {
     const ws = await workspace({
       example: "cross-account/single-program",

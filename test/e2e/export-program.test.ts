@@ -113,6 +113,22 @@ describe("peerlink export-program round trips under the real pulumi CLI", functi
     await expectNothingLeft(alice);
   });
 
+  it("adopts the hybrid example: a border router, route tables and subnets", async () => {
+    const original = await workspace({ example: "hybrid", endpoint: server.url, apiKey: alice.apiKey });
+    expectOk(await original.up(), "up of the example");
+    const dir = await exportOf(alice);
+    const program = fs.readFileSync(path.join(dir, "index.ts"), "utf8");
+    expect(program).to.contain('new peerlink.BorderRouter("dc", {');
+    expect(program).to.match(/vpc: hub,\n\s+peerBorderRouter: dc,/);
+    expect(program).to.contain("routeTableId: dc.routeTableId,");
+    expect(program).to.contain("routeTableId: appTierTable.routeTableId,");
+    expect(program.match(/importId: /g), "1 VPC, 1 router, 2 tables, 3 subnets, 1 peering, 2 routes").to.have.length(10);
+    const adopted = await adoptsWithoutChange(dir, [alice]);
+    expectOk(await adopted.destroy(), "destroy of the adopted program");
+    await expectNothingLeft(alice);
+    expect(await createClient({ endpoint: server.url, apiKey: alice.apiKey }).listBorderRouters("listing"), "no border router left").to.deep.equal([]);
+  });
+
   it("adopts both sides of the cross-account example, each from its own account's export", async () => {
     const original = await workspace({
       example: "cross-account/single-program",

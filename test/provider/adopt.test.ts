@@ -2,6 +2,7 @@
 // the preview and the first create verify the existing resource against the declaration, create then
 // converges and manages it, and afterwards importId takes no part in the diff.
 import { expect } from "chai";
+import { provider as routerProvider } from "../../provider/impl/border-router";
 import { provider as acceptanceProvider } from "../../provider/impl/peering-acceptance";
 import { provider as peeringProvider } from "../../provider/impl/peering-connection";
 import { provider as routeProvider } from "../../provider/impl/route-entry";
@@ -124,6 +125,39 @@ describe("adopt by id (importId) on every resource type (real control plane)", (
       });
       expect(checked.failures!.map((f) => f.property)).to.deep.equal(["importId"]);
       expect(checked.failures![0].reason).to.contain("is not a vpc id");
+    });
+  });
+
+  describe("BorderRouter", () => {
+    const line = { region: "ap-guangzhou", interconnectCidrBlock: "169.254.20.0/30", localGatewayIp: "169.254.20.1", peerGatewayIp: "169.254.20.2" };
+    it("adopts a border router, bringing its name to the declared one", async () => {
+      const b = await made("a", "/v1/border-routers", { ...line, vlanId: 200, onPremisesCidrBlocks: ["172.30.0.0/16"], name: "old" });
+      const inputs = {
+        ...line,
+        vlanId: 200,
+        onPremisesCidrBlocks: ["172.30.0.0/16"],
+        name: "dc",
+        ownerRef: ref("BorderRouter", "dc"),
+        connection: env.a.conn,
+        importId: b.borderRouterId,
+      };
+      const outs = await adoptsCleanly(routerProvider, inputs, b.borderRouterId);
+      expect(outs).to.include({ name: "dc", routeTableId: b.routeTableId });
+    });
+    it("refuses one on another VLAN with other on-premises blocks", async () => {
+      const b = await made("a", "/v1/border-routers", { ...line, vlanId: 201, onPremisesCidrBlocks: ["172.31.0.0/16"] });
+      await refusesMismatch(
+        routerProvider,
+        {
+          ...line,
+          vlanId: 202,
+          onPremisesCidrBlocks: ["172.31.0.0/16", "172.29.0.0/16"],
+          ownerRef: ref("BorderRouter", "x"),
+          connection: env.a.conn,
+          importId: b.borderRouterId,
+        } as CommonInputs,
+        ["vlanId: declared 202, actual 201", 'onPremisesCidrBlocks: declared ["172.31.0.0/16","172.29.0.0/16"], actual ["172.31.0.0/16"]'],
+      );
     });
   });
 
