@@ -61,6 +61,14 @@ export function adoptionProblem<I extends CommonInputs, O extends CommonOutputs>
   return parts.length > 0 ? parts.join("; ") : undefined;
 }
 
+/**
+ * The id being adopted when a read's props are an adoption's declaration (adopt() passes the inputs,
+ * with their importId, where a read otherwise gets the earlier state); undefined for any other read.
+ */
+export function adoptionRead(props: object | undefined): string | undefined {
+  return knownString((props as { importId?: unknown } | undefined)?.importId);
+}
+
 /** Create's path for an `importId`: verify, converge the in-place fields, manage. */
 export async function adopt<I extends CommonInputs, O extends CommonOutputs>(
   spec: Adoptable<I, O>,
@@ -69,7 +77,8 @@ export async function adopt<I extends CommonInputs, O extends CommonOutputs>(
 ): Promise<{ id: string; outs: O }> {
   const id = inputs.importId!;
   const op = `adopting ${subject(spec.kind, inputs.ownerRef)} (${id})`;
-  const found = await spec.read(client, id, { ownerRef: inputs.ownerRef, connection: inputs.connection } as Partial<O>);
+  // The declaration stands in for the earlier state a read would otherwise have (e.g. a route's table).
+  const found = await spec.read(client, id, inputs as unknown as Partial<O>);
   if (isGone(found)) {
     throw new NotFoundApiError(op, `${id} does not exist (or is deleted) as far as this connection's account can see`, {
       hint: 'check "importId" and that the connection is the owner\'s, or drop "importId" to create a new one',

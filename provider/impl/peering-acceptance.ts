@@ -36,7 +36,7 @@ import {
   violationsToFailures,
   withAccountRule,
 } from "../validation";
-import { adoptsNow, previewAdoption } from "./adopt";
+import { adoptionRead, adoptsNow, previewAdoption } from "./adopt";
 import { waitTimeoutMs } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
@@ -248,7 +248,8 @@ export const provider = defineProvider<PeeringAcceptanceInputs, PeeringAcceptanc
   },
 
   async read(client, id, props) {
-    const peeringId = props?.peeringId ?? id;
+    // An adoption reads the peering it adopts, whatever peeringId declares (a mismatch says so).
+    const peeringId = adoptionRead(props) ?? props?.peeringId ?? id;
     const op = `reading PeeringAcceptance (${peeringId})`;
     const p = await findPeering(client, op, peeringId);
     if (isGone(p)) return p;

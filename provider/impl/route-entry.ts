@@ -34,7 +34,7 @@ import {
   validateId,
   withAccountRule,
 } from "../validation";
-import { adoptsNow, previewAdoption } from "./adopt";
+import { adoptionRead, adoptsNow, previewAdoption } from "./adopt";
 import { acceptWaitMs, createOnce, definedFields, pendingHint, waitTimeoutMs } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
@@ -225,7 +225,10 @@ export const provider = defineProvider<RouteEntryInputs, RouteEntryOutputs>({
 
   async read(client, id, props) {
     const op = `reading RouteEntry (${id})`;
-    const route = props?.routeTableId ? await findRoute(client, op, props.routeTableId, id) : await findRouteAnywhere(client, op, id);
+    // In its table when known (a border router's table is not among the listed ones); else in any table.
+    let route = props?.routeTableId ? await findRoute(client, op, props.routeTableId, id) : GONE;
+    // An adoption (its props are the declaration) looks further, so a route in another table is a mismatch.
+    if (isGone(route) && (adoptionRead(props) !== undefined || !props?.routeTableId)) route = await findRouteAnywhere(client, op, id);
     if (isGone(route)) return route;
     if (route.nextHopType === "Local") {
       throw new InvalidStateApiError(op, `route ${id} is the table's Local route, which cannot be managed`);
