@@ -6,7 +6,9 @@
 //    dynamic resource's checked inputs as its outputs while it previews);
 //  - diff: a changed connection that acts for another account replaces; the plan's delete-first choice;
 //  - read: GONE is an empty answer (the engine then drops the resource); an import also returns inputs;
-//  - adoption (`importId`, adopt.ts): its input is validated here, and create adopts instead of creating.
+//  - adoption (`importId`, adopt.ts): its input is validated here, and create adopts instead of creating;
+//  - the plan diagram (PEERLINK_PLAN_DIAGRAM, preview/diagram.ts): each check records what it refused and
+//    redraws the file.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { type Gone, isGone, PeerlinkApiError, type PeerlinkClient } from "../../contract";
 import type { Violation } from "../../domain";
