@@ -6,7 +6,7 @@
 //  - the preview does the same comparison over what the account can read;
 //  - afterwards `importId` takes no part in diff: changing or removing it changes nothing.
 import { type Gone, ImportMismatchApiError, isGone, NotFoundApiError, type PeerlinkClient } from "../../contract";
-import type { Order } from "../preview/plan";
+import { type Order, plannedByOwnerRef } from "../preview/plan";
 import type { CommonInputs, CommonOutputs } from "../types";
 import { type DiffOutcome, type Failure, hasUnknown, knownString, subject } from "../validation";
 
@@ -95,6 +95,21 @@ export async function adopt<I extends CommonInputs, O extends CommonOutputs>(
 /** True while the resource is not in the state yet and its check carries a known `importId`. */
 export function adoptsNow(olds: Partial<CommonInputs>, news: CommonInputs): boolean {
   return olds.ownerRef === undefined && knownString(news.importId) !== undefined;
+}
+
+/**
+ * The declaration with ids the preview can know filled in: a field given as another program resource's
+ * output (unknown during a preview) whose resource exists already (adopted, or from an earlier run) is
+ * that resource's id. So an adoption between the wrong VPCs is caught at preview, not only at `up`.
+ */
+export function withKnownRefs<I extends CommonInputs>(news: I, refs: Partial<Record<keyof I & string, string | undefined>>): I {
+  const out = { ...news } as Record<string, unknown>;
+  for (const [field, ownerRef] of Object.entries(refs) as [string, string | undefined][]) {
+    if (!hasUnknown(out[field])) continue;
+    const e = plannedByOwnerRef(ownerRef);
+    if (e?.existingId !== undefined && (e.order === "same" || e.order === "update")) out[field] = e.existingId;
+  }
+  return out as unknown as I;
 }
 
 /**

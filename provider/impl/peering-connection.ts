@@ -10,6 +10,7 @@ import {
   applyFieldRules,
   type DiffOutcome,
   type Failure,
+  hasUnknown,
   knownString,
   sameTags,
   subject,
@@ -21,7 +22,7 @@ import {
   validateTags,
   withAccountRule,
 } from "../validation";
-import { previewAdoption } from "./adopt";
+import { previewAdoption, withKnownRefs } from "./adopt";
 import { createOnce, definedFields, peeringActionOnce, pendingHint, waitTimeoutMs } from "./common";
 import { defineProvider } from "./kit";
 import { alarmInputFailures, alarmsPatch, sameAlarms } from "./peering-alarms";
@@ -171,7 +172,14 @@ function previewPeeringAdoption(found: ApiPeering | undefined, news: PeeringConn
     const reason = `${s}: InvalidState: peering ${found.peeringId} is ${found.state} and cannot be adopted; drop "importId" to request a new peering`;
     return { failures: [{ property: "importId", reason }], order: "create" };
   }
-  return previewAdoption(RULES, news, found && peeringOutputs(found, news), accountId);
+  const refs = news.__refs && !hasUnknown(news.__refs) ? news.__refs : {};
+  const declared = withKnownRefs(news, {
+    vpcId: refs.vpc,
+    peerVpcId: refs.peerVpc,
+    borderRouterId: refs.borderRouter,
+    peerBorderRouterId: refs.peerBorderRouter,
+  });
+  return previewAdoption(RULES, declared, found && peeringOutputs(found, news), accountId);
 }
 
 export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectionOutputs>({

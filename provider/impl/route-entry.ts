@@ -34,7 +34,7 @@ import {
   validateId,
   withAccountRule,
 } from "../validation";
-import { adoptionRead, adoptsNow, previewAdoption } from "./adopt";
+import { adoptionRead, adoptsNow, previewAdoption, withKnownRefs } from "./adopt";
 import { acceptWaitMs, createOnce, definedFields, pendingHint, waitTimeoutMs } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
@@ -135,7 +135,8 @@ async function gatherAndCheck(client: PeerlinkClient, olds: Partial<RouteEntryIn
       failures = [{ property: "importId", reason: `${s}: InvalidState: ${found.routeId} is the Local route of its table, which cannot be managed` }];
     } else {
       const outs = existing && routeOutputs(existing, { ...news, accountId: account.accountId } as Partial<RouteEntryInputs>);
-      ({ failures, order } = previewAdoption(RULES, news, outs, account.accountId));
+      const declared = withKnownRefs(news, { routeTableId: refs.routeTable, peeringId: refs.peering });
+      ({ failures, order } = previewAdoption(RULES, declared, outs, account.accountId));
       // Only the next hop is a write the rules check; a description alone is not.
       if (order === "update" && existing?.peeringId === peeringId) order = "same";
     }

@@ -23,7 +23,7 @@ import {
   validateTags,
   withAccountRule,
 } from "../validation";
-import { adoptsNow, previewAdoption } from "./adopt";
+import { adoptsNow, previewAdoption, withKnownRefs } from "./adopt";
 import { createOnce, definedFields } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
@@ -105,7 +105,10 @@ async function previewCheck(
           reason: `${subject(KIND, news.ownerRef)}: InvalidState: ${main.routeTableId} is the main table of VPC ${main.vpcId}; it belongs to that Vpc (its routeTableId) and cannot be adopted as a RouteTable`,
         },
       ];
-    } else ({ failures, order } = previewAdoption(RULES, news, existing && routeTableOutputs(existing, news), account.accountId));
+    } else {
+      const declared = withKnownRefs(news, { vpcId: refs.vpc });
+      ({ failures, order } = previewAdoption(RULES, declared, existing && routeTableOutputs(existing, news), account.accountId));
+    }
   } else if (existing && olds.vpcId !== undefined) {
     const d = diffRouteTable({ ...(olds as RouteTableOutputs), vpcId: existing.vpcId }, news);
     order = d.replaces.length > 0 ? (choseDeleteFirst(news.ownerRef) ? "replaceDeleteFirst" : "replaceCreateFirst") : d.changes ? "update" : "same";

@@ -24,7 +24,7 @@ import {
   validateZone,
   withAccountRule,
 } from "../validation";
-import { adoptsNow, previewAdoption } from "./adopt";
+import { adoptsNow, previewAdoption, withKnownRefs } from "./adopt";
 import { createOnce, definedFields } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
@@ -111,7 +111,8 @@ async function previewCheck(client: PeerlinkClient, olds: Partial<SubnetInputs &
   let failures: Failure[] = [];
   if (adoptsNow(olds, news)) {
     existing = subnets.find((s) => s.subnetId === news.importId);
-    ({ failures, order } = previewAdoption(RULES, news, existing && subnetOutputs(existing, news), account.accountId));
+    const declared = withKnownRefs(news, { vpcId: refs.vpc, routeTableId: refs.routeTable });
+    ({ failures, order } = previewAdoption(RULES, declared, existing && subnetOutputs(existing, news), account.accountId));
   } else if (existing && olds.vpcId !== undefined) {
     const d = diffSubnet({ ...(olds as SubnetOutputs), routeTableId: existing.routeTableId }, news);
     order = d.replaces.length > 0 ? (choseDeleteFirst(news.ownerRef) ? "replaceDeleteFirst" : "replaceCreateFirst") : d.changes ? "update" : "same";

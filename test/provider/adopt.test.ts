@@ -10,6 +10,7 @@ import { provider as tableProvider } from "../../provider/impl/route-table";
 import { provider as subnetProvider } from "../../provider/impl/subnet";
 import { provider as vpcProvider } from "../../provider/impl/vpc";
 import type { CommonInputs } from "../../provider/types";
+import { UNKNOWN } from "../../provider/validation";
 import { shouldReject } from "../helpers/assert";
 import { api, Env, newProviderProcess, ref, startEnv } from "./fixtures";
 
@@ -256,6 +257,26 @@ describe("adopt by id (importId) on every resource type (real control plane)", (
       const checked = await peeringProvider.check!({} as never, asAccepter);
       expect(checked.failures!.find((f) => f.property === "importId")!.reason).to.contain("only the requester can adopt it");
       await shouldReject(peeringProvider.create(asAccepter), "Forbidden");
+    });
+
+    it("catches at preview a peering between other VPCs than the program's adopted ones (ids not known yet)", async () => {
+      const hubRef = ref("Vpc", "hub");
+      const spokeRef = ref("Vpc", "spoke");
+      const vpcIn = (v: any, ownerRef: string) => ({ region: v.region, cidrBlock: v.cidrBlock, ownerRef, connection: env.a.conn, importId: v.vpcId });
+      expect((await vpcProvider.check!({} as never, vpcIn(hub, hubRef))).failures).to.deep.equal([]);
+      expect((await vpcProvider.check!({} as never, vpcIn(spoke, spokeRef))).failures).to.deep.equal([]);
+      // `vpc: spoke, peerVpc: hub`: the ids are outputs, unknown while the engine previews the adoption.
+      const checked = await peeringProvider.check!({} as never, {
+        vpcId: UNKNOWN,
+        peerVpcId: UNKNOWN,
+        ownerRef: ref("PeeringConnection", "reversed"),
+        connection: env.a.conn,
+        importId: peering.peeringId,
+        __refs: { vpc: spokeRef, peerVpc: hubRef },
+      });
+      const reason = checked.failures!.find((f) => f.property === "importId")?.reason ?? JSON.stringify(checked.failures);
+      expect(reason).to.contain(`vpcId: declared "${spoke.vpcId}", actual "${hub.vpcId}"`);
+      expect(reason).to.contain(`peerVpcId: declared "${hub.vpcId}", actual "${spoke.vpcId}"`);
     });
 
     it("adopts the accepter's side of an accepted cross-account peering", async () => {
