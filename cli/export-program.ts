@@ -72,10 +72,10 @@ export function exportProgram(world: ApiWorld, opts: ExportOptions): ExportedPro
   const skipped: string[] = [];
   const lines: string[] = [];
   const counts: Record<string, number> = { Vpc: 0, BorderRouter: 0, RouteTable: 0, Subnet: 0, PeeringConnection: 0, PeeringAcceptance: 0, RouteEntry: 0 };
-  const declare = (type: string, variable: string | undefined, name: string, body: string) => {
+  const declare = (type: string, variable: string | undefined, name: string, body: string, options?: string) => {
     counts[type]++;
     const target = variable ? `const ${variable} = ` : "";
-    lines.push(`${target}new peerlink.${type}(${lit(name)}, ${body.replace(/\n/g, "\n")});`, "");
+    lines.push(`${target}new peerlink.${type}(${lit(name)}, ${body}${options ? `, ${options}` : ""});`, "");
   };
 
   const vpcs = world.vpcs.filter((v) => opts.region === undefined || v.region === opts.region).sort(byId<Vpc>((v) => `${v.name}\n${v.vpcId}`));
@@ -238,6 +238,8 @@ export function exportProgram(world: ApiWorld, opts: ExportOptions): ExportedPro
         ["allowedRequesterAccountIds", lit([p.requester.accountId])],
         ["importId", lit(p.peeringId)],
       ]),
+      // Its peering comes from another stack, so nothing else orders it before its VPC on destroy.
+      `{ dependsOn: [${endOf(p.accepter)}] }`,
     );
   }
 

@@ -11,6 +11,7 @@ import { setAccountQuotas } from "../controlplane/quota-admin";
 import { startServer } from "../controlplane/server";
 import { PeerlinkError, parseQuotaOverrides } from "../domain";
 import { TOPOLOGY_FORMATS, type TopologyFormat } from "../topology/render";
+import { CONSOLE_USAGE, consoleCommand } from "./console";
 import { exportProgram } from "./export-program";
 import { formatTopology } from "./topology";
 import { formatBill, formatMetrics } from "./traffic";
@@ -33,6 +34,8 @@ const USAGE = `usage:
   peerlink topology [--format mermaid|dot|json] [--region R]   (the account's VPCs, subnets, peerings, routes)
   peerlink export-program [--account ID] [--region R] [--out DIR] [--project NAME]
                                                                (a Pulumi program adopting what the account has)
+  ${CONSOLE_USAGE}
+                  (starts the embedded control plane if none answers; prints a one-time sign-in link)
 (--store defaults to PEERLINK_STORE; --endpoint to PEERLINK_ENDPOINT; the key comes from PEERLINK_API_KEY or,
  with --api-key-stdin, from standard input, so it never has to be on the command line)`;
 
@@ -388,6 +391,18 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
         break;
       case "export-program":
         code = await exportProgramCommand(rest, io);
+        break;
+      case "console":
+        code = await consoleCommand(rest, io, {
+          apiKey: async () => (rest.includes("--api-key-stdin") ? readStdinLine() : process.env.PEERLINK_API_KEY),
+          storeUrl: process.env.PEERLINK_STORE || undefined,
+          usage: (m) => new UsageError(m),
+          onServer: (server) => {
+            const stop = () => void server.close().then(() => process.exit(0));
+            process.once("SIGTERM", stop);
+            process.once("SIGINT", stop);
+          },
+        });
         break;
       case undefined:
       case "help":

@@ -55,3 +55,9 @@ export type BillLine = Static<typeof S.billLineSchema>;
 export type DayBill = Static<typeof S.dayBillSchema>;
 export type MonthBill = Static<typeof S.monthBillSchema>;
 export type Bill = Static<typeof S.billSchema>;
+
+// Issue 13: the console
+export type OpenSessionBody = Static<typeof S.openSessionBody>;
+export type ConsoleSession = Static<typeof S.consoleSessionSchema>;
+export type SignInLink = Static<typeof S.signInLinkSchema>;
+export type PeeringCascade = Static<typeof S.peeringCascadeSchema>;

@@ -42,3 +42,12 @@ export function visibleCostEstimate(p: PeeringParties & { bandwidthMbps: number 
   if (hidesAccepter(p, accountId) || !isCrossRegionPeering(p)) return null;
   return estimateDailyCost(p.requester.region, p.accepter.region, p.bandwidthMbps);
 }
+
+/**
+ * What a delete of the peering takes with it, as the account may see it: its own routes through the
+ * peering, and only how many the other account has (a count: the other account's ids stay hidden).
+ */
+export function visibleCascade<R extends { accountId: string }>(routes: readonly R[], accountId: string): { own: R[]; otherAccountCount: number } {
+  const own = routes.filter((r) => r.accountId === accountId);
+  return { own, otherAccountCount: routes.length - own.length };
+}

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createAccount } from "../controlplane/accounts";
 import { startServer } from "../controlplane/server";
+import { seedConsoleDemo } from "./console-demo";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const STATE_DIR = path.join(REPO_ROOT, ".peerlink");
@@ -79,10 +80,12 @@ async function main(): Promise<void> {
   let endpoint = process.env.PEERLINK_ENDPOINT;
   let apiKey = process.env.PEERLINK_API_KEY;
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let demo: Awaited<ReturnType<typeof demoAccounts>> | undefined;
+  const port = Number(process.env.PEERLINK_PORT ?? 8787);
   if (!endpoint) {
-    const port = Number(process.env.PEERLINK_PORT ?? 8787);
     // Accounts first: they are written straight to the data dir, before the server opens it.
-    apiKey = (await demoAccounts()).alice.apiKey;
+    demo = await demoAccounts();
+    apiKey = demo.alice.apiKey;
     try {
       server = await startServer({ host: "127.0.0.1", port, dataDir: STATE_DIR, logLevel: "warn" });
     } catch (err) {
@@ -109,6 +112,18 @@ async function main(): Promise<void> {
       `To use pulumi by hand: export PATH="${binDir}:$PATH" PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL}` +
         ` and PULUMI_CONFIG_PASSPHRASE from .peerlink/passphrase.json; start the control plane with npx peerlink server.`,
     );
+    // The console (issue 13) is the last word: how to look at what was just deployed.
+    if (demo) {
+      const request = await seedConsoleDemo(endpoint!, demo.alice, demo.bob);
+      const portFlag = port === 8787 ? "" : ` --port ${port}`;
+      console.log(
+        `\nbob has asked alice to peer (${request.peeringId}, cross-region, ${request.status}); accept it in the console.` +
+          `\nOpen the console on what was just deployed (it starts the control plane again and prints a one-time sign-in link):` +
+          `\n  npx peerlink console --account alice --simulate-traffic${portFlag}`,
+      );
+    } else {
+      console.log(`\nOpen the console on that control plane: with PEERLINK_ENDPOINT and PEERLINK_API_KEY exported as now, run npx peerlink console`);
+    }
   } finally {
     await server?.close();
   }

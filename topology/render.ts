@@ -18,7 +18,16 @@ export interface Laid {
 }
 
 export function lay(t: Topology): Laid {
-  const groups = [...t.groups].sort((a, b) => byText(a.label, b.label) || byText(a.key, b.key)).map((g, i) => ({ ...g, id: `acct${i + 1}` }));
+  // Groups (accounts) in the order of what they hold, so random account ids do not reorder them.
+  const content = (g: TopologyGroup) =>
+    t.nodes
+      .filter((n) => n.group === g.key)
+      .map((n) => n.label)
+      .sort()
+      .join("\n");
+  const groups = [...t.groups]
+    .sort((a, b) => byText(content(a), content(b)) || byText(a.label, b.label) || byText(a.key, b.key))
+    .map((g, i) => ({ ...g, id: `acct${i + 1}` }));
   const groupRank = new Map(groups.map((g, i) => [g.key, i]));
   const rank = (n: TopologyNode) => (n.group === undefined ? groups.length : (groupRank.get(n.group) ?? groups.length));
   const sorted = [...t.nodes].sort(

@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import Fastify, { FastifyInstance, FastifyServerOptions } from "fastify";
 import { ValidationError } from "../../domain";
 import { Store } from "../store/store";
+import { consoleRoutes } from "./console/routes";
 import { registerErrorHandling } from "./errors";
 import { Faults, injectFaults } from "./faults";
 import { HttpLimits, limitConnections, limitRequests, requireWellFormedUnicode, resolveLimits, serverLimitOptions } from "./limits";
@@ -14,6 +15,7 @@ import { borderRouterRoutes } from "./routes/border-routers";
 import { eventRoutes } from "./routes/events";
 import { metaRoutes } from "./routes/meta";
 import { networkRoutes } from "./routes/network";
+import { peeringCascadeRoutes } from "./routes/peering-cascade";
 import { peeringRoutes } from "./routes/peerings";
 import { routeRoutes } from "./routes/routes";
 import { TrafficRouteOptions, trafficRoutes } from "./routes/traffic";
@@ -23,12 +25,22 @@ import { worldRoutes } from "./routes/world";
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Paths whose values are secrets; pino replaces them before anything is written. */
-export const REDACT_PATHS = ["req.headers.authorization", 'req.headers["idempotency-key"]', "headers.authorization", "apiKey", "*.apiKey"];
+export const REDACT_PATHS = [
+  "req.headers.authorization",
+  'req.headers["idempotency-key"]',
+  "req.headers.cookie",
+  "headers.authorization",
+  "headers.cookie",
+  "apiKey",
+  "*.apiKey",
+  "token",
+  "*.token",
+];
 
 /** Logged URL without query values or anything shaped like a key, so a misplaced key never reaches logs. */
 export function sanitizeUrl(url: string): string {
   const [pathPart, query] = url.split("?", 2);
-  const scrub = (x: string) => x.replace(/plk_[0-9A-Za-z]*/g, "[redacted]").replace(/[0-9A-Fa-f]{24,}/g, "[redacted]");
+  const scrub = (x: string) => x.replace(/pl[kcs]_[0-9A-Za-z_-]*/g, "[redacted]").replace(/[0-9A-Fa-f]{24,}/g, "[redacted]");
   const keys =
     query === undefined
       ? ""
@@ -123,5 +135,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(worldRoutes);
   await app.register(eventRoutes);
   await app.register(trafficRoutes, opts.traffic ?? { recording: false });
+  await app.register(peeringCascadeRoutes);
+  await app.register(consoleRoutes);
   return app;
 }

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { PeeringState } from "../../domain";
+import { CONSOLE_SCHEMA_SQLITE, sqliteConsoleTx } from "./console-sqlite";
 import { BORDER_ROUTER_MIGRATION_SQLITE, BORDER_ROUTER_SCHEMA, sqliteBorderRouterTx } from "./sqlite-border-routers";
 import { NETWORK_BACKFILL, NETWORK_SCHEMA, sqliteNetworkTx } from "./sqlite-network";
 import {
@@ -23,7 +24,7 @@ import {
 } from "./store";
 import { SqliteTrafficQueries, TRAFFIC_MIGRATION_SQLITE, TRAFFIC_SCHEMA_SQLITE } from "./traffic-sqlite";
 
-const SCHEMA_VERSION = 10;
+const SCHEMA_VERSION = 11;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -76,7 +77,8 @@ CREATE TABLE IF NOT EXISTS applied_transitions (
 CREATE INDEX IF NOT EXISTS applied_transitions_peering ON applied_transitions(peering_id);
 ${NETWORK_SCHEMA}
 ${BORDER_ROUTER_SCHEMA}
-${TRAFFIC_SCHEMA_SQLITE}`;
+${TRAFFIC_SCHEMA_SQLITE}
+${CONSOLE_SCHEMA_SQLITE}`;
 
 /**
  * Steps from each older schema version to the next; a fresh file gets SCHEMA (the latest) at once.
@@ -84,8 +86,9 @@ ${TRAFFIC_SCHEMA_SQLITE}`;
  * SCHEMA; BACKFILL then copies what older versions kept elsewhere). v6: owner_ref. v7 (issue 14):
  * applied_transitions (created by SCHEMA). v8 (issue 11): route_tables and subnets (created by SCHEMA; BACKFILL
  * copies each VPC's main table into route_tables). v9 (issue 12): peerings.alarm_*, traffic tables (traffic.ts).
- * v10 (issue 11): border_routers, peerings.req_kind/acc_kind (sqlite-border-routers.ts). The PostgreSQL
- * migrations (postgres/migrations.ts) make the same schema.
+ * v10 (issue 11): border_routers, peerings.req_kind/acc_kind (sqlite-border-routers.ts).
+ * v11 (issue 13): console_tokens (console-sqlite.ts, created by SCHEMA). The PostgreSQL migrations
+ * (postgres/migrations.ts) make the same schema.
  */
 const MIGRATIONS: Record<number, string> = {
   1: `ALTER TABLE vpcs ADD COLUMN allowed_peers TEXT NOT NULL DEFAULT '[]';`,
@@ -98,6 +101,8 @@ const MIGRATIONS: Record<number, string> = {
   7: ``,
   8: TRAFFIC_MIGRATION_SQLITE,
   9: BORDER_ROUTER_MIGRATION_SQLITE,
+  // v11, the console's tokens, comes from SCHEMA.
+  10: ``,
 };
 
 /** Run after SCHEMA when upgrading from the given version. */
@@ -499,6 +504,7 @@ class SqliteQueries {
       addToMeta: async (key, delta) => Number((st.addToMeta.get({ key, delta }) as { value: string }).value),
       announce: async (_change: StoreChange) => undefined,
       ...this.traffic.tx(),
+      ...sqliteConsoleTx(this.db, routeFrom),
     };
   }
 }

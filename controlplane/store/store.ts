@@ -1,6 +1,7 @@
 // The persistence boundary. The use-cases only talk to this interface; all SQL lives in the
 // implementations (sqlite.ts, postgres/). Methods are async so a networked store fits.
 import { AlarmThresholds, PeeringState } from "../../domain";
+import type { ConsoleStoreTx } from "./console";
 import type { TrafficStoreTx } from "./traffic";
 
 export type Tags = Record<string, string>;
@@ -151,7 +152,7 @@ export type EventRecord = {
   details: Record<string, unknown>;
 };
 
-export interface StoreTx extends TrafficStoreTx {
+export interface StoreTx extends TrafficStoreTx, ConsoleStoreTx {
   /**
    * Row locks for the invariant a use-case is about to check (PostgreSQL: SELECT ... FOR UPDATE; SQLite:
    * nothing to do, one writer at a time). Always taken in this order, each call with its ids sorted:
@@ -168,6 +169,8 @@ export interface StoreTx extends TrafficStoreTx {
   insertAccount(a: AccountRecord): Promise<void>;
   getAccount(accountId: string): Promise<AccountRecord | undefined>;
   getAccountByKeyHash(keyHash: string): Promise<AccountRecord | undefined>;
+  /** issue 13: `peerlink console --account NAME` (names need not be unique) */
+  listAccountsByName(name: string): Promise<AccountRecord[]>;
 
   insertVpc(v: VpcRecord): Promise<void>;
   getVpc(vpcId: string): Promise<VpcRecord | undefined>;
@@ -211,6 +214,8 @@ export interface StoreTx extends TrafficStoreTx {
   /** deletes every route whose next hop is the peering, in every table; returns how many */
   deleteRoutesByPeering(peeringId: string): Promise<number>;
   countPeeringRoutes(routeTableId: string): Promise<number>;
+  /** issue 13: every route whose next hop is the peering, in every table of every account (the delete cascade) */
+  listRoutesByPeering(peeringId: string): Promise<RouteRecord[]>;
 
   insertPeering(p: PeeringRecord): Promise<void>;
   getPeering(peeringId: string): Promise<PeeringRecord | undefined>;

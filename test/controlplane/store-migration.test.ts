@@ -141,7 +141,7 @@ describe("SQLite data files of an older version", () => {
       });
       await migrated.close();
       const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
-      expect(check.pragma("user_version", { simple: true })).to.equal(10);
+      expect(check.pragma("user_version", { simple: true })).to.equal(11);
       check.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -199,7 +199,41 @@ describe("SQLite data files of an older version", () => {
       });
       await migrated.close();
       const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
-      expect(check.pragma("user_version", { simple: true })).to.equal(10);
+      expect(check.pragma("user_version", { simple: true })).to.equal(11);
+      check.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it("migrates a version-10 file (issue 11): console sign-in links and sessions can be stored, single use", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peerlink-migrate-v10-"));
+    try {
+      const fresh = new SqliteStore(dir);
+      await fresh.transaction((tx) => tx.insertAccount({ accountId: "acc-1", name: "a", keyHash: "h", createdAt: 1 }));
+      await fresh.close();
+      const raw = new Database(path.join(dir, "peerlink.db"));
+      raw.exec("DROP TABLE console_tokens");
+      raw.pragma("user_version = 10");
+      raw.close();
+
+      const migrated = new SqliteStore(dir);
+      await migrated.transaction(async (tx) => {
+        await tx.insertConsoleToken({ tokenHash: "t1", kind: "sign-in-link", accountId: "acc-1", keyHash: null, createdAt: 1, expiresAt: 100 });
+        expect(await tx.getConsoleToken("t1", "session")).to.equal(undefined);
+        expect(await tx.takeConsoleToken("t1", "sign-in-link")).to.deep.equal({
+          tokenHash: "t1",
+          kind: "sign-in-link",
+          accountId: "acc-1",
+          keyHash: null,
+          createdAt: 1,
+          expiresAt: 100,
+        });
+        expect(await tx.takeConsoleToken("t1", "sign-in-link")).to.equal(undefined);
+        expect((await tx.listAccountsByName("a")).map((x) => x.accountId)).to.deep.equal(["acc-1"]);
+      });
+      await migrated.close();
+      const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
+      expect(check.pragma("user_version", { simple: true })).to.equal(11);
       check.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

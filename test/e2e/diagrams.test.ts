@@ -37,6 +37,8 @@ function expectDiagram(actual: string, file: string): void {
 }
 
 describe("diagrams under the real pulumi CLI", function () {
+  // Several pulumi runs per test, on a shared machine.
+  this.timeout(10 * 60 * 1000);
   let server: TestServer;
   let alice: Account;
   let bob: Account;

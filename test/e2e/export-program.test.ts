@@ -20,6 +20,8 @@ function expectOk(result: { code: number; output: string }, what: string): void 
 }
 
 describe("peerlink export-program round trips under the real pulumi CLI", function () {
+  // Several pulumi runs per test, on a shared machine.
+  this.timeout(10 * 60 * 1000);
   let server: TestServer;
   let alice: Account;
   let bob: Account;
@@ -145,6 +147,7 @@ describe("peerlink export-program round trips under the real pulumi CLI", functi
     expect(acceptorProgram).to.contain("new peerlink.PeeringAcceptance(");
     expect(acceptorProgram).to.contain(`allowedRequesterAccountIds: ["${alice.accountId}"]`);
     expect(acceptorProgram).to.match(/peeringId: \w+Acceptance\.peeringId,/);
+    expect(acceptorProgram, "the acceptance is deleted before its VPC").to.contain("{ dependsOn: [partner] }");
 
     const requester = await adoptsWithoutChange(requesterDir, [alice, bob]);
     const acceptor = await adoptsWithoutChange(acceptorDir, [bob, alice]);

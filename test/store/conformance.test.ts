@@ -14,6 +14,7 @@ const SUITES = [
   "http/cli",
   "http/border-peerings",
   "http/border-routers",
+  "http/console-sessions",
   "http/concurrency",
   "http/crash",
   "http/idempotency",

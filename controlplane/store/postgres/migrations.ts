@@ -1,6 +1,7 @@
 // Versioned schema for the PostgreSQL store. A migration is never edited once released: add the next
 // one. They run at start under an advisory lock, so replicas starting together apply each exactly once.
 import { Client } from "pg";
+import { consoleTablesSql } from "../console";
 import { trafficTablesSql } from "../traffic";
 import { BORDER_ROUTER_MIGRATION_PG } from "./border-routers";
 
@@ -127,6 +128,12 @@ ${trafficTablesSql("BIGINT", "DOUBLE PRECISION", "")}`,
   },
   // Issue 11: border routers, and the kind of each peering end (SQLite v10, sqlite-border-routers.ts).
   { version: 10, name: "border routers", sql: BORDER_ROUTER_MIGRATION_PG },
+  // Issue 13: the console's sign-in links and sessions.
+  {
+    version: 11,
+    name: "console sign-in links and sessions",
+    sql: consoleTablesSql("BIGINT", ""),
+  },
 ];
 
 /** Any 64-bit constant that other applications on the same database are unlikely to use. */
@@ -137,13 +144,16 @@ export async function migrate(client: Client): Promise<number> {
   try {
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ v: number | null }>("SELECT MAX(version) AS v FROM schema_migrations");
-    const current = rows[0].v ?? 0;
+    const { rows } = await client.query<{ version: number }>("SELECT version FROM schema_migrations");
+    const applied = new Set(rows.map((r) => Number(r.version)));
+    const current = Math.max(0, ...applied);
     const latest = MIGRATIONS[MIGRATIONS.length - 1].version;
     if (current > latest) {
       throw new Error(`the database has schema version ${current}; this peerlink supports up to ${latest}: upgrade peerlink`);
     }
-    for (const m of MIGRATIONS.filter((x) => x.version > current)) {
+    // Every missing step, not only those above the highest: version numbers are reserved per branch
+    // (10 border routers, 11 the console), so a database may have 11 before 10 arrives.
+    for (const m of MIGRATIONS.filter((x) => !applied.has(x.version))) {
       await client.query("BEGIN");
       try {
         await client.query(m.sql);

@@ -18,6 +18,7 @@ import {
 } from "../sqlite";
 import { AccountRecord, IdempotencyRecord, StoreChange, StoreTx, TransitionRecord } from "../store";
 import { LOCK_BORDER_ROUTER_OF_TABLE, LOCK_BORDER_ROUTERS, pgBorderRouterTx } from "./border-routers";
+import { pgConsoleTx } from "./console-queries";
 import { pgNetworkTx } from "./network";
 import { pgTrafficTx } from "./traffic-queries";
 
@@ -282,5 +283,6 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
       await run("notify", [CHANGE_CHANNEL, JSON.stringify(msg)]);
     },
     ...pgTrafficTx(client),
+    ...pgConsoleTx(client),
   };
 }

@@ -73,6 +73,12 @@ const SAMPLES: Record<string, Sample> = {
     },
   },
   "GET /v1/test/clock": { expect: all(200) },
+  // Issue 13: the console's sign-in takes its proof (a one-time token or a key) in the body, so it is public;
+  // without the console's header it refuses before reading anything.
+  "POST /console/api/session": { body: () => ({ token: "pls_unknown" }), expect: all(403), public: true },
+  "DELETE /console/api/session": { expect: all(403), public: true },
+  "POST /console/api/sign-in-links": { expect: all(201) },
+  "GET /v1/peering-connections/{peeringId}/cascade": { params: (f) => ({ peeringId: f.active.peeringId }), expect: { owner: 200, peer: 200, stranger: 404 } },
   "POST /v1/test/clock/advance": { body: () => ({ ms: 1 }), expect: all(200) },
   "POST /v1/vpcs": { body: () => ({ region: "ap-shanghai", cidrBlock: nextCidr() }), expect: all(201) },
   "GET /v1/vpcs": {
@@ -301,7 +307,7 @@ describe("control plane: authentication on the matched route", function () {
     expect(operations.length).to.be.greaterThan(25);
   });
 
-  it("serves /healthz and /openapi.json without a key, and only those", async function () {
+  it("serves /healthz, /openapi.json and the console's sign-in without a key, and only those", async function () {
     const open: string[] = [];
     const f = await fixture();
     for (const op of operations) {
@@ -310,7 +316,7 @@ describe("control plane: authentication on the matched route", function () {
       const res = await send(op, sample, f, SPELLINGS[0], "none");
       if (res.status !== 401) open.push(op);
     }
-    expect(open).to.deep.equal(["GET /healthz"]);
+    expect(open).to.deep.equal(["GET /healthz", "POST /console/api/session", "DELETE /console/api/session"]);
     const doc = await rawRequest(w.url, { method: "GET", target: "/openapi.json" });
     expect(doc.status).to.equal(200);
   });
