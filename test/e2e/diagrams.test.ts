@@ -139,7 +139,7 @@ describe("diagrams under the real pulumi CLI", function () {
     expectDiagram(plan.diagram, "cross-account.plan.mmd");
   });
 
-  it("draws the quickstart's plan, and what its destroy would leave once deployed", async () => {
+  it("draws the quickstart's plan, and the deployed stack unmarked when nothing changes", async () => {
     const ws = await workspace({ example: "quickstart", endpoint: server.url, apiKey: alice.apiKey });
     const plan = await previewDiagram(ws);
     expect(plan.code, plan.output).to.equal(0);
