@@ -13,6 +13,7 @@ import { PeerlinkError, parseQuotaOverrides } from "../domain";
 import { TOPOLOGY_FORMATS, type TopologyFormat } from "../topology/render";
 import { CONSOLE_USAGE, consoleCommand } from "./console";
 import { exportProgram } from "./export-program";
+import { formatReach, reachExitCode } from "./reach";
 import { formatTopology } from "./topology";
 import { formatBill, formatMetrics } from "./traffic";
 
@@ -36,6 +37,7 @@ const USAGE = `usage:
                                                                (a Pulumi program adopting what the account has)
   ${CONSOLE_USAGE}
                   (starts the embedded control plane if none answers; prints a one-time sign-in link)
+  peerlink reach FROM TO [--json]   (each an address, subnet-..., vpc-... or vbr-...; exit 0 reachable, 2 unreachable)
 (--store defaults to PEERLINK_STORE; --endpoint to PEERLINK_ENDPOINT; the key comes from PEERLINK_API_KEY or,
  with --api-key-stdin, from standard input, so it never has to be on the command line)`;
 
@@ -288,6 +290,15 @@ async function billCommand(args: string[], io: Out): Promise<number> {
   return 0;
 }
 
+async function reachCommand(args: string[], io: Out): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: apiOptions, allowPositionals: true });
+  if (positionals.length !== 2) throw new UsageError("usage: peerlink reach FROM TO (each an IPv4 address, a subnet id, a VPC id or a border router id)");
+  const [source, destination] = positionals;
+  const answer = await (await client(values)).reachability(`asking whether ${source} reaches ${destination}`, { source, destination });
+  io.out(values.json ? JSON.stringify(answer, null, 2) : formatReach(answer));
+  return reachExitCode(answer);
+}
+
 async function vpcCommand(args: string[], io: Out): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: apiOptions, allowPositionals: true });
   if (positionals[0] !== "list" || positionals.length !== 1) throw new UsageError("usage: peerlink vpc list");
@@ -403,6 +414,9 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
             process.once("SIGINT", stop);
           },
         });
+        break;
+      case "reach":
+        code = await reachCommand(rest, io);
         break;
       case undefined:
       case "help":

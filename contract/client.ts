@@ -29,6 +29,10 @@ export class PeerlinkClient {
   getWorld(op = "reading what the account can see"): Promise<W.World> {
     return this.transport.request(op, "GET", "/v1/world");
   }
+  /** Can `source` reach `destination` (an address, a subnet id or a VPC id), and replies come back? */
+  reachability(op: string, body: W.ReachabilityBody): Promise<W.ReachabilityAnswer> {
+    return this.transport.request(op, "POST", "/v1/reachability", { body, readOnly: true });
+  }
   getRegions(op = "reading regions"): Promise<W.Regions> {
     return this.transport.request(op, "GET", "/v1/regions");
   }

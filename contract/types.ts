@@ -61,3 +61,7 @@ export type OpenSessionBody = Static<typeof S.openSessionBody>;
 export type ConsoleSession = Static<typeof S.consoleSessionSchema>;
 export type SignInLink = Static<typeof S.signInLinkSchema>;
 export type PeeringCascade = Static<typeof S.peeringCascadeSchema>;
+// Issue 16: reachability
+export type ReachabilityBody = Static<typeof S.reachabilityBody>;
+export type ReachabilityAnswer = Static<typeof S.reachabilitySchema>;
+export type ReachabilityHop = Static<typeof S.reachabilityHopSchema>;

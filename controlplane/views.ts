@@ -4,7 +4,7 @@
 
 import type { Peering, Route, Vpc } from "../contract/types";
 import { hidesAccepter, isCrossRegionPeering, NO_ALARMS, roleOf, sideStatus, visibleCostEstimate } from "../domain";
-import { PeeringEnd, PeeringRecord, RouteRecord, RouteTableRecord, SubnetRecord, VpcRecord } from "./store/store";
+import { BorderRouterRecord, PeeringEnd, PeeringRecord, RouteRecord, RouteTableRecord, SubnetRecord, VpcRecord } from "./store/store";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -111,3 +111,26 @@ export function peeringView(p: PeeringRecord, accountId: string): Peering {
   };
 }
 export type PeeringView = Peering;
+
+/** Issue 11: a border router. */
+export function borderRouterView(b: BorderRouterRecord) {
+  return {
+    borderRouterId: b.borderRouterId,
+    accountId: b.accountId,
+    region: b.region,
+    name: b.name,
+    tags: b.tags,
+    vlanId: b.vlanId,
+    interconnectCidrBlock: b.interconnectCidrBlock,
+    localGatewayIp: b.localGatewayIp,
+    peerGatewayIp: b.peerGatewayIp,
+    onPremisesCidrBlocks: [...b.onPremisesCidrBlocks],
+    routeTableId: b.routeTableId,
+    allowedPeerAccountIds: [...b.allowedPeerAccountIds],
+    ...(b.ownerRef ? { ownerRef: b.ownerRef } : {}),
+    status: "Available" as const,
+    createdAt: iso(b.createdAt),
+    updatedAt: iso(b.updatedAt),
+  };
+}
+export type BorderRouterView = ReturnType<typeof borderRouterView>;

@@ -236,7 +236,11 @@ export function borderPeeringViolations(w: World, p: WorldPeering): { violations
   const b = borderRouterByKey(w, vbrEnd.vpcKey);
   const vpcText = known(vpcEnd.cidr);
   const vpcName = describeVpc(vpcByKey(w, vpcEnd.vpcKey), `VPC ${vpcEnd.vpcKey}`);
-  if (!b) return { violations: out, deferred };
+  if (!b) {
+    // Another account's router the caller cannot read: the server evaluates the overlap at write time.
+    deferred.push(`border router ${vbrEnd.vpcKey} is not visible to this account, so its on-premises blocks are not known here`);
+    return { violations: out, deferred };
+  }
   const vbrName = describeBorderRouter(b, vbrEnd.vpcKey);
   if (vpcText === undefined || known(b.onPremCidrs) === undefined || known(b.interconnectCidr) === undefined) {
     deferred.push(`the CIDR of ${vpcName} or the blocks of ${vbrName} are not known yet`);

@@ -9,6 +9,8 @@ export * from "./network";
 export * from "./peering-state";
 export * from "./pricing";
 export * from "./quotas";
+export * from "./reachability";
+export * from "./reachability-ends";
 export * from "./regions";
 export * from "./rulebook";
 export * from "./rules";

@@ -436,7 +436,7 @@ export function checkAcceptance(w: World, peeringKey: string, callerAccountId: s
   out.violations.push(...acceptanceViolations(callerAccountId, [accepter]));
   if (opts.accepting && quotas && out.violations.length === 0) {
     const counted = quotaPeeringsOn(w, p.accepter.vpcKey, peeringKey);
-    out.violations.push(...acceptQuotaViolations({ vpc: vpcFacts(vpcByKey(w, p.accepter.vpcKey), p.accepter), peeringCount: counted.length, quotas }));
+    out.violations.push(...acceptQuotaViolations({ vpc: endFacts(w, p.accepter), peeringCount: counted.length, quotas }));
   }
   return out;
 }

@@ -57,6 +57,10 @@ let vpcByTable = new WeakMap<object, VpcReg>();
 let vpcByCidr = new WeakMap<object, VpcReg>();
 let peeringByObject = new WeakMap<object, PeeringReg>();
 let tableByObject = new WeakMap<object, TableReg>();
+let subnetByObject = new WeakMap<object, string>();
+/** Every Peerlink resource of the program but the assertions, which wait for all of them. */
+let topology: pulumi.Resource[] = [];
+let topologyWaiters: ((resources: pulumi.Resource[]) => void)[] = [];
 let borderRouterByObject = new WeakMap<object, string>();
 
 let peerings: PeeringReg[] = [];
@@ -75,6 +79,9 @@ export function resetPlanning(): void {
   vpcByCidr = new WeakMap();
   peeringByObject = new WeakMap();
   tableByObject = new WeakMap();
+  subnetByObject = new WeakMap();
+  topology = [];
+  topologyWaiters = [];
   borderRouterByObject = new WeakMap();
   peerings = [];
   routes = [];
@@ -216,6 +223,54 @@ export function registerRouteTable(
   return { vpc: reg.vpc?.ownerRef };
 }
 
+/** A Subnet's outputs then identify it (by ownerRef), for the assertions that name it. */
+export function registerSubnet(resource: pulumi.Resource, ownerRef: string, outputs: pulumi.Output<string>[]): void {
+  subnetByObject.set(resource, ownerRef);
+  for (const o of outputs) subnetByObject.set(o, ownerRef);
+}
+
+/** Called for every Peerlink resource but an assertion, once it exists. */
+export function registerTopology(resource: pulumi.Resource): void {
+  topology.push(resource);
+  schedule();
+}
+
+/**
+ * The resources an assertion is checked after: every other Peerlink resource the program declares,
+ * once the program goes quiet (so those declared after the assertion count too).
+ */
+export function topologySettled(): Promise<pulumi.Resource[]> {
+  const settled = new Promise<pulumi.Resource[]>((resolve) => topologyWaiters.push(resolve));
+  schedule();
+  return settled;
+}
+
+function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The `__refs` of an assertion: the program's Vpc, Subnet or BorderRouter its ends are, when traced. */
+export function assertionRefs(args: { source: unknown; destination: unknown }): ResourceRefs {
+  const end = (v: unknown): { subnet?: string; vpc?: string; borderRouter?: string } => {
+    if (!v || typeof v !== "object") return {};
+    const subnet = traced(v, subnetByObject);
+    if (subnet) return { subnet };
+    const borderRouter = traced(v, borderRouterByObject);
+    if (borderRouter) return { borderRouter };
+    return { vpc: traced(v, vpcByObject)?.ownerRef };
+  };
+  const s = end(args.source);
+  const d = end(args.destination);
+  return definedOnly({
+    sourceSubnet: s.subnet,
+    sourceVpc: s.vpc,
+    sourceBorderRouter: s.borderRouter,
+    destinationSubnet: d.subnet,
+    destinationVpc: d.vpc,
+    destinationBorderRouter: d.borderRouter,
+  });
+}
+
 /** The `__refs` of a Subnet: its Vpc, and its table (a RouteTable of the program, or a Vpc's main one). */
 export function subnetRefs(args: { vpcId: unknown; routeTableId?: unknown }): ResourceRefs {
   return {
@@ -310,9 +365,10 @@ function schedule(): void {
   tick(gen);
 }
 
-/** Resolves every pending `__refs`, and warns about one-sided routes. */
+/** Resolves every pending `__refs` and topology wait, and warns about one-sided routes. */
 export function flush(): void {
   writeDeclared();
+  for (const resolve of topologyWaiters.splice(0)) resolve([...topology]);
   for (const p of peerings) {
     if (!p.resolve) continue;
     const resolve = p.resolve;

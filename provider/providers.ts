@@ -15,6 +15,7 @@ export const IMPL_MODULES = {
   RouteEntry: "peerlink/dist/provider/impl/route-entry.js",
   Subnet: "peerlink/dist/provider/impl/subnet.js",
   RouteTable: "peerlink/dist/provider/impl/route-table.js",
+  ReachabilityAssertion: "peerlink/dist/provider/impl/reachability-assertion.js",
   BorderRouter: "peerlink/dist/provider/impl/border-router.js",
 } as const;
 
@@ -37,6 +38,7 @@ export const peeringAcceptanceProvider = forwardingProvider(IMPL_MODULES.Peering
 export const routeEntryProvider = forwardingProvider(IMPL_MODULES.RouteEntry);
 export const subnetProvider = forwardingProvider(IMPL_MODULES.Subnet);
 export const routeTableProvider = forwardingProvider(IMPL_MODULES.RouteTable);
+export const reachabilityAssertionProvider = forwardingProvider(IMPL_MODULES.ReachabilityAssertion);
 export const borderRouterProvider = forwardingProvider(IMPL_MODULES.BorderRouter);
 
 export type ResourceKind = keyof typeof IMPL_MODULES;
@@ -49,5 +51,6 @@ export const PROVIDERS: Readonly<Record<ResourceKind, pulumi.dynamic.ResourcePro
   RouteEntry: routeEntryProvider,
   Subnet: subnetProvider,
   RouteTable: routeTableProvider,
+  ReachabilityAssertion: reachabilityAssertionProvider,
   BorderRouter: borderRouterProvider,
 };

@@ -6,7 +6,7 @@
 //  - OutputsOf: the outputs a class declares must have the provider's output types.
 import * as pulumi from "@pulumi/pulumi";
 import { type Connection, secretConnection, withSecretConnection } from "./connection";
-import { ownerRefFor, registerDeclared } from "./planning";
+import { ownerRefFor, registerDeclared, registerTopology } from "./planning";
 import { PROVIDERS, type ResourceKind } from "./providers";
 import type { CommonInputs, CommonOutputs } from "./types";
 
@@ -42,6 +42,8 @@ export abstract class PeerlinkResource<I extends CommonInputs, O extends CommonO
     registerDeclared(ownerRef);
     const inputs = { ...props, connection: secretConnection(connection), ownerRef };
     super(PROVIDERS[kind], name, inputs, withSecretConnection(opts), "peerlink", kind);
+    // Assertions are checked after everything else the program declares (provider/reachability-assertion.ts).
+    if (kind !== "ReachabilityAssertion") registerTopology(this);
   }
 }
 

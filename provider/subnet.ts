@@ -1,7 +1,7 @@
 // Subnet: a block of a VPC, associated with one of the VPC's route tables (seed 004).
 import * as pulumi from "@pulumi/pulumi";
 import type { Connection } from "./connection";
-import { subnetRefs } from "./planning";
+import { ownerRefFor, registerSubnet, subnetRefs } from "./planning";
 import { type OutputsOf, PeerlinkResource, requireArgs } from "./resource";
 import type { SubnetInputs, SubnetOutputs } from "./types";
 
@@ -79,5 +79,6 @@ export class Subnet extends PeerlinkResource<SubnetInputs, SubnetOutputs, "subne
       opts,
     );
     this.subnetId = this.id;
+    registerSubnet(this, ownerRefFor("Subnet", name), [this.id]);
   }
 }

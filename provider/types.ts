@@ -70,6 +70,13 @@ export interface ResourceRefs {
   routeTable?: string;
   /** Subnet: its routeTableId is the main table of this program's Vpc (by ownerRef) */
   mainTableOf?: string;
+  /** ReachabilityAssertion: the Vpc, Subnet or BorderRouter of this program its source and destination are */
+  sourceVpc?: string;
+  sourceSubnet?: string;
+  sourceBorderRouter?: string;
+  destinationVpc?: string;
+  destinationSubnet?: string;
+  destinationBorderRouter?: string;
   /** PeeringConnection (issue 11): its BorderRouter, and the peer BorderRouter, of this program */
   borderRouter?: string;
   peerBorderRouter?: string;
@@ -235,4 +242,31 @@ export interface RouteEntryOutputs extends CommonOutputs {
   peeringId: string;
   nextHopType: string;
   description: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ReachabilityAssertion (issue 16): creates nothing on the control plane
+export type ReachabilityExpectation = "reachable" | "unreachable";
+
+export interface ReachabilityAssertionInputs extends CommonInputs {
+  /** an IPv4 address, a subnet id or a VPC id */
+  source: string;
+  destination: string;
+  expect: ReachabilityExpectation;
+  __refs?: ResourceRefs;
+}
+
+export interface ReachabilityAssertionOutputs extends CommonOutputs {
+  assertionId: string;
+  source: string;
+  destination: string;
+  expect: ReachabilityExpectation;
+  /** the answer matched `expect` when last checked (create, update or refresh) */
+  holds: boolean;
+  /** "reachable", "unreachable" or "undetermined" */
+  status: string;
+  /** one line: the path both ways, or the broken hop */
+  answer: string;
+  /** the broken hop's code ("NoReturnRoute", ...), "" when reachable */
+  brokenHop: string;
 }

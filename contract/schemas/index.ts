@@ -6,6 +6,7 @@ export * from "./account";
 export * from "./border-routers";
 export * from "./common";
 export * from "./console";
+export * from "./reachability";
 export * from "./requests";
 export * from "./resources";
 export * from "./traffic";

@@ -17,6 +17,7 @@ import { metaRoutes } from "./routes/meta";
 import { networkRoutes } from "./routes/network";
 import { peeringCascadeRoutes } from "./routes/peering-cascade";
 import { peeringRoutes } from "./routes/peerings";
+import { reachabilityRoutes } from "./routes/reachability";
 import { routeRoutes } from "./routes/routes";
 import { TrafficRouteOptions, trafficRoutes } from "./routes/traffic";
 import { vpcRoutes } from "./routes/vpcs";
@@ -133,6 +134,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(routeRoutes);
   await app.register(peeringRoutes);
   await app.register(worldRoutes);
+  await app.register(reachabilityRoutes);
   await app.register(eventRoutes);
   await app.register(trafficRoutes, opts.traffic ?? { recording: false });
   await app.register(peeringCascadeRoutes);

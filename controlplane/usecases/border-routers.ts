@@ -1,5 +1,7 @@
 // Border router use-cases (issue 11): a VBR is created with its own route table (no Local route: it has
 // no address space of its own), peers with VPCs (border-peerings.ts) and goes only when nothing holds it.
+
+import type { CreateBorderRouterBody, UpdateBorderRouterBody } from "../../contract/types";
 import {
   assertRegion,
   borderRouterElement,
@@ -13,47 +15,15 @@ import {
   World,
 } from "../../domain";
 import { newId } from "../ids";
-import { BorderRouterRecord, RouteTableRecord, Tags, VpcRecord } from "../store/store";
+import { BorderRouterRecord, RouteTableRecord, VpcRecord } from "../store/store";
+import { BorderRouterView, borderRouterView } from "../views";
 import { audit, peeringParties } from "./audit";
 import { Caller, changeState, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
+import { applyPatch, mainTable } from "./vpcs";
 
-export type CreateBorderRouterInput = {
-  region: string;
-  vlanId: number;
-  interconnectCidrBlock: string;
-  localGatewayIp: string;
-  peerGatewayIp: string;
-  onPremisesCidrBlocks: string[];
-  name?: string;
-  tags?: Tags;
-  allowedPeerAccountIds?: string[];
-  ownerRef?: string;
-};
-export type BorderRouterPatch = { name?: string; tags?: Tags; allowedPeerAccountIds?: string[] };
-
-const iso = (ms: number) => new Date(ms).toISOString();
-
-export function borderRouterView(b: BorderRouterRecord) {
-  return {
-    borderRouterId: b.borderRouterId,
-    accountId: b.accountId,
-    region: b.region,
-    name: b.name,
-    tags: b.tags,
-    vlanId: b.vlanId,
-    interconnectCidrBlock: b.interconnectCidrBlock,
-    localGatewayIp: b.localGatewayIp,
-    peerGatewayIp: b.peerGatewayIp,
-    onPremisesCidrBlocks: [...b.onPremisesCidrBlocks],
-    routeTableId: b.routeTableId,
-    allowedPeerAccountIds: [...b.allowedPeerAccountIds],
-    ...(b.ownerRef ? { ownerRef: b.ownerRef } : {}),
-    status: "Available" as const,
-    createdAt: iso(b.createdAt),
-    updatedAt: iso(b.updatedAt),
-  };
-}
-export type BorderRouterView = ReturnType<typeof borderRouterView>;
+/** A create as the use-cases take it: the contract's body, without the idempotency token. */
+export type CreateBorderRouterInput = Omit<CreateBorderRouterBody, "clientToken">;
+export type BorderRouterPatch = UpdateBorderRouterBody;
 
 export const borderRouterNode = borderRouterElement;
 
@@ -122,17 +92,7 @@ export async function createBorderRouter(
   throwIfViolations(checkBorderRouterCreate(world, "write").violations);
   b.interconnectCidrBlock = parseCidr(b.interconnectCidrBlock, "interconnectCidrBlock").text;
   await ctx.tx.insertBorderRouter(b);
-  await ctx.tx.insertRouteTable({
-    routeTableId: b.routeTableId,
-    vpcId: b.borderRouterId,
-    accountId: caller.accountId,
-    main: true,
-    name: "",
-    tags: {},
-    ownerRef: null,
-    createdAt: ctx.now,
-    updatedAt: ctx.now,
-  });
+  await ctx.tx.insertRouteTable(mainTable(b.routeTableId, b.borderRouterId, caller.accountId, ctx.now));
   await rememberToken(ctx, caller, key, b.borderRouterId);
   await audit(ctx, "create", { type: "border-router", id: b.borderRouterId }, [caller.accountId], { region: b.region, vlanId: b.vlanId });
   return { borderRouter: borderRouterView(b), created: true };
@@ -150,14 +110,9 @@ export async function listBorderRouters(ctx: TxContext, caller: Caller, region?:
 export async function updateBorderRouter(ctx: TxContext, caller: Caller, id: string, patch: BorderRouterPatch): Promise<BorderRouterView> {
   await ctx.tx.lockVpcs([id]);
   const b = await ownedBorderRouter(ctx, caller, id);
-  if (patch.name !== undefined) b.name = patch.name;
-  if (patch.tags !== undefined) b.tags = patch.tags;
-  if (patch.allowedPeerAccountIds !== undefined) b.allowedPeerAccountIds = patch.allowedPeerAccountIds;
-  b.updatedAt = ctx.now;
+  const fields = applyPatch(b, patch, ctx.now);
   await ctx.tx.updateBorderRouter(b);
-  await audit(ctx, "update", { type: "border-router", id }, [caller.accountId], {
-    fields: Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined),
-  });
+  await audit(ctx, "update", { type: "border-router", id }, [caller.accountId], { fields });
   return borderRouterView(b);
 }
 

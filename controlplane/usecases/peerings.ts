@@ -27,27 +27,17 @@ import {
   World,
 } from "../../domain";
 import { newId } from "../ids";
-import { PeeringRecord, Tags, VpcRecord } from "../store/store";
+import { PeeringEnd, PeeringRecord, Tags, VpcRecord } from "../store/store";
 import { PeeringView, peeringView } from "../views";
 import { audit, peeringParties } from "./audit";
-import { borderPeeringVerdict, createBorderPeering, peeringEndsOf, storedEnd } from "./border-peerings";
+import { borderRouterNode } from "./border-routers";
 import { Caller, changeState, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
+import { endAccount, endRef, endsVerdict, findPeerEnd, lockEnds, ownedEnd, peeringEndsOf, recordEnd, storedEnd } from "./peering-ends";
 import { type CreatePeeringInput, findPeerVpc, PlannedOwnerRefs, peeringVerdict } from "./peering-verdict";
 import { changedAlarms, recordCapChange } from "./traffic-settings";
-import { ownedVpc } from "./vpcs";
 import { peeringNode, vpcNode } from "./world";
 
 export type { CreatePeeringInput };
-
-/**
- * Locks what a new live peering between the two VPCs is checked against: the requester account when
- * the peer is another account's (pending requests), then both VPCs (their peerings and CIDRs).
- */
-async function lockForPeering(ctx: TxContext, requesterAccountId: string, vpcId: string, peerVpcId: string): Promise<void> {
-  const peer = await ctx.tx.getVpc(peerVpcId);
-  if (peer && peer.accountId !== requesterAccountId) await ctx.tx.lockAccounts([requesterAccountId]);
-  await ctx.tx.lockVpcs([vpcId, peerVpcId]);
-}
 
 export async function createPeering(
   ctx: TxContext,
@@ -56,9 +46,8 @@ export async function createPeering(
   token?: string,
 ): Promise<{ peering: PeeringView; created: boolean }> {
   const ends = peeringEndsOf(input); // exactly one of VPC and border router per side
-  if (ends.local.kind === "borderRouter" || ends.peer.kind === "borderRouter") return createBorderPeering(ctx, caller, input, token);
-  await ctx.peerProbes.check(ctx, caller, input.peerVpcId);
-  await lockForPeering(ctx, caller.accountId, ends.local.id, ends.peer.id);
+  await ctx.peerProbes.check(ctx, caller, ends.peer.kind === "vpc" ? ends.peer.id : undefined);
+  await lockEnds(ctx, caller.accountId, ends.local, ends.peer);
   const key = idempotencyKey("CreatePeering", token, input);
   const earlier = await replayedResourceId(ctx, caller, key);
   if (earlier) {
@@ -66,19 +55,18 @@ export async function createPeering(
     if (!p) throw gone("peering connection", earlier);
     return { peering: peeringView(p, caller.accountId), created: false };
   }
-  const local = await ownedVpc(ctx, caller, ends.local.id);
-  const peer = await findPeerVpc(ctx, caller, { ...input, peerVpcId: ends.peer.id });
-  throwIfViolations(await peeringVerdict(ctx, local, peer, input, { revealPeer: peer.accountId === caller.accountId }));
-  const sameAccount = local.accountId === peer.accountId;
-  const end = (v: VpcRecord) => ({ accountId: v.accountId, vpcId: v.vpcId, region: v.region, cidrBlock: v.cidrBlock });
+  const local = await ownedEnd(ctx, caller, ends.local);
+  const peer = await findPeerEnd(ctx, caller, ends.peer, input);
+  const sameAccount = endAccount(local) === endAccount(peer);
+  throwIfViolations(await endsVerdict(ctx, local, peer, input, { revealPeer: sameAccount }));
   const p: PeeringRecord = {
     peeringId: newId("pcx"),
     name: input.name ?? "",
     tags: input.tags ?? {},
     ownerRef: input.ownerRef ?? null,
     state: "Pending",
-    requester: end(local),
-    accepter: end(peer),
+    requester: recordEnd(local),
+    accepter: recordEnd(peer),
     bandwidthMbps: input.bandwidthMbps ?? null,
     expiresAt: sameAccount ? null : ctx.now + PENDING_EXPIRY_MS,
     purgeAt: null,
@@ -92,8 +80,8 @@ export async function createPeering(
   await rememberToken(ctx, caller, key, p.peeringId);
   await audit(ctx, "create", { type: "peering", id: p.peeringId }, peeringParties(p), {
     state: p.state,
-    vpcId: p.requester.vpcId,
-    peerVpcId: p.accepter.vpcId,
+    [ends.local.kind === "vpc" ? "vpcId" : "borderRouterId"]: ends.local.id,
+    [ends.peer.kind === "vpc" ? "peerVpcId" : "peerBorderRouterId"]: ends.peer.id,
   });
   return { peering: peeringView(p, caller.accountId), created: true };
 }
@@ -182,28 +170,25 @@ export async function validatePeering(ctx: TxContext, caller: Caller, input: Val
   return { valid: violations.length === 0, violations };
 }
 
-/** Re-enabling a peering with a border router end: both ends must still exist, and every create-time rule applies. */
-async function reenableBorderPeering(ctx: TxContext, caller: Caller, p: PeeringRecord): Promise<void> {
+/** Back to pending makes it live again: both ends must still exist and list the caller, and every create-time rule applies once more. */
+async function checkReenable(ctx: TxContext, caller: Caller, p: PeeringRecord): Promise<void> {
   const local = await storedEnd(ctx, p.requester);
   const peer = await storedEnd(ctx, p.accepter);
+  const what = (e: PeeringEnd) => (e.kind === "borderRouter" ? "border router" : "VPC");
   if (!local || !peer) {
-    throw new InvalidStateError(`peering ${p.peeringId} cannot be re-enabled: one of its ends was deleted`, { state: p.state });
+    const gone = !local ? p.requester : p.accepter;
+    throw new InvalidStateError(`peering ${p.peeringId} cannot be re-enabled: its ${what(gone)} ${gone.vpcId} was deleted`, { state: p.state });
   }
-  const listing = peer.kind === "vpc" ? peer.vpc : { accountId: peer.vbr.accountId, allowedPeerAccountIds: peer.vbr.allowedPeerAccountIds };
+  const listing = peer.kind === "vpc" ? peer.vpc : peer.vbr;
   if (!mayRequestPeering(listing, caller.accountId)) {
-    throw new NotFoundError(`the peer end ${p.accepter.vpcId} is not listed for account ${caller.accountId} any more; its owner must list it again`, {
-      peerId: p.accepter.vpcId,
-    });
+    const field = peer.kind === "vpc" ? "peerVpcId" : "peerBorderRouterId";
+    throw new NotFoundError(
+      `peer ${what(p.accepter)} ${p.accepter.vpcId} not found; its owner must list account ${caller.accountId} in "allowedPeerAccountIds" again`,
+      { [field]: p.accepter.vpcId },
+    );
   }
-  throwIfViolations(
-    await borderPeeringVerdict(
-      ctx,
-      local,
-      peer,
-      { bandwidthMbps: p.bandwidthMbps },
-      { revealPeer: listing.accountId === caller.accountId, exceptKey: p.peeringId },
-    ),
-  );
+  const opts = { revealPeer: listing.accountId === caller.accountId, exceptKey: p.peeringId };
+  throwIfViolations(await endsVerdict(ctx, local, peer, { bandwidthMbps: p.bandwidthMbps }, opts));
   p.expiresAt = ctx.now + PENDING_EXPIRY_MS;
 }
 
@@ -282,7 +267,7 @@ export async function actOnPeering(ctx: TxContext, caller: Caller, peeringId: st
   if (command === "enable") {
     // Re-enabling makes it live again: its VPCs are locked before it, as for a create.
     const before = await ctx.tx.getPeering(peeringId);
-    if (before) await lockForPeering(ctx, before.requester.accountId, before.requester.vpcId, before.accepter.vpcId);
+    if (before) await lockEnds(ctx, before.requester.accountId, endRef(before.requester), endRef(before.accepter));
   } else if (command === "accept") {
     // An accept starts counting against the acceptor's VPC (its quota) and races that VPC's delete:
     // the VPC is locked before the peering, as for a create. A peering's VPC ids never change.
@@ -294,35 +279,19 @@ export async function actOnPeering(ctx: TxContext, caller: Caller, peeringId: st
   if (command === "accept" || command === "reject") {
     const world: World = { vpcs: [], peerings: [peeringNode(p)], routes: [] };
     if (command === "accept" && p.state === "Pending") {
-      // The request starts counting against the acceptor's VPC now.
-      const vpc = await ctx.tx.getVpc(p.accepter.vpcId);
-      if (vpc) world.vpcs.push(vpcNode(vpc));
-      if (vpc) world.peerings.push(...(await ctx.tx.listPeeringsForVpc(vpc.vpcId, LIVE_STATES)).filter((x) => x.peeringId !== p.peeringId).map(peeringNode));
+      // The request starts counting against the acceptor's VPC (or border router) now.
+      const end = await storedEnd(ctx, p.accepter);
+      if (end?.kind === "vpc") world.vpcs.push(vpcNode(end.vpc));
+      if (end?.kind === "borderRouter") world.borderRouters = [borderRouterNode(end.vbr)];
+      if (end)
+        world.peerings.push(...(await ctx.tx.listPeeringsForVpc(p.accepter.vpcId, LIVE_STATES)).filter((x) => x.peeringId !== p.peeringId).map(peeringNode));
     }
     throwIfViolations(checkAcceptance(world, p.peeringId, caller.accountId, ctx.quotas, { accepting: command === "accept" }).violations);
   } else if (command === "enable") {
     requireRole(p, caller, "initiator", "re-enable");
   }
   const next: PeeringState = assertTransition(p.state, command as PeeringAction, p.peeringId);
-  if (command === "enable" && (p.requester.kind || p.accepter.kind)) {
-    await reenableBorderPeering(ctx, caller, p);
-  } else if (command === "enable") {
-    // Back to pending makes it live again, so every create-time rule applies once more.
-    const local = await ctx.tx.getVpc(p.requester.vpcId);
-    const peer = await ctx.tx.getVpc(p.accepter.vpcId);
-    if (!local || !peer) {
-      throw new InvalidStateError(`peering ${peeringId} cannot be re-enabled: one of its VPCs was deleted`, { state: p.state });
-    }
-    if (!mayRequestPeering(peer, caller.accountId)) {
-      throw new NotFoundError(`peer VPC ${peer.vpcId} not found; its owner must list account ${caller.accountId} in "allowedPeerAccountIds" again`, {
-        peerVpcId: peer.vpcId,
-      });
-    }
-    throwIfViolations(
-      await peeringVerdict(ctx, local, peer, { bandwidthMbps: p.bandwidthMbps }, { revealPeer: peer.accountId === caller.accountId, exceptKey: p.peeringId }),
-    );
-    p.expiresAt = ctx.now + PENDING_EXPIRY_MS;
-  }
+  if (command === "enable") await checkReenable(ctx, caller, p);
   await changeState(ctx, p, next);
   await ctx.tx.updatePeering(p);
   const action = command === "enable" ? "re-enable" : command;

@@ -36,6 +36,11 @@ export async function ownedTable(ctx: TxContext, caller: Caller, routeTableId: s
   return { vpc, table };
 }
 
+/** The main route table of a VPC (or a border router's one table): made with it, deleted with it. */
+export function mainTable(routeTableId: string, ownerId: string, accountId: string, now: number): RouteTableRecord {
+  return { routeTableId, vpcId: ownerId, accountId, main: true, name: "", tags: {}, ownerRef: null, createdAt: now, updatedAt: now };
+}
+
 export async function createVpc(ctx: TxContext, caller: Caller, input: CreateVpcInput, token?: string): Promise<{ vpc: VpcView; created: boolean }> {
   await ctx.tx.lockAccounts([caller.accountId]); // the per-region VPC quota and the token
   const key = idempotencyKey("CreateVpc", token, input);
@@ -63,17 +68,7 @@ export async function createVpc(ctx: TxContext, caller: Caller, input: CreateVpc
     updatedAt: ctx.now,
   };
   await ctx.tx.insertVpc(vpc);
-  await ctx.tx.insertRouteTable({
-    routeTableId: vpc.routeTableId,
-    vpcId: vpc.vpcId,
-    accountId: caller.accountId,
-    main: true,
-    name: "",
-    tags: {},
-    ownerRef: null,
-    createdAt: ctx.now,
-    updatedAt: ctx.now,
-  });
+  await ctx.tx.insertRouteTable(mainTable(vpc.routeTableId, vpc.vpcId, caller.accountId, ctx.now));
   await ctx.tx.insertRoute({
     routeId: newId("rt"),
     routeTableId: vpc.routeTableId,
@@ -100,17 +95,20 @@ export async function getVpc(ctx: TxContext, caller: Caller, vpcId: string): Pro
   return vpcView(await ownedVpc(ctx, caller, vpcId));
 }
 
+/** Sets each field the patch gives (and updatedAt); returns their names, for the audit trail. */
+export function applyPatch<T extends { updatedAt: number }>(record: T, patch: Partial<T>, now: number): string[] {
+  const fields = (Object.keys(patch) as (keyof T)[]).filter((k) => patch[k] !== undefined);
+  for (const k of fields) record[k] = patch[k] as T[keyof T];
+  record.updatedAt = now;
+  return fields as string[];
+}
+
 export async function updateVpc(ctx: TxContext, caller: Caller, vpcId: string, patch: VpcPatch): Promise<VpcView> {
   await ctx.tx.lockVpcs([vpcId]);
   const v = await ownedVpc(ctx, caller, vpcId);
-  if (patch.name !== undefined) v.name = patch.name;
-  if (patch.tags !== undefined) v.tags = patch.tags;
-  if (patch.allowedPeerAccountIds !== undefined) v.allowedPeerAccountIds = patch.allowedPeerAccountIds;
-  v.updatedAt = ctx.now;
+  const fields = applyPatch(v, patch, ctx.now);
   await ctx.tx.updateVpc(v);
-  await audit(ctx, "update", { type: "vpc", id: v.vpcId }, [caller.accountId], {
-    fields: Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined),
-  });
+  await audit(ctx, "update", { type: "vpc", id: v.vpcId }, [caller.accountId], { fields });
   return vpcView(v);
 }
 

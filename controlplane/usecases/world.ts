@@ -17,8 +17,7 @@ import {
   WorldVpc,
 } from "../../domain";
 import { BorderRouterRecord, PeeringRecord, RouteRecord, RouteTableRecord, SubnetRecord, VpcRecord } from "../store/store";
-import { peeringView, routeTableSummary, routeView, subnetView, vpcView } from "../views";
-import { borderRouterView } from "./border-routers";
+import { borderRouterView, peeringView, routeTableSummary, routeView, subnetView, vpcView } from "../views";
 import { Caller, TxContext } from "./context";
 
 // The store's records have the API's field names: the domain maps both.

@@ -42,6 +42,21 @@ if (config.getBoolean("tryRouteBeyondOnPrem")) {
   new peerlink.RouteEntry("app-to-elsewhere", { routeTableId: appTier.routeTableId, destinationCidrBlock: "172.17.0.0/16", peeringId: line.peeringId });
 }
 
+// `pulumi config set routeDataTier true` also routes the data tier to on-premises space: the preview then
+// refuses it, because the intent below says the data tier is not reachable from there.
+if (config.getBoolean("routeDataTier")) {
+  new peerlink.RouteEntry("data-to-on-prem", { routeTableId: dataTier.routeTableId, destinationCidrBlock: onPremises, peeringId: line.peeringId });
+}
+
+// The intent, checked at preview over the planned topology, at up, and at refresh: the app tier reaches
+// on-premises space (and back); the data tier does not, in either direction.
+const intent = [
+  new peerlink.ReachabilityAssertion("app-reaches-on-prem", { source: app.subnetId, destination: dc.borderRouterId, expect: "reachable" }),
+  new peerlink.ReachabilityAssertion("data-not-to-on-prem", { source: data.subnetId, destination: dc.borderRouterId, expect: "unreachable" }),
+  new peerlink.ReachabilityAssertion("on-prem-not-to-data", { source: dc.borderRouterId, destination: data.subnetId, expect: "unreachable" }),
+];
+
+export const intentHolds = pulumi.all(intent.map((a) => a.holds)).apply((all) => all.every((h) => h));
 export const borderRouterId = dc.borderRouterId;
 export const borderRouterTableId = dc.routeTableId;
 export const peeringId = line.peeringId;

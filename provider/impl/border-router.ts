@@ -26,7 +26,7 @@ import {
   withAccountRule,
 } from "../validation";
 import { adoptsNow, previewAdoption } from "./adopt";
-import { createOnce, definedFields } from "./common";
+import { changedFields, createOnce, definedFields } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
 const KIND = "BorderRouter";
@@ -70,37 +70,15 @@ export function diffBorderRouter(olds: BorderRouterOutputs, news: BorderRouterIn
   return withAccountRule(d, olds.accountId, newAccountId);
 }
 
+/** The API's fields as outputs, less its times; the ownerRef and connection are the resource's. */
 export function borderRouterOutputs(b: ApiRouter, inputs: Partial<BorderRouterInputs>): BorderRouterOutputs {
-  const outs: BorderRouterOutputs = {
-    borderRouterId: b.borderRouterId,
-    accountId: b.accountId,
-    region: b.region,
-    vlanId: b.vlanId,
-    interconnectCidrBlock: b.interconnectCidrBlock,
-    localGatewayIp: b.localGatewayIp,
-    peerGatewayIp: b.peerGatewayIp,
-    onPremisesCidrBlocks: b.onPremisesCidrBlocks,
-    routeTableId: b.routeTableId,
-    name: b.name,
-    tags: b.tags,
-    allowedPeerAccountIds: b.allowedPeerAccountIds,
-    status: b.status,
-    ownerRef: inputs.ownerRef ?? "",
-  };
-  if (inputs.connection) outs.connection = inputs.connection;
-  return outs;
+  const { createdAt: _created, updatedAt: _updated, ownerRef: _stored, ...fields } = b;
+  return { ...fields, ownerRef: inputs.ownerRef ?? "", ...(inputs.connection ? { connection: inputs.connection } : {}) };
 }
 
 /** Inputs as a user would write them for this router (read for import). */
 export function borderRouterInputsFromApi(b: ApiRouter): Partial<BorderRouterInputs> {
-  const inputs: Partial<BorderRouterInputs> = {
-    region: b.region,
-    vlanId: b.vlanId,
-    interconnectCidrBlock: b.interconnectCidrBlock,
-    localGatewayIp: b.localGatewayIp,
-    peerGatewayIp: b.peerGatewayIp,
-    onPremisesCidrBlocks: b.onPremisesCidrBlocks,
-  };
+  const inputs: Partial<BorderRouterInputs> = { region: b.region, ...definedFields(b, LINE_FIELDS) };
   if (b.name) inputs.name = b.name;
   if (Object.keys(b.tags).length > 0) inputs.tags = b.tags;
   if (b.allowedPeerAccountIds.length > 0) inputs.allowedPeerAccountIds = b.allowedPeerAccountIds;
@@ -202,11 +180,7 @@ export const provider = defineProvider<BorderRouterInputs, BorderRouterOutputs>(
 
   async update(client, id, olds, news) {
     const op = `updating BorderRouter (${label(news, id)})`;
-    const patch: UpdateBorderRouterBody = {};
-    if (news.name !== undefined && news.name !== olds.name) patch.name = news.name;
-    if (news.tags !== undefined && !sameTags(olds.tags, news.tags)) patch.tags = news.tags;
-    if (news.allowedPeerAccountIds !== undefined && !sameValue(olds.allowedPeerAccountIds, news.allowedPeerAccountIds))
-      patch.allowedPeerAccountIds = news.allowedPeerAccountIds;
+    const patch: UpdateBorderRouterBody = changedFields(olds, news, ["name", "tags", "allowedPeerAccountIds"]);
     const b = Object.keys(patch).length > 0 ? await client.patchBorderRouter(op, id, patch) : await findBorderRouter(client, op, id);
     if (isGone(b)) throw new NotFoundApiError(op, `border router ${id} no longer exists`, { hint: "run `pulumi refresh`, then `pulumi up` re-creates it" });
     return borderRouterOutputs(b, news);

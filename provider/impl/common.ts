@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { isApiError, type PeerlinkClient } from "../../contract";
 import type { Peering, PeeringAction } from "../../contract/types";
 import { recordedCreate } from "../preview/plan";
+import { sameValue } from "../validation";
 
 /** How long a create or update waits for a peering to settle. PEERLINK_WAIT_TIMEOUT_MS, default 10 min. */
 export function waitTimeoutMs(): number {
@@ -95,6 +96,21 @@ export async function createOnce<T, B extends object>(
 export function definedFields<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Partial<Pick<T, K>> {
   const out: Partial<Pick<T, K>> = {};
   for (const k of keys) if (from[k] !== undefined) out[k] = from[k];
+  return out;
+}
+
+/**
+ * An in-place update's PATCH body: the fields of `keys` the program sets (left out: not managed) whose new
+ * value differs from the resource's (tags and lists compare by value, an absent old one as empty).
+ */
+export function changedFields<T extends object, K extends keyof T>(olds: Partial<T>, news: Partial<T>, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) {
+    const next = news[k];
+    if (next === undefined) continue;
+    const empty = Array.isArray(next) ? [] : typeof next === "object" && next !== null ? {} : undefined;
+    if (!sameValue(olds[k] ?? empty, next)) out[k] = next;
+  }
   return out;
 }
 

@@ -83,8 +83,8 @@ export interface ReadAnswer<I, O> {
 
 export interface ResourceSpec<I extends CommonInputs, O extends CommonOutputs> {
   kind: string;
-  /** The kind of id an `importId` of this resource is ("vpc" for "vpc-..."). */
-  idKind: IdKind;
+  /** The kind of id an `importId` of this resource is ("vpc" for "vpc-..."); none: nothing to adopt. */
+  idKind?: IdKind;
   /** What else an adopted resource must satisfy besides its replace fields (adopt.ts); each a sentence. */
   adoptionProblems?(existing: O, news: I): string[];
   /** Input failures that need no facts (pure). */
@@ -146,9 +146,15 @@ export function defineProvider<I extends CommonInputs, O extends CommonOutputs>(
   };
   return provider;
 
+  function importIdFailures(news: I): Failure[] {
+    const s = subject(spec.kind, news.ownerRef);
+    if (spec.idKind) return validateId(news.importId, spec.idKind, "importId", s, false);
+    return news.importId === undefined ? [] : [{ property: "importId", reason: `${s}: there is nothing on the control plane to adopt; drop "importId"` }];
+  }
+
   async function checkInputs(olds: I, news: I): Promise<{ inputs: I; failures: Failure[] }> {
     const declared = withoutHidden(news);
-    const failures = [...spec.validate(news), ...validateId(news.importId, spec.idKind, "importId", subject(spec.kind, news.ownerRef), false)];
+    const failures = [...spec.validate(news), ...importIdFailures(news)];
     const previewable = spec.previewable?.(news) ?? true;
     if (failures.length > 0 || hasUnknown(news.connection) || !previewable || !controlPlaneChecksEnabled()) {
       return { inputs: declared, failures };

@@ -24,7 +24,7 @@ import {
   withAccountRule,
 } from "../validation";
 import { adoptsNow, previewAdoption, withKnownRefs } from "./adopt";
-import { createOnce, definedFields } from "./common";
+import { changedFields, createOnce, definedFields } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
 const KIND = "RouteTable";
@@ -166,9 +166,7 @@ export const provider = defineProvider<RouteTableInputs, RouteTableOutputs>({
 
   async update(client, id, olds, news) {
     const op = `updating RouteTable (${label(news, id)})`;
-    const patch: UpdateRouteTableBody = {};
-    if (news.name !== undefined && news.name !== olds.name) patch.name = news.name;
-    if (news.tags !== undefined && !sameTags(olds.tags, news.tags)) patch.tags = news.tags;
+    const patch: UpdateRouteTableBody = changedFields(olds, news, ["name", "tags"]);
     const t = Object.keys(patch).length > 0 ? await client.patchRouteTable(op, id, patch) : await findRouteTable(client, op, id);
     if (isGone(t)) throw new NotFoundApiError(op, `route table ${id} no longer exists`, { hint: "run `pulumi refresh`, then `pulumi up` re-creates it" });
     return routeTableOutputs(t, news);

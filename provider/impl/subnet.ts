@@ -25,7 +25,7 @@ import {
   withAccountRule,
 } from "../validation";
 import { adoptsNow, previewAdoption, withKnownRefs } from "./adopt";
-import { createOnce, definedFields } from "./common";
+import { changedFields, createOnce, definedFields } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
 const KIND = "Subnet";
@@ -181,10 +181,7 @@ export const provider = defineProvider<SubnetInputs, SubnetOutputs>({
 
   async update(client, id, olds, news) {
     const op = `updating Subnet (${label(news, id)})`;
-    const patch: UpdateSubnetBody = {};
-    if (news.routeTableId !== undefined && news.routeTableId !== olds.routeTableId) patch.routeTableId = news.routeTableId;
-    if (news.name !== undefined && news.name !== olds.name) patch.name = news.name;
-    if (news.tags !== undefined && !sameTags(olds.tags, news.tags)) patch.tags = news.tags;
+    const patch: UpdateSubnetBody = changedFields(olds, news, ["routeTableId", "name", "tags"]);
     const s = Object.keys(patch).length > 0 ? await client.patchSubnet(op, id, patch) : await findSubnet(client, op, id);
     if (isGone(s)) throw new NotFoundApiError(op, `subnet ${id} no longer exists`, { hint: "run `pulumi refresh`, then `pulumi up` re-creates it" });
     return subnetOutputs(s, { ...news });

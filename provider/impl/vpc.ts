@@ -26,7 +26,7 @@ import {
   withAccountRule,
 } from "../validation";
 import { adoptsNow, previewAdoption } from "./adopt";
-import { createOnce, definedFields } from "./common";
+import { changedFields, createOnce, definedFields } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
 const KIND = "Vpc";
@@ -185,12 +185,7 @@ export const provider = defineProvider<VpcInputs, VpcOutputs>({
 
   async update(client, id, olds, news) {
     const op = `updating Vpc (${label(news, id)})`;
-    const patch: UpdateVpcBody = {};
-    if (news.name !== undefined && news.name !== olds.name) patch.name = news.name;
-    if (news.tags !== undefined && !sameTags(olds.tags, news.tags)) patch.tags = news.tags;
-    if (news.allowedPeerAccountIds !== undefined && !sameValue(olds.allowedPeerAccountIds ?? [], news.allowedPeerAccountIds)) {
-      patch.allowedPeerAccountIds = news.allowedPeerAccountIds;
-    }
+    const patch: UpdateVpcBody = changedFields(olds, news, ["name", "tags", "allowedPeerAccountIds"]);
     const v = Object.keys(patch).length > 0 ? await client.patchVpc(op, id, patch) : await client.getVpc(op, id);
     return vpcOutputs(v, news);
   },

@@ -27,3 +27,15 @@ export const PREVIEW_EVALUATIONS: Record<RuleId, PreviewEvaluation> = {
     why: "as for vpc.delete, the engine calls no provider method for a removed resource before deleting it; the server refuses it then with DependencyViolation, and Pulumi deletes or re-associates the subnets that depend on it first",
   },
 };
+
+/**
+ * Intent the preview checks that no server write enforces: it is the program's own (issue 16). The walk
+ * is domain/reachability.ts, the same function POST /v1/reachability answers with.
+ */
+export const PREVIEW_INTENTS: Record<"reachability.assert", PreviewEvaluation> = {
+  "reachability.assert": {
+    evaluatedBy:
+      "ReachabilityAssertion check (previewReachability) over the projected world as it will be at the end of the update; again in create/update, after every other resource of the program, over the world read anew",
+    why: "where the way back lies in an account the program cannot read, the check defers to `pulumi up`, where POST /v1/reachability answers; refresh (read) re-asks the control plane, and an answer that no longer holds makes the next preview an update",
+  },
+};

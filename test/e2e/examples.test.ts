@@ -119,13 +119,40 @@ describe("examples under the real pulumi CLI", function () {
     let ws: PulumiWorkspace;
     afterEach(() => ws?.dispose());
 
-    it("routes spokes to the hub only, and refuses a transitive route at preview", async () => {
+    it("routes spokes to the hub only, holds its reachability intent, and refuses a transitive route at preview", async () => {
       ws = await PulumiWorkspace.create({ example: "hub-and-spoke", endpoint: server.url, apiKey: bob.apiKey });
       expectOk(await ws.preview(), "preview");
       expectOk(await ws.up(), "up");
       const outputs = await ws.outputs();
       expect(outputs.hubPeerings).to.match(/^3 of 10/);
+      expect(outputs.intentHolds, "every spoke reaches the hub, none another spoke").to.equal(true);
       expectOk(await ws.preview("--expect-no-changes"), "second preview");
+
+      // Intent at preview: without spoke-1's route to the hub, the plan breaks "spoke-1 reaches the hub".
+      const spoke1 = (await api(server.url, bob).vpcs()).find((v) => v.name === "spoke-1")!;
+      const hubToSpoke1 = (await api(server.url, bob).livePeerings()).find((p) => p.accepter.vpcId === spoke1.vpcId)!;
+      await ws.setConfig("omitRoute", "spoke-1-to-hub");
+      const broken = await ws.preview();
+      expect(broken.code, broken.output).to.not.equal(0);
+      expect(broken.output).to.contain('ReachabilityAssertion "spoke-1-reaches-hub": NoRoute: expected reachable');
+      expect(broken.output).to.contain(`towards 10.0.0.0/16: add a RouteEntry via ${hubToSpoke1.peeringId}`);
+      await ws.setConfig("omitRoute", "none");
+      expectOk(await ws.preview("--expect-no-changes"), "the route back in the program");
+
+      // Drift: the route deleted out of band turns the assertion red after a refresh.
+      const toHub = (await api(server.url, bob).routes(spoke1.routeTableId)).find((r) => r.destinationCidrBlock === "10.0.0.0/16")!;
+      expect(await api(server.url, bob).deleteRoute(spoke1.routeTableId, toHub.routeId)).to.equal(204);
+      expectOk(await ws.refresh(), "refresh after the out-of-band delete");
+      const refreshed = (await ws.resources(":ReachabilityAssertion"))["spoke-1-reaches-hub"].outputs;
+      expect(refreshed).to.include({ holds: false, status: "unreachable", brokenHop: "NoRoute" });
+      expect((await ws.resources(":ReachabilityAssertion"))["spoke-1-not-spoke-2"].outputs.holds, "the isolation still holds").to.equal(true);
+      const drift = await ws.preview("--expect-no-changes");
+      expect(drift.code, drift.output).to.not.equal(0);
+      expect(drift.output).to.contain("spoke-1-reaches-hub");
+      expect(drift.output).to.match(/did not hold at the last refresh \(.*cannot reach.*no route from VPC "spoke-1"/);
+      expectOk(await ws.up(), "up re-creates the route and re-checks the assertion");
+      expect((await ws.outputs()).intentHolds).to.equal(true);
+      expectOk(await ws.preview("--expect-no-changes"), "converged");
 
       await ws.setConfig("tryTransitiveRoute", "true");
       const transitive = await ws.preview();
@@ -154,7 +181,7 @@ describe("examples under the real pulumi CLI", function () {
       ws = await PulumiWorkspace.create({ example: "hybrid", endpoint: server.url, apiKey: alice.apiKey });
       const preview = await ws.preview();
       expectOk(preview, "preview");
-      expect(preview.output).to.match(/11 to create/); // 10 resources and the stack
+      expect(preview.output).to.match(/14 to create/); // 10 resources, 3 reachability assertions and the stack
       expect((await inventory(server.url, alice)).borderRouters, "preview creates nothing").to.deep.equal([]);
 
       expectOk(await ws.up(), "up");
@@ -174,8 +201,17 @@ describe("examples under the real pulumi CLI", function () {
       expect((await client.routes(outputs.tables.data)).filter((r) => r.nextHopType === "Peering")).to.deep.equal([]);
       expect((await client.routes(outputs.borderRouterTableId)).map((r) => r.destinationCidrBlock)).to.deep.equal(["10.0.0.0/16"]);
       expect(outputs.toolsTable).to.equal(outputs.tables.data);
+      expect(outputs.intentHolds, "the app tier reaches on-premises space, the data tier does not").to.equal(true);
 
       expectOk(await ws.preview("--expect-no-changes"), "second preview (no changes expected)");
+
+      // The data tier routed to on-premises space breaks the intent at preview, naming the route.
+      await ws.setConfig("routeDataTier", "true");
+      const routed = await ws.preview();
+      expect(routed.code, `preview should fail:\n${routed.output}`).to.not.equal(0);
+      expect(routed.output).to.contain('ReachabilityAssertion "data-not-to-on-prem": Reachable: expected unreachable');
+      expect(routed.output).to.contain('RouteEntry "data-to-on-prem"');
+      await ws.setConfig("routeDataTier", "false");
 
       await ws.setConfig("tryRouteBeyondOnPrem", "true");
       const before = JSON.stringify(await inventory(server.url, alice));
@@ -201,6 +237,19 @@ describe("examples under the real pulumi CLI", function () {
       expect([...related[0].subnetIds].sort()).to.deep.equal([outputs.subnets.app, outputs.subnets.tools].sort());
       expect(line.outputs.peerHasReturnRoute).to.equal(true);
       expectOk(await ws.preview("--expect-no-changes"), "preview after refresh");
+
+      // Drift: the border router's route back deleted out of band turns "app reaches on-prem" red.
+      const [back] = await client.routes(outputs.borderRouterTableId);
+      expect(await client.deleteRoute(outputs.borderRouterTableId, back.routeId)).to.equal(204);
+      expectOk(await ws.refresh(), "refresh after the out-of-band delete");
+      const assertions = await ws.resources(":ReachabilityAssertion");
+      expect(assertions["app-reaches-on-prem"].outputs).to.include({ holds: false, brokenHop: "NoReturnRoute" });
+      expect(assertions["on-prem-not-to-data"].outputs.holds).to.equal(true);
+      const drift = await ws.preview("--expect-no-changes");
+      expect(drift.code, drift.output).to.not.equal(0);
+      expect(drift.output).to.contain("app-reaches-on-prem").and.contain("did not hold at the last refresh");
+      expectOk(await ws.up(), "up puts the route back and re-checks");
+      expectOk(await ws.preview("--expect-no-changes"), "converged");
 
       expectOk(await ws.destroy(), "destroy");
       await expectNothingLeft(server.url, alice);

@@ -1,19 +1,8 @@
 // Fixtures for border routers (issue 11): a VBR body with a fresh VLAN and interconnect subnet per call.
+import type { BorderRouter } from "../../contract/types";
 import { Api, expectStatus } from "./api";
 
-export type BorderRouter = {
-  borderRouterId: string;
-  accountId: string;
-  region: string;
-  vlanId: number;
-  interconnectCidrBlock: string;
-  localGatewayIp: string;
-  peerGatewayIp: string;
-  onPremisesCidrBlocks: string[];
-  routeTableId: string;
-  allowedPeerAccountIds: string[];
-  name: string;
-};
+export type { BorderRouter } from "../../contract/types";
 
 let counter = 0;
 

@@ -12,6 +12,7 @@ const SUITES = [
   "http/authorization",
   "http/bad-input",
   "http/cli",
+  "http/authorization-border-routers",
   "http/border-peerings",
   "http/border-routers",
   "http/console-sessions",

@@ -112,6 +112,23 @@ describe("control plane: peerings with a border router end", function () {
     });
   });
 
+  describe("the acceptor's quota", function () {
+    it("counts an accepted request against the border router's peerings, refusing the accept past the quota", async function () {
+      const q = await startWorld({ transitionDelayMs: 0, quotas: { peeringsPerVpc: 1 } });
+      try {
+        const b = await createBorderRouter(q.b.api, { allowedPeerAccountIds: [q.a.accountId] });
+        const mine = await createVpc(q.b.api);
+        expectStatus(await post(q.b.api, { vpcId: mine.vpcId, peerBorderRouterId: b.borderRouterId }), 201);
+        const v = await createVpc(q.a.api);
+        const p = expectStatus<Peering>(await post(q.a.api, { vpcId: v.vpcId, peerBorderRouterId: b.borderRouterId, peerAccountId: q.b.accountId }), 201);
+        const err = expectError(await peeringAction(q.b.api, p.peeringId, "accept"), 422, "QuotaExceeded");
+        expect(err.message).to.include(b.borderRouterId);
+      } finally {
+        await q.close();
+      }
+    });
+  });
+
   describe("routes via a border router peering", function () {
     it("takes a VPC route inside the on-premises blocks and refuses one outside with NonTransitiveRoute", async function () {
       const v = await createVpc(w.a.api);

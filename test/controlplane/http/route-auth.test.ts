@@ -215,6 +215,15 @@ const SAMPLES: Record<string, Sample> = {
     check: (res, _f, who) => expect(res.json.role).to.equal(who === "owner" ? "initiator" : "acceptor"),
   },
   "GET /v1/bill": { expect: all(200), check: (res, _f, _who, me) => expect(res.json.accountId).to.equal(me.accountId) },
+  // issue 16: the source must be the caller's own VPC; anyone else's answers as if it did not exist
+  "POST /v1/reachability": {
+    body: (f) => ({ source: f.va.vpcId, destination: f.vb.vpcId }),
+    expect: ownerOnly(200),
+    check: (res, f) => {
+      expect(res.json.status).to.be.oneOf(["reachable", "unreachable"]);
+      expect(JSON.stringify(res.json)).not.to.include(f.vb.routeTableId);
+    },
+  },
 };
 
 type Spelling = { name: string; routes: boolean; spell: (path: string, url: string) => string };

@@ -1,21 +1,7 @@
-import { execFile } from "node:child_process";
-import * as path from "node:path";
 import { expect } from "chai";
 import { activePeering, advanceClock, createVpc, expectStatus, startWorld, World } from "../../helpers/api";
+import { runCli as peerlink } from "../../helpers/cli";
 import { advanceToNextDay, record, WINDOW_MS, windowOf } from "../../helpers/traffic";
-
-// dist/test/controlplane/http -> dist/cli/index.js
-const CLI = path.resolve(__dirname, "../../../cli/index.js");
-
-/** Runs the CLI asynchronously (the server under test shares this event loop). */
-function peerlink(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code as number) : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
 
 describe("peerlink CLI: peering metrics, bill and alarm events", function () {
   let w: World;

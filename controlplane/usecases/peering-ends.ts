@@ -1,0 +1,142 @@
+// The two ends of a peering: each a VPC or (issue 11) a border router, exactly one per side. Finding,
+// locking and checking them is here; creating the peering is one path for every kind of end (peerings.ts).
+import { checkPeeringCreate, LIVE_STATES, mayRequestPeering, NotFoundError, project, ValidationError, Violation, World, WorldPeering } from "../../domain";
+import { BorderRouterRecord, PeeringEnd, VpcRecord } from "../store/store";
+import { borderRouterNode, ownedBorderRouter } from "./border-routers";
+import { Caller, TxContext } from "./context";
+import { type CreatePeeringInput, findPeerVpc, peeringVerdict } from "./peering-verdict";
+import { ownedVpc } from "./vpcs";
+import { peeringNode, vpcNode } from "./world";
+
+type PeeringWrite = { bandwidthMbps?: number | null; peerRegion?: string; name?: string; ownerRef?: string };
+
+/** What one end of a peering is. */
+export type EndResource = { kind: "vpc"; vpc: VpcRecord } | { kind: "borderRouter"; vbr: BorderRouterRecord };
+
+export type EndRef = { kind: "vpc" | "borderRouter"; id: string };
+
+function one(vpcId: string | undefined, vbrId: string | undefined, vpcField: string, vbrField: string): EndRef {
+  if ((vpcId === undefined) === (vbrId === undefined)) {
+    throw new ValidationError(
+      vpcId === undefined
+        ? `give one of "${vpcField}" (a VPC) and "${vbrField}" (a border router) for this end of the peering`
+        : `give only one of "${vpcField}" and "${vbrField}": an end of a peering is either a VPC or a border router`,
+      { field: vpcId === undefined ? vpcField : vbrField },
+    );
+  }
+  return vpcId !== undefined ? { kind: "vpc", id: vpcId } : { kind: "borderRouter", id: vbrId! };
+}
+
+/** The two ends a create names: exactly one of VPC and border router on each side (ValidationError otherwise). */
+export function peeringEndsOf(input: CreatePeeringInput): { local: EndRef; peer: EndRef } {
+  return {
+    local: one(input.vpcId, input.borderRouterId, "vpcId", "borderRouterId"),
+    peer: one(input.peerVpcId, input.peerBorderRouterId, "peerVpcId", "peerBorderRouterId"),
+  };
+}
+
+export const endId = (e: EndResource) => (e.kind === "vpc" ? e.vpc.vpcId : e.vbr.borderRouterId);
+export const endAccount = (e: EndResource) => (e.kind === "vpc" ? e.vpc.accountId : e.vbr.accountId);
+/** A stored end as an EndRef names it, and back (the account and facts are read from the store). */
+export const endRef = (e: PeeringEnd): EndRef => ({ kind: e.kind ?? "vpc", id: e.vpcId });
+const refEnd = (r: EndRef): PeeringEnd => ({
+  accountId: "",
+  vpcId: r.id,
+  region: "",
+  cidrBlock: "",
+  ...(r.kind === "borderRouter" ? { kind: "borderRouter" as const } : {}),
+});
+
+/** The end as a peering record keeps it (a border router's id in vpcId, its interconnect subnet as the CIDR). */
+export function recordEnd(e: EndResource): PeeringEnd {
+  if (e.kind === "vpc") return { accountId: e.vpc.accountId, vpcId: e.vpc.vpcId, region: e.vpc.region, cidrBlock: e.vpc.cidrBlock };
+  const b = e.vbr;
+  return { accountId: b.accountId, vpcId: b.borderRouterId, region: b.region, cidrBlock: b.interconnectCidrBlock, kind: "borderRouter" };
+}
+
+/** A stored peering's end as a resource, or undefined when it was deleted. */
+export async function storedEnd(ctx: TxContext, e: PeeringEnd): Promise<EndResource | undefined> {
+  if (e.kind === "borderRouter") {
+    const vbr = await ctx.tx.getBorderRouter(e.vpcId);
+    return vbr ? { kind: "borderRouter", vbr } : undefined;
+  }
+  const vpc = await ctx.tx.getVpc(e.vpcId);
+  return vpc ? { kind: "vpc", vpc } : undefined;
+}
+
+export async function ownedEnd(ctx: TxContext, caller: Caller, ref: EndRef): Promise<EndResource> {
+  if (ref.kind === "vpc") return { kind: "vpc", vpc: await ownedVpc(ctx, caller, ref.id) };
+  return { kind: "borderRouter", vbr: await ownedBorderRouter(ctx, caller, ref.id) };
+}
+
+/** The peer end as the caller names it: NotFound unless it exists (in peerAccountId) and lists the caller. */
+export async function findPeerEnd(ctx: TxContext, caller: Caller, ref: EndRef, input: CreatePeeringInput): Promise<EndResource> {
+  if (ref.kind === "vpc") return { kind: "vpc", vpc: await findPeerVpc(ctx, caller, { ...input, peerVpcId: ref.id }) };
+  const vbr = await ctx.tx.getBorderRouter(ref.id);
+  const listed = vbr !== undefined && mayRequestPeering(vbr, caller.accountId);
+  if (!vbr || !listed || (input.peerAccountId !== undefined && vbr.accountId !== input.peerAccountId)) {
+    const where = input.peerAccountId ? ` in account ${input.peerAccountId}` : "";
+    throw new NotFoundError(`peer border router ${ref.id} not found${where}; check "peerBorderRouterId" and "peerAccountId"`, { peerBorderRouterId: ref.id });
+  }
+  return { kind: "borderRouter", vbr };
+}
+
+/**
+ * Locks what a new live peering between the two ends is checked against: the requester account when the
+ * peer is another account's (pending requests), then both ends (their peerings and CIDRs).
+ */
+export async function lockEnds(ctx: TxContext, requesterAccountId: string, local: EndRef, peer: EndRef): Promise<void> {
+  const found = await storedEnd(ctx, refEnd(peer));
+  if (found && endAccount(found) !== requesterAccountId) await ctx.tx.lockAccounts([requesterAccountId]);
+  await ctx.tx.lockVpcs([local.id, peer.id]);
+}
+
+/** Every create-time rule of a peering between two ends; a VPC pair keeps the dry-run's projection (peering-verdict.ts). */
+export async function endsVerdict(
+  ctx: TxContext,
+  local: EndResource,
+  peer: EndResource,
+  write: PeeringWrite,
+  opts: { revealPeer: boolean; exceptKey?: string },
+): Promise<Violation[]> {
+  if (local.kind === "vpc" && peer.kind === "vpc") return peeringVerdict(ctx, local.vpc, peer.vpc, write, opts);
+  return borderPeeringVerdict(ctx, local, peer, write, opts);
+}
+
+/** Every create-time rule of a peering with a border router end, over the stored state. */
+async function borderPeeringVerdict(
+  ctx: TxContext,
+  local: EndResource,
+  peer: EndResource,
+  write: PeeringWrite,
+  opts: { revealPeer: boolean; exceptKey?: string },
+): Promise<Violation[]> {
+  const live = [
+    ...(await ctx.tx.listPeeringsForVpc(endId(local), LIVE_STATES)),
+    ...(await ctx.tx.listPeeringsForVpc(endId(peer), LIVE_STATES)),
+    ...(await ctx.tx.listPeeringsForAccount(endAccount(local))).filter((p) => p.state === "Pending"),
+  ];
+  const ends = [local, peer];
+  const stored: World = {
+    vpcs: ends.flatMap((e) => (e.kind === "vpc" ? [vpcNode(e.vpc)] : [])),
+    borderRouters: ends.flatMap((e) => (e.kind === "borderRouter" ? [borderRouterNode(e.vbr)] : [])),
+    peerings: [...new Map(live.map((p) => [p.peeringId, peeringNode(p)])).values()],
+    routes: [],
+  };
+  const end = (e: EndResource) => {
+    const r = recordEnd(e);
+    return { vpcKey: r.vpcId, ...(r.kind ? { kind: r.kind } : {}), accountId: r.accountId, region: r.region, cidr: r.cidrBlock };
+  };
+  const self: WorldPeering = {
+    key: "write",
+    ownerRef: write.ownerRef,
+    label: write.name ? `peering "${write.name}"` : undefined,
+    state: "Planned",
+    requester: end(local),
+    accepter: end(peer),
+    bandwidthMbps: write.bandwidthMbps ?? null,
+    declaredPeerRegion: write.peerRegion,
+  };
+  const world = project(stored, { peerings: [self], removedKeys: opts.exceptKey ? [opts.exceptKey] : [] });
+  return checkPeeringCreate(world, "write", ctx.quotas, { revealPeer: opts.revealPeer, viewer: endAccount(local) }).violations;
+}
