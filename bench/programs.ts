@@ -10,14 +10,15 @@ export interface Pair {
   cidrB: string;
 }
 
-/** Pair i: two /16s in one region (regions round-robin, so 50 pairs stay under the per-region VPC quota). */
+/** Pair i: two /20s in one region (regions round-robin, so 200 pairs stay within the per-region VPC quota of 50). */
 export function pairs(n: number): Pair[] {
-  if (n > 127) throw new Error("at most 127 pairs: each pair takes two /16s of 10.0.0.0/8");
+  if (n > 200) throw new Error("at most 200 pairs: 400 VPCs fill the 8 regions' quota of 50 VPCs each");
+  const block = (j: number) => `10.${j >> 4}.${(j & 15) << 4}.0/20`;
   return Array.from({ length: n }, (_, i) => ({
     index: i,
     region: REGIONS[i % REGIONS.length].id,
-    cidrA: `10.${2 * i}.0.0/16`,
-    cidrB: `10.${2 * i + 1}.0.0/16`,
+    cidrA: block(2 * i),
+    cidrB: block(2 * i + 1),
   }));
 }
 

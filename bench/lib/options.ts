@@ -1,7 +1,7 @@
 // Benchmark options, all from the environment so each part can be run alone:
 //   PEERLINK_BENCH_ONLY=B4,B5        which benchmarks (default B1..B6)
 //   PEERLINK_BENCH_RUNS=3            timed rounds per side in B1/B2 (medians of these)
-//   PEERLINK_BENCH_SIZES=10,50       peered pairs N in the generated programs (B1, B2; B3 uses the smallest)
+//   PEERLINK_BENCH_SIZES=10,50,200   peered pairs N in the generated programs (B1, B2; B3 uses the smallest)
 //   PEERLINK_BENCH_CLIENTS=1,8,64    concurrent clients in B4 and B6
 //   PEERLINK_BENCH_REQUESTS=1000     requests per operation and concurrency level in B4
 //   PEERLINK_BENCH_OP_SECONDS=20     time cap for one B4 operation run (the run stops early, and says so)
@@ -62,8 +62,8 @@ export function readOptions(): Options {
   return {
     only: only as BenchName[],
     runs: ints("PEERLINK_BENCH_RUNS", "3", 1, 50)[0],
-    // 50 pairs = 100 VPCs; the generator spreads them over the 8 regions, so default quotas hold up to 200.
-    sizes: ints("PEERLINK_BENCH_SIZES", "10,50", 1, 200),
+    // 200 pairs = 400 VPCs; the generator spreads them over the 8 regions, so the default quotas hold up to 200.
+    sizes: ints("PEERLINK_BENCH_SIZES", "10,50,200", 1, 200),
     clients: ints("PEERLINK_BENCH_CLIENTS", "1,8,64", 1, 256),
     requests: ints("PEERLINK_BENCH_REQUESTS", "1000", 10, 13_000)[0],
     opSeconds: ints("PEERLINK_BENCH_OP_SECONDS", "20", 1, 600)[0],

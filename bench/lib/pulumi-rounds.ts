@@ -20,6 +20,8 @@ export interface Sample {
   round: number;
   ms: number;
   requests: RequestCounters;
+  /** After the first round's up: the exported checkpoint's bytes per resource (what the engine rewrites per step). */
+  stateBytesPerResource?: number;
 }
 
 export interface RoundsSpec {
@@ -57,6 +59,12 @@ async function assertEmpty(server: ServerHandle, apiKey: string): Promise<void> 
   if (res.status !== 200 || res.body.vpcs.length !== 0) {
     throw new Error(`after destroy the account still holds ${res.body?.vpcs?.length} VPCs (status ${res.status})`);
   }
+}
+
+/** The checkpoint as `pulumi stack export` writes it, in bytes per resource (the stack resource included). */
+export async function stateBytesPerResource(ws: PulumiWorkspace): Promise<number> {
+  const { text, deployment } = await ws.exportStack();
+  return Buffer.byteLength(text) / Math.max(1, (deployment.resources ?? []).length);
 }
 
 export async function runPulumiRounds(spec: RoundsSpec): Promise<Sample[]> {
@@ -101,7 +109,9 @@ export async function runPulumiRounds(spec: RoundsSpec): Promise<Sample[]> {
           const vs = round % 2 === 0 ? variants(side) : [...variants(side)].reverse();
           const record = async (what: Step, checks: Checks, env: Record<string, string>) => {
             const r = await step(ws, server, what, env);
-            samples.push({ n, side, checks, step: what, round, ...r });
+            const sample: Sample = { n, side, checks, step: what, round, ...r };
+            if (what === "up" && round === 0) sample.stateBytesPerResource = await stateBytesPerResource(ws);
+            samples.push(sample);
             spec.log(
               `N=${n} round ${round + 1}/${spec.runs} ${side}${checks === "-" ? "" : ` checks ${checks}`} ${what}: ${r.ms.toFixed(0)} ms, ${r.requests.total} requests`,
             );

@@ -13,7 +13,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { type Gone, isGone, PeerlinkApiError, type PeerlinkClient } from "../../contract";
 import type { Violation } from "../../domain";
 import { type ConfigSource, ConnectionConfigError, configureFrom } from "../config";
-import { accountOf } from "../facts";
+import { accountOf, asOfWorlds } from "../facts";
 import { planDiagramPath, problemCodes, writePlanDiagram } from "../preview/diagram";
 import { choseDeleteFirst, recordProblems } from "../preview/plan";
 import type { CommonInputs, CommonOutputs, ConnectionInputs } from "../types";
@@ -161,7 +161,10 @@ export function defineProvider<I extends CommonInputs, O extends CommonOutputs>(
     }
     let verdict: PreviewVerdict<O>;
     try {
-      verdict = await spec.preview(clientFor(news.connection), (olds ?? {}) as unknown as Partial<I & O>, news);
+      const client = clientFor(news.connection);
+      // Ids this process created since it read the worlds are unknown to the checks, as in the preview.
+      const asChecked = await asOfWorlds(client, `checking ${subject(spec.kind, news.ownerRef)}`, news);
+      verdict = await spec.preview(client, (olds ?? {}) as unknown as Partial<I & O>, asChecked);
     } catch (e) {
       return { inputs: declared, failures: [connectionFailure(e)] };
     }

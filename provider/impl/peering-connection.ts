@@ -220,7 +220,9 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
       });
       throw e;
     }
-    return { id: p.peeringId, outs: peeringOutputs(p, inputs, await client.relatedRoutes(p.peeringId)) };
+    // No route can name a peering before its create returns: a new one has no related routes, so no read
+    // (one request per resource). Refresh and update read them.
+    return { id: p.peeringId, outs: peeringOutputs(p, inputs, { peeringConnectionId: p.peeringId, routes: [], peerHasReturnRoute: false }) };
   },
 
   async read(client, id, props) {

@@ -8,6 +8,7 @@ import {
   GONE,
   type Gone,
   InvalidStateApiError,
+  isApiError,
   isGone,
   NotFoundApiError,
   PEERING_WAITERS,
@@ -206,21 +207,32 @@ export const provider = defineProvider<RouteEntryInputs, RouteEntryOutputs>({
   async create(client, inputs) {
     const op = `creating RouteEntry (${inputs.routeTableId} ${inputs.destinationCidrBlock} -> ${inputs.peeringId})`;
     const account = await accountOf(client, op);
-    await waitActivated(client, op, inputs.peeringId);
     const body: CreateRouteBody = {
       destinationCidrBlock: inputs.destinationCidrBlock,
       peeringId: inputs.peeringId,
       ownerRef: inputs.ownerRef,
       ...definedFields(inputs, ["description"]),
     };
-    const made = await createOnce(
-      inputs.ownerRef,
-      body,
-      (token) => client.createRoute(op, inputs.routeTableId, body, token),
-      async (r) => !isGone(await findRoute(client, op, r.routeTableId, r.routeId)),
-      (x) => x.routeId,
-      `${inputs.ownerRef}\n${inputs.routeTableId}`,
-    );
+    const create = () =>
+      createOnce(
+        inputs.ownerRef,
+        body,
+        (token) => client.createRoute(op, inputs.routeTableId, body, token),
+        async (r) => !isGone(await findRoute(client, op, r.routeTableId, r.routeId)),
+        (x) => x.routeId,
+        `${inputs.ownerRef}\n${inputs.routeTableId}`,
+      );
+    // One write when the next hop is Activated (the usual case: the peering was created first). Only a
+    // next hop that is not yet is waited for, outside the create (other checks must not wait on it),
+    // then the same create (same token: the refused one was not remembered) runs again.
+    let made: ApiRoute;
+    try {
+      made = await create();
+    } catch (e) {
+      if (!isApiError(e, "PeeringNotActive")) throw e;
+      await waitActivated(client, op, inputs.peeringId);
+      made = await create();
+    }
     return { id: made.routeId, outs: routeOutputs(made, { ...inputs, accountId: account.accountId } as Partial<RouteEntryInputs>) };
   },
 

@@ -1,8 +1,8 @@
 // The program's plan as the dynamic-provider process learns it: each check() declares its resource here,
 // so every later check sees it. Pulumi checks a resource after the resources it depends on, so the last
 // check of any set of resources that conflict sees all of them.
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Fact } from "../../domain";
-import { forgetWorlds } from "../facts";
 import type { ConnectionInputs } from "../types";
 
 /** A reference to another resource: a program resource (its ownerRef) or a plain id. */
@@ -117,6 +117,7 @@ export function resetPlan(): void {
   problems.clear();
   writesInFlight = 0;
   onSettled = [];
+  pendingWrites = [];
   planned.clear();
   accepted.clear();
   deleteFirst.clear();
@@ -156,13 +157,17 @@ export function choseDeleteFirst(ownerRef: string): boolean {
 }
 
 // Creates run in parallel with other resources' checks in this process. A world read while a create is
-// on the wire may or may not hold the new resource; the resource is recorded as written only after the
-// answer. Such a read would count it twice (stored, and still planned) or not at all, so checks read
-// the world only when no create is between its request and its record (worldsSettled), and read again
-// when one started or finished meanwhile (planGeneration).
+// on the wire may or may not hold the new resource. So checks read the worlds only when no create is
+// between its request and its record (worldsSettled), and read again when one started or finished
+// meanwhile (planGeneration). And the worlds are read once per process (provider/facts.ts), not after
+// every create: what this process created is applied to the plan (applyWrites) only when the worlds are
+// read again, so the plan and the worlds always describe the same moment. Until then a resource this
+// process created is still planned over a world without it, exactly as the preview saw it.
 let writesInFlight = 0;
 let generation = 0;
 let onSettled: (() => void)[] = [];
+let pendingWrites: { ownerRef: string; id: string; ids: string[] }[] = [];
+const ownCreate = new AsyncLocalStorage<true>();
 
 export function planGeneration(): number {
   return generation;
@@ -174,26 +179,71 @@ export async function worldsSettled(): Promise<number> {
   return generation;
 }
 
+/** True inside a create that recordedCreate records (its writes do not make the worlds stale). */
+export function inRecordedCreate(): boolean {
+  return ownCreate.getStore() === true;
+}
+
 /** Runs a create and records what it made under the resource's ownerRef, in one step as checks see it. */
 export async function recordedCreate<T>(ownerRef: string, create: () => Promise<T>, idOf: (made: T) => string): Promise<T> {
   writesInFlight++;
   generation++;
   try {
-    const made = await create();
-    written(ownerRef, idOf(made));
+    const made = await ownCreate.run(true, create);
+    written(ownerRef, idOf(made), idsIn(made));
     return made;
   } finally {
     writesInFlight--;
     generation++;
-    forgetWorlds();
     if (writesInFlight === 0) for (const resolve of onSettled.splice(0)) resolve();
   }
 }
 
-/** After this process wrote a resource: later checks find it in the stored world under this id. */
-export function written(ownerRef: string, id: string): void {
-  const e = planned.get(ownerRef);
-  if (!e) return;
-  e.existingId = id;
-  e.order = "same";
+/** The ids an API answer names (its top-level `...Id` fields): the new resource's, and ones it made with it. */
+function idsIn(made: unknown): string[] {
+  if (!made || typeof made !== "object") return [];
+  return Object.entries(made as Record<string, unknown>)
+    .filter(([k, v]) => k.endsWith("Id") && typeof v === "string" && v !== "")
+    .map(([, v]) => v as string);
+}
+
+let onUnplannedWrite: () => void = () => {};
+
+/** What to do when this process creates a resource no check declared: the worlds must be read again. */
+export function whenUnplannedWrite(listener: () => void): void {
+  onUnplannedWrite = listener;
+}
+
+/**
+ * After this process wrote a resource. A planned one is found in the worlds under this id once they are
+ * read again; one the plan does not hold (its check did not run here) makes the worlds stale at once.
+ */
+export function written(ownerRef: string, id: string, ids: string[] = [id]): void {
+  if (!planned.has(ownerRef)) {
+    onUnplannedWrite();
+    return;
+  }
+  pendingWrites.push({ ownerRef, id, ids: ids.includes(id) ? ids : [id, ...ids] });
+}
+
+/** True when this process created the resource and the worlds do not show it yet. */
+export function writtenSinceWorlds(ownerRef: string): boolean {
+  return pendingWrites.some((w) => w.ownerRef === ownerRef);
+}
+
+/** Ids this process's creates returned that the worlds the checks read do not hold yet, and whose resource made each. */
+export function unappliedIds(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const w of pendingWrites) for (const id of w.ids) out.set(id, w.ownerRef);
+  return out;
+}
+
+/** Called as the worlds are read again (at a settled generation): the plan catches up with what was written. */
+export function applyWrites(): void {
+  for (const w of pendingWrites.splice(0)) {
+    const e = planned.get(w.ownerRef);
+    if (!e) continue;
+    e.existingId = w.id;
+    e.order = "same";
+  }
 }

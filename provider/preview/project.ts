@@ -83,18 +83,33 @@ function plannedVpcNode(e: Extract<Planned, { kind: "Vpc" }>): WorldVpc {
 
 const unknownEnd = (key: string, why: string): WorldEnd => ({ vpcKey: key, accountId: unknownFact(why), region: unknownFact(why), cidr: unknownFact(why) });
 
-function plannedPeeringNode(e: Extract<Planned, { kind: "PeeringConnection" }>, stored: World): WorldPeering {
+/** What every planned peering of one planDelta looks up, indexed once (a check runs per resource: keep it linear). */
+interface PeeringLookups {
+  storedByKey: Map<string, WorldPeering>;
+  /** A VPC of another account is known here only through the ends of peerings that already reach it. */
+  storedEndByVpc: Map<string, WorldEnd>;
+  /** The VPCs and border routers of the program's accounts: stored, and planned. */
+  ownVpcKeys: Set<string>;
+}
+
+function peeringLookups(stored: World): PeeringLookups {
+  const storedEndByVpc = new Map<string, WorldEnd>();
+  for (const p of stored.peerings) {
+    for (const x of [p.requester, p.accepter]) if (!storedEndByVpc.has(x.vpcKey) && known(x.cidr) !== undefined) storedEndByVpc.set(x.vpcKey, x);
+  }
+  // The VPCs (and border routers) of the program's accounts: stored, and planned.
+  const ownVpcKeys = new Set([...stored.vpcs.map((v) => v.key), ...(stored.borderRouters ?? []).map((b) => b.key)]);
+  for (const x of plannedEntries()) if (x.kind === "Vpc" || x.kind === "BorderRouter") ownVpcKeys.add(keyOf(x));
+  return { storedByKey: new Map(stored.peerings.map((p) => [p.key, p])), storedEndByVpc, ownVpcKeys };
+}
+
+function plannedPeeringNode(e: Extract<Planned, { kind: "PeeringConnection" }>, look: PeeringLookups): WorldPeering {
   const key = keyOf(e);
-  const old = stored.peerings.find((p) => p.key === key);
+  const old = look.storedByKey.get(key);
   const localKey = refKey(e.local, `vpc of ${e.label}`);
   const peerKey = refKey(e.peer, `peer VPC of ${e.label}`);
-  // A VPC of another account is known here only through the ends of peerings that already reach it.
-  const storedEnd = (vpcKey: string) =>
-    stored.peerings.flatMap((p) => [p.requester, p.accepter]).find((x) => x.vpcKey === vpcKey && known(x.cidr) !== undefined);
-  const ownVpc = (vpcKey: string) =>
-    stored.vpcs.some((v) => v.key === vpcKey) ||
-    (stored.borderRouters ?? []).some((b) => b.key === vpcKey) ||
-    plannedEntries().some((x) => (x.kind === "Vpc" || x.kind === "BorderRouter") && keyOf(x) === vpcKey);
+  const storedEnd = (vpcKey: string) => look.storedEndByVpc.get(vpcKey);
+  const ownVpc = (vpcKey: string) => look.ownVpcKeys.has(vpcKey);
   const end = (vpcKey: string, account: WorldEnd["accountId"], kind?: "borderRouter"): WorldEnd => {
     // The account the program says the end is in; the VPC's (or border router's) own facts fill the rest.
     const withAccount = (x: WorldEnd): WorldEnd => {
@@ -181,10 +196,11 @@ function plannedBorderRouterNode(e: Extract<Planned, { kind: "BorderRouter" }>):
 export function planDelta(stored: World, entries: Planned[] = plannedEntries()): PlanDelta {
   const delta: Required<PlanDelta> = { vpcs: [], peerings: [], routes: [], subnets: [], routeTables: [], borderRouters: [], removedKeys: [] };
   for (const p of stored.peerings) if (isAcceptedInProgram(p.key)) delta.peerings.push({ ...p, acceptedInPlan: true });
+  const look = peeringLookups(stored);
   for (const e of entries) {
     delta.removedKeys.push(...deletedFirst(e));
     if (e.kind === "Vpc") delta.vpcs.push(plannedVpcNode(e));
-    else if (e.kind === "PeeringConnection") delta.peerings.push(plannedPeeringNode(e, stored));
+    else if (e.kind === "PeeringConnection") delta.peerings.push(plannedPeeringNode(e, look));
     else if (e.kind === "RouteEntry") delta.routes.push(plannedRouteNode(e));
     else if (e.kind === "Subnet") delta.subnets.push(plannedSubnetNode(e));
     else if (e.kind === "BorderRouter") delta.borderRouters.push(plannedBorderRouterNode(e));

@@ -23,6 +23,27 @@ export function pulumiBinDir(): string {
   return cachedBinDir;
 }
 
+/** The parts of the built package a program loads (the provider and what it imports). */
+const PACKAGE_DIRS = ["provider", "contract", "domain"];
+
+/**
+ * `root/node_modules` as `npm install peerlink` leaves it: peerlink is a real directory (a copy of the
+ * built package), so Pulumi's closure serializer sees it under node_modules and writes the provider as a
+ * `require` of the package (as for a user), and everything else links to this checkout's node_modules.
+ */
+export function installPackage(root: string): void {
+  const modules = path.join(root, "node_modules");
+  fs.mkdirSync(modules);
+  for (const entry of fs.readdirSync(path.join(REPO_ROOT, "node_modules"))) {
+    if (entry === "peerlink" || entry === ".bin" || entry.startsWith(".")) continue;
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules", entry), path.join(modules, entry), "dir");
+  }
+  const pkg = path.join(modules, "peerlink");
+  fs.mkdirSync(pkg);
+  fs.copyFileSync(path.join(REPO_ROOT, "package.json"), path.join(pkg, "package.json"));
+  for (const dir of PACKAGE_DIRS) fs.cpSync(path.join(REPO_ROOT, "dist", dir), path.join(pkg, "dist", dir), { recursive: true });
+}
+
 export interface RunResult {
   code: number;
   stdout: string;
@@ -67,8 +88,7 @@ export class PulumiWorkspace {
       fs.writeFileSync(path.join(dir, "index.ts"), opts.program ?? "");
       fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "peerlink-e2e-program", private: true, main: "index.ts" }));
     }
-    // Resolve "peerlink" and "@pulumi/pulumi" as an installed program would.
-    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(root, "node_modules"), "dir");
+    installPackage(root);
     fs.mkdirSync(path.join(root, "state"));
     const ws = new PulumiWorkspace(dir, opts.stack ?? "dev", root);
     await ws.mustRun(["stack", "init", ws.stack]);
