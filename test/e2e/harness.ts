@@ -24,7 +24,7 @@ export function pulumiBinDir(): string {
 }
 
 /** The parts of the built package a program loads (the provider and what it imports). */
-const PACKAGE_DIRS = ["provider", "contract", "domain"];
+const PACKAGE_DIRS = ["provider", "contract", "domain", "topology"];
 
 /**
  * `root/node_modules` as `npm install peerlink` leaves it: peerlink is a real directory (a copy of the
