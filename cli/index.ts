@@ -1,5 +1,7 @@
 // `peerlink` command: run the control plane, create accounts, and the console workflow
 // (list/accept/reject peerings, list VPCs) for people who don't use Pulumi.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { createClient, PeerlinkApiError, type PeerlinkClient } from "../contract";
 import { createAccount, revokeKey, rotateKey } from "../controlplane/accounts";
@@ -8,8 +10,11 @@ import { parseRateLimit } from "../controlplane/http/limits";
 import { setAccountQuotas } from "../controlplane/quota-admin";
 import { startServer } from "../controlplane/server";
 import { PeerlinkError, parseQuotaOverrides } from "../domain";
+import { TOPOLOGY_FORMATS, type TopologyFormat } from "../topology/render";
 import { CONSOLE_USAGE, consoleCommand } from "./console";
+import { exportProgram } from "./export-program";
 import { formatReach, reachExitCode } from "./reach";
+import { formatTopology } from "./topology";
 import { formatBill, formatMetrics } from "./traffic";
 
 const USAGE = `usage:
@@ -27,6 +32,9 @@ const USAGE = `usage:
   peerlink bill [--date YYYY-MM-DD | --month YYYY-MM] [--json] (the caller's bill; default: today so far)
   peerlink vpc list [--json]                                   [--endpoint URL] [--api-key KEY]
   peerlink events [--since ISO-TIME] [--resource ID] [--json]  [--endpoint URL] [--api-key KEY]
+  peerlink topology [--format mermaid|dot|json] [--region R]   (the account's VPCs, subnets, peerings, routes)
+  peerlink export-program [--account ID] [--region R] [--out DIR] [--project NAME]
+                                                               (a Pulumi program adopting what the account has)
   ${CONSOLE_USAGE}
                   (starts the embedded control plane if none answers; prints a one-time sign-in link)
   peerlink reach FROM TO [--json]   (each an address, subnet-..., vpc-... or vbr-...; exit 0 reachable, 2 unreachable)
@@ -303,6 +311,56 @@ async function vpcCommand(args: string[], io: Out): Promise<number> {
   return 0;
 }
 
+async function topologyCommand(args: string[], io: Out): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { ...apiOptions, format: { type: "string" }, region: { type: "string" } },
+    allowPositionals: true,
+  });
+  const format = (values.format ?? "mermaid") as TopologyFormat;
+  if (positionals.length !== 0 || !TOPOLOGY_FORMATS.includes(format)) {
+    throw new UsageError(`usage: peerlink topology [--format ${TOPOLOGY_FORMATS.join("|")}] [--region R]`);
+  }
+  const world = await (await client(values)).getWorld("reading the account's topology");
+  io.out(formatTopology(world, format, values.region).trimEnd());
+  return 0;
+}
+
+async function exportProgramCommand(args: string[], io: Out): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { ...apiOptions, account: { type: "string" }, region: { type: "string" }, out: { type: "string" }, project: { type: "string" } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 0) throw new UsageError("usage: peerlink export-program [--account ID] [--region R] [--out DIR] [--project NAME]");
+  const out = path.resolve(values.out ?? "peerlink-export");
+  // Never overwrite a program: an export goes into a new or empty directory.
+  if (fs.existsSync(out) && fs.readdirSync(out).length > 0) throw new UsageError(`${out} is not empty; choose a new or empty directory with --out DIR`);
+  const world = await (await client(values)).getWorld("reading what the account has");
+  if (values.account !== undefined && values.account !== world.accountId) {
+    throw new UsageError(`the API key acts for account ${world.accountId}, not ${values.account}; use that account's key (PEERLINK_API_KEY)`);
+  }
+  const own = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8"));
+  const program = exportProgram(world, {
+    region: values.region,
+    project: values.project,
+    peerlinkVersion: own.version,
+    pulumiVersion: own.devDependencies["@pulumi/pulumi"],
+  });
+  fs.mkdirSync(out, { recursive: true });
+  for (const [name, text] of Object.entries(program.files)) fs.writeFileSync(path.join(out, name), text);
+  const counts = Object.entries(program.counts)
+    .filter(([, n]) => n > 0)
+    .map(([type, n]) => `${n} ${type}`)
+    .join(", ");
+  io.out(`wrote ${Object.keys(program.files).sort().join(", ")} to ${out}: ${counts || "nothing to adopt"}`);
+  for (const s of program.skipped) io.out(`left out: ${s}`);
+  io.out(
+    `next: cd ${out} && npm install && pulumi stack init && pulumi config set peerlink:endpoint URL && pulumi config set --secret peerlink:apiKey KEY && pulumi up`,
+  );
+  return 0;
+}
+
 /** One line for any failure; never includes request headers, so never the key. */
 function describeError(e: unknown): string {
   if (e instanceof PeerlinkApiError) return `${e.code}: ${e.serverMessage} (${e.operation})`;
@@ -338,6 +396,12 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
         break;
       case "bill":
         code = await billCommand(rest, io);
+        break;
+      case "topology":
+        code = await topologyCommand(rest, io);
+        break;
+      case "export-program":
+        code = await exportProgramCommand(rest, io);
         break;
       case "console":
         code = await consoleCommand(rest, io, {

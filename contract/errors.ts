@@ -2,8 +2,11 @@
 // is the server's (domain/errors.ts) or one of the client's own (no answer, no known body).
 import { ERROR_CODES, type ErrorCode } from "../domain";
 
-/** Codes only a client can produce: the server never answered, or answered without a contract body. */
-export const CLIENT_ERROR_CODES = ["NetworkError", "Timeout", "UnexpectedResponse", "ClientError"] as const;
+/**
+ * Codes only a client can produce: the server never answered, or answered without a contract body; or an
+ * existing resource adopted by id (`importId`) is not what the program declares.
+ */
+export const CLIENT_ERROR_CODES = ["NetworkError", "Timeout", "UnexpectedResponse", "ClientError", "ImportMismatch"] as const;
 export type ApiErrorCode = ErrorCode | (typeof CLIENT_ERROR_CODES)[number];
 
 export interface ApiErrorOptions {
@@ -54,6 +57,7 @@ export const NetworkApiError = sub("NetworkError");
 export const TimeoutApiError = sub("Timeout");
 export const UnexpectedResponseApiError = sub("UnexpectedResponse");
 export const ClientApiError = sub("ClientError");
+export const ImportMismatchApiError = sub("ImportMismatch");
 
 const NAMED: Partial<Record<ApiErrorCode, Sub>> = {
   NotFound: NotFoundApiError,
@@ -68,6 +72,7 @@ const NAMED: Partial<Record<ApiErrorCode, Sub>> = {
   Timeout: TimeoutApiError,
   UnexpectedResponse: UnexpectedResponseApiError,
   ClientError: ClientApiError,
+  ImportMismatch: ImportMismatchApiError,
 };
 
 /** One class per stable code. */

@@ -31,6 +31,15 @@ export interface BorderRouterArgs {
   allowedPeerAccountIds?: pulumi.Input<pulumi.Input<string>[]>;
   /** Endpoint and API key of the owner's account. Default: stack config, then the environment. */
   connection?: pulumi.Input<Connection>;
+  /**
+   * Adopt the existing border router with this id ("vbr-...") instead of creating one: the first `up` checks its
+   * region and line (VLAN, interconnect subnet, gateway IPs, on-premises blocks) against the declaration (an
+   * ImportMismatch error names each field that differs, with both values; the preview says so too), converges
+   * name, tags and allowedPeerAccountIds, and manages it from then on (destroy deletes it). Changing or removing
+   * it later changes nothing. Default: none. `peerlink export-program` writes these. This stands in for `pulumi
+   * import`, which cannot reach dynamic providers (pulumi/pulumi#16175).
+   */
+  importId?: pulumi.Input<string>;
 }
 
 export class BorderRouter extends PeerlinkResource<BorderRouterInputs, BorderRouterOutputs, "borderRouterId"> implements OutputsOf<BorderRouterOutputs> {
@@ -59,6 +68,7 @@ export class BorderRouter extends PeerlinkResource<BorderRouterInputs, BorderRou
       name,
       args.connection,
       {
+        importId: args.importId,
         region: args.region,
         vlanId: args.vlanId,
         interconnectCidrBlock: args.interconnectCidrBlock,

@@ -20,6 +20,15 @@ export interface PeeringAcceptanceArgs {
   onDelete?: pulumi.Input<"disconnect" | "retain">;
   /** Endpoint and API key of the accepter's account. Default: stack config, then the environment. */
   connection?: pulumi.Input<Connection>;
+  /**
+   * Adopt the existing accepted (or pending) peering with this id ("pcx-...") instead of creating one: the first
+   * `up` checks the peering (the same id as "peeringId"), that this account is its accepter and the requester is
+   * allowed against the declaration (an ImportMismatch error names each field that differs, with both values;
+   * the preview says so too), accepts it when it is still pending, and manages it from then on (destroy follows
+   * "onDelete"). Changing or removing it later changes nothing. Default: none. `peerlink export-program` writes
+   * these. This stands in for `pulumi import`, which cannot reach dynamic providers (pulumi/pulumi#16175).
+   */
+  importId?: pulumi.Input<string>;
 }
 
 export class PeeringAcceptance extends PeerlinkResource<PeeringAcceptanceInputs, PeeringAcceptanceOutputs> implements OutputsOf<PeeringAcceptanceOutputs> {
@@ -54,6 +63,7 @@ export class PeeringAcceptance extends PeerlinkResource<PeeringAcceptanceInputs,
       name,
       args.connection,
       {
+        importId: args.importId,
         peeringId: args.peeringId,
         allowedRequesterAccountIds: args.allowedRequesterAccountIds,
         onDelete: args.onDelete,

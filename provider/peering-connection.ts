@@ -60,10 +60,11 @@ export interface PeeringConnectionArgs {
   connection?: pulumi.Input<Connection>;
   /**
    * Adopt the existing peering with this id ("pcx-...") instead of requesting a new one: the first `up`
-   * checks that it joins the declared VPCs, brings name, tags and bandwidth to the declared values, and
-   * manages it from then on (destroy deletes it). Changing or removing it later changes nothing.
-   * Default: none. This stands in for the `import` resource option and `pulumi import`, which Pulumi
-   * does not support for dynamic providers (pulumi/pulumi#16175).
+   * checks that this account requested it and that it joins the declared ends (an ImportMismatch error
+   * names each field that differs, with both values; the preview says so too), brings name, tags,
+   * bandwidth and alarms to the declared values, and manages it from then on (destroy deletes it).
+   * Changing or removing it later changes nothing. Default: none. `peerlink export-program` writes these.
+   * This stands in for `pulumi import`, which cannot reach dynamic providers (pulumi/pulumi#16175).
    */
   importId?: pulumi.Input<string>;
 }

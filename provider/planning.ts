@@ -10,6 +10,7 @@
 //
 // Only plain strings go into `__refs`, never outputs, so a resource never waits on another through it.
 import * as pulumi from "@pulumi/pulumi";
+import { declaredFile } from "./preview/declared";
 import type { ResourceRefs } from "./types";
 
 type In<T> = pulumi.Input<T>;
@@ -66,6 +67,8 @@ let peerings: PeeringReg[] = [];
 let routes: RouteReg[] = [];
 let accepted = new Set<PeeringReg>();
 let warned = new Set<string>();
+/** Every resource of the program, by ownerRef: the plan diagram tells from it what the update deletes. */
+let declaredRefs = new Set<string>();
 let generation = 0;
 let scheduled = false;
 
@@ -84,6 +87,7 @@ export function resetPlanning(): void {
   routes = [];
   accepted = new Set();
   warned = new Set();
+  declaredRefs = new Set();
   generation++;
   scheduled = false;
 }
@@ -123,6 +127,27 @@ function traced<T>(v: unknown, map: WeakMap<object, T>): T | undefined {
 
 // ---------------------------------------------------------------------------------------------
 // Registration (called by the resource constructors)
+
+/** Every resource (PeerlinkResource's constructor): the program's list, for the plan diagram. */
+export function registerDeclared(ownerRef: string): void {
+  declaredRefs.add(ownerRef);
+  if (process.env.PEERLINK_PLAN_DIAGRAM) schedule();
+}
+
+/**
+ * With PEERLINK_PLAN_DIAGRAM=path, the program's resources go to a file beside the diagram once the
+ * program is quiet: a check sees one resource, and the engine checks nothing it is about to delete, so
+ * only this list tells the provider which stored resources of the stack the program dropped.
+ */
+function writeDeclared(): void {
+  const file = process.env.PEERLINK_PLAN_DIAGRAM;
+  if (!file) return;
+  try {
+    declaredFile.write(file, [...declaredRefs].sort());
+  } catch (e) {
+    void pulumi.log.warn(`peerlink: could not write the program's resource list beside ${file}: ${(e as Error).message}`);
+  }
+}
 
 export function registerVpc(
   resource: pulumi.Resource,
@@ -342,6 +367,7 @@ function schedule(): void {
 
 /** Resolves every pending `__refs` and topology wait, and warns about one-sided routes. */
 export function flush(): void {
+  writeDeclared();
   for (const resolve of topologyWaiters.splice(0)) resolve([...topology]);
   for (const p of peerings) {
     if (!p.resolve) continue;

@@ -56,6 +56,8 @@ export class ReachabilityAssertion
         source: args.source,
         destination: args.destination,
         expect: args.expect,
+        // An assertion is evaluated, not stored on the control plane: there is nothing to adopt.
+        importId: undefined,
         __refs: assertionRefs(args),
         holds: undefined,
         status: undefined,

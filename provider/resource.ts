@@ -6,7 +6,7 @@
 //  - OutputsOf: the outputs a class declares must have the provider's output types.
 import * as pulumi from "@pulumi/pulumi";
 import { type Connection, secretConnection, withSecretConnection } from "./connection";
-import { ownerRefFor, registerTopology } from "./planning";
+import { ownerRefFor, registerDeclared, registerTopology } from "./planning";
 import { PROVIDERS, type ResourceKind } from "./providers";
 import type { CommonInputs, CommonOutputs } from "./types";
 
@@ -17,8 +17,8 @@ type Lifted<T> = [T] extends [(infer E)[]]
     ? pulumi.Input<{ [K in keyof T]: Lifted<T[K]> }>
     : pulumi.Input<T>;
 
-/** What the base fills in for every resource. */
-type KitInputs = keyof CommonInputs;
+/** What the base fills in for every resource (each class passes `importId` itself, from its args). */
+type KitInputs = "connection" | "ownerRef";
 
 /** `IdAlias`: outputs the class sets to its `id` instead (known while the engine previews an update). */
 export type ProviderProps<I extends CommonInputs, O extends CommonOutputs, IdAlias extends keyof O = never> = {
@@ -38,7 +38,9 @@ export abstract class PeerlinkResource<I extends CommonInputs, O extends CommonO
     props: ProviderProps<I, O, IdAlias>,
     opts: pulumi.CustomResourceOptions | undefined,
   ) {
-    const inputs = { ...props, connection: secretConnection(connection), ownerRef: ownerRefFor(kind, name) };
+    const ownerRef = ownerRefFor(kind, name);
+    registerDeclared(ownerRef);
+    const inputs = { ...props, connection: secretConnection(connection), ownerRef };
     super(PROVIDERS[kind], name, inputs, withSecretConnection(opts), "peerlink", kind);
     // Assertions are checked after everything else the program declares (provider/reachability-assertion.ts).
     if (kind !== "ReachabilityAssertion") registerTopology(this);

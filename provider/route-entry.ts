@@ -26,6 +26,15 @@ export interface RouteEntryArgs {
   description?: pulumi.Input<string>;
   /** Endpoint and API key of the table owner's account. Default: stack config, then the environment. */
   connection?: pulumi.Input<Connection>;
+  /**
+   * Adopt the existing route with this id ("rt-...") instead of creating one: the first `up` checks its table
+   * and destination (the Local route cannot be adopted) against the declaration (an ImportMismatch error names
+   * each field that differs, with both values; the preview says so too), converges the next hop and description,
+   * and manages it from then on (destroy deletes it). Changing or removing it later changes nothing. Default:
+   * none. `peerlink export-program` writes these. This stands in for `pulumi import`, which cannot reach dynamic
+   * providers (pulumi/pulumi#16175).
+   */
+  importId?: pulumi.Input<string>;
 }
 
 export class RouteEntry extends PeerlinkResource<RouteEntryInputs, RouteEntryOutputs, "routeId"> implements OutputsOf<RouteEntryOutputs> {
@@ -56,6 +65,7 @@ export class RouteEntry extends PeerlinkResource<RouteEntryInputs, RouteEntryOut
       name,
       args.connection,
       {
+        importId: args.importId,
         routeTableId: args.routeTableId,
         destinationCidrBlock,
         peeringId: args.peeringId,

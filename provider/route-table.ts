@@ -15,6 +15,15 @@ export interface RouteTableArgs {
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Endpoint and API key of the VPC owner's account. Default: stack config, then the environment. */
   connection?: pulumi.Input<Connection>;
+  /**
+   * Adopt the existing route table with this id ("rtb-...") instead of creating one: the first `up` checks its
+   * VPC (a main table belongs to its Vpc and cannot be adopted) against the declaration (an ImportMismatch error
+   * names each field that differs, with both values; the preview says so too), converges name and tags, and
+   * manages it from then on (destroy deletes it). Changing or removing it later changes nothing. Default: none.
+   * `peerlink export-program` writes these. This stands in for `pulumi import`, which cannot reach dynamic
+   * providers (pulumi/pulumi#16175).
+   */
+  importId?: pulumi.Input<string>;
 }
 
 export class RouteTable extends PeerlinkResource<RouteTableInputs, RouteTableOutputs, "routeTableId"> implements OutputsOf<RouteTableOutputs> {
@@ -39,7 +48,7 @@ export class RouteTable extends PeerlinkResource<RouteTableInputs, RouteTableOut
       "RouteTable",
       name,
       args.connection,
-      { vpcId: args.vpcId, name: args.name, tags: args.tags, __refs: refs, accountId: undefined, main: undefined },
+      { vpcId: args.vpcId, importId: args.importId, name: args.name, tags: args.tags, __refs: refs, accountId: undefined, main: undefined },
       opts,
     );
     this.routeTableId = this.id;

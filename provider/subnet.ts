@@ -27,6 +27,15 @@ export interface SubnetArgs {
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Endpoint and API key of the VPC owner's account. Default: stack config, then the environment. */
   connection?: pulumi.Input<Connection>;
+  /**
+   * Adopt the existing subnet with this id ("subnet-...") instead of creating one: the first `up` checks its
+   * VPC, CIDR block and zone against the declaration (an ImportMismatch error names each field that differs,
+   * with both values; the preview says so too), converges the route table association, name and tags, and
+   * manages it from then on (destroy deletes it). Changing or removing it later changes nothing. Default: none.
+   * `peerlink export-program` writes these. This stands in for `pulumi import`, which cannot reach dynamic
+   * providers (pulumi/pulumi#16175).
+   */
+  importId?: pulumi.Input<string>;
 }
 
 export class Subnet extends PeerlinkResource<SubnetInputs, SubnetOutputs, "subnetId"> implements OutputsOf<SubnetOutputs> {
@@ -56,6 +65,7 @@ export class Subnet extends PeerlinkResource<SubnetInputs, SubnetOutputs, "subne
       name,
       args.connection,
       {
+        importId: args.importId,
         vpcId: args.vpcId,
         cidrBlock: args.cidrBlock,
         zone: args.zone,

@@ -14,6 +14,8 @@ export interface CommonInputs {
   connection?: ConnectionInputs;
   /** `${project}/${stack}/${type}/${name}`: stable identity of the resource across runs. */
   ownerRef: string;
+  /** An existing resource that create adopts (verified against the declaration) instead of making a new one. */
+  importId?: string;
 }
 
 /** What every provider output carries besides its own fields. */
@@ -91,8 +93,6 @@ export interface PeeringConnectionInputs extends CommonInputs {
   bandwidthMbps?: number;
   name?: string;
   tags?: Tags;
-  /** An existing peering that create adopts instead of requesting a new one. */
-  importId?: string;
   /** Alarm thresholds in percent (issue 12); absent = no alarm. */
   lossRateAlarmPercent?: number;
   peakUtilisationAlarmPercent?: number;

@@ -123,8 +123,10 @@ const ID_RE: Record<string, RegExp> = {
   acc: /^acc-[0-9a-f]{12}$/,
 };
 
+export type IdKind = keyof typeof ID_RE;
+
 /** An id of the given kind ("vpc", "rtb", "pcx", "rt", "acc"): prefix + 12 lowercase hex. */
-export function validateId(value: unknown, kind: keyof typeof ID_RE, property: string, subj?: string, required = true): Failure[] {
+export function validateId(value: unknown, kind: IdKind, property: string, subj?: string, required = true): Failure[] {
   if (isUnknown(value)) return [];
   if (value === undefined || value === null || value === "") {
     return required ? [{ property, reason: prefixed(subj, `"${property}" is required`) }] : [];

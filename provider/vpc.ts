@@ -22,6 +22,15 @@ export interface VpcArgs {
   allowedPeerAccountIds?: pulumi.Input<pulumi.Input<string>[]>;
   /** Endpoint and API key for this resource. Default: stack config, then the environment. */
   connection?: pulumi.Input<Connection>;
+  /**
+   * Adopt the existing VPC with this id ("vpc-...") instead of creating one: the first `up` checks its region
+   * and CIDR block against the declaration (an ImportMismatch error names each field that differs, with both
+   * values; the preview says so too), converges name, tags and allowedPeerAccountIds, and manages it from then
+   * on (destroy deletes it). Changing or removing it later changes nothing. Default: none. `peerlink export-
+   * program` writes these. This stands in for `pulumi import`, which cannot reach dynamic providers
+   * (pulumi/pulumi#16175).
+   */
+  importId?: pulumi.Input<string>;
 }
 
 export class Vpc extends PeerlinkResource<VpcInputs, VpcOutputs, "vpcId"> implements OutputsOf<VpcOutputs> {
@@ -51,6 +60,7 @@ export class Vpc extends PeerlinkResource<VpcInputs, VpcOutputs, "vpcId"> implem
       name,
       args.connection,
       {
+        importId: args.importId,
         region: args.region,
         cidrBlock: args.cidrBlock,
         name: args.name,

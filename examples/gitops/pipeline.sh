@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The script the CI pipeline calls; it runs the same way on a laptop.
 #
-#   pipeline.sh preview   change request: `pulumi preview --diff`; fails with the preview's diagnostics
+#   pipeline.sh preview   change request: `pulumi preview --diff`; fails with the preview's diagnostics. The
+#                         planned topology (PEERLINK_PLAN_DIAGRAM, Mermaid) and the diagnostics go to the
+#                         job summary ($GITHUB_STEP_SUMMARY, shown on the pull request) when it is set
 #   pipeline.sh up        main branch: `pulumi up --refresh --yes` (refresh first, so main also repairs drift)
 #   pipeline.sh drift     schedule: `pulumi preview --refresh --expect-no-changes`; fails when reality drifted
 #                         (--refresh reads the control plane first; without it a preview compares the
@@ -28,9 +30,44 @@ command -v pulumi >/dev/null || die "pulumi is not on PATH (in this repository: 
 cd "$project_dir" || die "no such project directory: $project_dir"
 pulumi stack select --create "$stack" --non-interactive >/dev/null || die "could not select stack $stack"
 
+# The job summary of a preview: the planned topology as a Mermaid diagram (GitHub draws it), then the
+# preview's own output. Written whether the preview passed or not: a refused change is the one to see.
+summarise() {
+  local status="$1" diagram="$2" log="$3"
+  [[ -n "${GITHUB_STEP_SUMMARY:-}" ]] || return 0
+  {
+    if [[ "$status" -eq 0 ]]; then echo "## peerlink: the change previews cleanly (stack $stack)"
+    else echo "## peerlink: the change would fail (stack $stack)"; fi
+    echo
+    echo "Planned topology: + create, ~ update, ± replace, - delete, ⚠ refused by the preview."
+    echo
+    if [[ -s "$diagram" ]]; then
+      echo '```mermaid'
+      cat "$diagram"
+      echo '```'
+    else
+      echo "(no diagram: the preview stopped before any Peerlink resource was checked)"
+    fi
+    echo
+    echo "<details$([[ "$status" -eq 0 ]] || echo ' open')><summary>pulumi preview</summary>"
+    echo
+    echo '```'
+    cat "$log"
+    echo '```'
+    echo
+    echo "</details>"
+  } >>"$GITHUB_STEP_SUMMARY"
+}
+
 case "$mode" in
   preview)
-    if ! pulumi preview --diff --non-interactive; then
+    work="$(mktemp -d)"
+    trap 'rm -rf "$work"' EXIT
+    diagram="${PEERLINK_PLAN_DIAGRAM:-$work/plan.mmd}"
+    PEERLINK_PLAN_DIAGRAM="$diagram" pulumi preview --diff --non-interactive 2>&1 | tee "$work/preview.log"
+    status="${PIPESTATUS[0]}"
+    summarise "$status" "$diagram" "$work/preview.log"
+    if [[ "$status" -ne 0 ]]; then
       echo "pipeline: the change would fail; fix the diagnostics above before merging" >&2
       exit 1
     fi ;;

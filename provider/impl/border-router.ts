@@ -25,6 +25,7 @@ import {
   validateTags,
   withAccountRule,
 } from "../validation";
+import { adoptsNow, previewAdoption } from "./adopt";
 import { changedFields, createOnce, definedFields } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
@@ -101,10 +102,14 @@ async function previewCheck(
   const account = await accountOf(client, op);
   const { own } = await readWorlds(client, op);
   const routers = own.borderRouters ?? [];
-  const existing =
+  let existing =
     (olds.borderRouterId ? routers.find((b) => b.borderRouterId === olds.borderRouterId) : undefined) ?? routers.find((b) => b.ownerRef === news.ownerRef);
   let order: Order = "create";
-  if (existing && olds.region !== undefined) {
+  let failures: Failure[] = [];
+  if (adoptsNow(olds, news)) {
+    existing = routers.find((b) => b.borderRouterId === news.importId);
+    ({ failures, order } = previewAdoption(RULES, news, existing && borderRouterOutputs(existing, news), account.accountId));
+  } else if (existing && olds.region !== undefined) {
     const d = diffBorderRouter(olds as BorderRouterOutputs, news);
     order = d.replaces.length > 0 ? (choseDeleteFirst(news.ownerRef) ? "replaceDeleteFirst" : "replaceCreateFirst") : d.changes ? "update" : "same";
   } else if (existing) order = "same"; // made by an interrupted create of this resource
@@ -129,13 +134,18 @@ async function previewCheck(
   const verdict = await previewBorderRouter(client, op, entry);
   await reportDeferred(entry.label, verdict.deferred);
   return {
+    failures,
     violations: verdict.violations as Violation[],
-    known: existing && (order === "same" || order === "update") ? { routeTableId: existing.routeTableId } : {},
+    // The id joins the checked inputs the state keeps, so later runs find an adopted router (no ownerRef of ours).
+    known: existing && (order === "same" || order === "update") ? { routeTableId: existing.routeTableId, borderRouterId: existing.borderRouterId } : {},
   };
 }
 
+const RULES = { kind: KIND, diff: diffBorderRouter };
+
 export const provider = defineProvider<BorderRouterInputs, BorderRouterOutputs>({
   kind: KIND,
+  idKind: "vbr",
   validate: borderRouterFailures,
   ruleProperty: "vlanId",
   preview: previewCheck,

@@ -5,21 +5,23 @@
 //    preview can know of the outputs added to the checked inputs in one explicit step (the engine shows a
 //    dynamic resource's checked inputs as its outputs while it previews);
 //  - diff: a changed connection that acts for another account replaces; the plan's delete-first choice;
-//  - read: GONE is an empty answer (the engine then drops the resource); an import also returns inputs.
+//  - read: GONE is an empty answer (the engine then drops the resource); an import also returns inputs;
+//  - adoption (`importId`, adopt.ts): its input is validated here, and create adopts instead of creating;
+//  - the plan diagram (PEERLINK_PLAN_DIAGRAM, preview/diagram.ts): each check records what it refused and
+//    redraws the file.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { createClient, type Gone, isGone, PeerlinkApiError, type PeerlinkClient } from "../../contract";
+import { type Gone, isGone, PeerlinkApiError, type PeerlinkClient } from "../../contract";
 import type { Violation } from "../../domain";
-import { type ConfigSource, ConnectionConfigError, configureFrom, resolveConnection } from "../config";
-import { accountOf, asOfWorlds, identify } from "../facts";
-import { choseDeleteFirst } from "../preview/plan";
+import { type ConfigSource, ConnectionConfigError, configureFrom } from "../config";
+import { accountOf, asOfWorlds } from "../facts";
+import { planDiagramPath, problemCodes, writePlanDiagram } from "../preview/diagram";
+import { choseDeleteFirst, recordProblems } from "../preview/plan";
 import type { CommonInputs, CommonOutputs, ConnectionInputs } from "../types";
-import { connectionChanged, type DiffOutcome, type Failure, hasUnknown, subject, violationsToFailures } from "../validation";
+import { connectionChanged, type DiffOutcome, type Failure, hasUnknown, type IdKind, subject, validateId, violationsToFailures } from "../validation";
+import { adopt } from "./adopt";
+import { clientFor } from "./client";
 
-/** A client (fresh axios instance) for the effective connection of one call. */
-export function clientFor(connection: ConnectionInputs | undefined): PeerlinkClient {
-  const conn = resolveConnection(connection && !hasUnknown(connection) ? connection : undefined);
-  return identify(createClient(conn), conn.apiKey);
-}
+export { clientFor };
 
 /**
  * PEERLINK_PREVIEW_CHECKS=off keeps check() to input validation: no control-plane reads or dry runs
@@ -49,6 +51,16 @@ export async function newAccountIfConnectionChanged(oldConn: ConnectionInputs | 
   return (await accountOf(clientFor(newConn), "reading the account of the new connection")).accountId;
 }
 
+/** The client the plan diagram reads the stored world with; none when the connection is unknown or unusable. */
+function diagramClient(connection: ConnectionInputs | undefined): PeerlinkClient | undefined {
+  if (hasUnknown(connection)) return undefined;
+  try {
+    return clientFor(connection);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A check failure for a connection problem, or rethrows anything else. */
 export function connectionFailure(e: unknown): Failure {
   if (e instanceof ConnectionConfigError || e instanceof PeerlinkApiError) return { property: "connection", reason: e.message };
@@ -71,6 +83,10 @@ export interface ReadAnswer<I, O> {
 
 export interface ResourceSpec<I extends CommonInputs, O extends CommonOutputs> {
   kind: string;
+  /** The kind of id an `importId` of this resource is ("vpc" for "vpc-..."); none: nothing to adopt. */
+  idKind?: IdKind;
+  /** What else an adopted resource must satisfy besides its replace fields (adopt.ts); each a sentence. */
+  adoptionProblems?(existing: O, news: I): string[];
   /** Input failures that need no facts (pure). */
   validate(news: Partial<I>): Failure[];
   /** Where a broken rule without a field of its own is reported. */
@@ -87,29 +103,18 @@ export interface ResourceSpec<I extends CommonInputs, O extends CommonOutputs> {
 }
 
 export function defineProvider<I extends CommonInputs, O extends CommonOutputs>(spec: ResourceSpec<I, O>): dynamic.ResourceProvider<I, O> {
-  return {
+  const provider: dynamic.ResourceProvider<I, O> = {
     async configure(req: { config?: ConfigSource } | undefined) {
       configureFrom(req?.config);
     },
 
     async check(olds, news) {
-      const declared = withoutHidden(news);
-      const failures = spec.validate(news);
-      const previewable = spec.previewable?.(news) ?? true;
-      if (failures.length > 0 || hasUnknown(news.connection) || !previewable || !controlPlaneChecksEnabled()) {
-        return { inputs: declared, failures };
+      const checked = await checkInputs(olds, news);
+      if (planDiagramPath()) {
+        recordProblems(news.ownerRef, problemCodes(checked.failures));
+        await writePlanDiagram(diagramClient(news.connection), `drawing the plan (${subject(spec.kind, news.ownerRef)})`);
       }
-      let verdict: PreviewVerdict<O>;
-      try {
-        const client = clientFor(news.connection);
-        // Ids this process created since it read the worlds are unknown to the checks, as in the preview.
-        const asChecked = await asOfWorlds(client, `checking ${subject(spec.kind, news.ownerRef)}`, news);
-        verdict = await spec.preview(client, (olds ?? {}) as unknown as Partial<I & O>, asChecked);
-      } catch (e) {
-        return { inputs: declared, failures: [connectionFailure(e)] };
-      }
-      const broken = [...(verdict.failures ?? []), ...violationsToFailures(verdict.violations ?? [], spec.ruleProperty, subject(spec.kind, news.ownerRef))];
-      return { inputs: { ...declared, ...verdict.known } as I, failures: broken };
+      return checked;
     },
 
     async diff(_id, olds, news) {
@@ -119,6 +124,7 @@ export function defineProvider<I extends CommonInputs, O extends CommonOutputs>(
     },
 
     async create(inputs) {
+      if (inputs.importId) return adopt(spec, clientFor(inputs.connection), inputs);
       return spec.create(clientFor(inputs.connection), inputs);
     },
 
@@ -138,4 +144,31 @@ export function defineProvider<I extends CommonInputs, O extends CommonOutputs>(
       await spec.delete(clientFor(props.connection), id, props);
     },
   };
+  return provider;
+
+  function importIdFailures(news: I): Failure[] {
+    const s = subject(spec.kind, news.ownerRef);
+    if (spec.idKind) return validateId(news.importId, spec.idKind, "importId", s, false);
+    return news.importId === undefined ? [] : [{ property: "importId", reason: `${s}: there is nothing on the control plane to adopt; drop "importId"` }];
+  }
+
+  async function checkInputs(olds: I, news: I): Promise<{ inputs: I; failures: Failure[] }> {
+    const declared = withoutHidden(news);
+    const failures = [...spec.validate(news), ...importIdFailures(news)];
+    const previewable = spec.previewable?.(news) ?? true;
+    if (failures.length > 0 || hasUnknown(news.connection) || !previewable || !controlPlaneChecksEnabled()) {
+      return { inputs: declared, failures };
+    }
+    let verdict: PreviewVerdict<O>;
+    try {
+      const client = clientFor(news.connection);
+      // Ids this process created since it read the worlds are unknown to the checks, as in the preview.
+      const asChecked = await asOfWorlds(client, `checking ${subject(spec.kind, news.ownerRef)}`, news);
+      verdict = await spec.preview(client, (olds ?? {}) as unknown as Partial<I & O>, asChecked);
+    } catch (e) {
+      return { inputs: declared, failures: [connectionFailure(e)] };
+    }
+    const broken = [...(verdict.failures ?? []), ...violationsToFailures(verdict.violations ?? [], spec.ruleProperty, subject(spec.kind, news.ownerRef))];
+    return { inputs: { ...declared, ...verdict.known } as I, failures: broken };
+  }
 }

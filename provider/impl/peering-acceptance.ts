@@ -36,6 +36,7 @@ import {
   violationsToFailures,
   withAccountRule,
 } from "../validation";
+import { adoptionRead, adoptsNow, previewAdoption } from "./adopt";
 import { waitTimeoutMs } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
@@ -181,9 +182,20 @@ async function acceptQuotaFailures(client: PeerlinkClient, op: string, key: stri
   return violationsToFailures(verdict.violations, "peeringId", s);
 }
 
-async function previewCheck(client: PeerlinkClient, news: PeeringAcceptanceInputs): Promise<PreviewVerdict<PeeringAcceptanceOutputs>> {
+async function previewCheck(
+  client: PeerlinkClient,
+  olds: Partial<PeeringAcceptanceInputs>,
+  news: PeeringAcceptanceInputs,
+): Promise<PreviewVerdict<PeeringAcceptanceOutputs>> {
   const s = subject(KIND, news.ownerRef);
   const op = `checking ${s}`;
+  if (adoptsNow(olds, news)) {
+    const account = await accountOf(client, op);
+    const found = await orGone(client.getPeering(op, news.importId!));
+    const adoption = previewAdoption(RULES, news, isGone(found) ? undefined : acceptanceOutputs(found, news), account.accountId);
+    const unacceptable = isGone(found) ? [] : acceptabilityFailures(found, account.accountId, news.allowedRequesterAccountIds, s);
+    if (adoption.failures.length > 0 || unacceptable.length > 0) return { failures: [...adoption.failures, ...unacceptable] };
+  }
   const peeringId = knownString(news.peeringId);
   if (!peeringId) {
     // A peering this program creates: the plan says who requests it.
@@ -212,12 +224,22 @@ async function previewCheck(client: PeerlinkClient, news: PeeringAcceptanceInput
   return { failures: await acceptQuotaFailures(client, op, p.peeringId, account.accountId, s) };
 }
 
+/** An adopted acceptance must also accept only allowed requesters (its id is the peering's: a replace field). */
+function adoptionProblems(existing: PeeringAcceptanceOutputs, news: PeeringAcceptanceInputs): string[] {
+  if (acceptanceViolations(existing.requesterAccountId, news.allowedRequesterAccountIds).length === 0) return [];
+  return [`its requester, account ${existing.requesterAccountId}, is not in allowedRequesterAccountIds [${news.allowedRequesterAccountIds.join(", ")}]`];
+}
+
+const RULES = { kind: KIND, diff: diffAcceptance, adoptionProblems };
+
 export const provider = defineProvider<PeeringAcceptanceInputs, PeeringAcceptanceOutputs>({
   kind: KIND,
+  idKind: "pcx",
+  adoptionProblems,
   validate: acceptanceInputFailures,
   ruleProperty: "peeringId",
   previewable: (news) => !hasUnknown(news.allowedRequesterAccountIds),
-  preview: (client, _olds, news) => previewCheck(client, news),
+  preview: previewCheck,
   diff: diffAcceptance,
 
   async create(client, inputs) {
@@ -226,9 +248,16 @@ export const provider = defineProvider<PeeringAcceptanceInputs, PeeringAcceptanc
   },
 
   async read(client, id, props) {
-    const peeringId = props?.peeringId ?? id;
-    const p = await findPeering(client, `reading PeeringAcceptance (${peeringId})`, peeringId);
+    // An adoption reads the peering it adopts, whatever peeringId declares (a mismatch says so).
+    const peeringId = adoptionRead(props) ?? props?.peeringId ?? id;
+    const op = `reading PeeringAcceptance (${peeringId})`;
+    const p = await findPeering(client, op, peeringId);
     if (isGone(p)) return p;
+    if (p.role !== "acceptor") {
+      throw new ForbiddenApiError(op, `account ${p.requester.accountId} requested ${peeringId}; a PeeringAcceptance is the accepter's side`, {
+        hint: `manage the requester's side with PeeringConnection, or use the connection of account ${p.accepter.accountId}`,
+      });
+    }
     const outs = acceptanceOutputs(p, (props ?? {}) as Partial<PeeringAcceptanceInputs>);
     return { outs, inputs: { peeringId: p.peeringId, allowedRequesterAccountIds: [p.requester.accountId] } };
   },

@@ -2,17 +2,21 @@
 // evaluates the domain's rule book over the projected world (provider/preview). Nothing here is a rule.
 
 import type { PeerlinkClient } from "../../contract";
-import type { World as ApiWorld } from "../../contract/types";
+import type { Peering as ApiPeering, World as ApiWorld } from "../../contract/types";
 import { isFinal, type Violation } from "../../domain";
 import { accountOf } from "../facts";
 import { previewPeering, readWorlds, reportDeferred } from "../preview/checks";
 import { choseDeleteFirst, declare, Order, PlannedPeering } from "../preview/plan";
 import type { PeeringConnectionInputs, PeeringConnectionOutputs, ResourceRefs } from "../types";
-import { DiffOutcome, hasUnknown, knownString, nameFromOwnerRef, subject, UNKNOWN } from "../validation";
+import { DiffOutcome, Failure, hasUnknown, knownString, nameFromOwnerRef, subject, UNKNOWN } from "../validation";
+import { adoptsNow } from "./adopt";
 import type { PreviewVerdict } from "./kit";
 
 /** PeeringConnection's diff (passed in, so this file does not import the provider that imports it). */
 export type PeeringDiff = (olds: PeeringConnectionOutputs, news: PeeringConnectionInputs) => DiffOutcome;
+
+/** PeeringConnection's preview of an adoption (adopt.ts), passed in for the same reason. */
+export type PeeringAdoption = (found: ApiPeering | undefined, news: PeeringConnectionInputs, accountId: string) => { failures: Failure[]; order: Order };
 
 const KIND = "PeeringConnection";
 
@@ -66,6 +70,7 @@ export async function gatherAndCheck(
   olds: Partial<PeeringConnectionInputs & PeeringConnectionOutputs>,
   news: PeeringConnectionInputs,
   diffPeering: PeeringDiff,
+  adoption: PeeringAdoption,
 ): Promise<PreviewVerdict<PeeringConnectionOutputs>> {
   const label = `${KIND} "${nameFromOwnerRef(news.ownerRef) ?? news.ownerRef}"`;
   const op = `checking ${subject(KIND, news.ownerRef)}`;
@@ -105,7 +110,16 @@ export async function gatherAndCheck(
     live.find((p) => p.peeringId === knownString(news.importId)) ??
     // Imported earlier (so without our ownerRef): the live peering joining the old pair.
     (olds.vpcId ? live.find((p) => p.requester.vpcId === olds.vpcId && p.accepter.vpcId === olds.peerVpcId) : undefined);
-  const order = orderOf(olds, news, existing?.peeringId, diffPeering);
+  let order = orderOf(olds, news, existing?.peeringId, diffPeering);
+  let failures: Failure[] = [];
+  if (adoptsNow(olds, news)) {
+    // Any peering with that id the account sees (a final one too: the adoption says why it cannot be).
+    ({ failures, order } = adoption(
+      own.peerings.find((p) => p.peeringId === news.importId),
+      news,
+      account.accountId,
+    ));
+  }
   if (existing && (order === "same" || order === "update")) known.peeringId = existing.peeringId;
 
   const entry: PlannedPeering = {
@@ -114,7 +128,7 @@ export async function gatherAndCheck(
     label,
     accountId: account.accountId,
     existingId: existing?.peeringId,
-    order: knownString(news.importId) && !olds.vpcId ? "same" : order,
+    order,
     connection: news.connection,
     local: { ownerRef: refs.vpc ?? refs.borderRouter, id: vpcId ?? knownString(news.borderRouterId) },
     peer: { ownerRef: refs.peerVpc ?? refs.peerBorderRouter, id: peerVpcId ?? knownString(news.peerBorderRouterId) },
@@ -135,5 +149,5 @@ export async function gatherAndCheck(
   declare(entry);
   const verdict = await previewPeering(client, op, entry);
   await reportDeferred(label, verdict.deferred);
-  return { violations: verdict.violations, known };
+  return { failures, violations: verdict.violations, known };
 }

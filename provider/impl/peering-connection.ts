@@ -1,24 +1,16 @@
 // PeeringConnection provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/peering-connection.js"). The initiator's side of a peering.
 
-import {
-  deleted,
-  ForbiddenApiError,
-  findPeering,
-  InvalidStateApiError,
-  isGone,
-  PEERING_WAITERS,
-  type PeerlinkClient,
-  ValidationApiError,
-  waitForPeering,
-} from "../../contract";
+import { deleted, ForbiddenApiError, findPeering, InvalidStateApiError, isGone, PEERING_WAITERS, type PeerlinkClient, waitForPeering } from "../../contract";
 import type { Peering as ApiPeering, CreatePeeringBody, RelatedRoutes, UpdatePeeringBody } from "../../contract/types";
 import { isFinal, LIVE_STATES } from "../../domain";
+import type { Order } from "../preview/plan";
 import type { PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
 import {
   applyFieldRules,
   type DiffOutcome,
   type Failure,
+  hasUnknown,
   knownString,
   sameTags,
   subject,
@@ -30,6 +22,7 @@ import {
   validateTags,
   withAccountRule,
 } from "../validation";
+import { previewAdoption, withKnownRefs } from "./adopt";
 import { createOnce, definedFields, peeringActionOnce, pendingHint, waitTimeoutMs } from "./common";
 import { defineProvider } from "./kit";
 import { alarmInputFailures, alarmsPatch, sameAlarms } from "./peering-alarms";
@@ -60,7 +53,6 @@ export function peeringInputFailures(news: Partial<PeeringConnectionInputs>): Fa
     ...validateBandwidthInput(news.bandwidthMbps, "bandwidthMbps", s),
     ...validateName(news.name, "name", s),
     ...validateTags(news.tags, "tags", s),
-    ...validateId(news.importId, "pcx", "importId", s, false),
     ...validateConnection(news.connection, "connection", s),
     ...alarmInputFailures(news, s),
   ];
@@ -166,53 +158,40 @@ async function settle(client: PeerlinkClient, op: string, p: ApiPeering): Promis
   return settled;
 }
 
-/** Takes over an existing peering that joins the declared VPCs, converging what update would change. */
-async function adopt(client: PeerlinkClient, op: string, inputs: PeeringConnectionInputs): Promise<{ id: string; outs: PeeringConnectionOutputs }> {
-  const id = inputs.importId!;
-  let p = await client.getPeering(op, id);
-  const mismatch = (what: string, declared: unknown, actual: unknown) =>
-    new ValidationApiError(op, `peering ${id} has ${what} ${actual}, but the program declares ${declared}`, {
-      hint: `declare the peering as it is, or drop "importId" to request a new one`,
-    });
-  if (p.role !== "initiator") {
-    throw new ForbiddenApiError(op, `account ${p.requester.accountId} requested ${id}; only the requester can adopt it`, {
-      hint: "adopt the accepter's side with PeeringAcceptance, or use the requester account's connection",
-    });
+const RULES = { kind: KIND, diff: diffPeering };
+
+/** The preview of adopting `found`: only the requester's side, only a live peering, matching the declaration. */
+function previewPeeringAdoption(found: ApiPeering | undefined, news: PeeringConnectionInputs, accountId: string): { failures: Failure[]; order: Order } {
+  const s = subject(KIND, news.ownerRef);
+  if (found && found.role !== "initiator") {
+    const reason = `${s}: Forbidden: account ${found.requester.accountId} requested ${found.peeringId}; only the requester can adopt it (adopt the accepter's side with PeeringAcceptance)`;
+    return { failures: [{ property: "importId", reason }], order: "same" };
   }
-  if (isFinal(p.state)) {
-    throw new InvalidStateApiError(op, `peering ${id} is ${p.state} and cannot be adopted`, {
-      hint: `drop "importId" to request a new peering`,
-    });
+  // An Expired request is adopted and re-enabled, as update would.
+  if (found && isFinal(found.state)) {
+    const reason = `${s}: InvalidState: peering ${found.peeringId} is ${found.state} and cannot be adopted; drop "importId" to request a new peering`;
+    return { failures: [{ property: "importId", reason }], order: "create" };
   }
-  const localId = p.requester.borderRouterId ?? p.requester.vpcId;
-  const peerId = p.accepter.borderRouterId ?? p.accepter.vpcId;
-  if (localId !== (inputs.vpcId ?? inputs.borderRouterId)) throw mismatch("requester", inputs.vpcId ?? inputs.borderRouterId, localId);
-  if (peerId !== (inputs.peerVpcId ?? inputs.peerBorderRouterId)) throw mismatch("accepter", inputs.peerVpcId ?? inputs.peerBorderRouterId, peerId);
-  if (inputs.peerAccountId !== undefined && p.accepter.accountId !== inputs.peerAccountId) {
-    throw mismatch("accepter account", inputs.peerAccountId, p.accepter.accountId);
-  }
-  const patch: UpdatePeeringBody = {};
-  if (inputs.bandwidthMbps !== undefined && inputs.bandwidthMbps !== p.bandwidthMbps) patch.bandwidthMbps = inputs.bandwidthMbps;
-  if (inputs.name !== undefined && inputs.name !== p.name) patch.name = inputs.name;
-  if (inputs.tags !== undefined && !sameTags(p.tags, inputs.tags)) patch.tags = inputs.tags;
-  const alarms = alarmsPatch(inputs, p.alarms);
-  if (alarms) patch.alarms = alarms;
-  if (Object.keys(patch).length > 0) p = await client.patchPeering(op, id, patch);
-  if (p.state === "Expired") p = await peeringActionOnce(client, `${op}: re-enabling the expired request`, id, "enable");
-  p = await settle(client, op, p);
-  return { id: p.peeringId, outs: peeringOutputs(p, inputs, await client.relatedRoutes(p.peeringId)) };
+  const refs = news.__refs && !hasUnknown(news.__refs) ? news.__refs : {};
+  const declared = withKnownRefs(news, {
+    vpcId: refs.vpc,
+    peerVpcId: refs.peerVpc,
+    borderRouterId: refs.borderRouter,
+    peerBorderRouterId: refs.peerBorderRouter,
+  });
+  return previewAdoption(RULES, declared, found && peeringOutputs(found, news), accountId);
 }
 
 export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectionOutputs>({
   kind: KIND,
+  idKind: "pcx",
   validate: peeringInputFailures,
   ruleProperty: "peerVpcId",
-  preview: (client, olds, news) => gatherAndCheck(client, olds, news, diffPeering),
+  preview: (client, olds, news) => gatherAndCheck(client, olds, news, diffPeering, previewPeeringAdoption),
   diff: diffPeering,
 
   async create(client, inputs) {
     const op = `creating PeeringConnection (${label(inputs)})`;
-    if (inputs.importId) return adopt(client, `${op}: adopting ${inputs.importId}`, inputs);
     const body: CreatePeeringBody = {
       ownerRef: inputs.ownerRef,
       ...definedFields(inputs, ["vpcId", "borderRouterId", "peerVpcId", "peerBorderRouterId", "peerAccountId", "peerRegion", "bandwidthMbps", "name", "tags"]),

@@ -17,7 +17,6 @@ import {
   waitForPeering,
 } from "../../contract";
 import type { Route as ApiRoute, CreateRouteBody, UpdateRouteBody } from "../../contract/types";
-import type { Violation } from "../../domain";
 import { accountOf } from "../facts";
 import { previewRoute, readWorlds, reportDeferred } from "../preview/checks";
 import { acceptedInProgram, choseDeleteFirst, declare, type Order, type PlannedRoute } from "../preview/plan";
@@ -36,8 +35,9 @@ import {
   validateId,
   withAccountRule,
 } from "../validation";
+import { adoptionRead, adoptsNow, previewAdoption, withKnownRefs } from "./adopt";
 import { acceptWaitMs, createOnce, definedFields, pendingHint, waitTimeoutMs } from "./common";
-import { defineProvider } from "./kit";
+import { defineProvider, type PreviewVerdict } from "./kit";
 
 const KIND = "RouteEntry";
 
@@ -93,7 +93,7 @@ export function routeInputsFromApi(r: ApiRoute): Partial<RouteEntryInputs> {
  * Declares the route in the program's plan and evaluates its rules over the projected world. The route
  * is this resource's when its table holds its old destination (an earlier run).
  */
-async function gatherAndCheck(client: PeerlinkClient, olds: Partial<RouteEntryInputs>, news: RouteEntryInputs): Promise<Violation[]> {
+async function gatherAndCheck(client: PeerlinkClient, olds: Partial<RouteEntryInputs>, news: RouteEntryInputs): Promise<PreviewVerdict<RouteEntryOutputs>> {
   const s = subject(KIND, news.ownerRef);
   const op = `checking ${s}`;
   const label = `${KIND} "${nameFromOwnerRef(news.ownerRef) ?? news.ownerRef}"`;
@@ -108,25 +108,40 @@ async function gatherAndCheck(client: PeerlinkClient, olds: Partial<RouteEntryIn
   // Issue 11: a border router's own table stands where a VPC's main table would.
   const router = tableId && !table ? (own.borderRouters ?? []).find((b) => b.routeTableId === tableId) : undefined;
   if (tableId && !table && !router && !refs.vpc && !refs.routeTable) {
-    return [
-      {
-        code: "NotFound",
-        field: "routeTableId",
-        message: `route table ${tableId} does not exist in account ${account.accountId}; check "routeTableId" and that the connection is the table owner's`,
-      },
-    ];
+    return {
+      violations: [
+        {
+          code: "NotFound",
+          field: "routeTableId",
+          message: `route table ${tableId} does not exist in account ${account.accountId}; check "routeTableId" and that the connection is the table owner's`,
+        },
+      ],
+    };
   }
   if (peeringId && !refs.peering && !own.peerings.some((p) => p.peeringId === peeringId)) {
-    return [{ code: "NotFound", field: "peeringId", message: `peering ${peeringId} does not exist or was deleted; check "peeringId"` }];
+    return { violations: [{ code: "NotFound", field: "peeringId", message: `peering ${peeringId} does not exist or was deleted; check "peeringId"` }] };
   }
   if (peeringId && refs.acceptedInProgram) acceptedInProgram(peeringId);
   // Ours: the route of the old inputs, or one this resource made (its ownerRef; e.g. an interrupted create).
   const oldTable = knownString(olds.routeTableId);
-  const existing =
+  let existing =
     own.routes.find((r) => r.nextHopType === "Peering" && r.routeTableId === oldTable && r.destinationCidrBlock === knownString(olds.destinationCidrBlock)) ??
     own.routes.find((r) => r.nextHopType === "Peering" && r.ownerRef === news.ownerRef);
   let order: Order = existing ? "same" : "create";
-  if (existing && olds.routeTableId !== undefined) {
+  let failures: Failure[] = [];
+  if (adoptsNow(olds, news)) {
+    const found = own.routes.find((r) => r.routeId === news.importId);
+    existing = found?.nextHopType === "Peering" ? found : undefined;
+    if (found && !existing) {
+      failures = [{ property: "importId", reason: `${s}: InvalidState: ${found.routeId} is the Local route of its table, which cannot be managed` }];
+    } else {
+      const outs = existing && routeOutputs(existing, { ...news, accountId: account.accountId } as Partial<RouteEntryInputs>);
+      const declared = withKnownRefs(news, { routeTableId: refs.routeTable, peeringId: refs.peering });
+      ({ failures, order } = previewAdoption(RULES, declared, outs, account.accountId));
+      // Only the next hop is a write the rules check; a description alone is not.
+      if (order === "update" && existing?.peeringId === peeringId) order = "same";
+    }
+  } else if (existing && olds.routeTableId !== undefined) {
     const d = diffRoute({ ...(olds as RouteEntryOutputs), peeringId: existing.peeringId ?? "" }, news);
     order =
       d.replaces.length > 0
@@ -156,7 +171,7 @@ async function gatherAndCheck(client: PeerlinkClient, olds: Partial<RouteEntryIn
   declare(entry);
   const verdict = await previewRoute(client, op, entry);
   await reportDeferred(label, verdict.deferred);
-  return verdict.violations;
+  return { failures, violations: verdict.violations };
 }
 
 /** A route needs an Activated next hop: a Pending one has a while to be accepted; a final or stopped one fails at once. */
@@ -179,11 +194,14 @@ async function findRouteAnywhere(client: PeerlinkClient, op: string, routeId: st
   return GONE;
 }
 
+const RULES = { kind: KIND, diff: diffRoute };
+
 export const provider = defineProvider<RouteEntryInputs, RouteEntryOutputs>({
   kind: KIND,
+  idKind: "rt",
   validate: routeInputFailures,
   ruleProperty: "destinationCidrBlock",
-  preview: async (client, olds, news) => ({ violations: await gatherAndCheck(client, olds, news) }),
+  preview: gatherAndCheck,
   diff: diffRoute,
 
   async create(client, inputs) {
@@ -220,7 +238,10 @@ export const provider = defineProvider<RouteEntryInputs, RouteEntryOutputs>({
 
   async read(client, id, props) {
     const op = `reading RouteEntry (${id})`;
-    const route = props?.routeTableId ? await findRoute(client, op, props.routeTableId, id) : await findRouteAnywhere(client, op, id);
+    // In its table when known (a border router's table is not among the listed ones); else in any table.
+    let route = props?.routeTableId ? await findRoute(client, op, props.routeTableId, id) : GONE;
+    // An adoption (its props are the declaration) looks further, so a route in another table is a mismatch.
+    if (isGone(route) && (adoptionRead(props) !== undefined || !props?.routeTableId)) route = await findRouteAnywhere(client, op, id);
     if (isGone(route)) return route;
     if (route.nextHopType === "Local") {
       throw new InvalidStateApiError(op, `route ${id} is the table's Local route, which cannot be managed`);

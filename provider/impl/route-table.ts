@@ -2,7 +2,7 @@
 // ("peerlink/dist/provider/impl/route-table.js").
 
 import { deleted, findRouteTable, InvalidStateApiError, isGone, NotFoundApiError, type PeerlinkClient } from "../../contract";
-import type { RouteTable as ApiTable, CreateRouteTableBody, UpdateRouteTableBody } from "../../contract/types";
+import type { RouteTable as ApiTable, CreateRouteTableBody, RouteTableSummary, UpdateRouteTableBody } from "../../contract/types";
 import type { Violation } from "../../domain";
 import { accountOf } from "../facts";
 import { previewRouteTable, readWorlds, reportDeferred } from "../preview/checks";
@@ -23,6 +23,7 @@ import {
   validateTags,
   withAccountRule,
 } from "../validation";
+import { adoptsNow, previewAdoption, withKnownRefs } from "./adopt";
 import { changedFields, createOnce, definedFields } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
@@ -48,7 +49,7 @@ export function diffRouteTable(olds: RouteTableOutputs, news: RouteTableInputs, 
   return withAccountRule(d, olds.accountId, newAccountId);
 }
 
-export function routeTableOutputs(t: ApiTable, inputs: Partial<RouteTableInputs>): RouteTableOutputs {
+export function routeTableOutputs(t: ApiTable | RouteTableSummary, inputs: Partial<RouteTableInputs>): RouteTableOutputs {
   const outs: RouteTableOutputs = {
     routeTableId: t.routeTableId,
     vpcId: t.vpcId,
@@ -62,7 +63,7 @@ export function routeTableOutputs(t: ApiTable, inputs: Partial<RouteTableInputs>
   return outs;
 }
 
-export function routeTableInputsFromApi(t: ApiTable): Partial<RouteTableInputs> {
+export function routeTableInputsFromApi(t: ApiTable | RouteTableSummary): Partial<RouteTableInputs> {
   const inputs: Partial<RouteTableInputs> = { vpcId: t.vpcId };
   if (t.name) inputs.name = t.name;
   if (Object.keys(t.tags).length > 0) inputs.tags = t.tags;
@@ -91,10 +92,24 @@ async function previewCheck(
     };
   }
   const tables = (own.routeTables ?? []).filter((t) => !t.main);
-  const existing =
-    (olds.routeTableId ? tables.find((t) => t.routeTableId === olds.routeTableId) : undefined) ?? tables.find((t) => t.ownerRef === news.ownerRef);
+  let existing = (olds.routeTableId ? tables.find((t) => t.routeTableId === olds.routeTableId) : undefined) ?? tables.find((t) => t.ownerRef === news.ownerRef);
   let order: Order = "create";
-  if (existing && olds.vpcId !== undefined) {
+  let failures: Failure[] = [];
+  if (adoptsNow(olds, news)) {
+    existing = tables.find((t) => t.routeTableId === news.importId);
+    const main = (own.routeTables ?? []).find((t) => t.main && t.routeTableId === news.importId);
+    if (main) {
+      failures = [
+        {
+          property: "importId",
+          reason: `${subject(KIND, news.ownerRef)}: InvalidState: ${main.routeTableId} is the main table of VPC ${main.vpcId}; it belongs to that Vpc (its routeTableId) and cannot be adopted as a RouteTable`,
+        },
+      ];
+    } else {
+      const declared = withKnownRefs(news, { vpcId: refs.vpc });
+      ({ failures, order } = previewAdoption(RULES, declared, existing && routeTableOutputs(existing, news), account.accountId));
+    }
+  } else if (existing && olds.vpcId !== undefined) {
     const d = diffRouteTable({ ...(olds as RouteTableOutputs), vpcId: existing.vpcId }, news);
     order = d.replaces.length > 0 ? (choseDeleteFirst(news.ownerRef) ? "replaceDeleteFirst" : "replaceCreateFirst") : d.changes ? "update" : "same";
   } else if (existing) order = "same";
@@ -111,11 +126,16 @@ async function previewCheck(
   declare(entry);
   const verdict = await previewRouteTable(client, op, entry);
   await reportDeferred(entry.label, verdict.deferred);
-  return { violations: verdict.violations as Violation[] };
+  // The id joins the checked inputs the state keeps, so later runs find an adopted table (no ownerRef of ours).
+  const known = existing && (order === "same" || order === "update") ? { routeTableId: existing.routeTableId } : {};
+  return { known, failures, violations: verdict.violations as Violation[] };
 }
+
+const RULES = { kind: KIND, diff: diffRouteTable };
 
 export const provider = defineProvider<RouteTableInputs, RouteTableOutputs>({
   kind: KIND,
+  idKind: "rtb",
   validate: routeTableFailures,
   ruleProperty: "vpcId",
   preview: previewCheck,

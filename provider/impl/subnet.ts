@@ -24,6 +24,7 @@ import {
   validateZone,
   withAccountRule,
 } from "../validation";
+import { adoptsNow, previewAdoption, withKnownRefs } from "./adopt";
 import { changedFields, createOnce, definedFields } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
@@ -105,9 +106,14 @@ async function previewCheck(client: PeerlinkClient, olds: Partial<SubnetInputs &
     };
   }
   const subnets = own.subnets ?? [];
-  const existing = (olds.subnetId ? subnets.find((s) => s.subnetId === olds.subnetId) : undefined) ?? subnets.find((s) => s.ownerRef === news.ownerRef);
+  let existing = (olds.subnetId ? subnets.find((s) => s.subnetId === olds.subnetId) : undefined) ?? subnets.find((s) => s.ownerRef === news.ownerRef);
   let order: Order = "create";
-  if (existing && olds.vpcId !== undefined) {
+  let failures: Failure[] = [];
+  if (adoptsNow(olds, news)) {
+    existing = subnets.find((s) => s.subnetId === news.importId);
+    const declared = withKnownRefs(news, { vpcId: refs.vpc, routeTableId: refs.routeTable });
+    ({ failures, order } = previewAdoption(RULES, declared, existing && subnetOutputs(existing, news), account.accountId));
+  } else if (existing && olds.vpcId !== undefined) {
     const d = diffSubnet({ ...(olds as SubnetOutputs), routeTableId: existing.routeTableId }, news);
     order = d.replaces.length > 0 ? (choseDeleteFirst(news.ownerRef) ? "replaceDeleteFirst" : "replaceCreateFirst") : d.changes ? "update" : "same";
   } else if (existing) order = "same"; // made by an interrupted create of this resource
@@ -135,11 +141,16 @@ async function previewCheck(client: PeerlinkClient, olds: Partial<SubnetInputs &
   declare(entry);
   const verdict = await previewSubnet(client, op, entry);
   await reportDeferred(label, verdict.deferred);
-  return { violations: verdict.violations as Violation[] };
+  // The id joins the checked inputs the state keeps, so later runs find an adopted subnet (no ownerRef of ours).
+  const known = existing && (order === "same" || order === "update") ? { subnetId: existing.subnetId } : {};
+  return { known, failures, violations: verdict.violations as Violation[] };
 }
+
+const RULES = { kind: KIND, diff: diffSubnet };
 
 export const provider = defineProvider<SubnetInputs, SubnetOutputs>({
   kind: KIND,
+  idKind: "subnet",
   validate: subnetFailures,
   ruleProperty: "cidrBlock",
   preview: previewCheck,

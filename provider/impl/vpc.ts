@@ -25,6 +25,7 @@ import {
   validateVpcCidr,
   withAccountRule,
 } from "../validation";
+import { adoptsNow, previewAdoption } from "./adopt";
 import { changedFields, createOnce, definedFields } from "./common";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
@@ -95,7 +96,8 @@ function label(inputs: Partial<VpcInputs>, id?: string): string {
  * Declares the VPC in the program's plan and evaluates its rules; returns the outputs dependents need
  * during a preview (when the engine shows a dynamic resource's checked inputs as its outputs): the
  * account, and for an existing VPC that is not being replaced its id and route table. The VPC is the one
- * named by the old inputs' vpcId, else the only one matching the old region, CIDR and name.
+ * named by the old inputs' vpcId, else the only one matching the old region, CIDR and name, else the one
+ * it adopts (`importId`).
  */
 async function previewCheck(client: PeerlinkClient, olds: Partial<VpcInputs & VpcOutputs>, news: VpcInputs): Promise<PreviewVerdict<VpcOutputs>> {
   const op = `checking ${subject(KIND, news.ownerRef)}`;
@@ -111,7 +113,16 @@ async function previewCheck(client: PeerlinkClient, olds: Partial<VpcInputs & Vp
     }
   }
   let order: Order = "create";
-  if (existing) {
+  let failures: Failure[] = [];
+  if (adoptsNow(olds, news)) {
+    const found = own.vpcs.find((v) => v.vpcId === news.importId);
+    ({ failures, order } = previewAdoption(RULES, news, found && vpcOutputs(found, news), account.accountId));
+    existing = found;
+    if (found) {
+      known.vpcId = found.vpcId;
+      known.routeTableId = found.routeTableId;
+    }
+  } else if (existing) {
     const d = diffVpc({ ...(olds as VpcOutputs), region: existing.region, cidrBlock: existing.cidrBlock }, news);
     order = d.replaces.length > 0 ? (choseDeleteFirst(news.ownerRef) ? "replaceDeleteFirst" : "replaceCreateFirst") : d.changes ? "update" : "same";
     if (order === "same" || order === "update") {
@@ -137,11 +148,14 @@ async function previewCheck(client: PeerlinkClient, olds: Partial<VpcInputs & Vp
   declare(entry);
   const verdict = await previewVpc(client, op, entry);
   await reportDeferred(entry.label, verdict.deferred);
-  return { known, violations: verdict.violations as Violation[] };
+  return { known, failures, violations: verdict.violations as Violation[] };
 }
+
+const RULES = { kind: KIND, diff: diffVpc };
 
 export const provider = defineProvider<VpcInputs, VpcOutputs>({
   kind: KIND,
+  idKind: "vpc",
   validate: vpcFailures,
   ruleProperty: "region",
   preview: previewCheck,

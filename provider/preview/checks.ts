@@ -26,7 +26,7 @@ import {
 } from "../../domain";
 import { ConnectionConfigError } from "../config";
 import { worldOf } from "../facts";
-import { clientFor } from "../impl/kit";
+import { clientFor } from "../impl/client";
 import { logToEngine } from "./engine-log";
 import { chooseDeleteFirst, declare, keyOf, Planned, PlannedPeering, planGeneration, plannedEntries, worldsSettled } from "./plan";
 import { planDelta, worldFromApi } from "./project";

@@ -100,8 +100,21 @@ export function plannedByOwnerRef(ownerRef: string | undefined): Planned | undef
   return ownerRef === undefined ? undefined : planned.get(ownerRef);
 }
 
+/** What each resource's last check found wrong, by ownerRef (the plan diagram marks them). */
+const problems = new Map<string, string[]>();
+
+export function recordProblems(ownerRef: string, found: string[]): void {
+  if (found.length > 0) problems.set(ownerRef, found);
+  else problems.delete(ownerRef);
+}
+
+export function recordedProblems(): ReadonlyMap<string, string[]> {
+  return problems;
+}
+
 /** For tests: forget the plan (a new provider process starts empty). */
 export function resetPlan(): void {
+  problems.clear();
   writesInFlight = 0;
   onSettled = [];
   pendingWrites = [];

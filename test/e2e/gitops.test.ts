@@ -1,6 +1,8 @@
 // The gitops example's pipeline script, run as CI would run it, against the real pulumi CLI.
 
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { startTestServer } from "../helpers/server";
@@ -30,9 +32,9 @@ describe("gitops pipeline script", function () {
     await server?.stop();
   });
 
-  function pipeline(mode: string): Promise<{ code: number; output: string }> {
+  function pipeline(mode: string, extra: Record<string, string> = {}): Promise<{ code: number; output: string }> {
     const script = path.join(REPO_ROOT, "examples", "gitops", "pipeline.sh");
-    const env = ws.env({ PEERLINK_ENDPOINT: server.url, PEERLINK_API_KEY: team.apiKey, STACK: "prod", PROJECT_DIR: ws.dir });
+    const env = ws.env({ PEERLINK_ENDPOINT: server.url, PEERLINK_API_KEY: team.apiKey, STACK: "prod", PROJECT_DIR: ws.dir, ...extra });
     return new Promise((resolve) => {
       execFile("bash", [script, mode], { env, timeout: 300000, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
@@ -52,19 +54,41 @@ describe("gitops pipeline script", function () {
 
   it("fails a change request that would overlap, with the preview's diagnostics, creating nothing", async () => {
     const before = JSON.stringify(await inventory(server.url, team));
+    const summaryDir = fs.mkdtempSync(path.join(os.tmpdir(), "peerlink-summary-"));
+    const summary = path.join(summaryDir, "step-summary.md");
     await ws.setConfig("dbCidr", "10.70.128.0/17");
     try {
-      const preview = await pipeline("preview");
+      const preview = await pipeline("preview", { GITHUB_STEP_SUMMARY: summary });
       expect(preview.code, preview.output).to.equal(1);
       expect(preview.output).to.contain("CidrOverlap");
       expect(preview.output).to.contain("10.70.128.0/17");
       expect(preview.output).to.contain("fix the diagnostics");
+      // The pull request's summary: the planned topology with the refused VPC marked, beside the diagnostics.
+      const text = fs.readFileSync(summary, "utf8");
+      expect(text).to.contain("## peerlink: the change would fail (stack prod)");
+      const diagram = text.match(/```mermaid\n([\s\S]*?)```/)?.[1] ?? "";
+      expect(diagram, text).to.match(/^flowchart LR\n/);
+      // The db VPC at its new CIDR, and the peering the overlap breaks drawn as refused.
+      expect(diagram, diagram).to.match(/vpc\d\["[±+] db<br\/>10\.70\.128\.0\/17 · ap-shanghai"\]/);
+      expect(diagram, diagram).to.match(/vpc\d <-\.->\|"[±+] web-to-db ⚠ CidrOverlap"\| vpc\d/);
+      expect(diagram, diagram).to.match(/linkStyle \d+ stroke:#cf222e,stroke-width:3px/);
+      expect(text).to.contain("<details open><summary>pulumi preview</summary>");
+      expect(text.slice(text.indexOf("<details"))).to.contain("CidrOverlap");
+      expect(text, "never the API key").not.to.contain(team.apiKey);
+
+      fs.rmSync(summary);
+      await ws.setConfig("dbCidr", "10.80.0.0/16");
+      const clean = await pipeline("preview", { GITHUB_STEP_SUMMARY: summary });
+      expect(clean.code, clean.output).to.equal(0);
+      const cleanText = fs.readFileSync(summary, "utf8");
+      expect(cleanText).to.contain("## peerlink: the change previews cleanly (stack prod)");
+      expect(cleanText).to.contain('["web<br/>10.70.0.0/16 · ap-shanghai"]');
+      expect(cleanText, "nothing refused").not.to.match(/⚠ [A-Z]/);
     } finally {
       await ws.setConfig("dbCidr", "10.80.0.0/16");
+      fs.rmSync(summaryDir, { recursive: true, force: true });
     }
     expect(JSON.stringify(await inventory(server.url, team))).to.equal(before);
-    const clean = await pipeline("preview");
-    expect(clean.code, clean.output).to.equal(0);
   });
 
   it("detects drift after an out-of-band change, and main repairs it", async () => {

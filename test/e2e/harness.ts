@@ -24,7 +24,7 @@ export function pulumiBinDir(): string {
 }
 
 /** The parts of the built package a program loads (the provider and what it imports). */
-const PACKAGE_DIRS = ["provider", "contract", "domain"];
+const PACKAGE_DIRS = ["provider", "contract", "domain", "topology"];
 
 /**
  * `root/node_modules` as `npm install peerlink` leaves it: peerlink is a real directory (a copy of the
@@ -57,6 +57,8 @@ export interface WorkspaceOptions {
   example?: string;
   /** Or the text of an index.ts to run. */
   program?: string;
+  /** Or a program directory anywhere (absolute path) to copy, e.g. one `peerlink export-program` wrote. */
+  programDir?: string;
   stack?: string;
   endpoint: string;
   /** Written as the secret stack config peerlink:apiKey, unless omitted. */
@@ -75,8 +77,8 @@ export class PulumiWorkspace {
   static async create(opts: WorkspaceOptions): Promise<PulumiWorkspace> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "peerlink-e2e-"));
     const dir = path.join(root, "program");
-    if (opts.example) {
-      fs.cpSync(path.join(REPO_ROOT, "examples", opts.example), dir, {
+    if (opts.example || opts.programDir) {
+      fs.cpSync(opts.programDir ?? path.join(REPO_ROOT, "examples", opts.example!), dir, {
         recursive: true,
         filter: (src) => !path.basename(src).startsWith("Pulumi.") || path.basename(src) === "Pulumi.yaml",
       });
