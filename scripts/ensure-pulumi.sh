@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Provides the Pulumi CLI without the official installer (it downloads from outside the registries):
 # builds `pulumi` from the pkg Go module and a Node.js language host, caches them under
-# ~/.cache/peerlink/pulumi-<version>/bin, and links the dynamic-provider plugin from @pulumi/pulumi.
+# ~/.cache/peerlink/pulumi-<version>/bin, and copies the dynamic-provider plugin from @pulumi/pulumi beside them.
 # Prints the bin directory on stdout; progress goes to stderr.
 set -euo pipefail
 
@@ -19,10 +19,16 @@ version_fits() { # $1 = path to a pulumi binary
   [[ "$v" == "v${PULUMI_VERSION}" ]]
 }
 
+# The plugin is a small script that finds @pulumi/pulumi from the program's directory, so a copy serves
+# every checkout; a link into one checkout's node_modules would dangle when that checkout goes away.
 link_dynamic_provider() {
   local plugin="$REPO_DIR/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+  local target="$BIN_DIR/pulumi-resource-pulumi-nodejs"
   if [[ -x "$plugin" ]]; then
-    ln -sf "$plugin" "$BIN_DIR/pulumi-resource-pulumi-nodejs"
+    if [[ -L "$target" ]] || ! cmp -s "$plugin" "$target"; then
+      local tmp="$target.$$"
+      cp "$plugin" "$tmp" && chmod 755 "$tmp" && mv -f "$tmp" "$target"
+    fi
   else
     log "warning: $plugin not found; run npm ci first"
   fi
