@@ -153,6 +153,11 @@ export function onWrite(listener: WriteListener): void {
   writeListeners.add(listener);
 }
 
+/** The wait before retry `n`: exponential from `factorMs`, and never shorter than the server's Retry-After. */
+export function retryDelayMs(n: number, err: AxiosError | undefined, factorMs: number): number {
+  return exponentialDelay(n, err, factorMs);
+}
+
 export class Transport {
   readonly endpoint: string;
   readonly timeoutMs: number;
@@ -178,7 +183,7 @@ export class Transport {
     axiosRetry(this.http, {
       retries,
       shouldResetTimeout: true,
-      retryDelay: (n, err) => exponentialDelay(n, err, factor),
+      retryDelay: (n, err) => retryDelayMs(n, err, factor),
       retryCondition: (err) => isIdempotentRequest(err.config) && isRetryableFailure(err),
       onRetry: (_n, err, config) => {
         if (isConnectionFailure(err)) config.baseURL = this.failOver(config.baseURL);
