@@ -1,7 +1,7 @@
 // BorderRouter provider (issue 11): runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/border-router.js").
 
-import { deleted, findBorderRouter, isGone, NotFoundApiError, type PeerlinkClient } from "../../contract";
+import { findBorderRouter, type PeerlinkClient } from "../../contract";
 import type { BorderRouter as ApiRouter, CreateBorderRouterBody, UpdateBorderRouterBody } from "../../contract/types";
 import { borderRouterFieldViolations, type Violation } from "../../domain";
 import { accountOf } from "../facts";
@@ -26,7 +26,8 @@ import {
   withAccountRule,
 } from "../validation";
 import { adoptsNow, previewAdoption } from "./adopt";
-import { changedFields, createOnce, definedFields } from "./common";
+import { definedFields } from "./common";
+import { recordLifecycle } from "./crud";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
 const KIND = "BorderRouter";
@@ -151,9 +152,12 @@ export const provider = defineProvider<BorderRouterInputs, BorderRouterOutputs>(
   preview: previewCheck,
   diff: diffBorderRouter,
 
-  async create(client, inputs) {
-    const op = `creating BorderRouter (${label(inputs)})`;
-    const body: CreateBorderRouterBody = {
+  ...recordLifecycle<BorderRouterInputs, BorderRouterOutputs, ApiRouter, CreateBorderRouterBody, UpdateBorderRouterBody>({
+    kind: KIND,
+    noun: "border router",
+    label,
+    idOf: (b) => b.borderRouterId,
+    body: (inputs) => ({
       region: inputs.region,
       vlanId: inputs.vlanId,
       interconnectCidrBlock: inputs.interconnectCidrBlock,
@@ -162,31 +166,13 @@ export const provider = defineProvider<BorderRouterInputs, BorderRouterOutputs>(
       onPremisesCidrBlocks: inputs.onPremisesCidrBlocks,
       ownerRef: inputs.ownerRef,
       ...definedFields(inputs, ["name", "tags", "allowedPeerAccountIds"]),
-    };
-    const made = await createOnce(
-      inputs.ownerRef,
-      body,
-      (token) => client.createBorderRouter(op, body, token),
-      async (b) => !isGone(await findBorderRouter(client, op, b.borderRouterId)),
-      (x) => x.borderRouterId,
-    );
-    return { id: made.borderRouterId, outs: borderRouterOutputs(made, inputs) };
-  },
-
-  async read(client, id, props) {
-    const b = await findBorderRouter(client, `reading BorderRouter (${id})`, id);
-    return isGone(b) ? b : { outs: borderRouterOutputs(b, props ?? {}), inputs: borderRouterInputsFromApi(b) };
-  },
-
-  async update(client, id, olds, news) {
-    const op = `updating BorderRouter (${label(news, id)})`;
-    const patch: UpdateBorderRouterBody = changedFields(olds, news, ["name", "tags", "allowedPeerAccountIds"]);
-    const b = Object.keys(patch).length > 0 ? await client.patchBorderRouter(op, id, patch) : await findBorderRouter(client, op, id);
-    if (isGone(b)) throw new NotFoundApiError(op, `border router ${id} no longer exists`, { hint: "run `pulumi refresh`, then `pulumi up` re-creates it" });
-    return borderRouterOutputs(b, news);
-  },
-
-  async delete(client, id, props) {
-    await deleted(client.deleteBorderRouter(`deleting BorderRouter (${label(props, id)})`, id));
-  },
+    }),
+    patchable: ["name", "tags", "allowedPeerAccountIds"],
+    post: (client, op, body, token) => client.createBorderRouter(op, body, token),
+    find: findBorderRouter,
+    patch: (client, op, id, patch) => client.patchBorderRouter(op, id, patch),
+    remove: (client, op, id) => client.deleteBorderRouter(op, id),
+    outputs: borderRouterOutputs,
+    inputsFromApi: borderRouterInputsFromApi,
+  }),
 });

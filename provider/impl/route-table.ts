@@ -1,7 +1,7 @@
 // RouteTable provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/route-table.js").
 
-import { deleted, findRouteTable, InvalidStateApiError, isGone, NotFoundApiError, type PeerlinkClient } from "../../contract";
+import { findRouteTable, InvalidStateApiError, type PeerlinkClient } from "../../contract";
 import type { RouteTable as ApiTable, CreateRouteTableBody, RouteTableSummary, UpdateRouteTableBody } from "../../contract/types";
 import type { Violation } from "../../domain";
 import { accountOf } from "../facts";
@@ -24,7 +24,8 @@ import {
   withAccountRule,
 } from "../validation";
 import { adoptsNow, previewAdoption, withKnownRefs } from "./adopt";
-import { changedFields, createOnce, definedFields } from "./common";
+import { definedFields } from "./common";
+import { recordLifecycle } from "./crud";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
 const KIND = "RouteTable";
@@ -141,38 +142,26 @@ export const provider = defineProvider<RouteTableInputs, RouteTableOutputs>({
   preview: previewCheck,
   diff: diffRouteTable,
 
-  async create(client, inputs) {
-    const op = `creating RouteTable (${label(inputs)})`;
-    const body: CreateRouteTableBody = { vpcId: inputs.vpcId, ownerRef: inputs.ownerRef, ...definedFields(inputs, ["name", "tags"]) };
-    const made = await createOnce(
-      inputs.ownerRef,
-      body,
-      (token) => client.createRouteTable(op, body, token),
-      async (t) => !isGone(await findRouteTable(client, op, t.routeTableId)),
-      (x) => x.routeTableId,
-    );
-    return { id: made.routeTableId, outs: routeTableOutputs(made, inputs) };
-  },
-
-  async read(client, id, props) {
-    const op = `reading RouteTable (${id})`;
-    const t = await findRouteTable(client, op, id);
-    if (isGone(t)) return t;
+  ...recordLifecycle<RouteTableInputs, RouteTableOutputs, ApiTable, CreateRouteTableBody, UpdateRouteTableBody>({
+    kind: KIND,
+    noun: "route table",
+    label,
+    idOf: (t) => t.routeTableId,
+    body: (inputs) => ({ vpcId: inputs.vpcId, ownerRef: inputs.ownerRef, ...definedFields(inputs, ["name", "tags"]) }),
+    patchable: ["name", "tags"],
+    post: (client, op, body, token) => client.createRouteTable(op, body, token),
+    find: findRouteTable,
+    patch: (client, op, id, patch) => client.patchRouteTable(op, id, patch),
+    remove: (client, op, id) => client.deleteRouteTable(op, id),
+    outputs: routeTableOutputs,
+    inputsFromApi: routeTableInputsFromApi,
     // The main table is the Vpc's: managing it as a RouteTable would try to delete it with the resource.
-    if (t.main)
-      throw new InvalidStateApiError(op, `route table ${id} is the main table of VPC ${t.vpcId}; it belongs to that Vpc and cannot be managed as a RouteTable`);
-    return { outs: routeTableOutputs(t, props ?? {}), inputs: routeTableInputsFromApi(t) };
-  },
-
-  async update(client, id, olds, news) {
-    const op = `updating RouteTable (${label(news, id)})`;
-    const patch: UpdateRouteTableBody = changedFields(olds, news, ["name", "tags"]);
-    const t = Object.keys(patch).length > 0 ? await client.patchRouteTable(op, id, patch) : await findRouteTable(client, op, id);
-    if (isGone(t)) throw new NotFoundApiError(op, `route table ${id} no longer exists`, { hint: "run `pulumi refresh`, then `pulumi up` re-creates it" });
-    return routeTableOutputs(t, news);
-  },
-
-  async delete(client, id, props) {
-    await deleted(client.deleteRouteTable(`deleting RouteTable (${label(props, id)})`, id));
-  },
+    refuseRead(t, op, id) {
+      if (t.main)
+        throw new InvalidStateApiError(
+          op,
+          `route table ${id} is the main table of VPC ${t.vpcId}; it belongs to that Vpc and cannot be managed as a RouteTable`,
+        );
+    },
+  }),
 });

@@ -1,6 +1,6 @@
 // Subnet provider: runs in the dynamic-provider process, loaded by name ("peerlink/dist/provider/impl/subnet.js").
 
-import { deleted, findSubnet, isGone, NotFoundApiError, type PeerlinkClient } from "../../contract";
+import { findSubnet, type PeerlinkClient } from "../../contract";
 import type { Subnet as ApiSubnet, CreateSubnetBody, UpdateSubnetBody } from "../../contract/types";
 import type { Violation } from "../../domain";
 import { accountOf } from "../facts";
@@ -25,7 +25,8 @@ import {
   withAccountRule,
 } from "../validation";
 import { adoptsNow, previewAdoption, withKnownRefs } from "./adopt";
-import { changedFields, createOnce, definedFields } from "./common";
+import { definedFields } from "./common";
+import { recordLifecycle } from "./crud";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
 const KIND = "Subnet";
@@ -156,38 +157,23 @@ export const provider = defineProvider<SubnetInputs, SubnetOutputs>({
   preview: previewCheck,
   diff: diffSubnet,
 
-  async create(client, inputs) {
-    const op = `creating Subnet (${label(inputs)})`;
-    const body: CreateSubnetBody = {
+  ...recordLifecycle<SubnetInputs, SubnetOutputs, ApiSubnet, CreateSubnetBody, UpdateSubnetBody>({
+    kind: KIND,
+    noun: "subnet",
+    label,
+    idOf: (s) => s.subnetId,
+    body: (inputs) => ({
       vpcId: inputs.vpcId,
       cidrBlock: inputs.cidrBlock,
       ownerRef: inputs.ownerRef,
       ...definedFields(inputs, ["zone", "routeTableId", "name", "tags"]),
-    };
-    const made = await createOnce(
-      inputs.ownerRef,
-      body,
-      (token) => client.createSubnet(op, body, token),
-      async (s) => !isGone(await findSubnet(client, op, s.subnetId)),
-      (x) => x.subnetId,
-    );
-    return { id: made.subnetId, outs: subnetOutputs(made, inputs) };
-  },
-
-  async read(client, id, props) {
-    const s = await findSubnet(client, `reading Subnet (${id})`, id);
-    return isGone(s) ? s : { outs: subnetOutputs(s, props ?? {}), inputs: subnetInputsFromApi(s) };
-  },
-
-  async update(client, id, olds, news) {
-    const op = `updating Subnet (${label(news, id)})`;
-    const patch: UpdateSubnetBody = changedFields(olds, news, ["routeTableId", "name", "tags"]);
-    const s = Object.keys(patch).length > 0 ? await client.patchSubnet(op, id, patch) : await findSubnet(client, op, id);
-    if (isGone(s)) throw new NotFoundApiError(op, `subnet ${id} no longer exists`, { hint: "run `pulumi refresh`, then `pulumi up` re-creates it" });
-    return subnetOutputs(s, { ...news });
-  },
-
-  async delete(client, id, props) {
-    await deleted(client.deleteSubnet(`deleting Subnet (${label(props, id)})`, id));
-  },
+    }),
+    patchable: ["routeTableId", "name", "tags"],
+    post: (client, op, body, token) => client.createSubnet(op, body, token),
+    find: findSubnet,
+    patch: (client, op, id, patch) => client.patchSubnet(op, id, patch),
+    remove: (client, op, id) => client.deleteSubnet(op, id),
+    outputs: subnetOutputs,
+    inputsFromApi: subnetInputsFromApi,
+  }),
 });

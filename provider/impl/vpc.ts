@@ -1,6 +1,6 @@
 // Vpc provider: runs in the dynamic-provider process, loaded by name ("peerlink/dist/provider/impl/vpc.js").
 
-import { deleted, findVpc, isGone, type PeerlinkClient } from "../../contract";
+import { findVpc, type PeerlinkClient } from "../../contract";
 import type { Vpc as ApiVpc, CreateVpcBody, UpdateVpcBody } from "../../contract/types";
 import type { Violation } from "../../domain";
 import { accountOf } from "../facts";
@@ -26,7 +26,8 @@ import {
   withAccountRule,
 } from "../validation";
 import { adoptsNow, previewAdoption } from "./adopt";
-import { changedFields, createOnce, definedFields } from "./common";
+import { definedFields } from "./common";
+import { recordLifecycle } from "./crud";
 import { defineProvider, type PreviewVerdict } from "./kit";
 
 const KIND = "Vpc";
@@ -161,36 +162,18 @@ export const provider = defineProvider<VpcInputs, VpcOutputs>({
   preview: previewCheck,
   diff: diffVpc,
 
-  async create(client, inputs) {
-    const op = `creating Vpc (${label(inputs)})`;
-    const body: CreateVpcBody = {
-      region: inputs.region,
-      cidrBlock: inputs.cidrBlock,
-      ...definedFields(inputs, ["name", "tags", "allowedPeerAccountIds"]),
-    };
-    const made = await createOnce(
-      inputs.ownerRef,
-      body,
-      (token) => client.createVpc(op, body, token),
-      async (v) => !isGone(await findVpc(client, op, v.vpcId)),
-      (x) => x.vpcId,
-    );
-    return { id: made.vpcId, outs: vpcOutputs(made, inputs) };
-  },
-
-  async read(client, id, props) {
-    const v = await findVpc(client, `reading Vpc (${id})`, id);
-    return isGone(v) ? v : { outs: vpcOutputs(v, props ?? {}), inputs: vpcInputsFromApi(v) };
-  },
-
-  async update(client, id, olds, news) {
-    const op = `updating Vpc (${label(news, id)})`;
-    const patch: UpdateVpcBody = changedFields(olds, news, ["name", "tags", "allowedPeerAccountIds"]);
-    const v = Object.keys(patch).length > 0 ? await client.patchVpc(op, id, patch) : await client.getVpc(op, id);
-    return vpcOutputs(v, news);
-  },
-
-  async delete(client, id, props) {
-    await deleted(client.deleteVpc(`deleting Vpc (${label(props, id)})`, id));
-  },
+  ...recordLifecycle<VpcInputs, VpcOutputs, ApiVpc, CreateVpcBody, UpdateVpcBody>({
+    kind: KIND,
+    noun: "VPC",
+    label,
+    idOf: (v) => v.vpcId,
+    body: (inputs) => ({ region: inputs.region, cidrBlock: inputs.cidrBlock, ...definedFields(inputs, ["name", "tags", "allowedPeerAccountIds"]) }),
+    patchable: ["name", "tags", "allowedPeerAccountIds"],
+    post: (client, op, body, token) => client.createVpc(op, body, token),
+    find: findVpc,
+    patch: (client, op, id, patch) => client.patchVpc(op, id, patch),
+    remove: (client, op, id) => client.deleteVpc(op, id),
+    outputs: vpcOutputs,
+    inputsFromApi: vpcInputsFromApi,
+  }),
 });
