@@ -18,9 +18,12 @@ export class PeerProbeLimiter implements PeerProbes {
     const t = this.buckets.take(`${caller.accountId} ${peerVpcId}`, this.limit);
     if (t.ok) return;
     const seconds = Math.max(1, Math.ceil(t.retryAfterMs / 1000));
-    throw new TooManyRequestsError(`too many dry runs and requests naming ${peerVpcId.startsWith("vbr-") ? "border router" : "VPC"} ${peerVpcId}, which this account does not own; retry after ${seconds} s`, {
-      retryAfterSeconds: seconds,
-      peerVpcId,
-    });
+    throw new TooManyRequestsError(
+      `too many dry runs and requests naming ${peerVpcId.startsWith("vbr-") ? "border router" : "VPC"} ${peerVpcId}, which this account does not own; retry after ${seconds} s`,
+      {
+        retryAfterSeconds: seconds,
+        peerVpcId,
+      },
+    );
   }
 }

@@ -1,16 +1,15 @@
 // The two ends of a peering: each a VPC or (issue 11) a border router, exactly one per side. Finding,
 // locking and checking them is here; creating the peering is one path for every kind of end (peerings.ts).
 import { mayRequestPeering, NotFoundError, ValidationError, Violation } from "../../domain";
-import { BorderRouterRecord, PeeringEnd, VpcRecord } from "../store/store";
+import { PeeringEnd } from "../store/store";
 import { ownedBorderRouter } from "./border-routers";
 import { Caller, TxContext } from "./context";
-import { type CreatePeeringInput, findPeerVpc, peeringVerdict } from "./peering-verdict";
+import { type CreatePeeringInput, type EndResource, findPeerVpc, peeringVerdict } from "./peering-verdict";
 import { ownedVpc } from "./vpcs";
 
 type PeeringWrite = { bandwidthMbps?: number | null; peerRegion?: string; name?: string; ownerRef?: string };
 
-/** What one end of a peering is. */
-export type EndResource = { kind: "vpc"; vpc: VpcRecord } | { kind: "borderRouter"; vbr: BorderRouterRecord };
+export type { EndResource };
 
 export type EndRef = { kind: "vpc" | "borderRouter"; id: string };
 

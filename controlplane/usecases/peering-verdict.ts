@@ -15,11 +15,13 @@ import {
   World,
   WorldPeering,
 } from "../../domain";
-import { VpcRecord } from "../store/store";
+import { BorderRouterRecord, VpcRecord } from "../store/store";
 import { borderRouterNode } from "./border-routers";
 import { Caller, TxContext } from "./context";
-import type { EndResource } from "./peering-ends";
 import { peeringNode, vpcNode } from "./world";
+
+/** What one end of a peering is: a VPC or (issue 11) a border router; a planned one has an empty id. */
+export type EndResource = { kind: "vpc"; vpc: VpcRecord } | { kind: "borderRouter"; vbr: BorderRouterRecord };
 
 export type PlannedOwnerRefs = { local?: string[]; peer?: string[] };
 

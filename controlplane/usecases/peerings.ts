@@ -9,8 +9,6 @@ import {
   checkVpcCidr,
   estimateDailyCost,
   ForbiddenError,
-  PeerlinkError,
-  parseCidr,
   hidesAccepter,
   InvalidStateError,
   isLive,
@@ -20,7 +18,9 @@ import {
   PENDING_EXPIRY_MS,
   PeeringAction,
   PeeringState,
+  PeerlinkError,
   PlanDelta,
+  parseCidr,
   roleOf,
   SideStatus,
   throwIfViolations,
@@ -191,7 +191,12 @@ export async function validatePeering(ctx: TxContext, caller: Caller, input: Val
   try {
     if (localVpc) local = plannedVpcRecord(localVpc, caller.accountId, "localVpc");
     else if (localBorderRouter) local = plannedBorderRouterRecord(localBorderRouter, caller.accountId);
-    else local = await ownedEnd(ctx, caller, create.vpcId !== undefined ? { kind: "vpc", id: create.vpcId } : { kind: "borderRouter", id: create.borderRouterId! });
+    else
+      local = await ownedEnd(
+        ctx,
+        caller,
+        create.vpcId !== undefined ? { kind: "vpc", id: create.vpcId } : { kind: "borderRouter", id: create.borderRouterId! },
+      );
   } catch (e) {
     found.push(asViolation(e, localField));
   }
@@ -199,7 +204,8 @@ export async function validatePeering(ctx: TxContext, caller: Caller, input: Val
   try {
     if (peerVpc) peer = plannedVpcRecord(peerVpc, create.peerAccountId ?? caller.accountId, "peerVpc");
     else {
-      const ref = create.peerVpcId !== undefined ? { kind: "vpc" as const, id: create.peerVpcId } : { kind: "borderRouter" as const, id: create.peerBorderRouterId! };
+      const ref =
+        create.peerVpcId !== undefined ? { kind: "vpc" as const, id: create.peerVpcId } : { kind: "borderRouter" as const, id: create.peerBorderRouterId! };
       peer = await findPeerEnd(ctx, caller, ref, create);
     }
   } catch (e) {
