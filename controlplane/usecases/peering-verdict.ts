@@ -183,7 +183,7 @@ export async function peeringVerdict(
   const unstored = [local, peer].filter((e) => factsOf(e).id === "");
   const keyed = (e: EndResource) => (e === local ? localKey : peerKey);
   const world = project(stored, {
-    vpcs: [...unstored.flatMap((e) => (e.kind === "vpc" ? [{ ...vpcNode(e.vpc), key: keyed(e) }] : [])), ...(opts.plan?.vpcs ?? [])],
+    vpcs: [...unstored.flatMap((e) => (e.kind === "vpc" ? [{ ...vpcNode(e.vpc), key: keyed(e), vpcId: undefined }] : [])), ...(opts.plan?.vpcs ?? [])],
     borderRouters: unstored.flatMap((e) => (e.kind === "borderRouter" ? [{ ...borderRouterNode(e.vbr), key: keyed(e), borderRouterId: undefined }] : [])),
     peerings: [...planned, ...(opts.plan?.peerings ?? []), self],
     routes: opts.plan?.routes,
