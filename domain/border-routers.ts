@@ -2,8 +2,7 @@
 // network. It peers with a VPC like a VPC would, and its own route table holds routes towards the VPC.
 // The rule book (rulebook.ts) calls these; the server and the preview evaluate them alike. Pure: no I/O.
 import { cidrContains, cidrsOverlap, findOverlaps, Ipv4Cidr, parseCidr } from "./cidr";
-import { isPeerlinkError, Violation } from "./errors";
-import type { Findings } from "./network";
+import { Findings, isPeerlinkError, Violation } from "./errors";
 import { describeVpc, Fact, known, vpcByKey, World, WorldBorderRouter, WorldEnd, WorldPeering } from "./world";
 
 /** VLAN ids of a leased line (the seeds' clouds take 1 to 2999). */
