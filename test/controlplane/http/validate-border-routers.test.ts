@@ -121,13 +121,18 @@ describe("POST /v1/peering-connections/validate with border router ends", functi
 
     it("finds the overlap with a listed border router's on-premises blocks, telling what the create tells", async function () {
       const v = await createVpc(w.a.api, { cidrBlock: "10.91.0.0/16" });
-      const b = await createBorderRouter(w.b.api, { onPremisesCidrBlocks: ["10.91.0.0/24", "10.99.0.0/16"], allowedPeerAccountIds: [w.a.accountId] });
+      const b = await createBorderRouter(w.b.api, {
+        name: "secret-dc",
+        onPremisesCidrBlocks: ["10.91.0.0/24", "10.99.0.0/16"],
+        allowedPeerAccountIds: [w.a.accountId],
+      });
       const body = { vpcId: v.vpcId, peerBorderRouterId: b.borderRouterId, peerAccountId: w.b.accountId };
       const dry = expectStatus(await validate(body), 200);
       expect(codes(dry.violations)).to.deep.equal(["CidrOverlap"]);
       expect(dry.violations[0].message).to.include("10.91.0.0/24").and.include(b.borderRouterId);
       // Of the router's blocks, the answer names only the one the caller's own VPC overlaps.
       expect(JSON.stringify(dry)).to.not.include("10.99.0.0/16");
+      expect(JSON.stringify(dry)).to.not.include("secret-dc"); // nor its owner's name for it
       expect(expectError(await create(body), 422, "CidrOverlap").message).to.equal(dry.violations[0].message);
     });
 
@@ -137,6 +142,27 @@ describe("POST /v1/peering-connections/validate with border router ends", functi
       const body = { vpcId: v.vpcId, peerBorderRouterId: b.borderRouterId, peerAccountId: w.b.accountId };
       expect(expectStatus(await validate(body), 200)).to.deep.equal({ valid: true, violations: [] });
       expect(expectStatus<Peering>(await create(body), 201).state).to.equal("Pending");
+    });
+
+    it("checks the caller's border router (stored or planned) against another account's VPC without telling that VPC's CIDR or name", async function () {
+      const theirs = await createVpc(w.b.api, { cidrBlock: "10.95.0.0/16", name: "secret-db", allowedPeerAccountIds: [w.a.accountId] });
+      const mine = await createBorderRouter(w.a.api, { onPremisesCidrBlocks: ["10.95.8.0/24"] });
+      const body = { borderRouterId: mine.borderRouterId, peerVpcId: theirs.vpcId, peerAccountId: w.b.accountId };
+      const dry = expectStatus(await validate(body), 200);
+      expect(codes(dry.violations)).to.deep.equal(["CidrOverlap"]);
+      expect(dry.violations[0].message).to.include(theirs.vpcId).and.include("10.95.8.0/24");
+      for (const secret of ["10.95.0.0/16", "secret-db"]) expect(JSON.stringify(dry)).to.not.include(secret);
+      expect(expectError(await create(body), 422, "CidrOverlap").message).to.equal(dry.violations[0].message);
+      const planned = {
+        localBorderRouter: { region: "ap-shanghai", interconnectCidrBlock: "169.254.252.0/30", onPremisesCidrBlocks: ["10.95.128.0/17"] },
+        peerVpcId: theirs.vpcId,
+        peerAccountId: w.b.accountId,
+      };
+      const fromPlan = expectStatus(await validate(planned), 200);
+      expect(codes(fromPlan.violations)).to.deep.equal(["CidrOverlap"]);
+      expect(JSON.stringify(fromPlan)).to.not.include("10.95.0.0/16");
+      const beside = { ...planned, localBorderRouter: { ...planned.localBorderRouter, onPremisesCidrBlocks: ["10.96.0.0/16"] } };
+      expect(expectStatus(await validate(beside), 200).valid).to.equal(true);
     });
 
     it("refuses a peerAccountId that is not the router's owner with NotFound", async function () {
