@@ -108,11 +108,44 @@ new peerlink.PeeringConnection("hub-spoke", { vpc: hub, peerVpc: spoke });\n`;
     expect(await snapshot(), "a failed preview changes nothing").to.equal(before);
   });
 
+  it("checks the program's own planned router against another account's VPC through the dry run, without telling that VPC's CIDR", async () => {
+    const theirs = await api(server.url, owner).createVpc({
+      region: "ap-guangzhou",
+      cidrBlock: "10.40.0.0/16",
+      name: "secret-db",
+      allowedPeerAccountIds: [me.accountId],
+    });
+    const mine = (
+      onPrem: string,
+    ) => `const mine = new peerlink.BorderRouter("mine", { region: "ap-guangzhou", vlanId: 400, interconnectCidrBlock: "169.254.40.0/30",
+  localGatewayIp: "169.254.40.1", peerGatewayIp: "169.254.40.2", onPremisesCidrBlocks: ["${onPrem}"] });
+new peerlink.PeeringConnection("mine-theirs", { borderRouter: mine, peerVpcId: "${theirs.vpcId}", peerAccountId: "${owner.accountId}" });\n`;
+    const before = await snapshot();
+    const runs = await dryRuns();
+    ws.writeProgram(HEADER + mine("10.40.128.0/17"));
+    const result = await ws.preview();
+    expect(result.code, `preview should fail:\n${result.output}`).to.not.equal(0);
+    for (const f of ["CidrOverlap", theirs.vpcId, "10.40.128.0/17", "choose on-premises blocks outside"])
+      expect(result.output, `the preview should name ${f}`).to.contain(f);
+    for (const secret of ["10.40.0.0/16", "secret-db"]) expect(result.output).to.not.contain(secret);
+    expect(await snapshot(), "a failed preview changes nothing").to.equal(before);
+    expect((await dryRuns()) - runs).to.equal(1);
+    ws.writeProgram(HEADER + mine("10.41.0.0/16"));
+    const preview = await ws.preview();
+    expect(preview.code, `preview should pass:\n${preview.output}`).to.equal(0);
+    const up = await ws.up();
+    expect(up.code, `up should succeed after a passing preview:\n${up.output}`).to.equal(0);
+    expect((await api(server.url, me).livePeerings()).map((p) => p.requester.borderRouterId)).to.deep.equal([
+      (await api(server.url, me).borderRouters())[0].borderRouterId,
+    ]);
+  });
+
   it("destroys what it made", async () => {
     ws.writeProgram(HEADER);
     const down = await ws.up();
     expect(down.code, down.output).to.equal(0);
     expect(await api(server.url, me).livePeerings()).to.deep.equal([]);
     expect(await api(server.url, me).vpcs()).to.deep.equal([]);
+    expect(await api(server.url, me).borderRouters()).to.deep.equal([]);
   });
 });
