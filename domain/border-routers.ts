@@ -2,8 +2,7 @@
 // network. It peers with a VPC like a VPC would, and its own route table holds routes towards the VPC.
 // The rule book (rulebook.ts) calls these; the server and the preview evaluate them alike. Pure: no I/O.
 import { cidrContains, cidrsOverlap, findOverlaps, Ipv4Cidr, parseCidr } from "./cidr";
-import { isPeerlinkError, Violation } from "./errors";
-import type { Findings } from "./network";
+import { Findings, isPeerlinkError, Violation } from "./errors";
 import { describeVpc, Fact, known, vpcByKey, World, WorldBorderRouter, WorldEnd, WorldPeering } from "./world";
 
 /** VLAN ids of a leased line (the seeds' clouds take 1 to 2999). */
@@ -217,7 +216,7 @@ function parsedOnPrem(b: WorldBorderRouter): Ipv4Cidr[] {
  * neither its on-premises blocks nor its interconnect subnet. The other create-time rules are the VPC
  * peering's own (rulebook.ts).
  */
-export function borderPeeringViolations(w: World, p: WorldPeering): { violations: Violation[]; deferred: string[] } {
+export function borderPeeringViolations(w: World, p: WorldPeering, opts: { viewer?: string } = {}): { violations: Violation[]; deferred: string[] } {
   const out: Violation[] = [];
   const deferred: string[] = [];
   const ends = [p.requester, p.accepter];
@@ -235,13 +234,16 @@ export function borderPeeringViolations(w: World, p: WorldPeering): { violations
   const vpcEnd = vbrEnd === p.requester ? p.accepter : p.requester;
   const b = borderRouterByKey(w, vbrEnd.vpcKey);
   const vpcText = known(vpcEnd.cidr);
-  const vpcName = describeVpc(vpcByKey(w, vpcEnd.vpcKey), `VPC ${vpcEnd.vpcKey}`);
+  // Another account's end is named by its id only, and its VPC's CIDR is not told (as for a VPC peer).
+  const foreign = (account: Fact<string>) => opts.viewer !== undefined && known(account) !== undefined && known(account) !== opts.viewer;
+  const vpcHidden = foreign(vpcEnd.accountId);
+  const vpcName = vpcHidden ? `peer VPC ${vpcEnd.vpcKey}` : describeVpc(vpcByKey(w, vpcEnd.vpcKey), `VPC ${vpcEnd.vpcKey}`);
   if (!b) {
     // Another account's router the caller cannot read: the server evaluates the overlap at write time.
     deferred.push(`border router ${vbrEnd.vpcKey} is not visible to this account, so its on-premises blocks are not known here`);
     return { violations: out, deferred };
   }
-  const vbrName = describeBorderRouter(b, vbrEnd.vpcKey);
+  const vbrName = foreign(b.accountId) ? `border router ${b.borderRouterId ?? vbrEnd.vpcKey}` : describeBorderRouter(b, vbrEnd.vpcKey);
   if (vpcText === undefined || known(b.onPremCidrs) === undefined || known(b.interconnectCidr) === undefined) {
     deferred.push(`the CIDR of ${vpcName} or the blocks of ${vbrName} are not known yet`);
     return { violations: out, deferred };
@@ -251,20 +253,26 @@ export function borderPeeringViolations(w: World, p: WorldPeering): { violations
   const field = vbrEnd === p.requester ? "borderRouterId" : "peerBorderRouterId";
   const interconnect = tryCidr(known(b.interconnectCidr), "interconnectCidrBlock", []);
   const hits = parsedOnPrem(b).filter((c) => cidrsOverlap(c, vpc));
+  const shown = vpcHidden ? "" : ` (${vpc.text})`;
+  const vpcCidr = vpcHidden ? {} : { vpcCidr: vpc.text };
   if (hits.length > 0) {
     out.push({
       code: "CidrOverlap",
       field,
-      message: `${vpcName} (${vpc.text}) overlaps the on-premises blocks ${hits.map((h) => h.text).join(", ")} behind ${vbrName}; choose a VPC CIDR outside the on-premises space`,
-      details: { vpcCidr: vpc.text, onPremisesCidrBlocks: hits.map((h) => h.text), borderRouterId: b.borderRouterId },
+      message: vpcHidden
+        ? `the CIDR of ${vpcName} overlaps the on-premises blocks ${hits.map((h) => h.text).join(", ")} behind ${vbrName}; choose on-premises blocks outside that VPC's CIDR, or another VPC`
+        : `${vpcName}${shown} overlaps the on-premises blocks ${hits.map((h) => h.text).join(", ")} behind ${vbrName}; choose a VPC CIDR outside the on-premises space`,
+      details: { ...vpcCidr, onPremisesCidrBlocks: hits.map((h) => h.text), borderRouterId: b.borderRouterId },
     });
   }
   if (interconnect && cidrsOverlap(interconnect, vpc)) {
     out.push({
       code: "CidrOverlap",
       field,
-      message: `${vpcName} (${vpc.text}) overlaps the interconnect subnet ${interconnect.text} of ${vbrName}; choose a VPC CIDR outside it`,
-      details: { vpcCidr: vpc.text, interconnectCidrBlock: interconnect.text, borderRouterId: b.borderRouterId },
+      message: vpcHidden
+        ? `the CIDR of ${vpcName} overlaps the interconnect subnet ${interconnect.text} of ${vbrName}; choose an interconnect subnet outside that VPC's CIDR, or another VPC`
+        : `${vpcName}${shown} overlaps the interconnect subnet ${interconnect.text} of ${vbrName}; choose a VPC CIDR outside it`,
+      details: { ...vpcCidr, interconnectCidrBlock: interconnect.text, borderRouterId: b.borderRouterId },
     });
   }
   return { violations: out, deferred };

@@ -36,6 +36,9 @@ export const ERROR_CODES = Object.keys(ERROR_HTTP_STATUS) as ErrorCode[];
 /** One broken rule. Rule functions return every violation; callers decide whether to throw. */
 export type Violation = { code: ErrorCode; message: string; field?: string; details?: Record<string, unknown> };
 
+/** Violations, and the checks that wait for an unknown fact (the rule book adds the rule id). */
+export type Findings = { violations: Violation[]; deferred: { subject: string; reason: string }[] };
+
 export class PeerlinkError extends Error {
   readonly code: ErrorCode;
   readonly httpStatus: number;

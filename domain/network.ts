@@ -1,17 +1,18 @@
 // The rules of a VPC's inside: its subnets and route tables (seed 004: a route lives in the route table
 // associated with a subnet). The rule book (rulebook.ts) exposes them as checkXxx functions, which the
 // server evaluates at write time and the preview over the projected world. Pure: no I/O.
+
+import { describeBorderRouter } from "./border-routers";
 import { cidrContains, findOverlaps, Ipv4Cidr, parseCidr } from "./cidr";
-import { isPeerlinkError, Violation } from "./errors";
+import { Findings, isPeerlinkError, Violation } from "./errors";
 import { Quotas } from "./quotas";
-import { describeVpc, known, vpcByKey, World, WorldRoute, WorldRouteTable, WorldSubnet } from "./world";
+import { describeVpc, known, vpcByKey, World, WorldBorderRouter, WorldRoute, WorldRouteTable, WorldSubnet } from "./world";
 
 /** A subnet is at most a /16 and at least a /28 (and never larger than its VPC). */
 export const SUBNET_MIN_PREFIX = 16;
 export const SUBNET_MAX_PREFIX = 28;
 
-/** Violations, and the checks that wait for an unknown fact (the rule book adds the rule id). */
-export type Findings = { violations: Violation[]; deferred: { subject: string; reason: string }[] };
+export type { Findings } from "./errors";
 
 export function describeSubnet(s: WorldSubnet): string {
   if (s.label && s.subnetId) return `${s.label} (${s.subnetId})`;
@@ -131,11 +132,41 @@ export function subnetFindings(w: World, subnetKey: string, quotas: Quotas, opts
   return out;
 }
 
+/** A border router whose table the key names: its stored table, its id, or a planned router's key. */
+function routerOfTable(w: World, tableKey: string, table: WorldRouteTable | undefined): WorldBorderRouter | undefined {
+  return (w.borderRouters ?? []).find((b) => b.key === (table?.vpcKey ?? tableKey) || (b.routeTableId !== undefined && b.routeTableId === tableKey));
+}
+
 function associationViolations(w: World, s: WorldSubnet, subject: string, vpcName: string): Violation[] {
   if (s.routeTableKey === undefined || s.routeTableKey.startsWith("unknown:")) return [];
   const vpc = vpcByKey(w, s.vpcKey);
   if (s.routeTableKey === vpc?.mainRouteTableId) return [];
   const table = (w.routeTables ?? []).find((t) => t.key === s.routeTableKey);
+  const router = routerOfTable(w, s.routeTableKey, table);
+  if (router) {
+    const tableName = table?.routeTableId ?? router.routeTableId;
+    return [
+      {
+        code: "ValidationError",
+        field: "routeTableId",
+        message: `${tableName ? `route table ${tableName}` : "the route table"} belongs to ${describeBorderRouter(router, router.key)}, not to ${vpcName}; a subnet must use a route table of its own VPC: set "routeTableId" of ${subject} to ${vpcName}'s main table or one of its RouteTables`,
+        details: { routeTableId: tableName ?? s.routeTableKey, borderRouterId: router.borderRouterId ?? router.key },
+      },
+    ];
+  }
+  // The program names another Vpc's main table by that Vpc (its id is not known yet).
+  const ownerVpc = table ? undefined : vpcByKey(w, s.routeTableKey);
+  if (ownerVpc) {
+    if (ownerVpc.key === s.vpcKey) return [];
+    return [
+      {
+        code: "ValidationError",
+        field: "routeTableId",
+        message: `the main route table of ${describeVpc(ownerVpc, ownerVpc.key)} belongs to that VPC, not to ${vpcName}; associate ${subject} with a route table of its own VPC`,
+        details: { vpcId: ownerVpc.vpcId ?? ownerVpc.key },
+      },
+    ];
+  }
   if (!table) {
     return [
       {

@@ -310,7 +310,7 @@ export function checkPeeringCreate(w: World, peeringKey: string, quotas: Quotas,
   let violations = peeringViolations(facts);
   // An unknown bandwidth stands in as whatever the region pair wants, so only its own rules are skipped.
   if (isUnknown(bandwidth)) violations = violations.filter((v) => v.field !== "bandwidthMbps");
-  const border = borderPeeringViolations(w, p);
+  const border = borderPeeringViolations(w, p, { viewer: opts.viewer });
   for (const reason of border.deferred) defer(out, "peering.create", subject, reason, ["CidrOverlap"]);
   out.violations.push(...border.violations, ...violations);
   return out;

@@ -50,6 +50,17 @@ export const createPeeringBody = Type.Object(
 const refList = Type.Array(str(1024), { maxItems: 1000 });
 /** A VPC that a program plans but has not created yet: the dry run takes its facts instead of an id. */
 const plannedVpc = Type.Object({ region: str(64), cidrBlock: str(64), name: Type.Optional(str(NAME_MAX_LENGTH)), key: Type.Optional(str(1024)) }, closed);
+/** A border router that a program plans: the facts a peering's rules read (its region, interconnect subnet and on-premises blocks). */
+const plannedBorderRouter = Type.Object(
+  {
+    region: str(64),
+    interconnectCidrBlock: str(64),
+    onPremisesCidrBlocks: Type.Array(str(64), { minItems: 1, maxItems: 20 }),
+    name: Type.Optional(str(NAME_MAX_LENGTH)),
+    key: Type.Optional(str(1024)),
+  },
+  closed,
+);
 
 // A program's plan, as the dry run takes it (domain/world.ts PlanDelta). A fact the program cannot know
 // yet is {"$unknown": why}.
@@ -97,12 +108,19 @@ export const planSchema = Type.Object(
   closed,
 );
 
+/**
+ * The dry run of a create: each side names exactly one end, a stored one (vpcId or borderRouterId;
+ * peerVpcId or peerBorderRouterId) or one the caller's program plans (localVpc or localBorderRouter; peerVpc).
+ */
 export const validatePeeringBody = Type.Object(
   {
     vpcId: Type.Optional(idSchema),
+    borderRouterId: Type.Optional(idSchema),
     peerVpcId: Type.Optional(idSchema),
+    peerBorderRouterId: Type.Optional(idSchema),
     ...peeringRequestProps,
     localVpc: Type.Optional(plannedVpc),
+    localBorderRouter: Type.Optional(plannedBorderRouter),
     peerVpc: Type.Optional(plannedVpc),
     plannedOwnerRefs: Type.Optional(Type.Object({ local: Type.Optional(refList), peer: Type.Optional(refList) }, closed)),
     plan: Type.Optional(planSchema),

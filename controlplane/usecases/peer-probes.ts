@@ -12,14 +12,18 @@ export class PeerProbeLimiter implements PeerProbes {
 
   async check(ctx: TxContext, caller: Caller, peerVpcId: string | undefined): Promise<void> {
     if (peerVpcId === undefined || this.limit === null) return;
-    const v = await ctx.tx.getVpc(peerVpcId);
+    // A peer VPC or (issue 11) border router: the caller's own are not probes.
+    const v = (await ctx.tx.getVpc(peerVpcId)) ?? (await ctx.tx.getBorderRouter(peerVpcId));
     if (v && v.accountId === caller.accountId) return;
     const t = this.buckets.take(`${caller.accountId} ${peerVpcId}`, this.limit);
     if (t.ok) return;
     const seconds = Math.max(1, Math.ceil(t.retryAfterMs / 1000));
-    throw new TooManyRequestsError(`too many dry runs and requests naming VPC ${peerVpcId}, which this account does not own; retry after ${seconds} s`, {
-      retryAfterSeconds: seconds,
-      peerVpcId,
-    });
+    throw new TooManyRequestsError(
+      `too many dry runs and requests naming ${peerVpcId.startsWith("vbr-") ? "border router" : "VPC"} ${peerVpcId}, which this account does not own; retry after ${seconds} s`,
+      {
+        retryAfterSeconds: seconds,
+        peerVpcId,
+      },
+    );
   }
 }

@@ -1,17 +1,15 @@
 // The two ends of a peering: each a VPC or (issue 11) a border router, exactly one per side. Finding,
 // locking and checking them is here; creating the peering is one path for every kind of end (peerings.ts).
-import { checkPeeringCreate, LIVE_STATES, mayRequestPeering, NotFoundError, project, ValidationError, Violation, World, WorldPeering } from "../../domain";
-import { BorderRouterRecord, PeeringEnd, VpcRecord } from "../store/store";
-import { borderRouterNode, ownedBorderRouter } from "./border-routers";
+import { mayRequestPeering, NotFoundError, ValidationError, Violation } from "../../domain";
+import { PeeringEnd } from "../store/store";
+import { ownedBorderRouter } from "./border-routers";
 import { Caller, TxContext } from "./context";
-import { type CreatePeeringInput, findPeerVpc, peeringVerdict } from "./peering-verdict";
+import { type CreatePeeringInput, type EndResource, findPeerVpc, peeringVerdict } from "./peering-verdict";
 import { ownedVpc } from "./vpcs";
-import { peeringNode, vpcNode } from "./world";
 
 type PeeringWrite = { bandwidthMbps?: number | null; peerRegion?: string; name?: string; ownerRef?: string };
 
-/** What one end of a peering is. */
-export type EndResource = { kind: "vpc"; vpc: VpcRecord } | { kind: "borderRouter"; vbr: BorderRouterRecord };
+export type { EndResource };
 
 export type EndRef = { kind: "vpc" | "borderRouter"; id: string };
 
@@ -91,52 +89,13 @@ export async function lockEnds(ctx: TxContext, requesterAccountId: string, local
   await ctx.tx.lockVpcs([local.id, peer.id]);
 }
 
-/** Every create-time rule of a peering between two ends; a VPC pair keeps the dry-run's projection (peering-verdict.ts). */
+/** Every create-time rule of a peering between two ends (create, dry run and re-enable: peering-verdict.ts). */
 export async function endsVerdict(
   ctx: TxContext,
   local: EndResource,
   peer: EndResource,
   write: PeeringWrite,
-  opts: { revealPeer: boolean; exceptKey?: string },
+  opts: Parameters<typeof peeringVerdict>[4],
 ): Promise<Violation[]> {
-  if (local.kind === "vpc" && peer.kind === "vpc") return peeringVerdict(ctx, local.vpc, peer.vpc, write, opts);
-  return borderPeeringVerdict(ctx, local, peer, write, opts);
-}
-
-/** Every create-time rule of a peering with a border router end, over the stored state. */
-async function borderPeeringVerdict(
-  ctx: TxContext,
-  local: EndResource,
-  peer: EndResource,
-  write: PeeringWrite,
-  opts: { revealPeer: boolean; exceptKey?: string },
-): Promise<Violation[]> {
-  const live = [
-    ...(await ctx.tx.listPeeringsForVpc(endId(local), LIVE_STATES)),
-    ...(await ctx.tx.listPeeringsForVpc(endId(peer), LIVE_STATES)),
-    ...(await ctx.tx.listPeeringsForAccount(endAccount(local))).filter((p) => p.state === "Pending"),
-  ];
-  const ends = [local, peer];
-  const stored: World = {
-    vpcs: ends.flatMap((e) => (e.kind === "vpc" ? [vpcNode(e.vpc)] : [])),
-    borderRouters: ends.flatMap((e) => (e.kind === "borderRouter" ? [borderRouterNode(e.vbr)] : [])),
-    peerings: [...new Map(live.map((p) => [p.peeringId, peeringNode(p)])).values()],
-    routes: [],
-  };
-  const end = (e: EndResource) => {
-    const r = recordEnd(e);
-    return { vpcKey: r.vpcId, ...(r.kind ? { kind: r.kind } : {}), accountId: r.accountId, region: r.region, cidr: r.cidrBlock };
-  };
-  const self: WorldPeering = {
-    key: "write",
-    ownerRef: write.ownerRef,
-    label: write.name ? `peering "${write.name}"` : undefined,
-    state: "Planned",
-    requester: end(local),
-    accepter: end(peer),
-    bandwidthMbps: write.bandwidthMbps ?? null,
-    declaredPeerRegion: write.peerRegion,
-  };
-  const world = project(stored, { peerings: [self], removedKeys: opts.exceptKey ? [opts.exceptKey] : [] });
-  return checkPeeringCreate(world, "write", ctx.quotas, { revealPeer: opts.revealPeer, viewer: endAccount(local) }).violations;
+  return peeringVerdict(ctx, local, peer, write, opts);
 }

@@ -4,6 +4,7 @@
 import type { CreatePeeringBody } from "../../contract/types";
 import {
   checkPeeringCreate,
+  LIVE_STATES,
   livePeeringsOn,
   mayRequestPeering,
   NotFoundError,
@@ -14,9 +15,13 @@ import {
   World,
   WorldPeering,
 } from "../../domain";
-import { VpcRecord } from "../store/store";
+import { BorderRouterRecord, VpcRecord } from "../store/store";
+import { borderRouterNode } from "./border-routers";
 import { Caller, TxContext } from "./context";
-import { vpcNode, worldForPeering } from "./world";
+import { peeringNode, vpcNode } from "./world";
+
+/** What one end of a peering is: a VPC or (issue 11) a border router; a planned one has an empty id. */
+export type EndResource = { kind: "vpc"; vpc: VpcRecord } | { kind: "borderRouter"; vbr: BorderRouterRecord };
 
 export type PlannedOwnerRefs = { local?: string[]; peer?: string[] };
 
@@ -52,9 +57,32 @@ type Projection = {
   dryRun?: boolean;
 };
 
-/** The world key of a stored or planned VPC. */
-function keyOf(v: VpcRecord, side: "local" | "peer", plannedKey?: string): string {
-  return v.vpcId !== "" ? v.vpcId : (plannedKey ?? `planned:${side}`);
+/** An end's facts as a peering end copies them (a border router's id, its interconnect subnet as the CIDR). */
+function factsOf(e: EndResource): { id: string; kind?: "borderRouter"; accountId: string; region: string; cidr: string } {
+  if (e.kind === "vpc") return { id: e.vpc.vpcId, accountId: e.vpc.accountId, region: e.vpc.region, cidr: e.vpc.cidrBlock };
+  const b = e.vbr;
+  return { id: b.borderRouterId, kind: "borderRouter", accountId: b.accountId, region: b.region, cidr: b.interconnectCidrBlock };
+}
+
+/** The world key of a stored or planned (empty id) end. */
+function keyOf(e: EndResource, side: "local" | "peer", plannedKey?: string): string {
+  const id = factsOf(e).id;
+  return id !== "" ? id : (plannedKey ?? `planned:${side}`);
+}
+
+/** What a peering's rules read: both stored ends, their live peerings, and the requester's pending requests. */
+async function worldForEnds(ctx: TxContext, local: EndResource, peer: EndResource): Promise<World> {
+  const stored = [local, peer].filter((e) => factsOf(e).id !== "");
+  const live = [];
+  for (const e of stored) live.push(...(await ctx.tx.listPeeringsForVpc(factsOf(e).id, LIVE_STATES)));
+  live.push(...(await ctx.tx.listPeeringsForAccount(factsOf(local).accountId)).filter((p) => p.state === "Pending"));
+  const vpcs = stored.flatMap((e) => (e.kind === "vpc" ? [vpcNode(e.vpc)] : []));
+  return {
+    vpcs: [...new Map(vpcs.map((v) => [v.key, v])).values()],
+    borderRouters: stored.flatMap((e) => (e.kind === "borderRouter" ? [borderRouterNode(e.vbr)] : [])),
+    peerings: [...new Map(live.map((p) => [p.peeringId, peeringNode(p)])).values()],
+    routes: [],
+  };
 }
 
 /**
@@ -63,7 +91,7 @@ function keyOf(v: VpcRecord, side: "local" | "peer", plannedKey?: string): strin
  */
 function plannedByOwnerRef(
   world: World,
-  vpc: VpcRecord,
+  end: EndResource,
   vpcKey: string,
   refs: string[] | undefined,
   self: string | undefined,
@@ -80,7 +108,7 @@ function plannedByOwnerRef(
     key: `planned:${ref}`,
     ownerRef: ref,
     state: "Planned" as const,
-    requester: { vpcKey, accountId: vpc.accountId, region: vpc.region, cidr: vpc.cidrBlock },
+    requester: endOf(end, vpcKey),
     accepter: { vpcKey: `elsewhere:${ref}`, accountId: unknownFact("planned"), region: unknownFact("planned"), cidr: unknownFact("planned") },
     bandwidthMbps: null,
   }));
@@ -102,24 +130,33 @@ function ownPartOf(plan: PlanDelta, stored: World, caller: string): PlanDelta {
   };
 }
 
-/** Every create-time rule of a peering between two VPCs, over the stored state (plus a dry run's plan). */
+function endOf(e: EndResource, vpcKey: string): WorldPeering["requester"] {
+  const f = factsOf(e);
+  return { vpcKey, ...(f.kind ? { kind: f.kind } : {}), accountId: f.accountId, region: f.region, cidr: f.cidr };
+}
+
+/**
+ * Every create-time rule of a peering between two ends (VPCs or a VPC and a border router; stored, or
+ * planned with an empty id in a dry run), over the stored state plus a dry run's plan.
+ */
 export async function peeringVerdict(
   ctx: TxContext,
-  local: VpcRecord,
-  peer: VpcRecord,
+  local: EndResource,
+  peer: EndResource,
   write: PeeringWrite,
   opts: Projection & { localKey?: string; peerKey?: string },
 ): Promise<Violation[]> {
-  const stored = await worldForPeering(ctx, local, peer);
+  const caller = factsOf(local).accountId;
+  const stored = await worldForEnds(ctx, local, peer);
   if (opts.plan) {
-    const own = ownPartOf(opts.plan, stored, local.accountId);
+    const own = ownPartOf(opts.plan, stored, caller);
     opts = { ...opts, plan: own };
     // The VPCs the plan's peerings reach, as far as the caller may see them (its own, or ones that list it).
     const known = new Set(stored.vpcs.map((v) => v.key));
     for (const key of new Set((own.peerings ?? []).flatMap((p) => [p.requester.vpcKey, p.accepter.vpcKey]))) {
       if (known.has(key) || !key.startsWith("vpc-")) continue;
       const v = await ctx.tx.getVpc(key);
-      if (v && mayRequestPeering(v, local.accountId)) stored.vpcs.push(vpcNode(v));
+      if (v && mayRequestPeering(v, caller)) stored.vpcs.push(vpcNode(v));
     }
   }
   const localKey = keyOf(local, "local", opts.localKey);
@@ -129,8 +166,8 @@ export async function peeringVerdict(
     ownerRef: write.ownerRef,
     label: write.name ? `peering "${write.name}"` : undefined,
     state: "Planned",
-    requester: { vpcKey: localKey, accountId: local.accountId, region: local.region, cidr: local.cidrBlock },
-    accepter: { vpcKey: peerKey, accountId: peer.accountId, region: peer.region, cidr: peer.cidrBlock },
+    requester: endOf(local, localKey),
+    accepter: endOf(peer, peerKey),
     bandwidthMbps: write.bandwidthMbps ?? null,
     declaredPeerRegion: write.peerRegion,
   };
@@ -143,12 +180,14 @@ export async function peeringVerdict(
   const onPeer = plannedByOwnerRef(stored, peer, peerKey, opts.plannedOwnerRefs?.peer, write.ownerRef);
   removed.push(...onLocal.removedKeys, ...onPeer.removedKeys);
   const planned = [...onLocal.planned, ...onPeer.planned];
-  const unstored = [local, peer].filter((v) => v.vpcId === "").map((v) => ({ ...vpcNode(v), key: v === local ? localKey : peerKey }));
+  const unstored = [local, peer].filter((e) => factsOf(e).id === "");
+  const keyed = (e: EndResource) => (e === local ? localKey : peerKey);
   const world = project(stored, {
-    vpcs: [...unstored, ...(opts.plan?.vpcs ?? [])],
+    vpcs: [...unstored.flatMap((e) => (e.kind === "vpc" ? [{ ...vpcNode(e.vpc), key: keyed(e), vpcId: undefined }] : [])), ...(opts.plan?.vpcs ?? [])],
+    borderRouters: unstored.flatMap((e) => (e.kind === "borderRouter" ? [{ ...borderRouterNode(e.vbr), key: keyed(e), borderRouterId: undefined }] : [])),
     peerings: [...planned, ...(opts.plan?.peerings ?? []), self],
     routes: opts.plan?.routes,
     removedKeys: removed,
   });
-  return checkPeeringCreate(world, "write", ctx.quotas, { revealPeer: opts.revealPeer, viewer: local.accountId }).violations;
+  return checkPeeringCreate(world, "write", ctx.quotas, { revealPeer: opts.revealPeer, viewer: caller }).violations;
 }

@@ -18,7 +18,9 @@ import {
   PENDING_EXPIRY_MS,
   PeeringAction,
   PeeringState,
+  PeerlinkError,
   PlanDelta,
+  parseCidr,
   roleOf,
   SideStatus,
   throwIfViolations,
@@ -27,13 +29,13 @@ import {
   World,
 } from "../../domain";
 import { newId } from "../ids";
-import { PeeringEnd, PeeringRecord, Tags, VpcRecord } from "../store/store";
+import { BorderRouterRecord, PeeringEnd, PeeringRecord, Tags, VpcRecord } from "../store/store";
 import { PeeringView, peeringView } from "../views";
 import { audit, peeringParties } from "./audit";
 import { borderRouterNode } from "./border-routers";
 import { Caller, changeState, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
-import { endAccount, endRef, endsVerdict, findPeerEnd, lockEnds, ownedEnd, peeringEndsOf, recordEnd, storedEnd } from "./peering-ends";
-import { type CreatePeeringInput, findPeerVpc, PlannedOwnerRefs, peeringVerdict } from "./peering-verdict";
+import { EndResource, endAccount, endRef, endsVerdict, findPeerEnd, lockEnds, ownedEnd, peeringEndsOf, recordEnd, storedEnd } from "./peering-ends";
+import { type CreatePeeringInput, PlannedOwnerRefs } from "./peering-verdict";
 import { changedAlarms, recordCapChange } from "./traffic-settings";
 import { peeringNode, vpcNode } from "./world";
 
@@ -46,7 +48,7 @@ export async function createPeering(
   token?: string,
 ): Promise<{ peering: PeeringView; created: boolean }> {
   const ends = peeringEndsOf(input); // exactly one of VPC and border router per side
-  await ctx.peerProbes.check(ctx, caller, ends.peer.kind === "vpc" ? ends.peer.id : undefined);
+  await ctx.peerProbes.check(ctx, caller, ends.peer.id);
   await lockEnds(ctx, caller.accountId, ends.local, ends.peer);
   const key = idempotencyKey("CreatePeering", token, input);
   const earlier = await replayedResourceId(ctx, caller, key);
@@ -87,84 +89,135 @@ export async function createPeering(
 }
 
 export type PlannedVpc = { region: string; cidrBlock: string; name?: string; key?: string };
-export type ValidatePeeringInput = Omit<CreatePeeringInput, "vpcId" | "peerVpcId"> & {
-  vpcId?: string;
-  peerVpcId?: string;
-  /** instead of vpcId: the caller's VPC that the program plans but has not created */
+/** A border router the program plans: only the facts a peering's rules read. */
+export type PlannedBorderRouter = { region: string; interconnectCidrBlock: string; onPremisesCidrBlocks: string[]; name?: string; key?: string };
+export type ValidatePeeringInput = CreatePeeringInput & {
+  /** instead of vpcId or borderRouterId: the caller's VPC that the program plans but has not created */
   localVpc?: PlannedVpc;
-  /** instead of peerVpcId: a peer VPC the program plans (the caller knows its facts) */
+  /** instead of vpcId or borderRouterId: the caller's border router that the program plans */
+  localBorderRouter?: PlannedBorderRouter;
+  /** instead of peerVpcId or peerBorderRouterId: a peer VPC the program plans (the caller knows its facts) */
   peerVpc?: PlannedVpc;
   plannedOwnerRefs?: PlannedOwnerRefs;
   plan?: PlanDelta;
 };
 
+/** Violations instead of a throw: the dry run answers every problem at once. */
+function asViolation(e: unknown, field: string): Violation {
+  if (!(e instanceof PeerlinkError)) throw e;
+  return { code: e.code, field: String(e.details?.field ?? field), message: e.message, details: e.details };
+}
+
 /** A planned VPC as a record (empty id): it has no peerings yet, so only its own facts take part. */
-function plannedVpcRecord(planned: PlannedVpc, accountId: string, side: "localVpc" | "peerVpc", found: Violation[]): VpcRecord | undefined {
-  try {
-    assertRegion(planned.region, `${side}.region`);
-    const cidr = checkVpcCidr(planned.cidrBlock, `${side}.cidrBlock`);
-    return {
-      vpcId: "",
-      accountId,
-      region: planned.region,
-      cidrBlock: cidr.text,
-      name: planned.name ?? "",
-      tags: {},
-      routeTableId: "",
-      allowedPeerAccountIds: [],
-      createdAt: 0,
-      updatedAt: 0,
-    };
-  } catch (e) {
-    const err = e as ValidationError;
-    found.push({ code: err.code, field: String(err.details?.field ?? side), message: err.message, details: err.details });
-    return undefined;
-  }
+function plannedVpcRecord(planned: PlannedVpc, accountId: string, side: "localVpc" | "peerVpc"): EndResource {
+  assertRegion(planned.region, `${side}.region`);
+  const cidr = checkVpcCidr(planned.cidrBlock, `${side}.cidrBlock`);
+  const vpc: VpcRecord = {
+    vpcId: "",
+    accountId,
+    region: planned.region,
+    cidrBlock: cidr.text,
+    name: planned.name ?? "",
+    tags: {},
+    routeTableId: "",
+    allowedPeerAccountIds: [],
+    createdAt: 0,
+    updatedAt: 0,
+  };
+  return { kind: "vpc", vpc };
 }
 
-function exactlyOne(id: string | undefined, planned: PlannedVpc | undefined, idField: string, plannedField: string, found: Violation[]): boolean {
-  if ((id === undefined) === (planned === undefined)) {
-    found.push({ code: "ValidationError", field: idField, message: `give exactly one of "${idField}" and "${plannedField}"`, details: {} });
-    return false;
-  }
-  return true;
+/** A planned border router as a record (empty id): its region, interconnect subnet and on-premises blocks take part. */
+function plannedBorderRouterRecord(planned: PlannedBorderRouter, accountId: string): EndResource {
+  assertRegion(planned.region, "localBorderRouter.region");
+  const interconnect = parseCidr(planned.interconnectCidrBlock, "localBorderRouter.interconnectCidrBlock");
+  const onPrem = planned.onPremisesCidrBlocks.map((c, i) => parseCidr(c, `localBorderRouter.onPremisesCidrBlocks[${i}]`).text);
+  const vbr: BorderRouterRecord = {
+    borderRouterId: "",
+    accountId,
+    region: planned.region,
+    name: planned.name ?? "",
+    tags: {},
+    vlanId: 0,
+    interconnectCidrBlock: interconnect.text,
+    localGatewayIp: "",
+    peerGatewayIp: "",
+    onPremisesCidrBlocks: onPrem,
+    routeTableId: "",
+    allowedPeerAccountIds: [],
+    ownerRef: null,
+    createdAt: 0,
+    updatedAt: 0,
+  };
+  return { kind: "borderRouter", vbr };
 }
 
-/** Runs every peering rule without writing; reveals no CIDR of another account's VPC. */
+type Choice = { field: string; given: boolean };
+
+/** The one field of a side that names its end; a ValidationError (400) names the fields otherwise. */
+function chosen(side: string, choices: Choice[]): string {
+  const given = choices.filter((c) => c.given);
+  if (given.length === 1) return given[0].field;
+  const all = choices.map((c) => `"${c.field}"`).join(", ");
+  throw new ValidationError(
+    given.length === 0
+      ? `give one of ${all} for the ${side} end of the peering`
+      : `give only one of ${given.map((c) => `"${c.field}"`).join(" and ")}: the ${side} end of a peering is one VPC or one border router`,
+    { field: (given[1] ?? choices[0]).field },
+  );
+}
+
+/**
+ * Runs every create-time rule without writing, through the create's own path (peering-ends.ts): each
+ * end a stored VPC or border router, or one the program plans. Reveals of another account's end only
+ * what the create would answer.
+ */
 export async function validatePeering(ctx: TxContext, caller: Caller, input: ValidatePeeringInput): Promise<{ valid: boolean; violations: Violation[] }> {
-  await ctx.peerProbes.check(ctx, caller, input.peerVpcId);
-  const { plannedOwnerRefs, localVpc, peerVpc, plan: _plan, ...create } = input;
+  const { plannedOwnerRefs, localVpc, localBorderRouter, peerVpc, plan, ...create } = input;
+  const localField = chosen("local", [
+    { field: "vpcId", given: create.vpcId !== undefined },
+    { field: "borderRouterId", given: create.borderRouterId !== undefined },
+    { field: "localVpc", given: localVpc !== undefined },
+    { field: "localBorderRouter", given: localBorderRouter !== undefined },
+  ]);
+  const peerField = chosen("peer", [
+    { field: "peerVpcId", given: create.peerVpcId !== undefined },
+    { field: "peerBorderRouterId", given: create.peerBorderRouterId !== undefined },
+    { field: "peerVpc", given: peerVpc !== undefined },
+  ]);
+  await ctx.peerProbes.check(ctx, caller, create.peerVpcId ?? create.peerBorderRouterId);
   const found: Violation[] = [];
-  let local: VpcRecord | undefined;
-  if (exactlyOne(create.vpcId, localVpc, "vpcId", "localVpc", found)) {
-    if (localVpc) {
-      local = plannedVpcRecord(localVpc, caller.accountId, "localVpc", found);
-    } else {
-      const owned = await ctx.tx.getVpc(create.vpcId!);
-      if (owned && owned.accountId === caller.accountId) local = owned;
-      else found.push({ code: "NotFound", field: "vpcId", message: `VPC ${create.vpcId} not found`, details: { vpcId: create.vpcId } });
-    }
+  let local: EndResource | undefined;
+  try {
+    if (localVpc) local = plannedVpcRecord(localVpc, caller.accountId, "localVpc");
+    else if (localBorderRouter) local = plannedBorderRouterRecord(localBorderRouter, caller.accountId);
+    else
+      local = await ownedEnd(
+        ctx,
+        caller,
+        create.vpcId !== undefined ? { kind: "vpc", id: create.vpcId } : { kind: "borderRouter", id: create.borderRouterId! },
+      );
+  } catch (e) {
+    found.push(asViolation(e, localField));
   }
-  let peer: VpcRecord | undefined;
-  if (exactlyOne(create.peerVpcId, peerVpc, "peerVpcId", "peerVpc", found)) {
-    if (peerVpc) {
-      peer = plannedVpcRecord(peerVpc, create.peerAccountId ?? caller.accountId, "peerVpc", found);
-    } else {
-      try {
-        peer = await findPeerVpc(ctx, caller, { ...create, vpcId: create.vpcId ?? "", peerVpcId: create.peerVpcId! });
-      } catch (e) {
-        const err = e as NotFoundError;
-        found.push({ code: err.code, field: err.code === "NotFound" ? "peerVpcId" : "peerRegion", message: err.message, details: err.details });
-      }
+  let peer: EndResource | undefined;
+  try {
+    if (peerVpc) peer = plannedVpcRecord(peerVpc, create.peerAccountId ?? caller.accountId, "peerVpc");
+    else {
+      const ref =
+        create.peerVpcId !== undefined ? { kind: "vpc" as const, id: create.peerVpcId } : { kind: "borderRouter" as const, id: create.peerBorderRouterId! };
+      peer = await findPeerEnd(ctx, caller, ref, create);
     }
+  } catch (e) {
+    found.push(asViolation(e, peerField));
   }
   if (!local || !peer) return { valid: false, violations: found };
-  const violations = await peeringVerdict(ctx, local, peer, create, {
-    revealPeer: peer.accountId === caller.accountId,
+  const violations = await endsVerdict(ctx, local, peer, create, {
+    revealPeer: endAccount(peer) === caller.accountId,
     plannedOwnerRefs,
-    plan: input.plan,
+    plan,
     dryRun: true,
-    localKey: localVpc?.key,
+    localKey: (localVpc ?? localBorderRouter)?.key,
     peerKey: peerVpc?.key,
   });
   return { valid: violations.length === 0, violations };

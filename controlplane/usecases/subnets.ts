@@ -5,6 +5,7 @@ import { newId } from "../ids";
 import { SubnetRecord, Tags, VpcRecord } from "../store/store";
 import { SubnetView, subnetView } from "../views";
 import { audit } from "./audit";
+import { borderRouterNode } from "./border-routers";
 import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 import { ownedVpc } from "./vpcs";
 import { routeTableNode, worldForVpcNetwork } from "./world";
@@ -19,14 +20,17 @@ async function ownedSubnet(ctx: TxContext, caller: Caller, subnetId: string): Pr
 }
 
 /**
- * The VPC's inside, plus the table the subnet is to be associated with when that is another VPC's of
- * the caller (so the rule can say whose it is); anyone else's table stays unknown (NotFound).
+ * The VPC's inside, plus the table the subnet is to be associated with when that is another VPC's or a
+ * border router's of the caller (so the rule can say whose it is); anyone else's table stays unknown (NotFound).
  */
 async function worldWithTable(ctx: TxContext, caller: Caller, vpc: VpcRecord, routeTableId: string): Promise<World> {
   const world = await worldForVpcNetwork(ctx, vpc);
   if (world.routeTables?.some((t) => t.key === routeTableId)) return world;
   const t = await ctx.tx.getRouteTable(routeTableId);
-  const owner = t && t.accountId === caller.accountId ? await ctx.tx.getVpc(t.vpcId) : undefined;
+  const mine = t && t.accountId === caller.accountId;
+  const owner = mine ? await ctx.tx.getVpc(t.vpcId) : undefined;
+  const router = mine && !owner ? await ctx.tx.getBorderRouter(t.vpcId) : undefined;
+  if (t && router) return project(world, { borderRouters: [borderRouterNode(router)], routeTables: [routeTableNode(t)] });
   if (t && owner)
     return project(world, {
       vpcs: [...world.vpcs, { key: owner.vpcId, vpcId: owner.vpcId, accountId: owner.accountId, region: owner.region, cidr: owner.cidrBlock }],

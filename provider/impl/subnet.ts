@@ -120,6 +120,8 @@ async function previewCheck(client: PeerlinkClient, olds: Partial<SubnetInputs &
   } else if (existing) order = "same"; // made by an interrupted create of this resource
   const tableId = knownString(news.routeTableId);
   const mainOfOwnVpc = refs.mainTableOf !== undefined && refs.mainTableOf === refs.vpc;
+  // The table of another resource of the program (a BorderRouter's, or another Vpc's main one): named by that resource.
+  const tableOfOther = refs.mainTableOf !== undefined && !mainOfOwnVpc ? refs.mainTableOf : undefined;
   const label = `Subnet "${nameFromOwnerRef(news.ownerRef) ?? news.ownerRef}"`;
   const entry: PlannedSubnet = {
     kind: "Subnet",
@@ -134,8 +136,8 @@ async function previewCheck(client: PeerlinkClient, olds: Partial<SubnetInputs &
     routeTable:
       news.routeTableId === undefined || mainOfOwnVpc
         ? undefined
-        : refs.routeTable || tableId
-          ? { ownerRef: refs.routeTable, id: tableId }
+        : refs.routeTable || tableId || tableOfOther
+          ? { ownerRef: refs.routeTable ?? tableOfOther, id: tableId }
           : { ownerRef: undefined, id: `unknown:route table of ${label}` },
     cidr: hasUnknown(news.cidrBlock) ? { $unknown: `the cidrBlock of ${label} comes from an output not known yet` } : news.cidrBlock,
   };

@@ -4,6 +4,7 @@
 import { PeerlinkApiError, type PeerlinkClient } from "../../contract";
 import type { World as ApiWorld } from "../../contract/types";
 import {
+  borderRouterByKey,
   checkBorderRouterCreate,
   checkPeeringBandwidth,
   checkPeeringCreate,
@@ -21,8 +22,12 @@ import {
   Quotas,
   Verdict,
   Violation,
+  vpcByKey,
   World,
+  WorldBorderRouter,
+  WorldEnd,
   WorldPeering,
+  WorldVpc,
 } from "../../domain";
 import { ConnectionConfigError } from "../config";
 import { worldOf } from "../facts";
@@ -107,50 +112,109 @@ function entryOf(entries: Planned[], subject: Planned): Planned {
   return entries.find((e) => e.ownerRef === subject.ownerRef) ?? subject;
 }
 
+/** The end's VPC or border router, when the program's accounts can read it or the program plans it. */
+function endNode(world: World, e: WorldEnd): WorldVpc | WorldBorderRouter | undefined {
+  return e.kind === "borderRouter" ? borderRouterByKey(world, e.vpcKey) : vpcByKey(world, e.vpcKey);
+}
+
+/** Whether what the peering's rules read of a visible end is known: a VPC's CIDR, a border router's blocks. */
+function endFactsKnown(world: World, e: WorldEnd): boolean {
+  if (e.kind !== "borderRouter") return known(e.cidr) !== undefined && known(e.region) !== undefined;
+  const b = borderRouterByKey(world, e.vpcKey);
+  return b !== undefined && known(b.onPremCidrs) !== undefined && known(b.interconnectCidr) !== undefined && known(b.region) !== undefined;
+}
+
 /**
  * Whether a rule of this peering reads the CIDR of a VPC the program's accounts cannot see: another live
- * or planned peering on either of its VPCs reaches one. Then the control plane evaluates it (dry run).
+ * or planned peering on either of its ends reaches one. Then the control plane evaluates it (dry run).
+ * A hidden border router at the far end of another peering is not read (no rule compares its blocks).
  */
 function reachesHiddenVpc(world: World, me: WorldPeering): boolean {
-  const visible = new Set(world.vpcs.map((v) => v.key));
+  const visible = new Set([...world.vpcs.map((v) => v.key), ...(world.borderRouters ?? []).map((b) => b.key)]);
   return world.peerings.some(
     (p) =>
       p.key !== me.key &&
       [me.requester.vpcKey, me.accepter.vpcKey].some((k) => p.requester.vpcKey === k || p.accepter.vpcKey === k) &&
-      [p.requester, p.accepter].some((e) => !visible.has(e.vpcKey) && !e.vpcKey.startsWith("unknown:") && isUnknown(e.cidr)),
+      [p.requester, p.accepter].some((e) => e.kind !== "borderRouter" && !visible.has(e.vpcKey) && !e.vpcKey.startsWith("unknown:") && isUnknown(e.cidr)),
   );
 }
 
+/** The dry run's fields for the local end: its id, or the facts of the VPC or border router the program plans. */
+function localEndFields(world: World, end: WorldEnd): Record<string, unknown> {
+  const key = end.vpcKey;
+  if (end.kind === "borderRouter") {
+    const b = borderRouterByKey(world, key);
+    if (b?.borderRouterId) return { borderRouterId: b.borderRouterId };
+    const name = b?.name ? { name: b.name } : {};
+    return {
+      localBorderRouter: {
+        key,
+        region: known(b?.region),
+        interconnectCidrBlock: known(b?.interconnectCidr),
+        onPremisesCidrBlocks: known(b?.onPremCidrs),
+        ...name,
+      },
+    };
+  }
+  const v = vpcByKey(world, key);
+  if (v?.vpcId) return { vpcId: v.vpcId };
+  return { localVpc: { key, region: known(v?.region), cidrBlock: known(v?.cidr), ...(v?.name ? { name: v.name } : {}) } };
+}
+
+/** The dry run's fields for the peer end: the id of a stored one (readable or not), or a planned VPC's facts. */
+function peerEndFields(world: World, end: WorldEnd): Record<string, unknown> {
+  const key = end.vpcKey;
+  if (end.kind === "borderRouter") return { peerBorderRouterId: borderRouterByKey(world, key)?.borderRouterId ?? key };
+  const v = vpcByKey(world, key);
+  if (!v || v.vpcId) return { peerVpcId: v?.vpcId ?? key };
+  return { peerVpc: { key, region: known(v.region), cidrBlock: known(v.cidr), ...(v.name ? { name: v.name } : {}) } };
+}
+
+/** A planned VPC as the dry run's plan takes it (contract/schemas/requests.ts planVpc): what the rules read. */
+function planVpc(v: WorldVpc): WorldVpc {
+  const { key, vpcId, accountId, region, cidr, name, ownerRef, label, allowedPeerAccountIds } = v;
+  return { key, vpcId, accountId, region, cidr, name, ownerRef, label, allowedPeerAccountIds };
+}
+
 /** The dry-run body for a peering whose rules need what this program's accounts cannot read. */
-function dryRunBody(subject: PlannedPeering, world: World, delta: PlanDelta): Record<string, unknown> {
+function dryRunBody(subject: PlannedPeering, world: World, me: WorldPeering, delta: PlanDelta): Record<string, unknown> {
   const key = keyOf(subject);
-  const me = delta.peerings?.find((p) => p.key === key);
-  const localKey = me?.requester.vpcKey ?? "";
-  const peerKey = me?.accepter.vpcKey ?? "";
-  const localVpc = world.vpcs.find((v) => v.key === localKey);
-  const peerVpc = world.vpcs.find((v) => v.key === peerKey);
-  const body: Record<string, unknown> = { ownerRef: subject.ownerRef };
-  if (localVpc?.vpcId) body.vpcId = localVpc.vpcId;
-  else body.localVpc = { key: localKey, region: known(localVpc?.region), cidrBlock: known(localVpc?.cidr), ...(localVpc?.name ? { name: localVpc.name } : {}) };
-  if (!peerVpc || peerVpc.vpcId) body.peerVpcId = peerVpc?.vpcId ?? peerKey;
-  else body.peerVpc = { key: peerKey, region: known(peerVpc.region), cidrBlock: known(peerVpc.cidr), ...(peerVpc.name ? { name: peerVpc.name } : {}) };
+  const localKey = me.requester.vpcKey;
+  const peerKey = me.accepter.vpcKey;
+  const body: Record<string, unknown> = { ownerRef: subject.ownerRef, ...localEndFields(world, me.requester), ...peerEndFields(world, me.accepter) };
   const peerAccount = known(subject.peerAccountId);
   if (peerAccount) body.peerAccountId = peerAccount;
   const peerRegion = known(subject.peerRegion);
   if (peerRegion) body.peerRegion = peerRegion;
   const bw = known(subject.bandwidthMbps);
   if (typeof bw === "number") body.bandwidthMbps = bw;
-  // The rest of the plan that the server's rules read: other peerings on either VPC, and the account's requests.
+  // The rest of the plan that the server's rules read: other peerings on either end, and the account's requests.
   const relevant = (delta.peerings ?? []).filter(
     (p) => p.key !== key && [p.requester.vpcKey, p.accepter.vpcKey].some((k) => k === localKey || k === peerKey || p.state === "Planned"),
   );
   const vpcKeys = new Set(relevant.flatMap((p) => [p.requester.vpcKey, p.accepter.vpcKey]));
   body.plan = {
-    vpcs: (delta.vpcs ?? []).filter((v) => vpcKeys.has(v.key) && v.key !== localKey),
+    vpcs: (delta.vpcs ?? []).filter((v) => vpcKeys.has(v.key) && v.key !== localKey).map(planVpc),
     peerings: relevant,
     removedKeys: [...(delta.removedKeys ?? []), ...(subject.existingId && subject.order !== "replaceCreateFirst" ? [subject.existingId] : [])],
   };
   return body;
+}
+
+/**
+ * Whether the peering's rules need the control plane's dry run: an end (VPC or border router) the
+ * program's accounts cannot read, or a rule reaching a VPC they cannot see. At most one per check; none
+ * when everything is readable here, or when what the program would send is not known yet (deferred).
+ */
+function needsDryRun(world: World, me: WorldPeering, order: Planned["order"]): boolean {
+  if (order === "update" || me.accepter.vpcKey.startsWith("unknown:") || me.requester.vpcKey.startsWith("unknown:")) return false;
+  const local = endNode(world, me.requester);
+  if (!local || !endFactsKnown(world, me.requester)) return false;
+  const peer = endNode(world, me.accepter);
+  // A border router the program plans has no peerings yet: its rules run here.
+  if (peer && me.accepter.kind === "borderRouter" && !(peer as WorldBorderRouter).borderRouterId) return false;
+  if (peer) return endFactsKnown(world, me.accepter) && reachesHiddenVpc(world, me);
+  return true;
 }
 
 export async function previewPeering(client: PeerlinkClient, op: string, subject: PlannedPeering): Promise<Verdict> {
@@ -165,19 +229,13 @@ export async function previewPeering(client: PeerlinkClient, op: string, subject
   const delta = planDelta(stored);
   const world = project(stored, delta);
   const me = world.peerings.find((p) => p.key === keyOf(subject));
-  // A border router end: the rules run here over what the program's accounts see (the server repeats them at up).
-  if (me && (me.requester.kind || me.accepter.kind)) return inOrder(subject, evaluate);
-  const peerKnown = me !== undefined && world.vpcs.some((v) => v.key === me.accepter.vpcKey);
-  const localKnown = me !== undefined && world.vpcs.some((v) => v.key === me.requester.vpcKey);
-  if (!me || !localKnown || subject.order === "update" || me.accepter.vpcKey.startsWith("unknown:")) return inOrder(subject, evaluate);
-  if (peerKnown && !reachesHiddenVpc(world, me)) return inOrder(subject, evaluate);
-  if (peerKnown && (known(world.vpcs.find((v) => v.key === me.accepter.vpcKey)?.cidr) === undefined || known(me.requester.cidr) === undefined)) {
-    return inOrder(subject, evaluate);
-  }
-  // Another account's VPC: the control plane evaluates the same rules over its state plus this plan.
-  const res = await client.validatePeering(op, dryRunBody(subject, world, delta));
+  if (!me || !needsDryRun(world, me, subject.order)) return inOrder(subject, evaluate);
+  // Another account's VPC or border router: the control plane evaluates the same rules over its state plus this plan.
+  const res = await client.validatePeering(op, dryRunBody(subject, world, me, delta));
   let violations = ((res.violations ?? []) as Violation[]).map((v) =>
-    v.code === "NotFound" && v.field === "peerVpcId" ? unlistedPeer(me.accepter.vpcKey, known(subject.peerAccountId), subject.accountId) : v,
+    v.code === "NotFound" && (v.field === "peerVpcId" || v.field === "peerBorderRouterId")
+      ? unlistedPeer(me.accepter, known(subject.peerAccountId), subject.accountId)
+      : v,
   );
   if (known(subject.bandwidthMbps) === undefined && subject.bandwidthMbps !== null) violations = violations.filter((v) => v.field !== "bandwidthMbps");
   return { violations, deferred: [] };
@@ -219,15 +277,18 @@ export async function previewBorderRouter(client: PeerlinkClient, op: string, su
 }
 
 /**
- * Another account's VPC that the dry run cannot find: either it does not exist or its owner has not
- * listed this account, and the server deliberately does not say which.
+ * Another account's VPC or border router that the dry run cannot find: either it does not exist or its
+ * owner has not listed this account, and the server deliberately does not say which.
  */
-function unlistedPeer(peerVpcId: string, peerAccount: string | undefined, caller: string): Violation {
+function unlistedPeer(end: WorldEnd, peerAccount: string | undefined, caller: string): Violation {
   const owner = peerAccount ? `account ${peerAccount}` : "its owner";
+  const vbr = end.kind === "borderRouter";
+  const what = vbr ? "border router" : "VPC";
+  const field = vbr ? "peerBorderRouterId" : "peerVpcId";
   return {
     code: "NotFound",
-    field: "peerVpcId",
-    message: `peer VPC ${peerVpcId} is not visible to account ${caller}: either it does not exist, or the acceptor (${owner}) must list account ${caller} in the VPC's "allowedPeerAccountIds" before this account can request a peering to it`,
-    details: { peerVpcId, accountId: caller },
+    field,
+    message: `peer ${what} ${end.vpcKey} is not visible to account ${caller}: either it does not exist, or the acceptor (${owner}) must list account ${caller} in the ${what}'s "allowedPeerAccountIds" before this account can request a peering to it`,
+    details: { [field]: end.vpcKey, accountId: caller },
   };
 }

@@ -66,6 +66,13 @@ describe("border router rules at preview under the real pulumi CLI", function ()
     await expectPreviewPass(base + route("out", "hub.routeTableId", "172.16.8.0/24") + route("back", "dc.routeTableId", "10.0.0.0/16"));
   });
 
+  it("refuses a subnet on the border router's table, naming the router and the fix; the VPC's own table passes", async () => {
+    const base = router("dc", 240, 7) + hub("10.0.0.0/16");
+    const sub = (table: string) => `new peerlink.Subnet("app", { vpcId: hub.vpcId, cidrBlock: "10.0.1.0/24", routeTableId: ${table} });\n`;
+    await expectPreviewFailure(base + sub("dc.routeTableId"), ['BorderRouter "dc"', 'Subnet "app"', "a subnet must use a route table of its own VPC"]);
+    await expectPreviewPass(base + sub("hub.routeTableId"));
+  });
+
   it("refuses a VLAN a stored border router uses, after it was created by up", async () => {
     ws.writeProgram(HEADER + router("dc", 230, 5));
     const up = await ws.up();

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { Actor, bootServer, createVpc, expectError, expectStatus, newActor, ServerHandle, Vpc } from "../../helpers/api";
+import { createBorderRouter } from "../../helpers/border-routers";
 
 /**
  * No oracle: with a VPC id and an account of their own, a stranger learns nothing of another account's
@@ -91,6 +92,30 @@ describe("control plane: no oracle", function () {
     const own2 = await createVpc(a.api, { region: "ap-shanghai" });
     for (let i = 0; i < 12; i++) {
       expectStatus(await a.api.post("/v1/peering-connections/validate", { vpcId: own1.vpcId, peerVpcId: own2.vpcId }), 200);
+    }
+  });
+
+  it("rate-limits dry runs naming another account's border router the same way; the caller's own are free", async function () {
+    const vbr = await createBorderRouter(b.api, { onPremisesCidrBlocks: ["10.125.0.0/16"], allowedPeerAccountIds: [a.accountId] });
+    let limited: any;
+    for (let i = 0; i < 50 && !limited; i++) {
+      const res = await a.api.post("/v1/peering-connections/validate", {
+        localVpc: { region: "ap-shanghai", cidrBlock: `10.${i}.0.0/16` },
+        peerBorderRouterId: vbr.borderRouterId,
+        peerAccountId: b.accountId,
+      });
+      if (res.status === 429) limited = res;
+      else expectStatus(res, 200);
+    }
+    expect(limited, "the dry runs were never limited").to.not.equal(undefined);
+    expect(expectError(limited, 429, "TooManyRequests").message).to.include(`border router ${vbr.borderRouterId}`);
+    const own = await createBorderRouter(a.api);
+    for (let i = 0; i < 12; i++) {
+      const res = await a.api.post("/v1/peering-connections/validate", {
+        localVpc: { region: "ap-shanghai", cidrBlock: "10.200.0.0/16" },
+        peerBorderRouterId: own.borderRouterId,
+      });
+      expectStatus(res, 200);
     }
   });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "chai";
 import { createVpc, expectError, expectStatus, startWorld, subnet, Vpc, World } from "../../helpers/api";
+import { createBorderRouter } from "../../helpers/border-routers";
 
 type Subnet = { subnetId: string; vpcId: string; cidrBlock: string; routeTableId: string; zone: string; name: string; tags: Record<string, string> };
 
@@ -91,6 +92,23 @@ describe("control plane: subnets", function () {
       expect(err.message).to.include(other.vpcId);
       const theirs = await createVpc(w.b.api, { region: "ap-guangzhou" });
       expectError(await post({ vpcId: v.vpcId, cidrBlock: subnet(v.cidrBlock, 24, 2), routeTableId: theirs.routeTableId }), 404, "NotFound");
+    });
+
+    it("refuses a border router's table with ValidationError naming the router and the fix, on create and on a change", async function () {
+      const v = await vpc();
+      const b = await createBorderRouter(w.a.api, { name: "dc1" });
+      const err = expectError(await post({ vpcId: v.vpcId, cidrBlock: subnet(v.cidrBlock, 24, 0), routeTableId: b.routeTableId }), 400, "ValidationError");
+      expect(err.message).to.include(b.routeTableId).and.include(`border router "dc1" (${b.borderRouterId})`).and.include(v.vpcId);
+      expect(err.message).to.include("a subnet must use a route table of its own VPC");
+      expect(err.details).to.include({ field: "routeTableId", borderRouterId: b.borderRouterId });
+      const s = await make(v, 1);
+      const patch = expectError(await w.a.api.patch(`/v1/subnets/${s.subnetId}`, { routeTableId: b.routeTableId }), 400, "ValidationError");
+      expect(patch.message).to.include(b.borderRouterId);
+      expect(expectStatus(await w.a.api.get(`/v1/subnets/${s.subnetId}`), 200).routeTableId).to.equal(v.routeTableId);
+      // Another account's router table stays unknown: NotFound, as before.
+      const theirs = await createBorderRouter(w.b.api);
+      const hidden = expectError(await post({ vpcId: v.vpcId, cidrBlock: subnet(v.cidrBlock, 24, 2), routeTableId: theirs.routeTableId }), 404, "NotFound");
+      expect(hidden.message).to.not.include(theirs.borderRouterId);
     });
 
     it("is idempotent with clientToken and with Idempotency-Key", async function () {

@@ -141,6 +141,14 @@ describe("control plane: dry-run validation", function () {
       expect(codes(expectStatus(await w.a.api.post("/v1/peering-connections/validate", planned), 200).violations)).to.include("QuotaExceeded");
     });
 
+    it("takes two planned VPCs of one program (localVpc, peerVpc) as two VPCs, not one peered with itself", async function () {
+      const res = await w.a.api.post("/v1/peering-connections/validate", {
+        localVpc: { region: "ap-shanghai", cidrBlock: "10.150.0.0/16", key: "planned:p/s/Vpc/hub" },
+        peerVpc: { region: "ap-shanghai", cidrBlock: "10.151.0.0/16", key: "planned:p/s/Vpc/spoke" },
+      });
+      expect(expectStatus(res, 200)).to.deep.equal({ valid: true, violations: [] });
+    });
+
     it("refuses a validate body with unknown fields", async function () {
       const v1 = await createVpc(w.a.api);
       const v2 = await createVpc(w.a.api);
