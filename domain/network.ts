@@ -136,12 +136,17 @@ function associationViolations(w: World, s: WorldSubnet, subject: string, vpcNam
   const vpc = vpcByKey(w, s.vpcKey);
   if (s.routeTableKey === vpc?.mainRouteTableId) return [];
   const table = (w.routeTables ?? []).find((t) => t.key === s.routeTableKey);
-  if (!table) {
+  // Another account's table is invisible to the subnet's owner: the server finds no such table.
+  const tableAccount = table && known(vpcByKey(w, table.vpcKey)?.accountId);
+  const subnetAccount = known(vpc?.accountId);
+  if (!table || (tableAccount !== undefined && subnetAccount !== undefined && tableAccount !== subnetAccount)) {
     return [
       {
         code: "NotFound",
         field: "routeTableId",
-        message: `route table ${s.routeTableKey} of ${subject} does not exist; check "routeTableId"`,
+        message: table
+          ? `${describeTable(table, s.routeTableKey)} belongs to another account, so the account of ${subject} cannot find it; associate ${subject} with a route table of its own VPC`
+          : `route table ${s.routeTableKey} of ${subject} does not exist; check "routeTableId"`,
         details: { routeTableId: s.routeTableKey },
       },
     ];

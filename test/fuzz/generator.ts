@@ -173,8 +173,6 @@ const borderRouterIntent = fc.record({
   vlan: weighted<"fresh" | "duplicate">(["fresh", 4], ["duplicate", 2]),
   onPrem: fc.array(fc.nat({ max: FUZZ_ON_PREM_CIDRS.length - 1 }), { minLength: 1, maxLength: 2 }),
   interconnect: weighted<number>([0, 5], [1, 2], [2, 1]),
-  /** Gateway IPs inside the interconnect subnet, or a peer gateway outside it. */
-  gateway: weighted<"right" | "outside">(["right", 9], ["outside", 1]),
   /** It lists the other account (which may then request peerings to it), or nobody. */
   listed: weighted<"other" | "none">(["other", 8], ["none", 1]),
 });
@@ -184,7 +182,6 @@ type BorderRouterIntent = {
   vlan: "fresh" | "duplicate";
   onPrem: number[];
   interconnect: number;
-  gateway: "right" | "outside";
   listed: "other" | "none";
 };
 
@@ -221,6 +218,14 @@ const mutationIntent = fc.oneof(
 );
 type MutationIntent = typeof mutationIntent extends fc.Arbitrary<infer T> ? T : never;
 
+const NO_NETWORK = {
+  routeTables: [] as RouteTableIntent[],
+  subnets: [] as SubnetIntent[],
+  borderRouters: [] as BorderRouterIntent[],
+  borderPeerings: [] as BorderPeeringIntent[],
+  routes: [] as RouteIntent[],
+};
+
 const caseIntent = fc.record({
   /**
    * A tidy program makes only ordinary choices (right bandwidth and peerRegion, no self or twin peering,
@@ -240,15 +245,24 @@ const caseIntent = fc.record({
     acceptExisting: fc.array(fc.nat({ max: 3 }), { maxLength: 1 }),
     routes: fc.array(routeIntent, { maxLength: 3 }),
   }),
-  /** Issue 11's resources, declared by the program under test only (never by the existing part). */
-  network: fc.record({
-    routeTables: fc.array(routeTableIntent, { maxLength: 3 }),
-    subnets: fc.array(subnetIntent, { maxLength: 4 }),
-    borderRouters: fc.array(borderRouterIntent, { maxLength: 2 }),
-    borderPeerings: fc.array(borderPeeringIntent, { maxLength: 2 }),
-    /** Routes over the program's peerings, drawn after the border peerings (so they often use one). */
-    routes: fc.array(routeIntent, { maxLength: 3 }),
-  }),
+  /**
+   * Issue 11's resources, declared by the program under test only (never by the existing part); half the
+   * cases have none (the shrink target), so the classes above keep their share.
+   */
+  network: fc.oneof(
+    { weight: 1, arbitrary: fc.constant(NO_NETWORK) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        routeTables: fc.array(routeTableIntent, { maxLength: 3 }),
+        subnets: fc.array(subnetIntent, { maxLength: 4 }),
+        borderRouters: fc.array(borderRouterIntent, { maxLength: 2 }),
+        borderPeerings: fc.array(borderPeeringIntent, { maxLength: 2 }),
+        /** Routes over the program's peerings, drawn after the border peerings (so they often use one). */
+        routes: fc.array(routeIntent, { maxLength: 3 }),
+      }),
+    },
+  ),
 });
 type CaseIntent = typeof caseIntent extends fc.Arbitrary<infer T> ? T : never;
 
@@ -432,10 +446,12 @@ class Builder {
     return this.vpcs.filter((v) => !v.onPrem);
   }
 
-  addRouteTable(t: RouteTableIntent): void {
+  addRouteTable(t: RouteTableIntent, valid: boolean): void {
     const vpcs = this.vpcsOnly;
     if (vpcs.length === 0) return;
     const vpc = vpcs[t.vpc % vpcs.length];
+    // A tidy program stays within the quota (the main table counts).
+    if (valid && (vpc.tables?.length ?? 0) + 1 >= FUZZ_QUOTAS.routeTablesPerVpc) return;
     const name = this.name("t", this.plan.routeTables?.length ?? 0);
     this.list("routeTables").push({ name, account: vpc.account, vpc: vpc.ref as VpcRef });
     vpc.tables = [...(vpc.tables ?? []), name];
@@ -446,11 +462,14 @@ class Builder {
     if (vpcs.length === 0) return;
     const vpc = vpcs[s.vpc % vpcs.length];
     const before = this.subnetsOf.get(vpc) ?? [];
+    if (valid && before.length >= FUZZ_QUOTAS.subnetsPerVpc) return;
     const place = valid ? "inside" : s.place;
+    // Every block is of a subnet's form (/16 to /28): a malformed one fails the same check in preview and up.
+    const outside = FUZZ_CIDRS.filter((c) => parse(c).prefix >= 16);
     let cidrBlock = {
       inside: part(vpc.cidr, s.part),
-      overlap: before.length > 0 ? before[s.part % before.length] : vpc.cidr,
-      outside: FUZZ_CIDRS[s.part % FUZZ_CIDRS.length],
+      overlap: before.length > 0 ? before[s.part % before.length] : parse(vpc.cidr).prefix >= 16 ? vpc.cidr : part(vpc.cidr, s.part),
+      outside: outside[s.part % outside.length],
     }[place];
     if (valid) {
       // A tidy program gives each subnet its own block, or none when the VPC has no free one.
@@ -488,7 +507,8 @@ class Builder {
       vlanId,
       interconnectCidrBlock: line.cidr,
       localGatewayIp: line.local,
-      peerGatewayIp: b.gateway === "outside" && !valid ? "169.254.99.2" : line.peer,
+      // Gateways are always inside the interconnect: a malformed line fails the same check in preview and up.
+      peerGatewayIp: line.peer,
       onPremisesCidrBlocks: blocks,
       ...(listed.length > 0 ? { allowedPeerAccountIds: listed } : {}),
     });
@@ -502,7 +522,8 @@ class Builder {
     if (this.routers.length === 0 || vpcs.length === 0) return;
     const router = this.routers[p.router % this.routers.length];
     const clear = (v: PoolVpc) => ![router.cidr, ...router.onPrem!].some((c) => cidrsOverlap(c, v.cidr));
-    const candidates = valid && vpcs.some(clear) ? vpcs.filter(clear) : vpcs;
+    const candidates = valid ? vpcs.filter(clear) : vpcs;
+    if (candidates.length === 0) return;
     const vpc = candidates[p.vpc % candidates.length];
     if (this.peerings.some((x) => (x.local === vpc && x.peer === router) || (x.local === router && x.peer === vpc))) return;
     const [local, peer] = p.routerRequests ? [router, vpc] : [vpc, router];
@@ -699,7 +720,7 @@ function buildCase(intent: CaseIntent): FuzzCase {
   }
   const n = intent.network;
   for (const b of n.borderRouters) main.addBorderRouter(b, intent.tidy);
-  for (const t of n.routeTables) main.addRouteTable(t);
+  for (const t of n.routeTables) main.addRouteTable(t, intent.tidy);
   for (const s of n.subnets) main.addSubnet(s, intent.tidy);
   for (const p of intent.main.peerings) main.addPeering(p, { displayName: false, valid: intent.tidy });
   for (const p of n.borderPeerings) main.addBorderPeering(p, intent.tidy);
