@@ -11,6 +11,7 @@ import { setAccountQuotas } from "../controlplane/quota-admin";
 import { startServer } from "../controlplane/server";
 import { PeerlinkError, parseQuotaOverrides } from "../domain";
 import { TOPOLOGY_FORMATS, type TopologyFormat } from "../topology/render";
+import { BORDER_ROUTER_USAGE, borderRouterCommand } from "./border-router";
 import { CONSOLE_USAGE, consoleCommand } from "./console";
 import { exportProgram } from "./export-program";
 import { formatReach, reachExitCode } from "./reach";
@@ -31,6 +32,8 @@ const USAGE = `usage:
   peerlink peering metrics <id> [--since 24h] [--json]         (cross-region peerings: bandwidth, packets, loss)
   peerlink bill [--date YYYY-MM-DD | --month YYYY-MM] [--json] (the caller's bill; default: today so far)
   peerlink vpc list [--json]                                   [--endpoint URL] [--api-key KEY]
+  ${BORDER_ROUTER_USAGE}
+                                                               (VLAN, interconnect, on-premises blocks, routes, peerings)
   peerlink events [--since ISO-TIME] [--resource ID] [--json]  [--endpoint URL] [--api-key KEY]
   peerlink topology [--format mermaid|dot|json] [--region R]   (the account's VPCs, subnets, peerings, routes)
   peerlink export-program [--account ID] [--region R] [--out DIR] [--project NAME]
@@ -417,6 +420,9 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
         break;
       case "reach":
         code = await reachCommand(rest, io);
+        break;
+      case "border-router":
+        code = await borderRouterCommand(rest, io, { client, table, usage: (m) => new UsageError(m) });
         break;
       case undefined:
       case "help":

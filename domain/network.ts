@@ -142,8 +142,11 @@ function associationViolations(w: World, s: WorldSubnet, subject: string, vpcNam
   const vpc = vpcByKey(w, s.vpcKey);
   if (s.routeTableKey === vpc?.mainRouteTableId) return [];
   const table = (w.routeTables ?? []).find((t) => t.key === s.routeTableKey);
+  // Another account's table is invisible to the subnet's owner: the server finds no such table.
+  const subnetAccount = known(vpc?.accountId);
+  const otherAccount = (accountId: string | undefined) => accountId !== undefined && subnetAccount !== undefined && accountId !== subnetAccount;
   const router = routerOfTable(w, s.routeTableKey, table);
-  if (router) {
+  if (router && !otherAccount(known(router.accountId))) {
     const tableName = table?.routeTableId ?? router.routeTableId;
     return [
       {
@@ -156,7 +159,7 @@ function associationViolations(w: World, s: WorldSubnet, subject: string, vpcNam
   }
   // The program names another Vpc's main table by that Vpc (its id is not known yet).
   const ownerVpc = table ? undefined : vpcByKey(w, s.routeTableKey);
-  if (ownerVpc) {
+  if (ownerVpc && !otherAccount(known(ownerVpc.accountId))) {
     if (ownerVpc.key === s.vpcKey) return [];
     return [
       {
@@ -167,12 +170,16 @@ function associationViolations(w: World, s: WorldSubnet, subject: string, vpcNam
       },
     ];
   }
-  if (!table) {
+  const tableAccount = table && known(vpcByKey(w, table.vpcKey)?.accountId);
+  if (!table || router || ownerVpc || otherAccount(tableAccount)) {
     return [
       {
         code: "NotFound",
         field: "routeTableId",
-        message: `route table ${s.routeTableKey} of ${subject} does not exist; check "routeTableId"`,
+        message:
+          table || router || ownerVpc
+            ? `${table ? describeTable(table, s.routeTableKey) : `route table ${s.routeTableKey}`} belongs to another account, so the account of ${subject} cannot find it; associate ${subject} with a route table of its own VPC`
+            : `route table ${s.routeTableKey} of ${subject} does not exist; check "routeTableId"`,
         details: { routeTableId: s.routeTableKey },
       },
     ];

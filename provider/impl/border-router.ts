@@ -44,7 +44,7 @@ export function borderRouterFailures(news: Partial<BorderRouterInputs>): Failure
         localGatewayIp: news.localGatewayIp,
         peerGatewayIp: news.peerGatewayIp,
         onPremisesCidrBlocks: news.onPremisesCidrBlocks,
-      }).map((v) => ({ property: (v.field ?? "vlanId").replace(/\[\d+\]$/, ""), reason: `${s}: ${v.message}` }));
+      }).map((v) => ({ property: (v.field ?? "vlanId").replace(/\[\d+\]$/, ""), reason: `${s}: ${v.code}: ${v.message}` }));
   return [
     ...validateRegion(news.region, "region", s),
     ...line,

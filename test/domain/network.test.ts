@@ -101,6 +101,17 @@ describe("subnet and route table rules over a world", () => {
       expect(codes(checkSubnetAssociation(w, "b", quotas))).to.deep.equal(["NotFound"]);
     });
 
+    it("rejects another account's table as NotFound, as the server (which cannot see it) does", () => {
+      const w = base();
+      const theirs: WorldVpc = { ...vpc("vpc-theirs", "10.9.0.0/16"), accountId: "acc-b" };
+      w.vpcs.push(theirs);
+      w.routeTables!.push(main(theirs), table("rtb-theirs", theirs.key));
+      w.subnets!.push(subnet("a", v1.key, "192.168.1.0/24", "rtb-theirs"));
+      const found = checkSubnetCreate(w, "a", quotas).violations;
+      expect(found.map((v) => v.code)).to.deep.equal(["NotFound"]);
+      expect(found[0].message).to.include("belongs to another account").and.include('RouteTable "rtb-theirs"');
+    });
+
     it("accepts the main table by its id", () => {
       const w = base();
       w.subnets!.push(subnet("a", v1.key, "192.168.1.0/24", v1.mainRouteTableId));

@@ -5,7 +5,7 @@ import { createClient, type PeerlinkClient } from "../../contract";
 import type { CreatePeeringBody, Route } from "../../contract/types";
 import { FINAL_STATES } from "../../domain";
 import { TestServer } from "../helpers/server";
-import { Alias, accountPlaceholder, existingPlaceholder, materialize, Plan, PlanPeering, VpcRef } from "./plan";
+import { Alias, accountPlaceholder, EndRef, existingPlaceholder, materialize, Plan, PlanPeering } from "./plan";
 
 export interface Account {
   accountId: string;
@@ -39,17 +39,31 @@ function client(url: string, account: Account): PeerlinkClient {
 
 const TRANSITIONAL = ["Activating", "Suspending", "Deleting"];
 
-/** Everything both accounts can see: VPCs, every peering in any state, every route of every table. */
+/**
+ * Everything both accounts can see: VPCs, subnets, route tables, border routers, every peering in any
+ * state, every route of every table (the VPCs' tables and the border routers').
+ */
 export async function dump(url: string, accounts: Accounts): Promise<string> {
   const out: Record<string, unknown> = {};
   for (const alias of ["A", "B"] as Alias[]) {
     const api = client(url, accounts[alias]);
     const vpcs = await api.listVpcs("list VPCs");
     const peerings = await api.listPeerings("list peerings");
+    const subnets = await api.listSubnets("list subnets");
+    const tables = await api.listRouteTables("list route tables");
+    const borderRouters = await api.listBorderRouters("list border routers");
+    const tableIds = new Set([...vpcs.map((v) => v.routeTableId), ...tables.map((t) => t.routeTableId), ...borderRouters.map((b) => b.routeTableId)]);
     const routes: Route[] = [];
-    for (const v of vpcs) routes.push(...(await api.getRouteTable("list routes", v.routeTableId)).routes);
+    for (const id of tableIds) routes.push(...(await api.getRouteTable("list routes", id)).routes);
     const byId = (k: string) => (a: object, b: object) => String((a as Record<string, unknown>)[k]).localeCompare(String((b as Record<string, unknown>)[k]));
-    out[alias] = { vpcs: vpcs.sort(byId("vpcId")), peerings: peerings.sort(byId("peeringId")), routes: routes.sort(byId("routeId")) };
+    out[alias] = {
+      vpcs: vpcs.sort(byId("vpcId")),
+      subnets: subnets.sort(byId("subnetId")),
+      routeTables: tables.sort(byId("routeTableId")),
+      borderRouters: borderRouters.sort(byId("borderRouterId")),
+      peerings: peerings.sort(byId("peeringId")),
+      routes: routes.sort(byId("routeId")),
+    };
   }
   return JSON.stringify(out, null, 1);
 }
@@ -111,7 +125,7 @@ export async function makeByHand(url: string, accounts: Accounts, existing: Plan
     });
     vpcIds.set(v.name, { vpcId: made.vpcId, routeTableId: made.routeTableId, region: v.region, account: v.account });
   }
-  const vpcOf = (ref: VpcRef) => {
+  const vpcOf = (ref: EndRef) => {
     if (!("vpc" in ref)) throw new Error("the existing part refers to VPCs of its own only");
     return vpcIds.get(ref.vpc)!;
   };
@@ -146,6 +160,7 @@ export async function makeByHand(url: string, accounts: Accounts, existing: Plan
     if (settled.state !== "Activated") throw new Error(`peering ${name} did not become Activated: ${JSON.stringify(settled)}`);
   }
   for (const r of plan.routes) {
+    if (!("vpc" in r.table || "id" in r.table)) throw new Error("the existing part routes in its VPCs' main tables only");
     const table = "vpc" in r.table ? vpcIds.get(r.table.vpc)!.routeTableId : r.table.id;
     const hop = r.peering;
     const peeringName =

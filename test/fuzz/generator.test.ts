@@ -7,8 +7,8 @@ import { expect } from "chai";
 import fc from "fast-check";
 import * as ts from "typescript";
 import { REPO_ROOT } from "../e2e/harness";
-import { cidrsOverlap, FUZZ_CIDRS, FUZZ_QUOTAS, FUZZ_REGIONS, fuzzCase, placeholdersOf, withinRules } from "./generator";
-import { declaredNames, FuzzCase, materialize, Plan, PlanPeering, toTypeScript, VpcRef } from "./plan";
+import { cidrInside, cidrsOverlap, FUZZ_CIDRS, FUZZ_ON_PREM_CIDRS, FUZZ_QUOTAS, FUZZ_REGIONS, fuzzCase, placeholdersOf, withinRules } from "./generator";
+import { declaredNames, EndRef, FuzzCase, materialize, Plan, PlanPeering, TableRef, toTypeScript, VpcRef } from "./plan";
 
 const SAMPLES = 3000;
 const cases: FuzzCase[] = fc.sample(fuzzCase(), { seed: 42, numRuns: SAMPLES });
@@ -24,8 +24,23 @@ function vpcFacts(c: FuzzCase) {
   return { all, find };
 }
 
+/** The peering ends a plan can name: VPCs (as vpcFacts) and its border routers (the interconnect as CIDR). */
+function endFacts(c: FuzzCase) {
+  const vpcs = vpcFacts(c);
+  const routers = (c.plan.borderRouters ?? []).map((b) => ({ ...b, key: `br:${b.name}`, cidrBlock: b.interconnectCidrBlock }));
+  const find = (ref: EndRef | TableRef) => {
+    if ("borderRouter" in ref) return routers.find((b) => b.name === ref.borderRouter);
+    if ("table" in ref) {
+      const t = (c.plan.routeTables ?? []).find((x) => x.name === ref.table);
+      return t ? vpcs.find(t.vpc) : undefined;
+    }
+    return vpcs.find(ref);
+  };
+  return { routers, find };
+}
+
 function peeringsOf(c: FuzzCase) {
-  const { find } = vpcFacts(c);
+  const { find } = endFacts(c);
   return c.plan.peerings.map((p) => ({ p, local: find(p.vpc)!, peer: find(p.peerVpc)! }));
 }
 
@@ -43,16 +58,22 @@ describe("fuzz generator", () => {
     for (const c of cases) {
       const names = declaredNames(c.plan);
       expect(new Set(names).size, JSON.stringify(c.plan)).to.equal(names.length);
-      const { all, find } = vpcFacts(c);
+      const { all } = vpcFacts(c);
+      const { find } = endFacts(c);
       expect(all.length).to.be.at.most(5);
       if (c.existingVia === "none") expect(all.length).to.be.within(2, 5);
+      for (const s of c.plan.subnets ?? []) {
+        expect(vpcFacts(c).find(s.vpc), JSON.stringify(s)).to.not.equal(undefined);
+        if (s.table) expect(find(s.table), JSON.stringify(s)).to.not.equal(undefined);
+      }
+      for (const t of c.plan.routeTables ?? []) expect(vpcFacts(c).find(t.vpc), JSON.stringify(t)).to.not.equal(undefined);
       for (const p of c.plan.peerings) {
         expect(find(p.vpc), JSON.stringify(p)).to.not.equal(undefined);
         expect(find(p.peerVpc), JSON.stringify(p)).to.not.equal(undefined);
       }
       const hops = new Set([...c.plan.peerings.map((p) => `peering:${p.name}`), ...c.plan.acceptances.map((a) => `acceptance:${a.name}`)]);
       for (const r of c.plan.routes) {
-        expect(find(r.table as VpcRef), JSON.stringify(r)).to.not.equal(undefined);
+        expect(find(r.table), JSON.stringify(r)).to.not.equal(undefined);
         if (!("id" in r.peering))
           expect(hops.has("peering" in r.peering ? `peering:${r.peering.peering}` : `acceptance:${r.peering.acceptance}`)).to.equal(true);
       }
@@ -166,8 +187,8 @@ describe("fuzz generator", () => {
     );
 
     const routeFacts = (c: FuzzCase) => {
-      const { find } = vpcFacts(c);
-      return c.plan.routes.map((r) => ({ r, table: find(r.table as VpcRef) }));
+      const { find } = endFacts(c);
+      return c.plan.routes.map((r) => ({ r, table: find(r.table) }));
     };
     often("routes", (c) => c.plan.routes.length > 0, 0.3);
     often("a duplicate destination in one table", (c) => {
@@ -181,6 +202,101 @@ describe("fuzz generator", () => {
     );
     often("a route to a block of the space outside both VPCs", (c) => routeFacts(c).some(({ r }) => FUZZ_CIDRS.includes(r.destinationCidrBlock as never)), 0.1);
     often("a route in a table that exists outside the program", (c) => c.plan.routes.some((r) => "id" in r.table), 0.02);
+
+    // Issue 11: subnets, route tables, border routers and their peerings and routes.
+    const subnetFacts = (c: FuzzCase) => {
+      const { find } = vpcFacts(c);
+      return (c.plan.subnets ?? []).map((s) => ({ s, vpc: find(s.vpc)! }));
+    };
+    const borderPeerings = (c: FuzzCase) => peeringsOf(c).filter(({ p }) => "borderRouter" in p.vpc || "borderRouter" in p.peerVpc);
+    const tableOf = (c: FuzzCase, name: string) => (c.plan.routeTables ?? []).find((t) => t.name === name)!;
+    often("subnets inside their VPC", (c) => subnetFacts(c).some(({ s, vpc }) => cidrInside(s.cidrBlock, vpc.cidrBlock)), 0.2);
+    often("a subnet outside its VPC", (c) => subnetFacts(c).some(({ s, vpc }) => !cidrInside(s.cidrBlock, vpc.cidrBlock)), 0.02);
+    often("two overlapping subnets of one VPC", (c) =>
+      subnetFacts(c).some(({ s, vpc }, i, all) => all.slice(0, i).some((x) => x.vpc === vpc && cidrsOverlap(x.s.cidrBlock, s.cidrBlock))),
+    );
+    often("more subnets in one VPC than the quota", (c) => countBy(c.plan.subnets ?? [], (s) => JSON.stringify(s.vpc)) > FUZZ_QUOTAS.subnetsPerVpc, 0.02);
+    often("extra route tables", (c) => (c.plan.routeTables ?? []).length > 0, 0.2);
+    often(
+      "more route tables in one VPC than the quota (the main one counts)",
+      (c) => countBy(c.plan.routeTables ?? [], (t) => JSON.stringify(t.vpc)) + 1 > FUZZ_QUOTAS.routeTablesPerVpc,
+      0.05,
+    );
+    often("a subnet associated with an extra table of its VPC", (c) =>
+      (c.plan.subnets ?? []).some((s) => s.table && "table" in s.table && JSON.stringify(tableOf(c, s.table.table).vpc) === JSON.stringify(s.vpc)),
+    );
+    often(
+      "a subnet associated with another VPC's table",
+      (c) => (c.plan.subnets ?? []).some((s) => s.table && "table" in s.table && JSON.stringify(tableOf(c, s.table.table).vpc) !== JSON.stringify(s.vpc)),
+      0.005,
+    );
+    often("a route in an extra route table", (c) => c.plan.routes.some((r) => "table" in r.table), 0.05);
+    often("border routers", (c) => (c.plan.borderRouters ?? []).length > 0, 0.2);
+    often(
+      "two border routers of one account and region on one VLAN",
+      (c) => {
+        const keys = (c.plan.borderRouters ?? []).map((b) => `${b.account} ${b.region} ${b.vlanId}`);
+        return new Set(keys).size < keys.length;
+      },
+      0.005,
+    );
+    often(
+      "a border router whose on-premises blocks overlap each other",
+      (c) =>
+        (c.plan.borderRouters ?? []).some((b) => b.onPremisesCidrBlocks.some((x, i) => b.onPremisesCidrBlocks.slice(0, i).some((y) => cidrsOverlap(x, y)))),
+      0.01,
+    );
+    often("VPC-VBR peerings in one account", (c) => borderPeerings(c).some(({ local, peer }) => local.account === peer.account), 0.05);
+    often("VPC-VBR peerings across accounts", (c) => borderPeerings(c).some(({ local, peer }) => local.account !== peer.account), 0.05);
+    often("a VBR-requested peering", (c) => borderPeerings(c).some(({ p }) => "borderRouter" in p.vpc), 0.05);
+    often("an accepted cross-account VPC-VBR peering", (c) =>
+      borderPeerings(c).some(
+        ({ p, local, peer }) => local.account !== peer.account && c.plan.acceptances.some((a) => "peering" in a.peering && a.peering.peering === p.name),
+      ),
+    );
+    often("a VPC-VBR peering whose VPC overlaps the on-premises blocks or the interconnect", (c) =>
+      (c.plan.peerings ?? []).some((p) => {
+        const ends = [p.vpc, p.peerVpc];
+        const br = ends.find((e) => "borderRouter" in e) as { borderRouter: string } | undefined;
+        const vpc = ends.find((e) => !("borderRouter" in e)) as VpcRef | undefined;
+        if (!br || !vpc) return false;
+        const b = c.plan.borderRouters!.find((x) => x.name === br.borderRouter)!;
+        const v = vpcFacts(c).find(vpc)!;
+        return [b.interconnectCidrBlock, ...b.onPremisesCidrBlocks].some((x) => cidrsOverlap(x, v.cidrBlock));
+      }),
+    );
+    const vbrRoutes = (c: FuzzCase) =>
+      c.plan.routes.flatMap((r) => {
+        const hop = r.peering;
+        const name =
+          "peering" in hop
+            ? hop.peering
+            : "acceptance" in hop
+              ? (c.plan.acceptances.find((a) => a.name === hop.acceptance)?.peering as { peering?: string })?.peering
+              : undefined;
+        const p = c.plan.peerings.find((x) => x.name === name);
+        const br = p && ([p.vpc, p.peerVpc].find((e) => "borderRouter" in e) as { borderRouter: string } | undefined);
+        return br ? [{ r, router: c.plan.borderRouters!.find((b) => b.name === br.borderRouter)! }] : [];
+      });
+    const inOnPrem = (cidr: string, blocks: string[]) => blocks.some((b) => cidrInside(cidr, b));
+    often(
+      "a VPC-table route inside the router's on-premises space",
+      (c) => vbrRoutes(c).some(({ r, router }) => !("borderRouter" in r.table) && inOnPrem(r.destinationCidrBlock, router.onPremisesCidrBlocks)),
+      0.05,
+    );
+    often(
+      "a VPC-table route outside the router's on-premises space",
+      (c) => vbrRoutes(c).some(({ r, router }) => !("borderRouter" in r.table) && !inOnPrem(r.destinationCidrBlock, router.onPremisesCidrBlocks)),
+      0.01,
+    );
+    often("a VBR-table route", (c) => vbrRoutes(c).some(({ r }) => "borderRouter" in r.table), 0.03);
+    it("draws every on-premises block", () => {
+      for (const x of FUZZ_ON_PREM_CIDRS)
+        expect(
+          cases.some((k) => (k.plan.borderRouters ?? []).some((b) => b.onPremisesCidrBlocks.includes(x))),
+          x,
+        ).to.equal(true);
+    });
 
     const countBy = <T>(items: T[], key: (t: T) => string) => {
       const m = new Map<string, number>();
@@ -209,7 +325,7 @@ describe("fuzz generator", () => {
         const acceptedHere = (p: PlanPeering, plan: Plan, id: string) =>
           plan.acceptances.some((a) => ("peering" in a.peering && a.peering.peering === p.name) || ("id" in a.peering && a.peering.id === id));
         const requesters: string[] = [];
-        const existingVpc = (ref: VpcRef) => c.existing.vpcs.find((v) => "vpc" in ref && v.name === ref.vpc)!;
+        const existingVpc = (ref: EndRef) => c.existing.vpcs.find((v) => "vpc" in ref && v.name === ref.vpc)!;
         for (const p of outside ? c.existing.peerings : []) {
           const [l, r] = [existingVpc(p.vpc), existingVpc(p.peerVpc)];
           if (l.account !== r.account && !acceptedHere(p, c.existing, "") && !acceptedHere(p, c.plan, `@${p.name}.peeringId`)) requesters.push(l.account);

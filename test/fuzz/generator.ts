@@ -5,7 +5,20 @@
 // The quotas are lowered (FUZZ_QUOTAS) and the CIDRs come from a small space, so limits, overlaps and
 // adjacent blocks come up often.
 import fc from "fast-check";
-import { Alias, accountPlaceholder, ExistingVia, emptyPlan, existingPlaceholder, FuzzCase, PeeringRef, Plan, PlanPeering, TableRef, VpcRef } from "./plan";
+import {
+  Alias,
+  accountPlaceholder,
+  EndRef,
+  ExistingVia,
+  emptyPlan,
+  existingPlaceholder,
+  FuzzCase,
+  PeeringRef,
+  Plan,
+  PlanPeering,
+  TableRef,
+  VpcRef,
+} from "./plan";
 
 /** The quotas of the control plane the fuzz run starts: low, so that cases hit them. */
 export const FUZZ_QUOTAS = {
@@ -14,6 +27,9 @@ export const FUZZ_QUOTAS = {
   pendingRequestsPerAccount: 2,
   routesPerTable: 2,
   crossRegionBandwidthMbps: 100,
+  subnetsPerVpc: 2,
+  /** the main table included: one extra table fits, a second is over */
+  routeTablesPerVpc: 2,
 };
 
 /** Three of the control plane's regions (two mainland, one not). The first is drawn most often. */
@@ -21,6 +37,19 @@ export const FUZZ_REGIONS = ["ap-guangzhou", "ap-shanghai", "ap-hongkong"] as co
 
 /** A small CIDR space: equal, nested, adjacent and disjoint blocks. */
 export const FUZZ_CIDRS = ["10.0.0.0/16", "10.1.0.0/16", "10.0.0.0/17", "10.0.128.0/17", "10.2.0.0/16", "10.1.0.0/17", "10.0.0.0/8", "192.168.0.0/24"] as const;
+
+/**
+ * On-premises blocks behind border routers: outside every VPC block, equal to one (10.2.0.0/16), inside one
+ * (192.168.0.0/25), and one containing two others (172.16.0.0/12).
+ */
+export const FUZZ_ON_PREM_CIDRS = ["172.16.0.0/16", "172.17.0.0/16", "10.2.0.0/16", "192.168.0.0/25", "172.16.0.0/12"] as const;
+
+/** Interconnect subnets with their gateway IPs; the last lies inside 10.1.0.0/16 (and 10.0.0.0/8). */
+export const FUZZ_INTERCONNECTS = [
+  { cidr: "169.254.10.0/30", local: "169.254.10.1", peer: "169.254.10.2" },
+  { cidr: "169.254.20.0/29", local: "169.254.20.1", peer: "169.254.20.6" },
+  { cidr: "10.1.0.0/30", local: "10.1.0.1", peer: "10.1.0.2" },
+] as const;
 
 // ---------------------------------------------------------------------------------------------
 // CIDR arithmetic (the generator's own, independent of the control plane's)
@@ -47,6 +76,20 @@ export function cidrsOverlap(a: string, b: string): boolean {
 export function half(cidr: string, which: 0 | 1): string {
   const { base, prefix } = parse(cidr);
   return format(base + which * 2 ** (31 - prefix), prefix + 1);
+}
+
+/** The i-th (modulo their number) of the blocks a subnet can take: quarters, but no larger than /16. */
+export function part(cidr: string, i: number): string {
+  const { base, prefix } = parse(cidr);
+  const size = Math.max(prefix + 2, 16);
+  const count = 2 ** (size - prefix);
+  return format(base + (i % count) * 2 ** (32 - size), size);
+}
+
+export function cidrInside(inner: string, outer: string): boolean {
+  const x = parse(inner);
+  const y = parse(outer);
+  return x.prefix >= y.prefix && cidrsOverlap(inner, outer);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -98,8 +141,65 @@ const routeIntent = fc.record({
   dest: weighted<"peer" | "peerHalf" | "pool" | "local">(["peer", 5], ["peerHalf", 2], ["pool", 2], ["local", 1]),
   which: fc.nat({ max: FUZZ_CIDRS.length - 1 }),
   twin: weighted<boolean>([false, 8], [true, 1]),
+  /** In the VPC's main table, or in an extra RouteTable of the program when the VPC has one. */
+  table: weighted<"main" | "extra">(["main", 3], ["extra", 2]),
 });
-type RouteIntent = { peering: number; side: "requester" | "accepter"; dest: "peer" | "peerHalf" | "pool" | "local"; which: number; twin: boolean };
+type RouteIntent = {
+  peering: number;
+  side: "requester" | "accepter";
+  dest: "peer" | "peerHalf" | "pool" | "local";
+  which: number;
+  twin: boolean;
+  table: "main" | "extra";
+};
+
+const routeTableIntent = fc.record({ vpc: fc.nat({ max: 7 }) });
+type RouteTableIntent = { vpc: number };
+
+const subnetIntent = fc.record({
+  vpc: fc.nat({ max: 7 }),
+  /** A quarter of the VPC (at most /16), the same block as a subnet before it, or a block of the space (often outside). */
+  place: weighted<"inside" | "overlap" | "outside">(["inside", 6], ["overlap", 2], ["outside", 1]),
+  part: fc.nat({ max: 7 }),
+  /** Its VPC's main table, an extra table of its VPC, or a table of another VPC. */
+  table: weighted<"main" | "extra" | "foreign">(["main", 3], ["extra", 3], ["foreign", 1]),
+});
+type SubnetIntent = { vpc: number; place: "inside" | "overlap" | "outside"; part: number; table: "main" | "extra" | "foreign" };
+
+const borderRouterIntent = fc.record({
+  account: weighted<Alias>(["A", 3], ["B", 2]),
+  region: weighted<number>([0, 4], [1, 2], [2, 1]),
+  /** A VLAN of its own, or the one of the router before it (a duplicate when account and region match). */
+  vlan: weighted<"fresh" | "duplicate">(["fresh", 4], ["duplicate", 2]),
+  onPrem: fc.array(fc.nat({ max: FUZZ_ON_PREM_CIDRS.length - 1 }), { minLength: 1, maxLength: 2 }),
+  interconnect: weighted<number>([0, 5], [1, 2], [2, 1]),
+  /** It lists the other account (which may then request peerings to it), or nobody. */
+  listed: weighted<"other" | "none">(["other", 8], ["none", 1]),
+});
+type BorderRouterIntent = {
+  account: Alias;
+  region: number;
+  vlan: "fresh" | "duplicate";
+  onPrem: number[];
+  interconnect: number;
+  listed: "other" | "none";
+};
+
+const borderPeeringIntent = fc.record({
+  router: fc.nat({ max: 3 }),
+  vpc: fc.nat({ max: 7 }),
+  /** The VPC requests and the router accepts, or the other way round. */
+  routerRequests: weighted<boolean>([false, 1], [true, 1]),
+  bandwidth: weighted<"auto" | "none" | "over" | "atCap" | "always">(["auto", 8], ["atCap", 1], ["none", 1], ["over", 1], ["always", 1]),
+  acceptance: weighted<"yes" | "no" | "wrongAllowed">(["yes", 5], ["no", 3], ["wrongAllowed", 1]),
+});
+type BorderPeeringIntent = {
+  router: number;
+  vpc: number;
+  routerRequests: boolean;
+  bandwidth: "auto" | "none" | "over" | "atCap" | "always";
+  acceptance: "yes" | "no" | "wrongAllowed";
+};
 
 const mutationIntent = fc.oneof(
   fc.record({ op: fc.constant("retagVpc" as const), i: fc.nat({ max: 7 }) }),
@@ -117,6 +217,14 @@ const mutationIntent = fc.oneof(
   fc.record({ op: fc.constant("removeVpc" as const), i: fc.nat({ max: 7 }) }),
 );
 type MutationIntent = typeof mutationIntent extends fc.Arbitrary<infer T> ? T : never;
+
+const NO_NETWORK = {
+  routeTables: [] as RouteTableIntent[],
+  subnets: [] as SubnetIntent[],
+  borderRouters: [] as BorderRouterIntent[],
+  borderPeerings: [] as BorderPeeringIntent[],
+  routes: [] as RouteIntent[],
+};
 
 const caseIntent = fc.record({
   /**
@@ -137,6 +245,24 @@ const caseIntent = fc.record({
     acceptExisting: fc.array(fc.nat({ max: 3 }), { maxLength: 1 }),
     routes: fc.array(routeIntent, { maxLength: 3 }),
   }),
+  /**
+   * Issue 11's resources, declared by the program under test only (never by the existing part); half the
+   * cases have none (the shrink target), so the classes above keep their share.
+   */
+  network: fc.oneof(
+    { weight: 1, arbitrary: fc.constant(NO_NETWORK) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        routeTables: fc.array(routeTableIntent, { maxLength: 3 }),
+        subnets: fc.array(subnetIntent, { maxLength: 4 }),
+        borderRouters: fc.array(borderRouterIntent, { maxLength: 2 }),
+        borderPeerings: fc.array(borderPeeringIntent, { maxLength: 2 }),
+        /** Routes over the program's peerings, drawn after the border peerings (so they often use one). */
+        routes: fc.array(routeIntent, { maxLength: 3 }),
+      }),
+    },
+  ),
 });
 type CaseIntent = typeof caseIntent extends fc.Arbitrary<infer T> ? T : never;
 
@@ -145,14 +271,19 @@ type CaseIntent = typeof caseIntent extends fc.Arbitrary<infer T> ? T : never;
 
 const other = (a: Alias): Alias => (a === "A" ? "B" : "A");
 
-/** A VPC that a new resource can use: declared in this program or existing outside it. */
+/** A peering end that a new resource can use: a VPC declared in this program or existing outside it, or a border router of the program. */
 interface PoolVpc {
   name: string;
-  ref: VpcRef;
+  ref: EndRef;
   table: TableRef;
   account: Alias;
   region: string;
+  /** a VPC's CIDR; a border router's interconnect subnet */
   cidr: string;
+  /** a border router's on-premises blocks (set only for a border router) */
+  onPrem?: string[];
+  /** the extra RouteTables of the program in this VPC */
+  tables?: string[];
 }
 
 /** A peering that a route or an acceptance can use. */
@@ -171,8 +302,16 @@ class Builder {
   readonly plan: Plan = emptyPlan();
   readonly vpcs: PoolVpc[] = [];
   readonly peerings: PoolPeering[] = [];
+  readonly routers: PoolVpc[] = [];
+  private readonly subnetsOf = new Map<PoolVpc, string[]>();
 
   constructor(private readonly prefix: string) {}
+
+  /** Issue 11's lists are made on first use, so a plan without those resources has none of their keys. */
+  private list<K extends "routeTables" | "subnets" | "borderRouters">(key: K): NonNullable<Plan[K]> {
+    if (!this.plan[key]) this.plan[key] = [];
+    return this.plan[key] as NonNullable<Plan[K]>;
+  }
 
   private name(kind: string, count: number): string {
     return `${this.prefix}${kind}${count}`;
@@ -278,22 +417,127 @@ class Builder {
     const p = this.peerings[r.peering % this.peerings.length];
     const [table, far] = r.side === "requester" ? [p.local, p.peer] : [p.peer, p.local];
     const dest = valid && (r.dest === "pool" || r.dest === "local") ? "peer" : r.dest;
+    // Towards a border router the peer's space is its on-premises blocks; "pool" then draws on-premises
+    // blocks, inside or outside the router's own.
+    const farSpace = far.onPrem ? far.onPrem[r.which % far.onPrem.length] : far.cidr;
+    const ownSpace = table.onPrem ? table.onPrem[0] : table.cidr;
     const destinationCidrBlock = {
-      peer: far.cidr,
-      peerHalf: half(far.cidr, (r.which % 2) as 0 | 1),
-      pool: FUZZ_CIDRS[r.which],
-      local: half(table.cidr, (r.which % 2) as 0 | 1),
+      peer: farSpace,
+      peerHalf: half(farSpace, (r.which % 2) as 0 | 1),
+      pool: far.onPrem ? FUZZ_ON_PREM_CIDRS[r.which % FUZZ_ON_PREM_CIDRS.length] : FUZZ_CIDRS[r.which],
+      local: half(ownSpace, (r.which % 2) as 0 | 1),
     }[dest];
+    const extra = table.tables ?? [];
+    const tableRef: TableRef = r.table === "extra" && extra.length > 0 ? { table: extra[r.which % extra.length] } : table.table;
     const times = r.twin && !valid ? 2 : 1;
     for (let k = 0; k < times; k++) {
       this.plan.routes.push({
         name: this.name("r", this.plan.routes.length),
         account: table.account,
-        table: table.table,
+        table: tableRef,
         destinationCidrBlock,
         peering: p.hop,
       });
     }
+  }
+
+  /** VPCs that can hold subnets and tables: a VPC of the program, or one existing outside it (by id). */
+  private get vpcsOnly(): PoolVpc[] {
+    return this.vpcs.filter((v) => !v.onPrem);
+  }
+
+  addRouteTable(t: RouteTableIntent, valid: boolean): void {
+    const vpcs = this.vpcsOnly;
+    if (vpcs.length === 0) return;
+    const vpc = vpcs[t.vpc % vpcs.length];
+    // A tidy program stays within the quota (the main table counts).
+    if (valid && (vpc.tables?.length ?? 0) + 1 >= FUZZ_QUOTAS.routeTablesPerVpc) return;
+    const name = this.name("t", this.plan.routeTables?.length ?? 0);
+    this.list("routeTables").push({ name, account: vpc.account, vpc: vpc.ref as VpcRef });
+    vpc.tables = [...(vpc.tables ?? []), name];
+  }
+
+  addSubnet(s: SubnetIntent, valid: boolean): void {
+    const vpcs = this.vpcsOnly;
+    if (vpcs.length === 0) return;
+    const vpc = vpcs[s.vpc % vpcs.length];
+    const before = this.subnetsOf.get(vpc) ?? [];
+    if (valid && before.length >= FUZZ_QUOTAS.subnetsPerVpc) return;
+    const place = valid ? "inside" : s.place;
+    // Every block is of a subnet's form (/16 to /28): a malformed one fails the same check in preview and up.
+    const outside = FUZZ_CIDRS.filter((c) => parse(c).prefix >= 16);
+    let cidrBlock = {
+      inside: part(vpc.cidr, s.part),
+      overlap: before.length > 0 ? before[s.part % before.length] : parse(vpc.cidr).prefix >= 16 ? vpc.cidr : part(vpc.cidr, s.part),
+      outside: outside[s.part % outside.length],
+    }[place];
+    if (valid) {
+      // A tidy program gives each subnet its own block, or none when the VPC has no free one.
+      const free = [0, 1, 2, 3].map((k) => part(vpc.cidr, s.part + k)).filter((c) => !before.some((b) => cidrsOverlap(b, c)));
+      if (free.length === 0) return;
+      cidrBlock = free[0];
+    }
+    const foreign = vpcs.filter((v) => v !== vpc && (v.tables?.length ?? 0) > 0);
+    const kind = valid && s.table === "foreign" ? "extra" : s.table;
+    const table: TableRef | undefined =
+      kind === "extra" && (vpc.tables?.length ?? 0) > 0
+        ? { table: vpc.tables![s.part % vpc.tables!.length] }
+        : kind === "foreign" && foreign.length > 0
+          ? { table: foreign[s.part % foreign.length].tables![0] }
+          : undefined;
+    const name = this.name("s", this.plan.subnets?.length ?? 0);
+    this.list("subnets").push({ name, account: vpc.account, vpc: vpc.ref as VpcRef, cidrBlock, ...(table ? { table } : {}) });
+    this.subnetsOf.set(vpc, [...before, cidrBlock]);
+  }
+
+  addBorderRouter(b: BorderRouterIntent, valid: boolean): void {
+    const name = this.name("b", this.plan.borderRouters?.length ?? 0);
+    const region = FUZZ_REGIONS[b.region];
+    const previous = this.plan.borderRouters?.at(-1);
+    const vlanId = b.vlan === "duplicate" && previous && !valid ? previous.vlanId : 100 + (this.plan.borderRouters?.length ?? 0);
+    const line = FUZZ_INTERCONNECTS[b.interconnect];
+    const onPrem = [...new Set(b.onPrem.map((i) => FUZZ_ON_PREM_CIDRS[i]))];
+    // On-premises blocks of one router do not overlap each other in a tidy program.
+    const blocks = valid ? onPrem.filter((c, i) => !onPrem.slice(0, i).some((d) => cidrsOverlap(c, d))) : onPrem;
+    const listed = valid || b.listed === "other" ? [accountPlaceholder(other(b.account))] : [];
+    this.list("borderRouters").push({
+      name,
+      account: b.account,
+      region,
+      vlanId,
+      interconnectCidrBlock: line.cidr,
+      localGatewayIp: line.local,
+      // Gateways are always inside the interconnect: a malformed line fails the same check in preview and up.
+      peerGatewayIp: line.peer,
+      onPremisesCidrBlocks: blocks,
+      ...(listed.length > 0 ? { allowedPeerAccountIds: listed } : {}),
+    });
+    const pooled: PoolVpc = { name, ref: { borderRouter: name }, table: { borderRouter: name }, account: b.account, region, cidr: line.cidr, onPrem: blocks };
+    this.routers.push(pooled);
+  }
+
+  /** A peering between a VPC and a border router, requested by either; across accounts accepted (or not) by the other. */
+  addBorderPeering(p: BorderPeeringIntent, valid: boolean): void {
+    const vpcs = this.vpcsOnly;
+    if (this.routers.length === 0 || vpcs.length === 0) return;
+    const router = this.routers[p.router % this.routers.length];
+    const clear = (v: PoolVpc) => ![router.cidr, ...router.onPrem!].some((c) => cidrsOverlap(c, v.cidr));
+    const candidates = valid ? vpcs.filter(clear) : vpcs;
+    if (candidates.length === 0) return;
+    const vpc = candidates[p.vpc % candidates.length];
+    if (this.peerings.some((x) => (x.local === vpc && x.peer === router) || (x.local === router && x.peer === vpc))) return;
+    const [local, peer] = p.routerRequests ? [router, vpc] : [vpc, router];
+    const intent: PeeringIntent = {
+      from: 0,
+      to: 0,
+      self: false,
+      bandwidth: valid ? (p.bandwidth === "atCap" ? "atCap" : "auto") : p.bandwidth,
+      peerRegion: "omit",
+      peerAccount: "auto",
+      acceptance: valid && p.acceptance === "wrongAllowed" ? "yes" : p.acceptance,
+      twin: "none",
+    };
+    this.pushPeering(local, peer, intent, false);
   }
 }
 
@@ -306,7 +550,7 @@ export function withinRules(plan: Plan): Plan {
   const q = FUZZ_QUOTAS;
   const vpcs = plan.vpcs.filter((v, i) => plan.vpcs.slice(0, i).filter((w) => w.account === v.account && w.region === v.region).length < q.vpcsPerRegion);
   const byName = new Map(vpcs.map((v) => [v.name, v]));
-  const vpcOf = (ref: VpcRef) => ("vpc" in ref ? byName.get(ref.vpc) : undefined);
+  const vpcOf = (ref: EndRef) => ("vpc" in ref ? byName.get(ref.vpc) : undefined);
   const peerings: PlanPeering[] = [];
   const count = new Map<string, number>();
   let pending = { A: 0, B: 0 };
@@ -474,13 +718,25 @@ function buildCase(intent: CaseIntent): FuzzCase {
     if (via !== "none" || main.vpcs.length >= 2) break;
     main.addVpc(v, false);
   }
+  const n = intent.network;
+  for (const b of n.borderRouters) main.addBorderRouter(b, intent.tidy);
+  for (const t of n.routeTables) main.addRouteTable(t, intent.tidy);
+  for (const s of n.subnets) main.addSubnet(s, intent.tidy);
   for (const p of intent.main.peerings) main.addPeering(p, { displayName: false, valid: intent.tidy });
+  for (const p of n.borderPeerings) main.addBorderPeering(p, intent.tidy);
   for (const i of intent.main.acceptExisting) main.acceptExisting(i);
-  for (const r of intent.main.routes) main.addRoute(r, intent.tidy);
+  for (const r of [...intent.main.routes, ...n.routes]) main.addRoute(r, intent.tidy);
   return { existingVia: via, existing, plan: main.plan };
 }
 
-const size = (p: Plan) => p.vpcs.length + p.peerings.length + p.acceptances.length + p.routes.length;
+const size = (p: Plan) =>
+  p.vpcs.length +
+  p.peerings.length +
+  p.acceptances.length +
+  p.routes.length +
+  (p.routeTables?.length ?? 0) +
+  (p.subnets?.length ?? 0) +
+  (p.borderRouters?.length ?? 0);
 
 /** A case whose program changes something: new resources, or changes to what its stack deployed. */
 export function fuzzCase(): fc.Arbitrary<FuzzCase> {

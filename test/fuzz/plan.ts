@@ -8,8 +8,10 @@ export const ALIASES: readonly Alias[] = ["A", "B"];
 
 /** A VPC: a Vpc of this program by logical name, or an id (literal or placeholder). */
 export type VpcRef = { vpc: string } | { id: string };
-/** A route table: the main table of a Vpc of this program, or an id. */
-export type TableRef = { vpc: string } | { id: string };
+/** A route table: the main table of a Vpc of this program, a RouteTable or a BorderRouter's table of this program, or an id. */
+export type TableRef = { vpc: string } | { table: string } | { borderRouter: string } | { id: string };
+/** A peering end: a VPC, or a BorderRouter of this program. */
+export type EndRef = VpcRef | { borderRouter: string };
 /** A next hop: a PeeringConnection's or a PeeringAcceptance's peeringId in this program, or an id. */
 export type PeeringRef = { peering: string } | { acceptance: string } | { id: string };
 
@@ -28,8 +30,8 @@ export interface PlanPeering {
   name: string;
   /** The requester's account (the connection the resource acts with). */
   account: Alias;
-  vpc: VpcRef;
-  peerVpc: VpcRef;
+  vpc: EndRef;
+  peerVpc: EndRef;
   peerAccountId?: string;
   peerRegion?: string;
   bandwidthMbps?: number;
@@ -53,11 +55,45 @@ export interface PlanRoute {
   peering: PeeringRef;
 }
 
+/** An extra route table of a VPC (issue 11). */
+export interface PlanRouteTable {
+  name: string;
+  /** The VPC owner's account. */
+  account: Alias;
+  vpc: VpcRef;
+}
+
+/** A subnet, associated with the table named (default: its VPC's main one). */
+export interface PlanSubnet {
+  name: string;
+  account: Alias;
+  vpc: VpcRef;
+  cidrBlock: string;
+  table?: TableRef;
+}
+
+/** A border router (VBR): the cloud's end of a leased line to on-premises space. */
+export interface PlanBorderRouter {
+  name: string;
+  account: Alias;
+  region: string;
+  vlanId: number;
+  interconnectCidrBlock: string;
+  localGatewayIp: string;
+  peerGatewayIp: string;
+  onPremisesCidrBlocks: string[];
+  allowedPeerAccountIds?: string[];
+}
+
 export interface Plan {
   vpcs: PlanVpc[];
   peerings: PlanPeering[];
   acceptances: PlanAcceptance[];
   routes: PlanRoute[];
+  /** Issue 11's resources; absent in cases catalogued before them. */
+  routeTables?: PlanRouteTable[];
+  subnets?: PlanSubnet[];
+  borderRouters?: PlanBorderRouter[];
 }
 
 /**
@@ -110,12 +146,20 @@ function ident(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, "_");
 }
 
-function vpcExpr(ref: VpcRef): { key: "vpc" | "vpcId"; expr: string } {
+function vpcExpr(ref: EndRef): { key: "vpc" | "vpcId" | "borderRouter"; expr: string } {
+  if ("borderRouter" in ref) return { key: "borderRouter", expr: ident(ref.borderRouter) };
   return "vpc" in ref ? { key: "vpc", expr: ident(ref.vpc) } : { key: "vpcId", expr: lit(ref.id) };
 }
 
+function vpcIdExpr(ref: VpcRef): string {
+  return "vpc" in ref ? `${ident(ref.vpc)}.vpcId` : lit(ref.id);
+}
+
 function tableExpr(ref: TableRef): string {
-  return "vpc" in ref ? `${ident(ref.vpc)}.routeTableId` : lit(ref.id);
+  if ("vpc" in ref) return `${ident(ref.vpc)}.routeTableId`;
+  if ("table" in ref) return `${ident(ref.table)}.routeTableId`;
+  if ("borderRouter" in ref) return `${ident(ref.borderRouter)}.routeTableId`;
+  return lit(ref.id);
 }
 
 function peeringExpr(ref: PeeringRef): string {
@@ -137,10 +181,33 @@ export function toTypeScript(plan: Plan): string {
       `const ${ident(v.name)} = new peerlink.Vpc(${lit(v.name)}, { region: ${lit(v.region)}, cidrBlock: ${lit(v.cidrBlock)}, ${[...extra, `connection: account${v.account}`].join(", ")} });`,
     );
   }
+  for (const b of plan.borderRouters ?? []) {
+    const fields = [
+      `region: ${lit(b.region)}`,
+      `vlanId: ${b.vlanId}`,
+      `interconnectCidrBlock: ${lit(b.interconnectCidrBlock)}`,
+      `localGatewayIp: ${lit(b.localGatewayIp)}`,
+      `peerGatewayIp: ${lit(b.peerGatewayIp)}`,
+      `onPremisesCidrBlocks: ${lit(b.onPremisesCidrBlocks)}`,
+      ...(b.allowedPeerAccountIds !== undefined ? [`allowedPeerAccountIds: ${lit(b.allowedPeerAccountIds)}`] : []),
+      `connection: account${b.account}`,
+    ];
+    lines.push(`const ${ident(b.name)} = new peerlink.BorderRouter(${lit(b.name)}, { ${fields.join(", ")} });`);
+  }
+  for (const t of plan.routeTables ?? []) {
+    lines.push(`const ${ident(t.name)} = new peerlink.RouteTable(${lit(t.name)}, { vpcId: ${vpcIdExpr(t.vpc)}, connection: account${t.account} });`);
+  }
+  for (const s of plan.subnets ?? []) {
+    const table = s.table !== undefined ? `, routeTableId: ${tableExpr(s.table)}` : "";
+    lines.push(
+      `const ${ident(s.name)} = new peerlink.Subnet(${lit(s.name)}, { vpcId: ${vpcIdExpr(s.vpc)}, cidrBlock: ${lit(s.cidrBlock)}${table}, connection: account${s.account} });`,
+    );
+  }
+  const peerKey = { vpc: "peerVpc", vpcId: "peerVpcId", borderRouter: "peerBorderRouter" } as const;
   for (const p of plan.peerings) {
     const local = vpcExpr(p.vpc);
     const peer = vpcExpr(p.peerVpc);
-    const fields = [`${local.key}: ${local.expr}`, `${peer.key === "vpc" ? "peerVpc" : "peerVpcId"}: ${peer.expr}`];
+    const fields = [`${local.key}: ${local.expr}`, `${peerKey[peer.key]}: ${peer.expr}`];
     if (p.peerAccountId !== undefined) fields.push(`peerAccountId: ${lit(p.peerAccountId)}`);
     if (p.peerRegion !== undefined) fields.push(`peerRegion: ${lit(p.peerRegion)}`);
     if (p.bandwidthMbps !== undefined) fields.push(`bandwidthMbps: ${p.bandwidthMbps}`);
@@ -163,5 +230,13 @@ export function toTypeScript(plan: Plan): string {
 
 /** Every logical name the plan declares, for checks of its shape. */
 export function declaredNames(plan: Plan): string[] {
-  return [...plan.vpcs, ...plan.peerings, ...plan.acceptances, ...plan.routes].map((r) => r.name);
+  return [
+    ...plan.vpcs,
+    ...plan.peerings,
+    ...plan.acceptances,
+    ...plan.routes,
+    ...(plan.routeTables ?? []),
+    ...(plan.subnets ?? []),
+    ...(plan.borderRouters ?? []),
+  ].map((r) => r.name);
 }
