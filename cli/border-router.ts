@@ -123,10 +123,6 @@ export async function borderRouterDetail(api: PeerlinkClient, id: string): Promi
 }
 
 export async function borderRouterCommand(args: string[], io: { out: (s: string) => void }, deps: BorderRouterDeps): Promise<number> {
-  // The key never goes on the command line: PEERLINK_API_KEY, or --api-key-stdin.
-  if (args.some((a) => a === "--api-key" || a.startsWith("--api-key="))) {
-    throw deps.usage("border-router takes no --api-key: set PEERLINK_API_KEY or pipe the key in with --api-key-stdin");
-  }
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(args);

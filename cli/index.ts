@@ -28,13 +28,13 @@ const USAGE = `usage:
   peerlink account rotate-key --account ID [--grace-seconds 86400] [--data DIR | --store postgres://...]
   peerlink account revoke-key --account ID --key-id KEY-ID [--data DIR | --store postgres://...]
   peerlink quota set --account ID name=N [name=N ...] [--data DIR | --store postgres://...]
-  peerlink peering list [--json] | accept <id> | reject <id>   [--endpoint URL] [--api-key KEY]
+  peerlink peering list [--json] | accept <id> | reject <id>   [--endpoint URL] [--api-key-stdin]
   peerlink peering metrics <id> [--since 24h] [--json]         (cross-region peerings: bandwidth, packets, loss)
   peerlink bill [--date YYYY-MM-DD | --month YYYY-MM] [--json] (the caller's bill; default: today so far)
-  peerlink vpc list [--json]                                   [--endpoint URL] [--api-key KEY]
+  peerlink vpc list [--json]                                   [--endpoint URL] [--api-key-stdin]
   ${BORDER_ROUTER_USAGE}
                                                                (VLAN, interconnect, on-premises blocks, routes, peerings)
-  peerlink events [--since ISO-TIME] [--resource ID] [--json]  [--endpoint URL] [--api-key KEY]
+  peerlink events [--since ISO-TIME] [--resource ID] [--json]  [--endpoint URL] [--api-key-stdin]
   peerlink topology [--format mermaid|dot|json] [--region R]   (the account's VPCs, subnets, peerings, routes)
   peerlink export-program [--account ID] [--region R] [--out DIR] [--project NAME]
                                                                (a Pulumi program adopting what the account has)
@@ -189,9 +189,21 @@ async function readStdinLine(): Promise<string> {
   return text.split(/\r?\n/)[0].trim();
 }
 
-async function client(values: { endpoint?: string; "api-key"?: string; "api-key-stdin"?: boolean }): Promise<PeerlinkClient> {
+/**
+ * A key on the command line is visible to every user of the machine (ps, /proc) and stays in shell history:
+ * refused before anything runs, without echoing it.
+ */
+function refuseKeyOnCommandLine(args: string[]): void {
+  if (args.some((a) => a === "--api-key" || a.startsWith("--api-key="))) {
+    throw new UsageError(
+      "--api-key is not taken: a key on the command line is visible to other users (ps) and kept in shell history; set PEERLINK_API_KEY or pipe the key in with --api-key-stdin",
+    );
+  }
+}
+
+async function client(values: { endpoint?: string; "api-key-stdin"?: boolean }): Promise<PeerlinkClient> {
   const endpoint = values.endpoint ?? process.env.PEERLINK_ENDPOINT;
-  const apiKey = values["api-key-stdin"] ? await readStdinLine() : (values["api-key"] ?? process.env.PEERLINK_API_KEY);
+  const apiKey = values["api-key-stdin"] ? await readStdinLine() : process.env.PEERLINK_API_KEY;
   if (!endpoint) throw new UsageError("no endpoint: pass --endpoint URL or set PEERLINK_ENDPOINT");
   if (!apiKey) throw new UsageError("no API key: set PEERLINK_API_KEY or pipe it in with --api-key-stdin");
   // A person waits at the terminal: one retry of a lost answer, not the provider's four.
@@ -213,7 +225,6 @@ function table(rows: Record<string, unknown>[], columns: string[]): string {
 
 const apiOptions = {
   endpoint: { type: "string" },
-  "api-key": { type: "string" },
   "api-key-stdin": { type: "boolean" },
   json: { type: "boolean" },
 } as const;
@@ -378,6 +389,7 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
   const [command, ...rest] = argv;
   let code: number;
   try {
+    refuseKeyOnCommandLine(rest);
     switch (command) {
       case "server":
         code = await serverCommand(rest, io);

@@ -69,11 +69,17 @@ describe("peerlink CLI against a running server", function () {
       expect(res.stdout).to.not.contain(theirs.vpcId);
     });
 
-    it("lists the caller's VPCs using --endpoint and --api-key", async function () {
+    it("lists the caller's VPCs using --endpoint, and refuses a key on the command line without echoing it", async function () {
       const vpc = await createVpc(w.b.api);
-      const res = await peerlink(["vpc", "list", "--endpoint", w.url, "--api-key", w.b.apiKey]);
+      const res = await peerlink(["vpc", "list", "--endpoint", w.url], { PEERLINK_API_KEY: w.b.apiKey });
       expect(res.code, res.stderr).to.equal(0);
       expect(res.stdout).to.contain(vpc.vpcId);
+      for (const flag of [["--api-key", w.b.apiKey], [`--api-key=${w.b.apiKey}`]]) {
+        const refused = await peerlink(["vpc", "list", "--endpoint", w.url, ...flag]);
+        expect(refused.code).to.equal(1);
+        expect(refused.stderr).to.contain("UsageError: --api-key is not taken").and.contain("PEERLINK_API_KEY").and.contain("--api-key-stdin");
+        expect(refused.stdout + refused.stderr).to.not.contain(w.b.apiKey);
+      }
     });
   });
 
@@ -86,7 +92,7 @@ describe("peerlink CLI against a running server", function () {
       expect(list.code, list.stderr).to.equal(0);
       expect(list.stdout).to.contain(p.peeringId);
 
-      const accept = await peerlink(["peering", "accept", p.peeringId, "--endpoint", w.url, "--api-key", w.b.apiKey]);
+      const accept = await peerlink(["peering", "accept", p.peeringId, "--endpoint", w.url], { PEERLINK_API_KEY: w.b.apiKey });
       expect(accept.code, accept.stderr).to.equal(0);
       await waitForState(w.a.api, p.peeringId, "Activated");
     });
@@ -100,11 +106,17 @@ describe("peerlink CLI against a running server", function () {
       expect((await getPeering(w.a.api, p.peeringId)).state).to.equal("Rejected");
     });
 
-    it("lets flags win over the environment", async function () {
+    it("lets --endpoint win over PEERLINK_ENDPOINT, and a refused --api-key changes nothing", async function () {
       const va = await createVpc(w.a.api);
       const vb = await createVpc(w.b.api);
       const p = await pendingPeering(w.a, va, w.b, vb);
-      const res = await peerlink(["peering", "accept", p.peeringId, "--api-key", w.b.apiKey], { PEERLINK_ENDPOINT: w.url, PEERLINK_API_KEY: w.c.apiKey });
+      const refused = await peerlink(["peering", "accept", p.peeringId, "--api-key", w.b.apiKey], { PEERLINK_ENDPOINT: w.url, PEERLINK_API_KEY: w.b.apiKey });
+      expect(refused.code).to.equal(1);
+      expect((await getPeering(w.a.api, p.peeringId)).state).to.equal("Pending");
+      const res = await peerlink(["peering", "accept", p.peeringId, "--endpoint", w.url], {
+        PEERLINK_ENDPOINT: "http://127.0.0.1:1",
+        PEERLINK_API_KEY: w.b.apiKey,
+      });
       expect(res.code, res.stderr).to.equal(0);
       await waitForState(w.a.api, p.peeringId, "Activated");
     });
@@ -115,7 +127,7 @@ describe("peerlink CLI against a running server", function () {
       const va = await createVpc(w.a.api);
       const vb = await createVpc(w.b.api);
       const p = await pendingPeering(w.a, va, w.b, vb);
-      const res = await peerlink(["peering", "accept", p.peeringId, "--endpoint", w.url, "--api-key", w.a.apiKey]);
+      const res = await peerlink(["peering", "accept", p.peeringId, "--endpoint", w.url], { PEERLINK_API_KEY: w.a.apiKey });
       expect(res.code).to.not.equal(0);
       expect(res.stdout + res.stderr).to.contain("Forbidden");
       expect(res.stdout + res.stderr).to.not.contain(w.a.apiKey);
@@ -139,7 +151,7 @@ describe("peerlink CLI against a running server", function () {
     });
 
     it("exits non-zero when the server is unreachable without echoing the key", async function () {
-      const res = await peerlink(["peering", "list", "--endpoint", "http://127.0.0.1:1", "--api-key", w.a.apiKey]);
+      const res = await peerlink(["peering", "list", "--endpoint", "http://127.0.0.1:1"], { PEERLINK_API_KEY: w.a.apiKey });
       expect(res.code).to.not.equal(0);
       expect(res.stdout + res.stderr).to.not.contain(w.a.apiKey);
     });
