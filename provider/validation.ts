@@ -60,9 +60,14 @@ function prefixed(subj: string | undefined, reason: string): string {
   return subj ? `${subj}: ${reason}` : reason;
 }
 
+/** A malformed input: the code the server answers the same input with. */
+function invalid(subj: string | undefined, reason: string): string {
+  return prefixed(subj, `ValidationError: ${reason}`);
+}
+
 function fromDomainError(e: unknown, property: string, subj?: string): Failure[] {
-  const msg = e instanceof PeerlinkError || e instanceof Error ? e.message : String(e);
-  return [{ property, reason: prefixed(subj, msg) }];
+  if (e instanceof PeerlinkError) return [{ property, reason: prefixed(subj, `${e.code}: ${e.message}`) }];
+  return [{ property, reason: invalid(subj, e instanceof Error ? e.message : String(e)) }];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -92,13 +97,13 @@ export function validateVpcCidr(value: unknown, property = "cidrBlock", subj?: s
 /** A subnet CIDR: strict syntax, canonical, /16 to /28 (the VPC's own rules are checked at preview). */
 export function validateSubnetCidr(value: unknown, property = "cidrBlock", subj?: string): Failure[] {
   if (isUnknown(value)) return [];
-  return subnetCidrViolations(value, property).violations.map((v) => ({ property, reason: prefixed(subj, v.message) }));
+  return subnetCidrViolations(value, property).violations.map((v) => ({ property, reason: prefixed(subj, `${v.code}: ${v.message}`) }));
 }
 
 /** A zone name: free text, at most 64 characters. */
 export function validateZone(value: unknown, property = "zone", subj?: string): Failure[] {
   if (value === undefined || value === null || isUnknown(value)) return [];
-  if (typeof value !== "string" || value.length > 64) return [{ property, reason: prefixed(subj, `"${property}" must be a string of at most 64 characters`) }];
+  if (typeof value !== "string" || value.length > 64) return [{ property, reason: invalid(subj, `"${property}" must be a string of at most 64 characters`) }];
   return [];
 }
 
@@ -129,13 +134,13 @@ export type IdKind = keyof typeof ID_RE;
 export function validateId(value: unknown, kind: IdKind, property: string, subj?: string, required = true): Failure[] {
   if (isUnknown(value)) return [];
   if (value === undefined || value === null || value === "") {
-    return required ? [{ property, reason: prefixed(subj, `"${property}" is required`) }] : [];
+    return required ? [{ property, reason: invalid(subj, `"${property}" is required`) }] : [];
   }
   if (typeof value !== "string" || !ID_RE[kind].test(value)) {
     return [
       {
         property,
-        reason: prefixed(subj, `"${property}" value ${JSON.stringify(value)} is not a ${kind} id; expected "${kind}-" followed by 12 lowercase hex digits`),
+        reason: invalid(subj, `"${property}" value ${JSON.stringify(value)} is not a ${kind} id; expected "${kind}-" followed by 12 lowercase hex digits`),
       },
     ];
   }
@@ -144,9 +149,9 @@ export function validateId(value: unknown, kind: IdKind, property: string, subj?
 
 export function validateName(value: unknown, property = "name", subj?: string): Failure[] {
   if (value === undefined || value === null || isUnknown(value)) return [];
-  if (typeof value !== "string") return [{ property, reason: prefixed(subj, `"${property}" must be a string`) }];
+  if (typeof value !== "string") return [{ property, reason: invalid(subj, `"${property}" must be a string`) }];
   if (value.length > NAME_MAX_LENGTH)
-    return [{ property, reason: prefixed(subj, `"${property}" is ${value.length} characters long; use at most ${NAME_MAX_LENGTH}`) }];
+    return [{ property, reason: invalid(subj, `"${property}" is ${value.length} characters long; use at most ${NAME_MAX_LENGTH}`) }];
   return [];
 }
 
@@ -155,26 +160,26 @@ export const MAX_TAGS = TAGS_MAX_ENTRIES;
 export function validateTags(value: unknown, property = "tags", subj?: string): Failure[] {
   if (value === undefined || value === null || isUnknown(value)) return [];
   if (typeof value !== "object" || Array.isArray(value)) {
-    return [{ property, reason: prefixed(subj, `"${property}" must be a map of string to string`) }];
+    return [{ property, reason: invalid(subj, `"${property}" must be a map of string to string`) }];
   }
   const entries = Object.entries(value as Record<string, unknown>);
   const out: Failure[] = [];
   if (entries.length > MAX_TAGS) {
-    out.push({ property, reason: prefixed(subj, `"${property}" has ${entries.length} entries; use at most ${MAX_TAGS}`) });
+    out.push({ property, reason: invalid(subj, `"${property}" has ${entries.length} entries; use at most ${MAX_TAGS}`) });
   }
   for (const [k, v] of entries) {
     if (k.length < 1 || k.length > TAG_KEY_MAX_LENGTH) {
       out.push({
         property,
-        reason: prefixed(subj, `tag key ${JSON.stringify(k.slice(0, 40))} is ${k.length} characters long; use 1 to ${TAG_KEY_MAX_LENGTH}`),
+        reason: invalid(subj, `tag key ${JSON.stringify(k.slice(0, 40))} is ${k.length} characters long; use 1 to ${TAG_KEY_MAX_LENGTH}`),
       });
     }
     if (typeof v !== "string" && !isUnknown(v)) {
-      out.push({ property, reason: prefixed(subj, `tag ${JSON.stringify(k)} must have a string value, got ${JSON.stringify(v)}`) });
+      out.push({ property, reason: invalid(subj, `tag ${JSON.stringify(k)} must have a string value, got ${JSON.stringify(v)}`) });
     } else if (typeof v === "string" && v.length > TAG_VALUE_MAX_LENGTH) {
       out.push({
         property,
-        reason: prefixed(subj, `the value of tag ${JSON.stringify(k)} is ${v.length} characters long; use at most ${TAG_VALUE_MAX_LENGTH}`),
+        reason: invalid(subj, `the value of tag ${JSON.stringify(k)} is ${v.length} characters long; use at most ${TAG_VALUE_MAX_LENGTH}`),
       });
     }
   }
@@ -184,7 +189,7 @@ export function validateTags(value: unknown, property = "tags", subj?: string): 
 export function validateBandwidthInput(value: unknown, property = "bandwidthMbps", subj?: string): Failure[] {
   if (value === undefined || value === null || isUnknown(value)) return [];
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
-    return [{ property, reason: prefixed(subj, `"${property}" must be a whole number of Mbps >= 1, got ${JSON.stringify(value)}`) }];
+    return [{ property, reason: invalid(subj, `"${property}" must be a whole number of Mbps >= 1, got ${JSON.stringify(value)}`) }];
   }
   return [];
 }
@@ -192,25 +197,25 @@ export function validateBandwidthInput(value: unknown, property = "bandwidthMbps
 export function validateConnection(value: unknown, property = "connection", subj?: string): Failure[] {
   if (value === undefined || value === null || isUnknown(value)) return [];
   if (typeof value !== "object" || Array.isArray(value)) {
-    return [{ property, reason: prefixed(subj, `"${property}" must be an object { endpoint?, apiKey? }`) }];
+    return [{ property, reason: invalid(subj, `"${property}" must be an object { endpoint?, apiKey? }`) }];
   }
   const c = value as Record<string, unknown>;
   const out: Failure[] = [];
   for (const k of Object.keys(c)) {
     if (k !== "endpoint" && k !== "apiKey") {
-      out.push({ property, reason: prefixed(subj, `"${property}" has unknown field ${JSON.stringify(k)}; use endpoint and apiKey`) });
+      out.push({ property, reason: invalid(subj, `"${property}" has unknown field ${JSON.stringify(k)}; use endpoint and apiKey`) });
     }
   }
   const ep = c.endpoint;
   if (ep !== undefined && ep !== null && !isUnknown(ep)) {
     if (typeof ep !== "string" || !/^https?:\/\/[^\s/]+/.test(ep)) {
-      out.push({ property, reason: prefixed(subj, `"${property}.endpoint" must be an http(s) URL such as http://127.0.0.1:8787, got ${JSON.stringify(ep)}`) });
+      out.push({ property, reason: invalid(subj, `"${property}.endpoint" must be an http(s) URL such as http://127.0.0.1:8787, got ${JSON.stringify(ep)}`) });
     }
   }
   const key = c.apiKey;
   if (key !== undefined && key !== null && !isUnknown(key) && typeof key !== "string") {
     // Never echo the value: it is a secret.
-    out.push({ property, reason: prefixed(subj, `"${property}.apiKey" must be a string`) });
+    out.push({ property, reason: invalid(subj, `"${property}.apiKey" must be a string`) });
   }
   return out;
 }
@@ -219,7 +224,7 @@ export function validateOnDelete(value: unknown, property = "onDelete", subj?: s
   if (value === undefined || value === null || isUnknown(value)) return [];
   if (value !== "disconnect" && value !== "retain") {
     return [
-      { property, reason: prefixed(subj, `"${property}" must be "disconnect" (delete the peering on destroy) or "retain", got ${JSON.stringify(value)}`) },
+      { property, reason: invalid(subj, `"${property}" must be "disconnect" (delete the peering on destroy) or "retain", got ${JSON.stringify(value)}`) },
     ];
   }
   return [];
@@ -231,7 +236,7 @@ export function validateAllowedAccounts(value: unknown, property = "allowedReque
     return [
       {
         property,
-        reason: prefixed(
+        reason: invalid(
           subj,
           `"${property}" is required: list the account ids (acc-...) whose peering requests this stack may accept; never accept requests from unknown accounts`,
         ),
@@ -245,20 +250,20 @@ export function validateAllowedAccounts(value: unknown, property = "allowedReque
 export function validatePeerAccounts(value: unknown, property = "allowedPeerAccountIds", subj?: string): Failure[] {
   if (value === undefined || isUnknown(value)) return [];
   if (!Array.isArray(value) || value.length > 100) {
-    return [{ property, reason: prefixed(subj, `"${property}" must be a list of at most 100 account ids (acc-...)`) }];
+    return [{ property, reason: invalid(subj, `"${property}" must be a list of at most 100 account ids (acc-...)`) }];
   }
   const ids = value.flatMap((v, i) => validateId(v, "acc", `${property}[${i}]`, subj).map((f) => ({ ...f, property })));
   if (ids.length === 0 && new Set(value).size !== value.length) {
-    return [{ property, reason: prefixed(subj, `"${property}" lists an account twice; list each once`) }];
+    return [{ property, reason: invalid(subj, `"${property}" lists an account twice; list each once`) }];
   }
   return ids;
 }
 
 export function validateDescription(value: unknown, property = "description", subj?: string): Failure[] {
   if (value === undefined || value === null || isUnknown(value)) return [];
-  if (typeof value !== "string") return [{ property, reason: prefixed(subj, `"${property}" must be a string`) }];
+  if (typeof value !== "string") return [{ property, reason: invalid(subj, `"${property}" must be a string`) }];
   if (value.length > DESCRIPTION_MAX_LENGTH)
-    return [{ property, reason: prefixed(subj, `"${property}" is ${value.length} characters long; use at most ${DESCRIPTION_MAX_LENGTH}`) }];
+    return [{ property, reason: invalid(subj, `"${property}" is ${value.length} characters long; use at most ${DESCRIPTION_MAX_LENGTH}`) }];
   return [];
 }
 
