@@ -31,7 +31,7 @@ import { PeeringEnd, PeeringRecord, Tags, VpcRecord } from "../store/store";
 import { PeeringView, peeringView } from "../views";
 import { audit, peeringParties } from "./audit";
 import { borderRouterNode } from "./border-routers";
-import { Caller, changeState, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
+import { Caller, changeState, forgetTokens, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
 import { endAccount, endRef, endsVerdict, findPeerEnd, lockEnds, ownedEnd, peeringEndsOf, recordEnd, storedEnd } from "./peering-ends";
 import { type CreatePeeringInput, findPeerVpc, PlannedOwnerRefs, peeringVerdict } from "./peering-verdict";
 import { changedAlarms, recordCapChange } from "./traffic-settings";
@@ -305,6 +305,7 @@ export async function deletePeering(ctx: TxContext, caller: Caller, peeringId: s
   const p = await visiblePeering(ctx, caller, peeringId);
   if (p.state !== "Deleted") {
     assertTransition(p.state, "delete", p.peeringId);
+    await forgetTokens(ctx, [p.peeringId, ...(await ctx.tx.listRoutesByPeering(p.peeringId)).map((r) => r.routeId)]);
     const routes = await ctx.tx.deleteRoutesByPeering(p.peeringId);
     await changeState(ctx, p, "Deleted");
     await ctx.tx.updatePeering(p);

@@ -5,7 +5,7 @@ import { newId } from "../ids";
 import { SubnetRecord, Tags, VpcRecord } from "../store/store";
 import { SubnetView, subnetView } from "../views";
 import { audit } from "./audit";
-import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
+import { Caller, forgetTokens, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 import { ownedVpc } from "./vpcs";
 import { routeTableNode, worldForVpcNetwork } from "./world";
 
@@ -124,5 +124,6 @@ export async function deleteSubnet(ctx: TxContext, caller: Caller, subnetId: str
   await ctx.tx.lockVpcs([before.vpcId]);
   const s = await ownedSubnet(ctx, caller, subnetId);
   await ctx.tx.deleteSubnet(subnetId);
+  await forgetTokens(ctx, [subnetId]);
   await audit(ctx, "delete", { type: "subnet", id: subnetId }, [caller.accountId], { vpcId: s.vpcId });
 }
