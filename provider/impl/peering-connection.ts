@@ -2,10 +2,10 @@
 // ("peerlink/dist/provider/impl/peering-connection.js"). The initiator's side of a peering.
 
 import { deleted, ForbiddenApiError, findPeering, InvalidStateApiError, isGone, PEERING_WAITERS, type PeerlinkClient, waitForPeering } from "../../contract";
-import type { Peering as ApiPeering, CreatePeeringBody, RelatedRoutes, UpdatePeeringBody } from "../../contract/types";
+import type { Peering as ApiPeering, CostEstimate, CreatePeeringBody, RelatedRoutes, UpdatePeeringBody } from "../../contract/types";
 import { isFinal, LIVE_STATES } from "../../domain";
 import type { Order } from "../preview/plan";
-import type { PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
+import type { CostEstimateOutput, PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
 import {
   applyFieldRules,
   type DiffOutcome,
@@ -27,6 +27,10 @@ import { createOnce, definedFields, peeringActionOnce, pendingHint, waitTimeoutM
 import { defineProvider } from "./kit";
 import { alarmInputFailures, alarmsPatch, sameAlarms } from "./peering-alarms";
 import { gatherAndCheck } from "./peering-checks";
+
+/** Build-time check: the output's written-out cost estimate is exactly the contract's (provider/types.ts). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const COST_ESTIMATE_IS_THE_CONTRACTS: Same<CostEstimateOutput, CostEstimate> = true;
 
 const KIND = "PeeringConnection";
 
