@@ -1,7 +1,17 @@
 // PeeringConnection provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/peering-connection.js"). The initiator's side of a peering.
 
-import { deleted, ForbiddenApiError, findPeering, InvalidStateApiError, isGone, PEERING_WAITERS, type PeerlinkClient, waitForPeering } from "../../contract";
+import {
+  deleted,
+  ForbiddenApiError,
+  findPeering,
+  InvalidStateApiError,
+  isGone,
+  orGone,
+  PEERING_WAITERS,
+  type PeerlinkClient,
+  waitForPeering,
+} from "../../contract";
 import type { Peering as ApiPeering, CostEstimate, CreatePeeringBody, RelatedRoutes, UpdatePeeringBody } from "../../contract/types";
 import { isFinal, LIVE_STATES } from "../../domain";
 import type { Order } from "../preview/plan";
@@ -261,7 +271,9 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
 
   async delete(client, id, props) {
     const op = `deleting PeeringConnection (${props.vpcId || props.borderRouterId || "?"} -> ${props.peerVpcId || props.peerBorderRouterId || "?"} ${id})`;
-    await deleted(client.deletePeering(op, id));
+    const answer = await orGone(client.deletePeering(op, id));
+    // The answer is the Deleted record: a wait (one more request) only for one that is not final yet.
+    if (isGone(answer) || PEERING_WAITERS.deleted.target.includes(answer.state)) return;
     await waitForPeering(client, op, id, PEERING_WAITERS.deleted, { timeoutMs: waitTimeoutMs() });
   },
 });
