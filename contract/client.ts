@@ -154,8 +154,9 @@ export class PeerlinkClient {
   peeringAction(op: string, peeringId: string, action: W.PeeringAction): Promise<W.Peering> {
     return this.transport.request(op, "POST", `/v1/peering-connections/${seg(peeringId)}/${action}`, { repeatable: true });
   }
-  async deletePeering(op: string, peeringId: string): Promise<void> {
-    await this.transport.request(op, "DELETE", `/v1/peering-connections/${seg(peeringId)}`);
+  /** Answers with the Deleted record (the routes through it went in the same transaction). */
+  deletePeering(op: string, peeringId: string): Promise<W.Peering> {
+    return this.transport.request(op, "DELETE", `/v1/peering-connections/${seg(peeringId)}`);
   }
   validatePeering(op: string, body: W.ValidatePeeringBody): Promise<W.Validation> {
     return this.transport.request(op, "POST", "/v1/peering-connections/validate", { body, readOnly: true });

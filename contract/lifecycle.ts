@@ -26,7 +26,7 @@ export async function orGone<T>(call: Promise<T>): Promise<T | Gone> {
 }
 
 /** A delete whose target may already be gone: both end the same way. */
-export async function deleted(call: Promise<void>): Promise<void> {
+export async function deleted(call: Promise<unknown>): Promise<void> {
   await orGone(call);
 }
 

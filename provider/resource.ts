@@ -30,6 +30,9 @@ export type ProviderProps<I extends CommonInputs, O extends CommonOutputs, IdAli
 /** The outputs a resource class declares, typed as the provider sets them. */
 export type OutputsOf<O extends CommonOutputs> = { readonly [K in Exclude<keyof O, KitInputs>]-?: pulumi.Output<O[K]> };
 
+/** Inputs no class declares as an output (each is read only by the provider). */
+const ONLY_INPUTS = ["connection", "importId"] as const;
+
 export abstract class PeerlinkResource<I extends CommonInputs, O extends CommonOutputs, IdAlias extends keyof O = never> extends pulumi.dynamic.Resource {
   protected constructor(
     kind: ResourceKind,
@@ -40,8 +43,26 @@ export abstract class PeerlinkResource<I extends CommonInputs, O extends CommonO
   ) {
     const ownerRef = ownerRefFor(kind, name);
     registerDeclared(ownerRef);
-    const inputs = { ...props, connection: secretConnection(connection), ownerRef };
-    super(PROVIDERS[kind], name, inputs, withSecretConnection(opts), "peerlink", kind);
+    const inputs: Record<string, unknown> = { ...props, connection: secretConnection(connection), ownerRef };
+    // Inputs that are not outputs are left out when not given: the engine never sees an undefined input,
+    // and the SDK spends four debug promises (each with a stack trace) on every property it is given.
+    for (const k of ONLY_INPUTS) if (inputs[k] === undefined) delete inputs[k];
+    // The SDK gives every property four debug promises, each with a stack trace that source-map-support
+    // maps frame by frame: most of a program's CPU per resource. Those traces only ever show in promise-leak
+    // reports (PULUMI_DEBUG_PROMISE_LEAKS, which keeps them), and the resource's own source position is
+    // taken with its own limit. So they are taken without frames while the SDK registers the resource.
+    const limit = Error.stackTraceLimit;
+    if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
+    try {
+      super(PROVIDERS[kind], name, inputs, withSecretConnection(opts), "peerlink", kind);
+    } catch (e) {
+      Error.stackTraceLimit = limit;
+      // An error the SDK throws here (a bad option) still shows where the resource was declared.
+      if (e instanceof Error) Error.captureStackTrace(e, PeerlinkResource);
+      throw e;
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     // Assertions are checked after everything else the program declares (provider/reachability-assertion.ts).
     if (kind !== "ReachabilityAssertion") registerTopology(this);
   }

@@ -1,6 +1,5 @@
 // Plain (resolved) input and output shapes shared by the resource classes (program process) and the
 // provider implementations (dynamic-provider process). Type-only: nothing here exists at run time.
-import type { CostEstimate } from "../contract/types";
 
 /** A resolved per-resource connection. Both fields are optional; see `resolveConnection`. */
 export interface ConnectionInputs {
@@ -99,8 +98,20 @@ export interface PeeringConnectionInputs extends CommonInputs {
   __refs?: ResourceRefs;
 }
 
-/** The control plane's daily cost estimate, as the PeeringConnection output carries it. */
-export type CostEstimateOutput = CostEstimate;
+/**
+ * The control plane's daily cost estimate, as the PeeringConnection output carries it: the contract's
+ * CostEstimate written out, so a program's type check does not load the contract's schemas (and TypeBox);
+ * provider/impl/peering-connection.ts holds the two equal at build time.
+ */
+export interface CostEstimateOutput {
+  priced: boolean;
+  currency?: string;
+  dailyCost?: number;
+  ratePerMbpsDay?: number;
+  tier?: string;
+  reason?: string;
+  peakBandwidthMbps: number;
+}
 
 /** One route of the caller's end that points at a peering (GET .../related-routes). */
 export type RelatedRouteOutput = { destinationCidrBlock: string; routeTableId: string; subnetIds: string[] };

@@ -24,7 +24,7 @@ import {
 } from "./store";
 import { SqliteTrafficQueries, TRAFFIC_MIGRATION_SQLITE, TRAFFIC_SCHEMA_SQLITE } from "./traffic-sqlite";
 
-const SCHEMA_VERSION = 11;
+const SCHEMA_VERSION = 12;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
   account_id TEXT NOT NULL, operation TEXT NOT NULL, token TEXT NOT NULL, request_hash TEXT NOT NULL,
   resource_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (account_id, operation, token));
 CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);
+CREATE INDEX IF NOT EXISTS idempotency_resource ON idempotency(resource_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS account_quotas (
   account_id TEXT NOT NULL REFERENCES accounts(account_id), name TEXT NOT NULL, value INTEGER NOT NULL,
@@ -87,8 +88,9 @@ ${CONSOLE_SCHEMA_SQLITE}`;
  * applied_transitions (created by SCHEMA). v8 (issue 11): route_tables and subnets (created by SCHEMA; BACKFILL
  * copies each VPC's main table into route_tables). v9 (issue 12): peerings.alarm_*, traffic tables (traffic.ts).
  * v10 (issue 11): border_routers, peerings.req_kind/acc_kind (sqlite-border-routers.ts).
- * v11 (issue 13): console_tokens (console-sqlite.ts, created by SCHEMA). The PostgreSQL migrations
- * (postgres/migrations.ts) make the same schema.
+ * v11 (issue 13): console_tokens (console-sqlite.ts, created by SCHEMA). v12 (issue 15): idempotency by
+ * resource_id (created by SCHEMA), so a delete forgets the tokens that made the resource. The PostgreSQL
+ * migrations (postgres/migrations.ts) make the same schema.
  */
 const MIGRATIONS: Record<number, string> = {
   1: `ALTER TABLE vpcs ADD COLUMN allowed_peers TEXT NOT NULL DEFAULT '[]';`,
@@ -103,6 +105,8 @@ const MIGRATIONS: Record<number, string> = {
   9: BORDER_ROUTER_MIGRATION_SQLITE,
   // v11, the console's tokens, comes from SCHEMA.
   10: ``,
+  // v12, the idempotency_resource index, comes from SCHEMA.
+  11: ``,
 };
 
 /** Run after SCHEMA when upgrading from the given version. */
@@ -339,6 +343,7 @@ class SqliteQueries {
       putIdempotency: q(`INSERT INTO idempotency VALUES (@account_id, @operation, @token, @request_hash,
         @resource_id, @created_at)`),
       purgeIdempotency: q(`DELETE FROM idempotency WHERE created_at < ?`),
+      forgetIdempotency: q(`DELETE FROM idempotency WHERE resource_id = ?`),
       getMeta: q(`SELECT value FROM meta WHERE key = ?`),
       setMeta: q(`INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
       // --- Issue 10: per-account quotas
@@ -486,6 +491,9 @@ class SqliteQueries {
           created_at: r.createdAt,
         }),
       purgeIdempotency: async (olderThan) => void st.purgeIdempotency.run(olderThan),
+      forgetIdempotency: async (resourceIds) => {
+        for (const id of resourceIds) st.forgetIdempotency.run(id);
+      },
       getMeta: async (key) => (st.getMeta.get(key) as { value: string } | undefined)?.value,
       setMeta: async (key, value) => void st.setMeta.run(key, value),
       // --- Issue 10: per-account quotas

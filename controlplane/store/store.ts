@@ -245,6 +245,8 @@ export interface StoreTx extends TrafficStoreTx, ConsoleStoreTx {
   getIdempotency(accountId: string, operation: string, token: string): Promise<IdempotencyRecord | undefined>;
   putIdempotency(r: IdempotencyRecord): Promise<void>;
   purgeIdempotency(olderThan: number): Promise<void>;
+  /** forgets every token that created one of these resources (they were deleted): the token then creates anew */
+  forgetIdempotency(resourceIds: string[]): Promise<void>;
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

@@ -18,7 +18,7 @@ import { newId } from "../ids";
 import { BorderRouterRecord, RouteTableRecord, VpcRecord } from "../store/store";
 import { BorderRouterView, borderRouterView } from "../views";
 import { audit, peeringParties } from "./audit";
-import { Caller, changeState, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
+import { Caller, changeState, forgetTokens, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 import { applyPatch, mainTable } from "./vpcs";
 
 /** A create as the use-cases take it: the contract's body, without the idempotency token. */
@@ -144,5 +144,6 @@ export async function deleteBorderRouter(ctx: TxContext, caller: Caller, id: str
     await audit(ctx, "reject", { type: "peering", id: p.peeringId }, peeringParties(p), { reason: "the acceptor deleted the border router" });
   }
   await ctx.tx.deleteBorderRouter(id);
+  await forgetTokens(ctx, [id]);
   await audit(ctx, "delete", { type: "border-router", id }, [caller.accountId]);
 }

@@ -127,6 +127,15 @@ export async function rememberToken(ctx: TxContext, caller: Caller, key: Idempot
   });
 }
 
+/**
+ * After a delete: the tokens that created these resources are forgotten, so the same create (a program
+ * brought up again after a destroy) makes a new resource at once instead of replaying the deleted one.
+ * A token of a live resource still replays it.
+ */
+export async function forgetTokens(ctx: TxContext, resourceIds: string[]): Promise<void> {
+  await ctx.tx.forgetIdempotency(resourceIds);
+}
+
 export function gone(kind: string, id: string): NotFoundError {
   return new NotFoundError(`the ${kind} ${id} created with this client token no longer exists`, { resourceId: id });
 }

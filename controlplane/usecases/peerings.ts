@@ -33,7 +33,7 @@ import { BorderRouterRecord, PeeringEnd, PeeringRecord, Tags, VpcRecord } from "
 import { PeeringView, peeringView } from "../views";
 import { audit, peeringParties } from "./audit";
 import { borderRouterNode } from "./border-routers";
-import { Caller, changeState, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
+import { Caller, changeState, forgetTokens, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext, visiblePeering } from "./context";
 import { EndResource, endAccount, endRef, endsVerdict, findPeerEnd, lockEnds, ownedEnd, peeringEndsOf, recordEnd, storedEnd } from "./peering-ends";
 import { type CreatePeeringInput, PlannedOwnerRefs } from "./peering-verdict";
 import { changedAlarms, recordCapChange } from "./traffic-settings";
@@ -358,6 +358,7 @@ export async function deletePeering(ctx: TxContext, caller: Caller, peeringId: s
   const p = await visiblePeering(ctx, caller, peeringId);
   if (p.state !== "Deleted") {
     assertTransition(p.state, "delete", p.peeringId);
+    await forgetTokens(ctx, [p.peeringId, ...(await ctx.tx.listRoutesByPeering(p.peeringId)).map((r) => r.routeId)]);
     const routes = await ctx.tx.deleteRoutesByPeering(p.peeringId);
     await changeState(ctx, p, "Deleted");
     await ctx.tx.updatePeering(p);

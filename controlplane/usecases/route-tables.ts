@@ -6,7 +6,7 @@ import { RouteTableRecord, Tags } from "../store/store";
 import { RouteTableView, routeTableSummary, routeTableView } from "../views";
 import { audit } from "./audit";
 import { ownedAnyTable } from "./border-routers";
-import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
+import { Caller, forgetTokens, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 import { ownedTable, ownedVpc } from "./vpcs";
 import { routeTableNode, worldForVpcNetwork } from "./world";
 
@@ -102,6 +102,8 @@ export async function deleteRouteTable(ctx: TxContext, caller: Caller, routeTabl
   await ctx.tx.lockRouteTable(routeTableId); // no subnet may be associated with it meanwhile
   const { vpc } = await ownedTable(ctx, caller, routeTableId);
   throwIfViolations(checkRouteTableDelete(await worldForVpcNetwork(ctx, vpc), routeTableId).violations);
+  const routes = await ctx.tx.listRoutes(routeTableId);
   await ctx.tx.deleteRouteTable(routeTableId);
+  await forgetTokens(ctx, [routeTableId, ...routes.map((r) => r.routeId)]);
   await audit(ctx, "delete", { type: "route-table", id: routeTableId }, [caller.accountId], { vpcId: vpc.vpcId });
 }

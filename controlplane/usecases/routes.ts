@@ -6,7 +6,7 @@ import { PeeringRecord, RouteRecord } from "../store/store";
 import { RouteView, routeView } from "../views";
 import { audit } from "./audit";
 import { ownedAnyTable } from "./border-routers";
-import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
+import { Caller, forgetTokens, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 import { worldForRoute } from "./world";
 
 type OwnedTable = Awaited<ReturnType<typeof ownedAnyTable>>;
@@ -164,5 +164,6 @@ export async function deleteRoute(ctx: TxContext, caller: Caller, routeTableId: 
   const { route } = await ownedRoute(ctx, caller, routeTableId, routeId);
   refuseLocal(route, "deleted");
   await ctx.tx.deleteRoute(routeId);
+  await forgetTokens(ctx, [routeId]);
   await audit(ctx, "route-delete", { type: "route", id: routeId }, [caller.accountId], { routeTableId, destinationCidrBlock: route.destinationCidrBlock });
 }

@@ -6,7 +6,7 @@ import { SubnetRecord, Tags, VpcRecord } from "../store/store";
 import { SubnetView, subnetView } from "../views";
 import { audit } from "./audit";
 import { borderRouterNode } from "./border-routers";
-import { Caller, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
+import { Caller, forgetTokens, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 import { ownedVpc } from "./vpcs";
 import { routeTableNode, worldForVpcNetwork } from "./world";
 
@@ -128,5 +128,6 @@ export async function deleteSubnet(ctx: TxContext, caller: Caller, subnetId: str
   await ctx.tx.lockVpcs([before.vpcId]);
   const s = await ownedSubnet(ctx, caller, subnetId);
   await ctx.tx.deleteSubnet(subnetId);
+  await forgetTokens(ctx, [subnetId]);
   await audit(ctx, "delete", { type: "subnet", id: subnetId }, [caller.accountId], { vpcId: s.vpcId });
 }

@@ -16,7 +16,7 @@ import { newId } from "../ids";
 import { RouteTableRecord, Tags, VpcRecord } from "../store/store";
 import { VpcView, vpcView } from "../views";
 import { audit, peeringParties } from "./audit";
-import { Caller, changeState, countsAgainst, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
+import { Caller, changeState, countsAgainst, forgetTokens, gone, idempotencyKey, rememberToken, replayedResourceId, TxContext } from "./context";
 import { peeringNode, worldForVpcNetwork, worldForVpcs } from "./world";
 
 export type CreateVpcInput = { region: string; cidrBlock: string; name?: string; tags?: Tags; allowedPeerAccountIds?: string[] };
@@ -128,6 +128,7 @@ export async function deleteVpc(ctx: TxContext, caller: Caller, vpcId: string): 
     await audit(ctx, "reject", { type: "peering", id: p.peeringId }, peeringParties(p), { reason: "the acceptor deleted the VPC" });
   }
   await ctx.tx.deleteVpc(vpcId);
+  await forgetTokens(ctx, [vpcId]);
   await audit(ctx, "delete", { type: "vpc", id: vpcId }, [caller.accountId]);
 }
 

@@ -1,11 +1,21 @@
 // PeeringConnection provider: runs in the dynamic-provider process, loaded by name
 // ("peerlink/dist/provider/impl/peering-connection.js"). The initiator's side of a peering.
 
-import { deleted, ForbiddenApiError, findPeering, InvalidStateApiError, isGone, PEERING_WAITERS, type PeerlinkClient, waitForPeering } from "../../contract";
-import type { Peering as ApiPeering, CreatePeeringBody, RelatedRoutes, UpdatePeeringBody } from "../../contract/types";
+import {
+  deleted,
+  ForbiddenApiError,
+  findPeering,
+  InvalidStateApiError,
+  isGone,
+  orGone,
+  PEERING_WAITERS,
+  type PeerlinkClient,
+  waitForPeering,
+} from "../../contract";
+import type { Peering as ApiPeering, CostEstimate, CreatePeeringBody, RelatedRoutes, UpdatePeeringBody } from "../../contract/types";
 import { isFinal, LIVE_STATES } from "../../domain";
 import type { Order } from "../preview/plan";
-import type { PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
+import type { CostEstimateOutput, PeeringConnectionInputs, PeeringConnectionOutputs } from "../types";
 import {
   applyFieldRules,
   type DiffOutcome,
@@ -27,6 +37,10 @@ import { createOnce, definedFields, peeringActionOnce, pendingHint, waitTimeoutM
 import { defineProvider } from "./kit";
 import { alarmInputFailures, alarmsPatch, sameAlarms } from "./peering-alarms";
 import { gatherAndCheck } from "./peering-checks";
+
+/** Build-time check: the output's written-out cost estimate is exactly the contract's (provider/types.ts). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const COST_ESTIMATE_IS_THE_CONTRACTS: Same<CostEstimateOutput, CostEstimate> = true;
 
 const KIND = "PeeringConnection";
 
@@ -257,7 +271,9 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
 
   async delete(client, id, props) {
     const op = `deleting PeeringConnection (${props.vpcId || props.borderRouterId || "?"} -> ${props.peerVpcId || props.peerBorderRouterId || "?"} ${id})`;
-    await deleted(client.deletePeering(op, id));
+    const answer = await orGone(client.deletePeering(op, id));
+    // The answer is the Deleted record: a wait (one more request) only for one that is not final yet.
+    if (isGone(answer) || PEERING_WAITERS.deleted.target.includes(answer.state)) return;
     await waitForPeering(client, op, id, PEERING_WAITERS.deleted, { timeoutMs: waitTimeoutMs() });
   },
 });

@@ -60,7 +60,25 @@ async function readWorldsOnce(client: PeerlinkClient, op: string): Promise<{ sto
       if (!(e instanceof PeerlinkApiError || e instanceof ConnectionConfigError)) throw e;
     }
   }
-  return { stored: worldFromApi([own, ...others]), quotas: own.quotas, own };
+  return {
+    // Converted once per set of world reads, and only when a check reads it (many read only `own`).
+    get stored() {
+      return storedWorld(own, others);
+    },
+    quotas: own.quotas,
+    own,
+  };
+}
+
+const storedByWorld = new WeakMap<ApiWorld, { others: ApiWorld[]; stored: World }>();
+
+/** The domain's world for these answers: one conversion per world read, shared by every check (the rules never change it). */
+function storedWorld(own: ApiWorld, others: ApiWorld[]): World {
+  const memo = storedByWorld.get(own);
+  if (memo && memo.others.length === others.length && memo.others.every((o, i) => o === others[i])) return memo.stored;
+  const stored = worldFromApi([own, ...others]);
+  storedByWorld.set(own, { others, stored });
+  return stored;
 }
 
 const QUOTA_OR_UNIQUE: ErrorCode[] = ["QuotaExceeded", "PeeringAlreadyExists", "RouteConflict", "VlanInUse"];

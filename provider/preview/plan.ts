@@ -199,11 +199,14 @@ export async function recordedCreate<T>(ownerRef: string, create: () => Promise<
   }
 }
 
-/** The ids an API answer names (its top-level `...Id` fields): the new resource's, and ones it made with it. */
+/**
+ * The ids an API answer names (its top-level `...Id` fields): the new resource's, and ones it made with it.
+ * Account ids are not made by a create (a VPC's answer names its account, which a peer's check names too).
+ */
 function idFields(made: unknown): Record<string, string> {
   if (!made || typeof made !== "object") return {};
   return Object.fromEntries(
-    Object.entries(made as Record<string, unknown>).filter(([k, v]) => k.endsWith("Id") && typeof v === "string" && v !== ""),
+    Object.entries(made as Record<string, unknown>).filter(([k, v]) => k.endsWith("Id") && !k.endsWith("ccountId") && typeof v === "string" && v !== ""),
   ) as Record<string, string>;
 }
 
@@ -240,10 +243,14 @@ export function writtenSinceWorlds(ownerRef: string): boolean {
   return pendingWrites.some((w) => w.ownerRef === ownerRef);
 }
 
-/** Ids this process's creates returned that the worlds the checks read do not hold yet, and whose resource made each. */
+/**
+ * Ids this process's creates returned that the worlds the checks read do not hold yet, and whose resource
+ * made each: the first answer that names an id (a route's answer names its peering and table too, which
+ * their own creates made).
+ */
 export function unappliedIds(): Map<string, string> {
   const out = new Map<string, string>();
-  for (const w of pendingWrites) for (const id of w.ids) out.set(id, w.ownerRef);
+  for (const w of pendingWrites) for (const id of w.ids) if (!out.has(id)) out.set(id, w.ownerRef);
   return out;
 }
 

@@ -141,7 +141,7 @@ describe("SQLite data files of an older version", () => {
       });
       await migrated.close();
       const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
-      expect(check.pragma("user_version", { simple: true })).to.equal(11);
+      expect(check.pragma("user_version", { simple: true })).to.equal(12);
       check.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -199,7 +199,7 @@ describe("SQLite data files of an older version", () => {
       });
       await migrated.close();
       const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
-      expect(check.pragma("user_version", { simple: true })).to.equal(11);
+      expect(check.pragma("user_version", { simple: true })).to.equal(12);
       check.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -233,7 +233,7 @@ describe("SQLite data files of an older version", () => {
       });
       await migrated.close();
       const check = new Database(path.join(dir, "peerlink.db"), { readonly: true });
-      expect(check.pragma("user_version", { simple: true })).to.equal(11);
+      expect(check.pragma("user_version", { simple: true })).to.equal(12);
       check.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -134,6 +134,12 @@ ${trafficTablesSql("BIGINT", "DOUBLE PRECISION", "")}`,
     name: "console sign-in links and sessions",
     sql: consoleTablesSql("BIGINT", ""),
   },
+  // Issue 15: a delete forgets the tokens that made the resource (SQLite v12).
+  {
+    version: 12,
+    name: "idempotency tokens by resource",
+    sql: `CREATE INDEX idempotency_resource ON idempotency(resource_id);`,
+  },
 ];
 
 /** Any 64-bit constant that other applications on the same database are unlikely to use. */

@@ -87,6 +87,7 @@ const SQL = {
   getIdempotency: `SELECT * FROM idempotency WHERE account_id = $1 AND operation = $2 AND token = $3`,
   putIdempotency: `INSERT INTO idempotency VALUES ($1, $2, $3, $4, $5, $6)`,
   purgeIdempotency: `DELETE FROM idempotency WHERE created_at < $1`,
+  forgetIdempotency: `DELETE FROM idempotency WHERE resource_id = ANY($1)`,
   getMeta: `SELECT value FROM meta WHERE key = $1`,
   setMeta: `INSERT INTO meta VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   addToMeta: `INSERT INTO meta VALUES ($1, $2::text) ON CONFLICT (key)
@@ -258,6 +259,7 @@ export function pgTx(client: PoolClient, replica: string): StoreTx {
     getIdempotency: (accountId, operation, token) => one("getIdempotency", idempotencyFrom, [accountId, operation, token]),
     putIdempotency: async (r) => void (await run("putIdempotency", [r.accountId, r.operation, r.token, r.requestHash, r.resourceId, r.createdAt])),
     purgeIdempotency: async (olderThan) => void (await run("purgeIdempotency", [olderThan])),
+    forgetIdempotency: async (resourceIds) => void (resourceIds.length > 0 && (await run("forgetIdempotency", [resourceIds]))),
     getMeta: async (key) => (await rows("getMeta", [key]))[0]?.value as string | undefined,
     setMeta: async (key, value) => void (await run("setMeta", [key, value])),
     addToMeta: async (key, delta) => Number((await rows("addToMeta", [key, delta]))[0].value),

@@ -14,7 +14,9 @@ import {
   subnet,
   Vpc,
   World,
+  waitForState,
 } from "../../helpers/api";
+import { BorderRouter, vbrBody } from "../../helpers/border-routers";
 
 describe("control plane: idempotency", function () {
   let w: World;
@@ -153,6 +155,79 @@ describe("control plane: idempotency", function () {
       const again = expectStatus<Route>(await w.a.api.post(`/v1/route-tables/${v1.routeTableId}/routes`, body), 200);
       expect(again.routeId).to.equal(r.routeId);
       expectError(await w.a.api.post(`/v1/route-tables/${v1.routeTableId}/routes`, { ...body, description: "changed" }), 409, "IdempotencyConflict");
+    });
+  });
+
+  // Issue 15: a program brought up again after a destroy sends the same creates; each makes a new
+  // resource at once (201), instead of replaying the deleted one first.
+  describe("after a delete", function () {
+    it("forgets a deleted VPC's token, so the same create makes a new VPC; another live VPC's token still replays", async function () {
+      const body = { region: "ap-beijing", cidrBlock: nextCidr(), name: `idem-del-${randomUUID()}`, clientToken: randomUUID() };
+      const keptBody = { region: "ap-beijing", cidrBlock: nextCidr(), name: `idem-kept-${randomUUID()}`, clientToken: randomUUID() };
+      const first = expectStatus<Vpc>(await w.a.api.post("/v1/vpcs", body), 201);
+      const kept = expectStatus<Vpc>(await w.a.api.post("/v1/vpcs", keptBody), 201);
+      expectStatus(await w.a.api.delete(`/v1/vpcs/${first.vpcId}`), 204);
+      const again = expectStatus<Vpc>(await w.a.api.post("/v1/vpcs", body), 201);
+      expect(again.vpcId).to.not.equal(first.vpcId);
+      expect((await vpcsNamed(body.name)).map((v) => v.vpcId)).to.deep.equal([again.vpcId]);
+      // the new VPC's token is the same one, and replays it like any live resource's
+      expect(expectStatus<Vpc>(await w.a.api.post("/v1/vpcs", body), 200).vpcId).to.equal(again.vpcId);
+      expect(expectStatus<Vpc>(await w.a.api.post("/v1/vpcs", keptBody), 200).vpcId).to.equal(kept.vpcId);
+      // a different body under it is still a conflict
+      expectError(await w.a.api.post("/v1/vpcs", { ...body, name: "different" }), 409, "IdempotencyConflict");
+    });
+
+    it("forgets a deleted peering's token and the tokens of the routes its delete removed", async function () {
+      const v1 = await createVpc(w.a.api);
+      const v2 = await createVpc(w.a.api);
+      const peeringBody = { vpcId: v1.vpcId, peerVpcId: v2.vpcId, name: "idem-del", clientToken: randomUUID() };
+      const p = expectStatus<Peering>(await w.a.api.post("/v1/peering-connections", peeringBody), 201);
+      await waitForState(w.a.api, p.peeringId, "Activated");
+      const routeBody = { destinationCidrBlock: subnet(v2.cidrBlock, 24), peeringId: p.peeringId, clientToken: randomUUID() };
+      const r = expectStatus<Route>(await w.a.api.post(`/v1/route-tables/${v1.routeTableId}/routes`, routeBody), 201);
+      expectStatus(await w.a.api.delete(`/v1/peering-connections/${p.peeringId}`), 200);
+      // The route went with the peering: its token names nothing now. Through the Deleted peering the
+      // same request is refused as any new route would be (the next hop), not as a replay of the deleted route.
+      const refused = expectError(await w.a.api.post(`/v1/route-tables/${v1.routeTableId}/routes`, routeBody), 404, "NotFound");
+      expect(refused.message).to.include(p.peeringId);
+      expect(refused.details?.resourceId).to.equal(undefined);
+      const p2 = expectStatus<Peering>(await w.a.api.post("/v1/peering-connections", peeringBody), 201);
+      expect(p2.peeringId).to.not.equal(p.peeringId);
+      expect(expectStatus<Peering>(await w.a.api.post("/v1/peering-connections", peeringBody), 200).peeringId).to.equal(p2.peeringId);
+      await waitForState(w.a.api, p2.peeringId, "Activated");
+      const r2 = expectStatus<Route>(await w.a.api.post(`/v1/route-tables/${v1.routeTableId}/routes`, { ...routeBody, peeringId: p2.peeringId }), 201);
+      expect(r2.routeId).to.not.equal(r.routeId);
+    });
+
+    it("forgets a deleted route's, route table's, subnet's and border router's token", async function () {
+      const v1 = await createVpc(w.a.api);
+      const v2 = await createVpc(w.a.api);
+      const p = await activePeering(w.a, v1, w.a, v2);
+      const routes = `/v1/route-tables/${v1.routeTableId}/routes`;
+      const routeBody = { destinationCidrBlock: subnet(v2.cidrBlock, 24), peeringId: p.peeringId, clientToken: randomUUID() };
+      const r = expectStatus<Route>(await w.a.api.post(routes, routeBody), 201);
+      expectStatus(await w.a.api.delete(`${routes}/${r.routeId}`), 204);
+      const r2 = expectStatus<Route>(await w.a.api.post(routes, routeBody), 201);
+      expect(r2.routeId).to.not.equal(r.routeId);
+      expect(expectStatus<Route>(await w.a.api.post(routes, routeBody), 200).routeId).to.equal(r2.routeId);
+
+      const tableBody = { vpcId: v1.vpcId, clientToken: randomUUID() };
+      const t = expectStatus<{ routeTableId: string }>(await w.a.api.post("/v1/route-tables", tableBody), 201);
+      expectStatus(await w.a.api.delete(`/v1/route-tables/${t.routeTableId}`), 204);
+      const t2 = expectStatus<{ routeTableId: string }>(await w.a.api.post("/v1/route-tables", tableBody), 201);
+      expect(t2.routeTableId).to.not.equal(t.routeTableId);
+
+      const subnetBody = { vpcId: v1.vpcId, cidrBlock: subnet(v1.cidrBlock, 24, 1), clientToken: randomUUID() };
+      const s = expectStatus<{ subnetId: string }>(await w.a.api.post("/v1/subnets", subnetBody), 201);
+      expectStatus(await w.a.api.delete(`/v1/subnets/${s.subnetId}`), 204);
+      const s2 = expectStatus<{ subnetId: string }>(await w.a.api.post("/v1/subnets", subnetBody), 201);
+      expect(s2.subnetId).to.not.equal(s.subnetId);
+
+      const vbr = { ...vbrBody(), clientToken: randomUUID() };
+      const b = expectStatus<BorderRouter>(await w.a.api.post("/v1/border-routers", vbr), 201);
+      expectStatus(await w.a.api.delete(`/v1/border-routers/${b.borderRouterId}`), 204);
+      const b2 = expectStatus<BorderRouter>(await w.a.api.post("/v1/border-routers", vbr), 201);
+      expect(b2.borderRouterId).to.not.equal(b.borderRouterId);
     });
   });
 });
