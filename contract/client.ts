@@ -132,8 +132,20 @@ export class PeerlinkClient {
   }
 
   // --- peerings --------------------------------------------------------------------------------
-  createPeering(op: string, body: W.CreatePeeringBody, idempotencyKey: string): Promise<Answer<W.Peering>> {
-    return this.transport.raw(op, "POST", "/v1/peering-connections", { body, idempotencyKey });
+  /** With `settle`, the answer comes once the new peering's state is one of `waitFor` (or after `pollMs`). */
+  createPeering(
+    op: string,
+    body: W.CreatePeeringBody,
+    idempotencyKey: string,
+    settle?: { waitFor: readonly string[]; pollMs: number },
+  ): Promise<Answer<W.Peering>> {
+    if (!settle) return this.transport.raw(op, "POST", "/v1/peering-connections", { body, idempotencyKey });
+    return this.transport.raw(op, "POST", "/v1/peering-connections", {
+      body,
+      idempotencyKey,
+      params: { waitFor: settle.waitFor.join(","), timeoutMs: settle.pollMs },
+      timeoutMs: settle.pollMs + this.transport.timeoutMs,
+    });
   }
   getPeering(op: string, peeringId: string): Promise<W.Peering> {
     return this.transport.request(op, "GET", `/v1/peering-connections/${seg(peeringId)}`);

@@ -75,16 +75,21 @@ export interface WaitOptions {
 }
 
 /** Longest single long-poll; the server caps its own wait too. */
-const MAX_POLL_MS = 50_000;
+export const MAX_POLL_MS = 50_000;
 
 /**
  * Waits with the server's long-poll (never a sleep-poll) until the peering reaches one of the waiter's
  * targets: resolves with it, or with GONE. Any state outside pending and target fails at once; so does
  * the deadline, naming the state the peering is in.
  */
+/** The states a long-poll for `waiter` answers on: every state but the ones it waits through. */
+export function stopStates(waiter: PeeringWaiter): string[] {
+  return PEERING_STATES.filter((s) => !waiter.pending.includes(s));
+}
+
 export async function waitForPeering(c: PeerlinkClient, op: string, peeringId: string, waiter: PeeringWaiter, opts: WaitOptions): Promise<Peering | Gone> {
   const deadline = Date.now() + opts.timeoutMs;
-  const stopOn = PEERING_STATES.filter((s) => !waiter.pending.includes(s));
+  const stopOn = stopStates(waiter);
   for (;;) {
     const pollMs = Math.max(0, Math.min(deadline - Date.now(), MAX_POLL_MS));
     const p = await orGone(c.pollPeering(op, peeringId, stopOn, pollMs));

@@ -7,9 +7,11 @@ import {
   findPeering,
   InvalidStateApiError,
   isGone,
+  MAX_POLL_MS,
   orGone,
   PEERING_WAITERS,
   type PeerlinkClient,
+  stopStates,
   waitForPeering,
 } from "../../contract";
 import type { Peering as ApiPeering, CostEstimate, CreatePeeringBody, RelatedRoutes, UpdatePeeringBody } from "../../contract/types";
@@ -213,7 +215,9 @@ export const provider = defineProvider<PeeringConnectionInputs, PeeringConnectio
     const made = await createOnce(
       inputs.ownerRef,
       body,
-      (token) => client.createPeering(op, body, token),
+      // The create answers once a same-account peering is Activated (another account's answers Pending at
+      // once): settle() then has no long-poll left to make.
+      (token) => client.createPeering(op, body, token, { waitFor: stopStates(PEERING_WAITERS.activated), pollMs: Math.min(waitTimeoutMs(), MAX_POLL_MS) }),
       async (p) => {
         const found = await findPeering(client, op, p.peeringId);
         return !isGone(found) && LIVE_STATES.includes(found.state);

@@ -1,5 +1,5 @@
 // Peering connections: create, dry-run, list, long-poll read, change, state actions, delete, cost.
-import { FastifyInstance } from "fastify";
+import { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import {
   costEstimateSchema,
   costQuery,
@@ -42,16 +42,48 @@ function parseWaitFor(raw: string): string[] {
   return wanted;
 }
 
+type WaitQuery = { waitFor?: string; timeoutMs?: string };
+
+/**
+ * The long-poll of `?waitFor=...&timeoutMs=N` on a peering: the record once its state (or the caller's side
+ * status) is one of waitFor, or at the timeout; undefined when it no longer exists. Sets Peerlink-Wait.
+ */
+async function longPoll(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, peeringId: string, query: WaitQuery) {
+  const wanted = parseWaitFor(query.waitFor ?? "");
+  const timeoutMs = Math.min(query.timeoutMs === undefined ? DEFAULT_WAIT_MS : Number(query.timeoutMs), MAX_WAIT_MS);
+  // A client that hangs up stops the wait (the response stream closes before it is written).
+  const gone = new AbortController();
+  reply.raw.once("close", () => gone.abort());
+  const { peering, satisfied } = await waitForPeering(app.usecases, req.caller, peeringId, wanted, timeoutMs, gone.signal);
+  reply.header("Peerlink-Wait", satisfied ? "satisfied" : "timeout");
+  return { peering, satisfied, wanted };
+}
+
+function timeoutOnlyWithWaitFor(query: WaitQuery): void {
+  if (query.waitFor === undefined && query.timeoutMs !== undefined) {
+    throw new ValidationError('"timeoutMs" only applies together with "waitFor"', { field: "timeoutMs" });
+  }
+}
+
 export const peeringRoutes = routePlugin("peerings", async (app: FastifyInstance) => {
   const base = "/v1/peering-connections";
 
-  app.post<{ Body: CreatePeeringInput & { clientToken?: string } }>(base, {
-    schema: { tags: ["peerings"], body: createPeeringBody, response: { 200: peeringSchema, 201: peeringSchema, ...errorResponses } },
+  // With ?waitFor=..., the create answers once the new peering settles: no separate long-poll after it.
+  app.post<{ Body: CreatePeeringInput & { clientToken?: string }; Querystring: WaitQuery }>(base, {
+    schema: {
+      tags: ["peerings"],
+      body: createPeeringBody,
+      querystring: peeringWaitQuery,
+      response: { 200: peeringSchema, 201: peeringSchema, ...errorResponses },
+    },
     handler: async (req, reply) => {
+      timeoutOnlyWithWaitFor(req.query);
+      if (req.query.waitFor !== undefined) parseWaitFor(req.query.waitFor);
       const { clientToken: bodyToken, ...input } = req.body;
       const token = clientToken(req, bodyToken);
       const { peering, created } = await app.usecases.write(req.caller, peerings.createPeering, input, token);
-      return reply.status(created ? 201 : 200).send(peering);
+      const settled = req.query.waitFor === undefined ? undefined : (await longPoll(app, req, reply, peering.peeringId, req.query)).peering;
+      return reply.status(created ? 201 : 200).send(settled ?? peering);
     },
   });
 
@@ -77,19 +109,9 @@ export const peeringRoutes = routePlugin("peerings", async (app: FastifyInstance
     },
     handler: async (req, reply) => {
       const { peeringId } = req.params;
-      if (req.query.waitFor === undefined) {
-        if (req.query.timeoutMs !== undefined) {
-          throw new ValidationError('"timeoutMs" only applies together with "waitFor"', { field: "timeoutMs" });
-        }
-        return app.usecases.read(req.caller, peerings.getPeering, peeringId);
-      }
-      const wanted = parseWaitFor(req.query.waitFor);
-      const timeoutMs = Math.min(req.query.timeoutMs === undefined ? DEFAULT_WAIT_MS : Number(req.query.timeoutMs), MAX_WAIT_MS);
-      // A client that hangs up stops the wait (the response stream closes before it is written).
-      const gone = new AbortController();
-      reply.raw.once("close", () => gone.abort());
-      const { peering, satisfied } = await waitForPeering(app.usecases, req.caller, peeringId, wanted, timeoutMs, gone.signal);
-      reply.header("Peerlink-Wait", satisfied ? "satisfied" : "timeout");
+      timeoutOnlyWithWaitFor(req.query);
+      if (req.query.waitFor === undefined) return app.usecases.read(req.caller, peerings.getPeering, peeringId);
+      const { peering, satisfied, wanted } = await longPoll(app, req, reply, peeringId, req.query);
       if (peering === undefined || (satisfied && wanted.includes("Gone") && peering.state === "Deleted")) {
         throw new NotFoundError(`peering connection ${peeringId} not found`, { peeringId, ...(peering ? { state: peering.state } : {}) });
       }

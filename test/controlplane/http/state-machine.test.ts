@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { PEERING_STATES } from "../../../domain";
 import {
   activePeering,
   advanceClock,
@@ -43,6 +44,41 @@ describe("control plane: peering state machine", function () {
       expect(p).to.include({ state: "Activating", initiatorStatus: "Activating", acceptorStatus: "Activating" });
       const done = await waitForState(w.a.api, p.peeringId, "Activated");
       expect(done).to.include({ initiatorStatus: "Activated", acceptorStatus: "Activated" });
+    });
+
+    it("answers a create with ?waitFor once the peering settles: Activated in one account, Pending at once across accounts", async function () {
+      const stopOn = PEERING_STATES.filter((state) => state !== "Activating").join(",");
+      const v1 = await createVpc(w.a.api);
+      const v2 = await createVpc(w.a.api);
+      const same = await w.a.api.post("/v1/peering-connections", { vpcId: v1.vpcId, peerVpcId: v2.vpcId }, { params: { waitFor: stopOn, timeoutMs: "20000" } });
+      expect(expectStatus<Peering>(same, 201)).to.include({ state: "Activated", initiatorStatus: "Activated", acceptorStatus: "Activated" });
+      expect(same.headers["peerlink-wait"]).to.equal("satisfied");
+      // A replay of the same token waits the same way and answers the same peering.
+      const token = { "Idempotency-Key": "settle-once" };
+      const v3 = await createVpc(w.a.api);
+      const first = await w.a.api.post("/v1/peering-connections", { vpcId: v1.vpcId, peerVpcId: v3.vpcId }, { params: { waitFor: stopOn }, headers: token });
+      const again = await w.a.api.post("/v1/peering-connections", { vpcId: v1.vpcId, peerVpcId: v3.vpcId }, { params: { waitFor: stopOn }, headers: token });
+      expect(expectStatus<Peering>(first, 201).state).to.equal("Activated");
+      expect(expectStatus<Peering>(again, 200)).to.include({ peeringId: first.data.peeringId, state: "Activated" });
+
+      const vb = await createVpc(w.b.api, { allowedPeerAccountIds: [w.a.accountId] });
+      const cross = await w.a.api.post(
+        "/v1/peering-connections",
+        { vpcId: v1.vpcId, peerVpcId: vb.vpcId, peerAccountId: w.b.accountId },
+        { params: { waitFor: stopOn, timeoutMs: "20000" } },
+      );
+      expect(expectStatus<Peering>(cross, 201).state).to.equal("Pending");
+    });
+
+    it("refuses a create's bad waitFor, or timeoutMs without it, and creates nothing", async function () {
+      const v1 = await createVpc(w.a.api);
+      const v2 = await createVpc(w.a.api);
+      const before = (await w.a.api.get("/v1/peering-connections")).data.peeringConnections.length;
+      const bad = await w.a.api.post("/v1/peering-connections", { vpcId: v1.vpcId, peerVpcId: v2.vpcId }, { params: { waitFor: "Sleeping" } });
+      expectError(bad, 400, "ValidationError");
+      const lone = await w.a.api.post("/v1/peering-connections", { vpcId: v1.vpcId, peerVpcId: v2.vpcId }, { params: { timeoutMs: "100" } });
+      expectError(lone, 400, "ValidationError");
+      expect((await w.a.api.get("/v1/peering-connections")).data.peeringConnections.length).to.equal(before);
     });
 
     it("goes Pending -> Activating -> Activated when the peer account accepts", async function () {
