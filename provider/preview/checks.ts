@@ -33,7 +33,7 @@ import { ConnectionConfigError } from "../config";
 import { worldOf } from "../facts";
 import { clientFor } from "../impl/client";
 import { logToEngine } from "./engine-log";
-import { chooseDeleteFirst, declare, keyOf, Planned, PlannedPeering, planGeneration, plannedEntries, worldsSettled } from "./plan";
+import { chooseDeleteFirst, declare, keyOf, Planned, PlannedPeering, planGeneration, plannedAccounts, plannedEntries, worldsSettled } from "./plan";
 import { planDelta, worldFromApi } from "./project";
 
 /** What the accounts of the program can read, and the subject account's quotas. */
@@ -49,12 +49,10 @@ export async function readWorlds(client: PeerlinkClient, op: string): Promise<{ 
 async function readWorldsOnce(client: PeerlinkClient, op: string): Promise<{ stored: World; quotas: Quotas; own: ApiWorld }> {
   const own = await worldOf(client, op);
   const others: ApiWorld[] = [];
-  const seen = new Set([own.accountId]);
-  for (const e of plannedEntries()) {
-    if (seen.has(e.accountId) || !e.connection) continue;
-    seen.add(e.accountId);
+  for (const [accountId, connection] of plannedAccounts()) {
+    if (accountId === own.accountId) continue;
     try {
-      others.push(await worldOf(clientFor(e.connection), op));
+      others.push(await worldOf(clientFor(connection), op));
     } catch (e) {
       // Another account of the program that cannot be read now: its facts stay unknown (the dry run covers its VPCs).
       if (!(e instanceof PeerlinkApiError || e instanceof ConnectionConfigError)) throw e;

@@ -87,9 +87,17 @@ export interface PlannedRoute extends Common {
 export type Planned = PlannedVpc | PlannedPeering | PlannedRoute | PlannedSubnet | PlannedRouteTable | PlannedBorderRouter;
 
 const planned = new Map<string, Planned>();
+/** The first connection declared for each account of the program, so a check finds the other accounts without scanning the plan. */
+const connectionByAccount = new Map<string, ConnectionInputs>();
 
 export function declare(entry: Planned): void {
   planned.set(entry.ownerRef, entry);
+  if (entry.connection && !connectionByAccount.has(entry.accountId)) connectionByAccount.set(entry.accountId, entry.connection);
+}
+
+/** Each account the program declared a resource in, with a connection to read it through (first declared first). */
+export function plannedAccounts(): ReadonlyMap<string, ConnectionInputs> {
+  return connectionByAccount;
 }
 
 export function plannedEntries(): Planned[] {
@@ -119,6 +127,7 @@ export function resetPlan(): void {
   onSettled = [];
   pendingWrites = [];
   planned.clear();
+  connectionByAccount.clear();
   accepted.clear();
   deleteFirst.clear();
 }
