@@ -10,7 +10,6 @@ import { signInTokenFor } from "../../controlplane/http/console/sessions";
 import {
   type Actor,
   addRoute,
-  advanceClock,
   allowPeer,
   bootServer,
   createPeering,
@@ -25,10 +24,7 @@ import {
 } from "../helpers/api";
 import { createBorderRouter } from "../helpers/border-routers";
 import { launchBrowser, newPage, screenshot } from "../helpers/browser";
-import { record, serverNow, WINDOW_MS, windowOf } from "../helpers/traffic";
-
-const HOUR_MS = 3600_000;
-const DAY_MS = 24 * HOUR_MS;
+import { awayFromMidnight, record, serverNow, WINDOW_MS, windowOf } from "../helpers/traffic";
 
 describe("console (headless Chromium)", function () {
   this.timeout(120_000);
@@ -60,21 +56,12 @@ describe("console (headless Chromium)", function () {
 
   const row = (id: string) => page.locator(`tr[data-peering-id="${id}"]`);
 
-  // The metrics test records the half hour before now, which must be in today's open bill: near midnight
-  // UTC, move the test clock to 01:00 first (today's, or the next day's late in the evening).
-  async function awayFromMidnight(actor: Actor): Promise<void> {
-    const now = await serverNow(actor.api);
-    const sinceMidnight = now % DAY_MS;
-    if (sinceMidnight >= HOUR_MS && sinceMidnight < 22 * HOUR_MS) return;
-    const target = now - sinceMidnight + (sinceMidnight < HOUR_MS ? 0 : DAY_MS) + HOUR_MS;
-    await advanceClock(actor.api, target - now);
-  }
-
   before(async () => {
     browser = await launchBrowser();
     server = await bootServer();
     alice = await newActor(server, "alice");
-    await awayFromMidnight(alice);
+    // The metrics test records the half hour before now, which must be in today's open bill.
+    await awayFromMidnight(alice.api);
     bob = await newActor(server, "bob");
     carol = await newActor(server, "carol");
     // The quickstart (examples/quickstart): app and data, peered in one account, a route each way.

@@ -16,6 +16,19 @@ export async function advanceToNextDay(api: Api, hour = 12): Promise<{ date: str
   return { date: new Date(target).toISOString().slice(0, 10), now: target };
 }
 
+/**
+ * Near midnight UTC, advances the test clock to 01:00 (today's, or the next day's late in the evening), so
+ * a suite that records the windows before now finds them in today's open bill; elsewhere does nothing.
+ */
+export async function awayFromMidnight(api: Api): Promise<void> {
+  const now = await serverNow(api);
+  const sinceMidnight = now % DAY;
+  const hour = 3600_000;
+  if (sinceMidnight >= hour && sinceMidnight < 22 * hour) return;
+  const target = now - sinceMidnight + (sinceMidnight < hour ? 0 : DAY) + hour;
+  expectStatus(await api.post("/v1/test/clock/advance", { ms: target - now }), 200);
+}
+
 export const windowOf = (t: number) => Math.floor(t / WINDOW_MS) * WINDOW_MS;
 export const iso = (t: number) => new Date(t).toISOString();
 
