@@ -1,11 +1,11 @@
-// How a request reaches the control plane: one axios instance per client, a timeout on every request,
-// retries with exponential backoff (honouring Retry-After) on 429, 5xx and network errors for requests a
-// repeat cannot apply twice, and fail-over along a comma-separated list of replicas. Every failure is a
-// PeerlinkApiError (contract/errors.ts): axios errors, which hold the request config and its bearer
-// key, are never rethrown.
-import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig, type Method } from "axios";
-import axiosRetry, { exponentialDelay } from "axios-retry";
+// How a request reaches the control plane: a timeout on every request, retries with exponential backoff
+// (honouring Retry-After) on 429, 5xx and network errors for requests a repeat cannot apply twice, and
+// fail-over along a comma-separated list of replicas. The exchange itself is contract/http.ts. Every
+// failure is a PeerlinkApiError (contract/errors.ts) that holds no request, header or key.
 import { apiError, PeerlinkApiError } from "./errors";
+import { exchange, HttpFailure, type Method } from "./http";
+
+export type { Method } from "./http";
 
 /** Which control plane and account a client acts for. */
 export interface Endpoint {
@@ -63,17 +63,16 @@ export function redact(text: string, apiKey: string | undefined): string {
 
 type ErrorAnswer = { error?: { code?: string; message?: string; details?: Record<string, unknown> } };
 
-/** Turns an axios error into a PeerlinkApiError that holds no request config, headers or key. */
+/** Turns a failed exchange into a PeerlinkApiError that holds no request, headers or key. */
 export function toApiError(err: unknown, operation: string, conn: Endpoint): PeerlinkApiError {
   if (err instanceof PeerlinkApiError) return err;
   const hintFor = (code: string) => HINTS[code]?.(conn.endpoint);
-  if (!axios.isAxiosError(err)) {
+  if (!(err instanceof HttpFailure)) {
     const message = err instanceof Error ? err.message : String(err);
     return apiError(operation, "ClientError", redact(message, conn.apiKey));
   }
-  const ax = err as AxiosError<ErrorAnswer>;
-  const status = ax.response?.status;
-  const body = ax.response?.data?.error;
+  const status = err.reply?.status;
+  const body = (err.reply?.data as ErrorAnswer | undefined)?.error;
   if (status !== undefined && body && typeof body.code === "string") {
     // The server stops a write at its first broken rule but lists every one: name them all, so one up
     // shows everything to change (and which rules a preview should have named).
@@ -93,8 +92,8 @@ export function toApiError(err: unknown, operation: string, conn: Endpoint): Pee
     const code = status === 401 ? "Unauthorized" : status === 404 ? "NotFound" : status >= 500 ? "InternalError" : "UnexpectedResponse";
     return apiError(operation, code, `HTTP ${status} from ${conn.endpoint}`, { httpStatus: status, hint: hintFor(code) });
   }
-  const code = ax.code === "ECONNABORTED" || ax.code === "ETIMEDOUT" ? "Timeout" : "NetworkError";
-  const what = redact(`${ax.code ?? ""} ${ax.message ?? ""}`.trim(), conn.apiKey);
+  const code = err.code === "ETIMEDOUT" ? "Timeout" : "NetworkError";
+  const what = redact(`${err.code ?? ""} ${err.message}`.trim(), conn.apiKey);
   return apiError(operation, code, `${what} (${conn.endpoint})`, { hint: hintFor(code) });
 }
 
@@ -105,25 +104,27 @@ function envNumber(name: string): number | undefined {
   return Number.isFinite(v) && v >= 0 && process.env[name] !== "" ? v : undefined;
 }
 
-/** True for 429, 5xx and network errors (not cancellations). */
-export function isRetryableFailure(error: AxiosError): boolean {
-  if (error.code === "ERR_CANCELED") return false;
-  const status = error.response?.status;
+/** True for 429, 5xx and no answer at all (refused, reset, timed out). */
+export function isRetryableFailure(error: HttpFailure): boolean {
+  const status = error.reply?.status;
   if (status === undefined) return true;
   return status === 429 || (status >= 500 && status <= 599);
 }
 
+/** What decides whether a request may be repeated. */
+export interface RequestShape {
+  method?: string;
+  headers?: Record<string, string | undefined>;
+  /** a dry run or a state action: see RequestOptions */
+  readOnly?: boolean;
+}
+
 /** True when repeating the request cannot do a thing twice. */
-export function isIdempotentRequest(config: AxiosRequestConfig | undefined): boolean {
-  if (!config) return false;
-  const method = String(config.method ?? "get").toLowerCase();
-  if (IDEMPOTENT_METHODS.includes(method)) return true;
-  if ((config as { peerlinkReadOnly?: boolean }).peerlinkReadOnly === true) return true;
-  const headers = config.headers as Record<string, unknown> | { get?(k: string): unknown } | undefined;
-  const key =
-    headers && typeof (headers as { get?: unknown }).get === "function"
-      ? (headers as { get(k: string): unknown }).get("Idempotency-Key")
-      : (headers as Record<string, unknown> | undefined)?.["Idempotency-Key"];
+export function isIdempotentRequest(req: RequestShape | undefined): boolean {
+  if (!req) return false;
+  if (IDEMPOTENT_METHODS.includes(String(req.method ?? "get").toLowerCase())) return true;
+  if (req.readOnly === true) return true;
+  const key = req.headers?.["Idempotency-Key"];
   return typeof key === "string" && key.length > 0;
 }
 
@@ -137,12 +138,11 @@ export function parseEndpoints(endpoint: string): string[] {
 }
 
 /** No answer at all: refused, reset, unreachable. The request may be repeated on another replica. */
-export function isConnectionFailure(error: AxiosError): boolean {
-  if (error.response) return false;
+export function isConnectionFailure(error: HttpFailure): boolean {
+  if (error.reply) return false;
   const code = error.code ?? "";
   return (
-    ["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE"].includes(code) ||
-    /socket hang up/i.test(error.message ?? "")
+    ["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE"].includes(code) || /socket hang up/i.test(error.message)
   );
 }
 
@@ -153,15 +153,30 @@ export function onWrite(listener: WriteListener): void {
   writeListeners.add(listener);
 }
 
-/** The wait before retry `n`: exponential from `factorMs`, and never shorter than the server's Retry-After. */
-export function retryDelayMs(n: number, err: AxiosError | undefined, factorMs: number): number {
-  return exponentialDelay(n, err, factorMs);
+/** Retry-After in ms: delta-seconds or an HTTP date; 0 when absent or past. */
+export function retryAfterMs(header: string | undefined): number {
+  if (!header) return 0;
+  const ms = (Number(header) || 0) * 1000 || (new Date(header).valueOf() || 0) - Date.now();
+  return Math.max(0, ms);
 }
+
+/**
+ * The wait before retry `n` (1, 2, ...): 2^n times `factorMs`, never shorter than the server's
+ * Retry-After, plus up to 20% jitter so that clients throttled together do not return together.
+ */
+export function retryDelayMs(n: number, retryAfter: string | undefined, factorMs: number): number {
+  const delay = Math.max(2 ** n * factorMs, retryAfterMs(retryAfter));
+  return delay + delay * 0.2 * Math.random();
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Transport {
   readonly endpoint: string;
   readonly timeoutMs: number;
-  private readonly http: AxiosInstance;
+  private readonly retries: number;
+  private readonly retryDelayFactorMs: number;
+  private readonly headers: Record<string, string>;
   private readonly conn: Endpoint;
   private readonly endpoints: string[];
   private current = 0;
@@ -170,29 +185,14 @@ export class Transport {
     this.conn = conn;
     this.endpoint = conn.endpoint;
     this.timeoutMs = opts.timeoutMs ?? envNumber("PEERLINK_HTTP_TIMEOUT_MS") ?? 30_000;
-    const retries = opts.retries ?? envNumber("PEERLINK_HTTP_RETRIES") ?? 4;
-    const factor = opts.retryDelayFactorMs ?? 200;
+    this.retries = opts.retries ?? envNumber("PEERLINK_HTTP_RETRIES") ?? 4;
+    this.retryDelayFactorMs = opts.retryDelayFactorMs ?? 200;
     this.endpoints = parseEndpoints(conn.endpoint);
-    this.http = axios.create({
-      baseURL: this.endpoints[0],
-      timeout: this.timeoutMs,
-      headers: { ...(conn.apiKey ? { Authorization: `Bearer ${conn.apiKey}` } : {}), Accept: "application/json" },
-      // Never follow redirects with the bearer key to another host.
-      maxRedirects: 0,
-    });
-    axiosRetry(this.http, {
-      retries,
-      shouldResetTimeout: true,
-      retryDelay: (n, err) => retryDelayMs(n, err, factor),
-      retryCondition: (err) => isIdempotentRequest(err.config) && isRetryableFailure(err),
-      onRetry: (_n, err, config) => {
-        if (isConnectionFailure(err)) config.baseURL = this.failOver(config.baseURL);
-      },
-    });
+    this.headers = { ...(conn.apiKey ? { Authorization: `Bearer ${conn.apiKey}` } : {}), Accept: "application/json", "User-Agent": "peerlink" };
   }
 
   /** After a connection error on `from`: the next endpoint, which later requests use too. */
-  private failOver(from: string | undefined): string {
+  private failOver(from: string): string {
     if (this.endpoints[this.current] === from) this.current = (this.current + 1) % this.endpoints.length;
     return this.endpoints[this.current];
   }
@@ -204,22 +204,20 @@ export class Transport {
 
   async raw<T>(operation: string, method: Method, path: string, opts: RequestOptions = {}): Promise<Answer<T>> {
     if (method.toUpperCase() !== "GET" && !opts.readOnly) for (const listener of writeListeners) listener();
-    try {
-      const res = await this.http.request<T>({
-        method,
-        baseURL: this.endpoints[this.current],
-        url: path,
-        data: opts.body,
-        params: opts.params,
-        timeout: opts.timeoutMs ?? this.timeoutMs,
-        headers: opts.idempotencyKey ? { "Idempotency-Key": opts.idempotencyKey } : undefined,
-        ...(opts.readOnly || opts.repeatable ? { peerlinkReadOnly: true } : {}),
-      } as AxiosRequestConfig);
-      return { status: res.status, data: res.data, headers: { ...(res.headers as Record<string, string>) } };
-    } catch (err) {
-      // A request that is not repeated still moves the next one to another replica.
-      if (axios.isAxiosError(err) && isConnectionFailure(err)) this.failOver(err.config?.baseURL);
-      throw toApiError(err, operation, this.conn);
+    const headers = opts.idempotencyKey ? { ...this.headers, "Idempotency-Key": opts.idempotencyKey } : this.headers;
+    const repeatable = isIdempotentRequest({ method, headers, readOnly: opts.readOnly || opts.repeatable });
+    let baseURL = this.endpoints[this.current];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await exchange({ method, baseURL, path, params: opts.params, headers, body: opts.body, timeoutMs: opts.timeoutMs ?? this.timeoutMs });
+        return { status: res.status, data: res.data as T, headers: res.headers };
+      } catch (err) {
+        if (!(err instanceof HttpFailure)) throw toApiError(err, operation, this.conn);
+        // A request that is not repeated still moves the next one to another replica.
+        if (isConnectionFailure(err)) baseURL = this.failOver(baseURL);
+        if (!repeatable || attempt >= this.retries || !isRetryableFailure(err)) throw toApiError(err, operation, this.conn);
+        await sleep(retryDelayMs(attempt + 1, err.reply?.headers["retry-after"], this.retryDelayFactorMs));
+      }
     }
   }
 }

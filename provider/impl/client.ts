@@ -5,7 +5,7 @@ import { identify } from "../facts";
 import type { ConnectionInputs } from "../types";
 import { hasUnknown } from "../validation";
 
-/** A client (fresh axios instance) for the effective connection of one call. */
+/** A client for the effective connection of one call (its sockets are the process's keep-alive pool). */
 export function clientFor(connection: ConnectionInputs | undefined): PeerlinkClient {
   const conn = resolveConnection(connection && !hasUnknown(connection) ? connection : undefined);
   return identify(createClient(conn), conn.apiKey);
