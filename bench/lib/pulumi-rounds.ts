@@ -116,9 +116,12 @@ export async function runPulumiRounds(spec: RoundsSpec): Promise<Sample[]> {
               `N=${n} round ${round + 1}/${spec.runs} ${side}${checks === "-" ? "" : ` checks ${checks}`} ${what}: ${r.ms.toFixed(0)} ms, ${r.requests.total} requests`,
             );
           };
-          if (spec.previews) for (const v of vs) await record("preview-create", v.checks, v.env);
+          // The previews run A B B A (checks on, off, off, on, or the reverse): a drift of the machine's
+          // speed within the round falls on both variants alike (B2's checks' cost pairs them per round).
+          const abba = vs.length > 1 ? [...vs, ...[...vs].reverse()] : vs;
+          if (spec.previews) for (const v of abba) await record("preview-create", v.checks, v.env);
           await record("up", side === "floor" ? "-" : "on", {});
-          if (spec.previews) for (const v of vs) await record("preview-nochange", v.checks, v.env);
+          if (spec.previews) for (const v of abba) await record("preview-nochange", v.checks, v.env);
           await record("destroy", side === "floor" ? "-" : "on", {});
           if (side === "peerlink") await assertEmpty(server, apiKey);
         }
