@@ -58,6 +58,16 @@ describe("faults survived under the real pulumi CLI", function () {
   this.timeout(15 * 60 * 1000);
   const workspaces: PulumiWorkspace[] = [];
   let server: TestServer | undefined;
+  // The default 4 retries leave a request failing five 20% faults in a row (p = 3e-4), once in a few
+  // dozen runs of this suite; 7 retries make that 3e-6. The retries themselves are what is under test.
+  const retriesBefore = process.env.PEERLINK_HTTP_RETRIES;
+  before(() => {
+    process.env.PEERLINK_HTTP_RETRIES = "7";
+  });
+  after(() => {
+    if (retriesBefore === undefined) delete process.env.PEERLINK_HTTP_RETRIES;
+    else process.env.PEERLINK_HTTP_RETRIES = retriesBefore;
+  });
   afterEach(async () => {
     workspaces.splice(0).forEach((w) => {
       w.dispose();
